@@ -1,0 +1,26 @@
+# `make run` sets up a virtual environment (first time only) and starts the app;
+# `make test` sets it up and runs the whole test suite. Both need only Python 3.11 on the machine.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test long-agreement screenshots bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+run: $(VENV)/.installed
+	$(PY) main.py
+
+test: $(VENV)/.installed
+	$(PY) -m pytest -q
+
+# The longer comparison of generated graphs with real Keras (see README).
+long-agreement: $(VENV)/.installed
+	KC_AGREEMENT_EXAMPLES=5000 $(PY) -m pytest -q -m slow tests/builder/test_keras_agreement.py
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,115 @@
+"""Graph -> a standalone Python script that rebuilds the model with Keras (the same walk as keras_build).
+
+Ids become variable names only after being made into plain ASCII identifiers (never keywords, never the names
+the script itself uses); every id and string value is written as an escaped string literal. So whatever a
+graph holds, the script does nothing but build the model.
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+import keyword
+import re
+
+from builder.plan import Plan, make_plan
+
+STYLES = ("layer", "function")
+_RESERVED = {"keras", "layers", "build_model", "model", "inputs", "outputs"} | set(dir(builtins))
+
+
+def literal(value) -> str:
+    """Python source for a stored param value; strings via JSON escaping, which is valid Python and ASCII."""
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=True)
+    if isinstance(value, (list, tuple)):
+        items = [literal(v) for v in value]
+        return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
+    raise TypeError(f"cannot write {type(value).__name__} values into code")
+
+
+def variable_names(ids) -> dict[str, str]:
+    """A distinct, valid, non-keyword ASCII identifier for each id."""
+    names, taken = {}, set()
+    for node_id in ids:
+        base = re.sub(r"\W", "_", node_id, flags=re.ASCII).strip("_").lower() or "node"
+        if base[0].isdigit():
+            base = f"x_{base}"
+        if keyword.iskeyword(base) or keyword.issoftkeyword(base) or base in _RESERVED:
+            base = f"{base}_"
+        name, n = base, 2
+        while name in taken:
+            name, n = f"{base}_{n}", n + 1
+        taken.add(name)
+        names[node_id] = name
+    return names
+
+
+def _arguments(step) -> list[str]:
+    args = []
+    for param in step.spec.params:
+        if param.name in step.params:
+            value = step.params[param.name]
+            if param.always_written or not param.is_default(value):
+                args.append(f"{param.name}={literal(value)}")
+        elif param.always_written:
+            args.append(f"{param.name}={literal(param.default)}")
+    return args
+
+
+def _line(step, names, style) -> str:
+    var = names[step.id]
+    name_arg = f"name={literal(step.id)}"
+    if step.spec.is_input:
+        return f"{var} = keras.Input(shape={literal(step.params['shape'])}, {name_arg})"
+    args = ", ".join([*_arguments(step), name_arg])
+    sources = [names[s] for s in step.sources]
+    if step.spec.is_merge:
+        tensors = f"[{', '.join(sources)}]"
+        if style == "function":
+            return f"{var} = layers.{step.spec.function}({tensors}, {args})"
+        return f"{var} = layers.{step.spec.name}({args})({tensors})"
+    return f"{var} = layers.{step.spec.name}({args})({sources[0]})"
+
+
+def _list(items) -> str:
+    return items[0] if len(items) == 1 else f"[{', '.join(items)}]"
+
+
+def render(plan: Plan, style: str = "layer") -> str:
+    if style not in STYLES:
+        raise ValueError(f"unknown style {style!r}; choose 'layer' or 'function'")
+    names = variable_names(step.id for step in plan.steps)
+    body = [f"    {_line(step, names, style)}" for step in plan.steps]
+    inputs = _list([names[n] for n in plan.inputs])
+    outputs = _list([names[n] for n in plan.outputs])
+    return "\n".join([
+        '"""A Keras model exported by Keras Canvas. Run it to build the model and print its summary."""',
+        "",
+        "import keras",
+        "from keras import layers",
+        "",
+        "",
+        "def build_model():",
+        *body,
+        f"    return keras.Model(inputs={inputs}, outputs={outputs})",
+        "",
+        "",
+        'if __name__ == "__main__":',
+        "    model = build_model()",
+        "    model.summary()",
+        "",
+    ])
+
+
+def export_code(source, style: str = "layer") -> str:
+    """A standalone script for the graph (a GraphDocument or networkx MultiDiGraph); `style` is 'layer'
+    (`layers.Concatenate(...)([a, b])`) or 'function' (`layers.concatenate([a, b], ...)`). Raises
+    builder.plan.ModelError if the graph has errors."""
+    if style not in STYLES:
+        raise ValueError(f"unknown style {style!r}; choose 'layer' or 'function'")
+    return render(make_plan(source), style)

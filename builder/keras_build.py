@@ -1,0 +1,35 @@
+"""Graph -> keras.Model. The only module in builder/ that imports keras, and only when a build is asked for."""
+
+from __future__ import annotations
+
+from builder.plan import make_plan
+
+
+def keras_kwargs(params: dict) -> dict:
+    """Stored params as Keras takes them: lists (JSON's tuples) become tuples."""
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
+
+
+def build_model(source):
+    """A fresh keras.Model for the graph (a GraphDocument or a networkx MultiDiGraph).
+
+    Inputs are the Input nodes in document order, outputs the nodes nothing reads from, in document order;
+    layer names are node ids. Raises builder.plan.ModelError, with inference's messages, if the graph has errors.
+    """
+    plan = make_plan(source)
+    import keras  # deferred: importing TensorFlow costs seconds, and only a build needs it
+
+    tensors = {}
+    for step in plan.steps:
+        kwargs = keras_kwargs(step.params)
+        if step.spec.is_input:
+            tensors[step.id] = keras.Input(shape=kwargs["shape"], name=step.id)
+            continue
+        layer = getattr(keras.layers, step.spec.name)(name=step.id, **kwargs)
+        arriving = [tensors[s] for s in step.sources]
+        tensors[step.id] = layer(arriving if step.spec.is_merge else arriving[0])
+    inputs = [tensors[n] for n in plan.inputs]
+    outputs = [tensors[n] for n in plan.outputs]
+    # One input or output is passed bare, as hand-written Keras code does, so the model's structure matches it.
+    return keras.Model(inputs=inputs[0] if len(inputs) == 1 else inputs,
+                       outputs=outputs[0] if len(outputs) == 1 else outputs)

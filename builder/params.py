@@ -1,0 +1,198 @@
+"""Typed layer parameters: what a value may be, its Keras default, and how to check one.
+
+Values are stored JSON-friendly (int, float, bool, str, None, lists of ints), exactly as the user gave
+them, so a file round-trips byte for byte; `validate` returns that normalised form or raises ParamError.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+REQUIRED = object()  # sentinel default: Keras has no default, the user must give a value
+
+# Activation names that `keras.activations.get` accepts by name alone (Keras 3). `threshold` is left out:
+# it needs extra arguments and fails when called by name. tests/builder/test_keras_agreement checks this list.
+ACTIVATIONS = (
+    "linear", "relu", "relu6", "leaky_relu", "elu", "selu", "celu", "gelu", "silu", "swish",
+    "hard_silu", "hard_swish", "mish", "sigmoid", "hard_sigmoid", "log_sigmoid", "sparse_sigmoid",
+    "tanh", "hard_tanh", "tanh_shrink", "softmax", "log_softmax", "sparsemax", "softplus",
+    "softsign", "squareplus", "soft_shrink", "hard_shrink", "sparse_plus", "exponential", "glu",
+)
+
+MAX_DIM = 1_000_000_000  # far above any real layer; stops absurd values before they cost memory
+
+
+class ParamError(ValueError):
+    """A parameter value that Keras would refuse; the message says what was expected and what came."""
+
+
+class UnknownParam(ParamError):
+    """A parameter name the layer does not have."""
+
+
+def _show(value) -> str:
+    return repr(value) if not isinstance(value, str) else f'"{value}"'
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+@dataclass(frozen=True)
+class Param:
+    """One constructor keyword argument of a Keras layer.
+
+    kind is one of:
+      int       an integer within [minimum, maximum]
+      float     a finite number within [minimum, maximum] (maximum excluded when exclusive_max)
+      bool      True or False
+      choice    one of `choices` (None allowed when nullable)
+      ints      an int, or a list of `length` ints, each within [minimum, maximum] (kernel sizes, strides)
+      axis      any integer; the shape rule checks it against the input's rank
+      shape     a list of positive ints or None (an unknown dim), for Input
+      target    a list of positive ints with at most one -1, for Reshape
+    """
+
+    name: str
+    kind: str
+    default: object = REQUIRED
+    help: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_min: bool = False
+    exclusive_max: bool = False
+    choices: tuple = ()
+    nullable: bool = False
+    length: int = 2
+    initial: object = REQUIRED  # what a newly placed node starts with, when Keras has no default
+    # Exported code writes only non-default params, except these: a reader of a concatenation needs its axis.
+    always_written: bool = False
+
+    @property
+    def required(self) -> bool:
+        return self.default is REQUIRED
+
+    def start_value(self):
+        """The value a new node gets: Keras's default, or a sensible starting value when there is none."""
+        return self.initial if self.initial is not REQUIRED else self.default
+
+    def validate(self, value):
+        """Return the stored form of `value`, or raise ParamError saying what was expected."""
+        if value is None:
+            if self.nullable:
+                return None
+            raise ParamError(f"expected {self.describe()}, got None")
+        check = getattr(self, f"_check_{self.kind}")
+        return check(value)
+
+    def is_default(self, value) -> bool:
+        if self.required:
+            return False
+        if self.kind == "ints" and value is not None and self.default is not None:
+            return self.expand(value) == self.expand(self.default)
+        return value == self.default and type(value) is type(self.default)
+
+    def expand(self, value) -> tuple:
+        """An `ints` value as a full tuple: 3 -> (3, 3)."""
+        if _is_int(value):
+            return (value,) * self.length
+        return tuple(value)
+
+    def describe(self) -> str:
+        """What a valid value looks like, for messages and tooltips."""
+        low, high = self.minimum, self.maximum
+        if self.kind == "int":
+            if low == 1 and high is None:
+                return "a positive integer"
+            return f"an integer from {low:g} to {high:g}" if high is not None else f"an integer >= {low:g}"
+        if self.kind == "float":
+            top = f"< {high:g}" if self.exclusive_max else f"<= {high:g}"
+            bottom = f"> {low:g}" if self.exclusive_min else f">= {low:g}"
+            return f"a number {bottom}" if high is None else f"a number {bottom} and {top}"
+        if self.kind == "bool":
+            return "true or false"
+        if self.kind == "choice":
+            names = ", ".join(_show(c) for c in self.choices)
+            return f"one of {names}" + (" or None" if self.nullable else "")
+        if self.kind == "ints":
+            return f"a positive integer or a list of {self.length} positive integers"
+        if self.kind == "axis":
+            return "an integer axis"
+        if self.kind == "shape":
+            return "a list of positive integers or null (unknown size), e.g. [28, 28, 1]"
+        if self.kind == "target":
+            return "a list of positive integers with at most one -1, e.g. [7, 7, 64] or [-1, 32]"
+        return self.kind
+
+    def _fail(self, value):
+        raise ParamError(f"expected {self.describe()}, got {_show(value)}")
+
+    def _check_int(self, value):
+        if not _is_int(value):
+            self._fail(value)
+        if (self.minimum is not None and value < self.minimum) or value > (self.maximum or MAX_DIM):
+            self._fail(value)
+        return value
+
+    def _check_float(self, value):
+        if not _is_number(value):
+            self._fail(value)
+        low, high = self.minimum, self.maximum
+        if low is not None and (value < low or (self.exclusive_min and value == low)):
+            self._fail(value)
+        if high is not None and (value > high or (self.exclusive_max and value == high)):
+            self._fail(value)
+        return value
+
+    def _check_bool(self, value):
+        if not isinstance(value, bool):
+            self._fail(value)
+        return value
+
+    def _check_choice(self, value):
+        if not isinstance(value, str) or value not in self.choices:
+            self._fail(value)
+        return value
+
+    def _check_ints(self, value):
+        items = [value] if _is_int(value) else value
+        if not isinstance(items, (list, tuple)) or (not _is_int(value) and len(items) != self.length):
+            self._fail(value)
+        low = 1 if self.minimum is None else self.minimum
+        if not all(_is_int(v) and low <= v <= (self.maximum or MAX_DIM) for v in items):
+            self._fail(value)
+        return value if _is_int(value) else list(value)
+
+    def _check_axis(self, value):
+        if not _is_int(value) or abs(value) > 64:
+            self._fail(value)
+        return value
+
+    def _check_shape(self, value):
+        if not isinstance(value, (list, tuple)) or len(value) > 8:
+            self._fail(value)
+        if not all(v is None or (_is_int(v) and 1 <= v <= MAX_DIM) for v in value):
+            self._fail(value)
+        return list(value)
+
+    def _check_target(self, value):
+        if not isinstance(value, (list, tuple)) or not 1 <= len(value) <= 8:
+            self._fail(value)
+        if not all(_is_int(v) and (v == -1 or 1 <= v <= MAX_DIM) for v in value) or list(value).count(-1) > 1:
+            self._fail(value)
+        return list(value)
+
+
+def activation(default=None, help_text="", nullable=True) -> Param:
+    return Param("activation", "choice", default=default, choices=ACTIVATIONS, nullable=nullable,
+                 help=help_text or "Applied to the output; None means linear (no activation).")
+
+
+def pair(name: str, default=REQUIRED, help_text="", nullable=False, initial=REQUIRED) -> Param:
+    return Param(name, "ints", default=default, help=help_text, nullable=nullable, minimum=1, initial=initial)
+

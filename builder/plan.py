@@ -1,0 +1,60 @@
+"""The walk shared by the Keras build and the code export: which layers, in what order, fed by what.
+
+A plan exists only for a graph without errors; otherwise ModelError carries the same messages as inference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from builder.catalog import LayerSpec, spec_for
+from builder.graph import GraphDocument
+from builder.shapes import topological_order, infer
+
+
+class ModelError(ValueError):
+    """The graph cannot become a Keras model; `errors` lists one message per problem."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = list(errors)
+        super().__init__("the graph has errors:\n" + "\n".join(f"  {e}" for e in self.errors))
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    spec: LayerSpec
+    params: dict  # the params the node sets explicitly (stored form); Keras's defaults apply to the rest
+    sources: tuple[str, ...]  # input nodes in port order
+
+
+@dataclass(frozen=True)
+class Plan:
+    steps: tuple[Step, ...]  # topological, ties in document order
+    inputs: tuple[str, ...]  # Input nodes in document order
+    outputs: tuple[str, ...]  # nodes nothing reads from (Inputs excluded), in document order
+
+
+def graph_of(source):
+    return source.graph if isinstance(source, GraphDocument) else source
+
+
+def make_plan(source) -> Plan:
+    graph = graph_of(source)
+    results = infer(graph)
+    errors = [results[n].error for n in graph if results[n].error]
+    inputs = tuple(n for n in graph if graph.nodes[n].get("layer") == "Input")
+    outputs = tuple(n for n in graph if graph.out_degree(n) == 0 and graph.nodes[n].get("layer") != "Input")
+    if not errors and not inputs:
+        errors.append("the graph has no Input node; add an Input and connect it to the first layer")
+    if not errors and not outputs:
+        errors.append("the graph has no layer after its Inputs; add a layer (e.g. Dense) and connect an Input to it")
+    if errors:
+        raise ModelError(errors)
+    order, _stuck = topological_order(graph, set(graph))
+    steps = []
+    for node in order:
+        wires = sorted(((u, p) for u, _v, p in graph.in_edges(node, data="port")), key=lambda e: e[1])
+        steps.append(Step(node, spec_for(graph.nodes[node]["layer"]), dict(graph.nodes[node].get("params") or {}),
+                          tuple(u for u, _p in wires)))
+    return Plan(tuple(steps), inputs, outputs)

@@ -1,0 +1,313 @@
+"""The project file: JSON, read with every problem located, written atomically and canonically.
+
+    {"format": "keras-canvas", "version": 1,
+     "nodes": [{"id": ..., "layer": ..., "params": {...}}, ...],
+     "edges": [{"source": ..., "target": ..., "port": 0}, ...],
+     "ui": {"positions": {"id": [x, y]}, ...}}
+
+Reading never evaluates anything: plain json with NaN/Infinity and duplicate keys refused, then every value
+checked against the catalog. The writer orders nodes by document order and edges by (target, port), so the
+same document always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+
+import networkx as nx
+
+from builder.catalog import UnknownLayerError, spec_for
+from builder.graph import GraphError, check_node_id
+from builder.params import ParamError
+
+FORMAT = "keras-canvas"
+VERSION = 1
+MAX_FILE_BYTES = 64 * 1024 * 1024
+_NODE_KEYS = {"id", "layer", "params"}
+_EDGE_KEYS = {"source", "target", "port"}
+_TOP_KEYS = {"format", "version", "nodes", "edges", "ui"}
+
+
+class ProjectError(ValueError):
+    """A file that cannot be opened as a project; `problems` lists each one with where it is."""
+
+    def __init__(self, source: str, problems: list[str]):
+        self.source = source
+        self.problems = list(problems)
+        shown = self.problems[:20]
+        more = f"\n  ... and {len(self.problems) - 20} more" if len(self.problems) > 20 else ""
+        super().__init__(f"{source}: cannot open this project:\n" + "\n".join(f"  {p}" for p in shown) + more)
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not a valid JSON number")
+
+
+def _no_duplicate_keys(pairs):
+    seen = {}
+    for key, value in pairs:
+        if key in seen:
+            raise ValueError(f"the key {key!r} appears twice in one object")
+        seen[key] = value
+    return seen
+
+
+def parse(text: str, source: str = "<text>") -> nx.MultiDiGraph:
+    """A graph from project JSON text, or ProjectError listing every problem."""
+    try:
+        data = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_no_duplicate_keys)
+    except RecursionError:
+        raise ProjectError(source, ["the JSON is nested too deeply to be a project file"]) from None
+    except ValueError as exc:
+        raise ProjectError(source, [f"not valid JSON: {exc}"]) from None
+    return from_dict(data, source)
+
+
+def read(path) -> nx.MultiDiGraph:
+    """Load a project file. Raises ProjectError (with the file name) for anything wrong with it."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ProjectError(str(path), [f"the file is {size:,} bytes; a project file is at most "
+                                           f"{MAX_FILE_BYTES:,} bytes"])
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ProjectError(str(path), [f"cannot read the file: {exc.strerror or exc}"]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ProjectError(str(path), [f"not UTF-8 text (byte {exc.start}); is this a project file?"]) from None
+    return parse(text, str(path))
+
+
+def from_dict(data, source: str = "<data>") -> nx.MultiDiGraph:
+    problems: list[str] = []
+    if not isinstance(data, dict):
+        raise ProjectError(source, [f"expected a JSON object with \"format\": \"{FORMAT}\", got {_kind(data)}"])
+    if data.get("format") != FORMAT:
+        raise ProjectError(source, [f"format: expected \"{FORMAT}\", got {_show(data.get('format'))}; "
+                                    "this is not a Keras Canvas project"])
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ProjectError(source, [f"version: expected a positive integer, got {_show(version)}"])
+    if version > VERSION:
+        raise ProjectError(source, [f"version: this file was written by a newer Keras Canvas (format version "
+                                    f"{version}); this one reads version {VERSION}; please update"])
+    for key in data.keys() - _TOP_KEYS:
+        problems.append(f"{key}: unknown key; a project has {', '.join(sorted(_TOP_KEYS))}")
+    graph = nx.MultiDiGraph()
+    _read_nodes(data.get("nodes"), graph, problems)
+    _read_edges(data.get("edges", []), graph, problems)
+    _read_ui(data.get("ui", {}), graph, problems)
+    if problems:
+        raise ProjectError(source, problems)
+    return graph
+
+
+def _read_nodes(nodes, graph, problems):
+    if not isinstance(nodes, list):
+        problems.append(f"nodes: expected a list of nodes, got {_kind(nodes)}")
+        return
+    for i, node in enumerate(nodes):
+        where = f"nodes[{i}]"
+        if not isinstance(node, dict):
+            problems.append(f"{where}: expected an object with id, layer and params, got {_kind(node)}")
+            continue
+        for key in node.keys() - _NODE_KEYS:
+            problems.append(f"{where}.{key}: unknown key; a node has id, layer and params")
+        node_id, layer, params = node.get("id"), node.get("layer"), node.get("params", {})
+        try:
+            check_node_id(node_id)
+        except GraphError as exc:
+            problems.append(f"{where}.id: {exc}")
+            continue
+        if node_id in graph:
+            problems.append(f"{where}.id: duplicate id {node_id!r}; every node needs its own id")
+            continue
+        try:
+            spec = spec_for(layer)
+        except UnknownLayerError as exc:
+            problems.append(f"{where}.layer: {exc}")
+            continue
+        if not isinstance(params, dict):
+            problems.append(f"{where}.params: expected an object of Keras arguments, got {_kind(params)}")
+            continue
+        stored = {}
+        for name, value in params.items():
+            try:
+                stored[name] = spec.param(name).validate(value)
+            except ParamError as exc:
+                problems.append(f"{where}.params.{name}: {exc}")
+        for p in spec.params:
+            if p.required and p.name not in params:
+                problems.append(f"{where}.params.{p.name}: required by {spec.name} ({p.describe()}) but missing")
+        graph.add_node(node_id, layer=layer, params=stored)
+
+
+def _read_edges(edges, graph, problems):
+    if not isinstance(edges, list):
+        problems.append(f"edges: expected a list of edges, got {_kind(edges)}")
+        return
+    used = {}
+    for i, edge in enumerate(edges):
+        where = f"edges[{i}]"
+        if not isinstance(edge, dict):
+            problems.append(f"{where}: expected an object with source, target and port, got {_kind(edge)}")
+            continue
+        for key in edge.keys() - _EDGE_KEYS:
+            problems.append(f"{where}.{key}: unknown key; an edge has source, target and port")
+        source, target, port = edge.get("source"), edge.get("target"), edge.get("port", 0)
+        bad = False
+        for key, value in (("source", source), ("target", target)):
+            if not isinstance(value, str) or value not in graph:
+                problems.append(f"{where}.{key}: no node has the id {_show(value)}")
+                bad = True
+        if not isinstance(port, int) or isinstance(port, bool) or port < 0:
+            problems.append(f"{where}.port: expected an integer >= 0, got {_show(port)}")
+            bad = True
+        if bad:
+            continue
+        spec = spec_for(graph.nodes[target]["layer"])
+        if spec.is_input:
+            problems.append(f"{where}: {target} is an Input and takes no incoming wire")
+            continue
+        if not spec.is_merge and port >= spec.inputs:
+            problems.append(f"{where}.port: {target} ({spec.name}) has {spec.inputs} input port(s), got port {port}")
+            continue
+        if (target, port) in used:
+            problems.append(f"{where}: port {port} of {target} already reads from {used[target, port]}")
+            continue
+        used[target, port] = source
+        graph.add_edge(source, target, port=port)
+    for node in graph:
+        if spec_for(graph.nodes[node]["layer"]).is_merge:
+            ports = sorted(p for _u, _v, p in graph.in_edges(node, data="port"))
+            if ports != list(range(len(ports))):
+                problems.append(f"edges: the inputs of {node} must use ports 0..{len(ports) - 1} without gaps, "
+                                f"got {ports}")
+    if not nx.is_directed_acyclic_graph(graph):
+        cycle = " -> ".join(u for u, _v, *_ in nx.find_cycle(graph))
+        problems.append(f"edges: the wires make a cycle ({cycle}); Keras models must flow one way")
+
+
+def _read_ui(ui, graph, problems):
+    if not isinstance(ui, dict):
+        problems.append(f"ui: expected an object, got {_kind(ui)}")
+        return
+    kept = dict(ui)  # other presentation keys are kept as they are, so newer files round-trip
+    positions = ui.get("positions", {})
+    if not isinstance(positions, dict):
+        problems.append(f"ui.positions: expected an object of id -> [x, y], got {_kind(positions)}")
+        return
+    clean = {}
+    for node_id, xy in positions.items():
+        if node_id not in graph:
+            problems.append(f"ui.positions.{node_id}: no node has this id")
+        elif not (isinstance(xy, list) and len(xy) == 2 and all(_finite(v) for v in xy)):
+            problems.append(f"ui.positions.{node_id}: expected [x, y] with finite numbers, got {_show(xy)}")
+        else:
+            clean[node_id] = (float(xy[0]), float(xy[1]))
+    kept["positions"] = clean
+    graph.graph["ui"] = kept
+
+
+def _finite(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) < 1e9 and math.isfinite(value)
+
+
+def _kind(value) -> str:
+    names = {dict: "an object", list: "a list", str: "a text", bool: "true/false", type(None): "null"}
+    return names.get(type(value), "a number") if not isinstance(value, str) else f"the text {_show(value)}"
+
+
+def _show(value) -> str:
+    text = json.dumps(value, ensure_ascii=False) if _jsonable(value) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _jsonable(value) -> bool:
+    try:
+        json.dumps(value)
+        return True
+    except (TypeError, ValueError):
+        return False
+
+
+# ---- writing ----------------------------------------------------------------------------------------------
+
+def to_dict(graph: nx.MultiDiGraph) -> dict:
+    order = {n: i for i, n in enumerate(graph)}
+    nodes = [{"id": n, "layer": d.get("layer"), "params": dict(d.get("params") or {})} for n, d in graph.nodes(data=True)]
+    edges = sorted(((u, v, p) for u, v, p in graph.edges(data="port")), key=lambda e: (order[e[1]], e[2]))
+    data = {"format": FORMAT, "version": VERSION, "nodes": nodes,
+            "edges": [{"source": u, "target": v, "port": p} for u, v, p in edges]}
+    ui = dict(graph.graph.get("ui") or {})
+    positions = {n: [_round(x), _round(y)] for n, (x, y) in (ui.get("positions") or {}).items() if n in graph}
+    if positions:
+        ui["positions"] = positions
+    else:
+        ui.pop("positions", None)
+    if ui:
+        data["ui"] = ui
+    return data
+
+
+def _round(value: float):
+    value = round(float(value), 2)
+    return int(value) if value.is_integer() else value
+
+
+def dumps(graph: nx.MultiDiGraph) -> str:
+    """One node, edge or position per line: readable, and diffs well under version control."""
+    data = to_dict(graph)
+
+    def one(value):
+        return json.dumps(value, ensure_ascii=False)
+
+    def block(items):
+        return "[]" if not items else "[\n" + ",\n".join(f"    {one(i)}" for i in items) + "\n  ]"
+
+    parts = [f'  "format": {one(data["format"])}', f'  "version": {data["version"]}',
+             f'  "nodes": {block(data["nodes"])}', f'  "edges": {block(data["edges"])}']
+    if "ui" in data:
+        ui = dict(data["ui"])
+        positions = ui.pop("positions", None)
+        fields = [f'    "positions": {{\n' + ",\n".join(f"      {one(k)}: {one(v)}" for k, v in positions.items())
+                  + "\n    }"] if positions else []
+        fields += [f"    {one(k)}: {one(v)}" for k, v in ui.items()]
+        parts.append('  "ui": {\n' + ",\n".join(fields) + "\n  }")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
+def write(graph: nx.MultiDiGraph, path) -> None:
+    """Save atomically: a temporary file in the same folder, flushed to disk, then renamed over the target, so
+    a crash mid-save leaves either the old file or the new one, never a damaged one."""
+    path = Path(path)
+    text = dumps(graph)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:
+        os.chmod(tmp, _file_mode(path))
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+
+def _file_mode(path: Path) -> int:
+    """Keep an existing file's permissions; a new file gets the usual ones (mkstemp would make it private)."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
