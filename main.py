@@ -1,0 +1,219 @@
+"""Keras Canvas: `python main.py [FILE]` opens the app; the other commands work without a window.
+
+    python main.py check FILE [--json]        shapes, params, errors and warnings of every node
+    python main.py export FILE [-o OUT.py] [--style layer|function]
+    python main.py build FILE -o OUT.keras     builds the Keras model, saves it, prints its summary
+    python main.py examples                    lists the bundled examples
+    python main.py example NAME -o FILE        writes one of them
+    python main.py screenshot [-o DIR] [--example NAME ...]   PNGs of the window (runs offscreen)
+
+Exit codes: 0 ok, 1 the graph has errors, 2 unreadable file or bad usage, 3 no display for the window.
+`check` and `export` never import TensorFlow; the window imports it only when a Keras build is needed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import sys
+from pathlib import Path
+
+EXAMPLES_DIR = Path(__file__).resolve().parent / "resources" / "examples"
+COMMANDS = ("check", "export", "build", "examples", "example", "screenshot")
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called; exit code 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="keras-canvas", description="Keras Canvas: a visual model builder for "
+                                     "Keras. With no command (or just a FILE), opens the app.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    check = sub.add_parser("check", help="print every node's output shape, params, errors and warnings")
+    check.add_argument("file")
+    check.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    export = sub.add_parser("export", help="write a Python script that builds the model with Keras")
+    export.add_argument("file")
+    export.add_argument("-o", "--output", help="where to write the script (default: print it)")
+    export.add_argument("--style", choices=("layer", "function"),
+                        help="layers.Concatenate(...)([a, b]) or layers.concatenate([a, b]) (default: the file's "
+                             "choice, else layer)")
+    build = sub.add_parser("build", help="build the Keras model and save it as a .keras file")
+    build.add_argument("file")
+    build.add_argument("-o", "--output", required=True, help="the .keras file to write")
+    sub.add_parser("examples", help="list the bundled examples")
+    example = sub.add_parser("example", help="write a bundled example to a project file")
+    example.add_argument("name")
+    example.add_argument("-o", "--output", required=True)
+    shots = sub.add_parser("screenshot", help="write PNG screenshots of the main window with examples loaded")
+    shots.add_argument("-o", "--output", default="screenshots", help="folder for the PNG files")
+    shots.add_argument("--example", action="append", dest="examples", help="example name (repeatable)")
+    return parser
+
+
+def _load(path: str):
+    import builder
+
+    return builder.load(path)
+
+
+def cmd_check(args) -> int:
+    from builder.report import check_dict, check_table
+
+    graph = _load(args.file)
+    data = check_dict(graph)
+    print(json.dumps(data, indent=2, ensure_ascii=False) if args.json else check_table(graph))
+    return 0 if data["valid"] else 1
+
+
+def cmd_export(args) -> int:
+    from builder.codegen import export_code
+
+    graph = _load(args.file)
+    style = args.style or (graph.graph.get("ui") or {}).get("export_style") or "layer"
+    code = export_code(graph, style)
+    if args.output:
+        _write_text(args.output, code)
+        print(f"wrote {args.output} ({style} style)", file=sys.stderr)
+    else:
+        sys.stdout.write(code)
+    return 0
+
+
+def cmd_build(args) -> int:
+    if not args.output.endswith(".keras"):
+        raise UsageError(f"the output must end in .keras (Keras 3's format), got {args.output!r}")
+    graph = _load(args.file)
+    from builder.keras_build import build_model
+
+    model = build_model(graph)
+    try:
+        model.save(args.output)
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    model.summary()
+    print(f"wrote {args.output}")
+    return 0
+
+
+def example_names() -> dict[str, str]:
+    """name -> one-line description, from the bundled example files."""
+    import builder
+
+    names = {}
+    for path in sorted(EXAMPLES_DIR.glob("*.json")):
+        names[path.stem] = (builder.load(path).graph.get("ui") or {}).get("description", "")
+    return names
+
+
+def cmd_examples(args) -> int:
+    for name, description in example_names().items():
+        print(f"{name:26} {description}")
+    return 0
+
+
+def cmd_example(args) -> int:
+    import builder
+
+    path = EXAMPLES_DIR / f"{args.name}.json"
+    if not path.is_file():
+        raise UsageError(f"there is no example {args.name!r}; `python main.py examples` lists them: "
+                         + ", ".join(example_names()))
+    try:
+        builder.save(builder.load(path), args.output)
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    print(f"wrote {args.output}")
+    return 0
+
+
+def cmd_screenshot(args) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from gui.screenshot import write_screenshots
+
+    for path in write_screenshots(Path(args.output), args.examples):
+        print(f"wrote {path}")
+    return 0
+
+
+def _write_text(path: str, text: str):
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def display_problem() -> str | None:
+    """Why a window cannot open here, or None. Checked before Qt starts, since Qt aborts without a display."""
+    if os.environ.get("QT_QPA_PLATFORM") or not sys.platform.startswith("linux"):
+        return None
+    if os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    display = os.environ.get("DISPLAY")
+    if not display:
+        return "no display is available (DISPLAY is not set)"
+    host, _, number = display.rpartition(":")
+    number = number.split(".")[0]
+    try:
+        if host in ("", "unix"):
+            with socket.socket(socket.AF_UNIX) as sock:
+                sock.settimeout(1)
+                sock.connect(f"/tmp/.X11-unix/X{number}")
+        else:
+            socket.create_connection((host, 6000 + int(number)), timeout=1).close()
+    except (OSError, ValueError):
+        return f"cannot reach the display {display!r}"
+    return None
+
+
+def open_window(file: str | None) -> int:
+    problem = display_problem()
+    if problem:
+        print(f"keras-canvas: {problem}, so the window cannot open.\n"
+              "Run it from a desktop session, or under a virtual screen with `xvfb-run python main.py`, or use "
+              "the command line: `python main.py check FILE`, `export`, `build` (see --help).", file=sys.stderr)
+        return 3
+    from gui.app import run
+
+    return run(file)
+
+
+HANDLERS = {"check": cmd_check, "export": cmd_export, "build": cmd_build, "examples": cmd_examples,
+            "example": cmd_example, "screenshot": cmd_screenshot}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
+        if len(argv) > 1:
+            print(f"keras-canvas: unexpected arguments {argv[1:]}; to open a file: python main.py FILE",
+                  file=sys.stderr)
+            return 2
+        return open_window(argv[0] if argv else None)
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse has printed the usage problem
+        return int(exc.code or 0)
+    if args.command is None:
+        return open_window(None)
+    from builder.plan import ModelError
+    from builder.project import ProjectError
+
+    try:
+        return HANDLERS[args.command](args)
+    except ProjectError as exc:
+        print(f"keras-canvas: {exc}", file=sys.stderr)
+        return 2
+    except ModelError as exc:
+        print(f"keras-canvas: {args.file}: {exc}", file=sys.stderr)
+        return 1
+    except UsageError as exc:
+        print(f"keras-canvas: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
