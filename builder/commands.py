@@ -7,7 +7,7 @@ If `do` is refused (a GraphError), the document is unchanged and the command mus
 
 from __future__ import annotations
 
-from builder.graph import UNSET, GraphDocument, GraphError
+from builder.graph import UNSET, GraphDocument, NoSuchEdge, check_position
 
 
 class Command:
@@ -33,13 +33,16 @@ class AddNode(Command):
 
 
 class Connect(Command):
-    def __init__(self, source: str, target: str, port: int | None = None):
-        self.source, self.target, self.port = source, target, port
+    """Wire source into target's port (the next free one if None); insert=True on a merge layer puts the wire
+    at port and moves the inputs from there up by one (a wire dropped between two inputs)."""
+
+    def __init__(self, source: str, target: str, port: int | None = None, insert: bool = False):
+        self.source, self.target, self.port, self.insert = source, target, port, insert
         self.used_port = None
         self.text = f"Connect {source} → {target}"
 
     def do(self, doc):
-        self.used_port = doc.connect(self.source, self.target, self.port)
+        self.used_port = doc.connect(self.source, self.target, self.port, self.insert)
 
     def undo(self, doc):
         doc.disconnect(self.source, self.target, self.used_port)
@@ -54,7 +57,7 @@ class Disconnect(Command):
         doc.disconnect(self.source, self.target, self.port)
 
     def undo(self, doc):
-        doc.connect(self.source, self.target, self.port, insert=True)
+        doc.restore_wire(self.source, self.target, self.port)
 
 
 class Delete(Command):
@@ -69,8 +72,13 @@ class Delete(Command):
         self.text = _delete_text(self.nodes, self.wires)
 
     def do(self, doc):
+        # Refuse unknown nodes and wires before changing anything.
         for node in self.nodes:
-            doc.layer(node)  # refuse unknown ids before changing anything
+            doc.layer(node)
+        existing = set(doc.edges())
+        for source, target, port in self.wires:
+            if (source, target, port) not in existing:
+                raise NoSuchEdge(f"there is no wire {source} -> {target} on port {port}")
         # Highest port first per target, so each recorded port is still valid when undone in reverse.
         self.removed_wires = []
         for source, target, port in sorted(self.wires, key=lambda w: (w[1], -w[2])):
@@ -82,7 +90,7 @@ class Delete(Command):
         for record in reversed(self.removed_nodes):
             doc.restore_node(record)
         for source, target, port in reversed(self.removed_wires):
-            doc.connect(source, target, port, insert=True)
+            doc.restore_wire(source, target, port)
 
 
 def _delete_text(nodes, wires) -> str:
@@ -106,7 +114,7 @@ class SetParam(Command):
         self.old = doc.set_param(self.node_id, self.name, self.value)
 
     def undo(self, doc):
-        doc.set_param(self.node_id, self.name, self.old)
+        doc.restore_param(self.node_id, self.name, self.old)
 
 
 class Rename(Command):
@@ -125,14 +133,16 @@ class Move(Command):
     """Place nodes at new positions (one drag, or an auto-layout), as one step."""
 
     def __init__(self, positions: dict, text: str | None = None):
-        self.new = {n: (float(x), float(y)) for n, (x, y) in positions.items()}
+        self.new = dict(positions)
         self.old = {}
         count = len(self.new)
         self.text = text or (f"Move {next(iter(self.new))}" if count == 1 else f"Move {count} nodes")
 
     def do(self, doc):
-        for node in self.new:
+        # Refuse unknown nodes and bad positions before moving any node.
+        for node, xy in self.new.items():
             doc.layer(node)
+            check_position(xy)
         self.old = {n: doc.positions.get(n) for n in self.new}
         for node, xy in self.new.items():
             doc.move(node, xy)
@@ -155,7 +165,7 @@ class Macro(Command):
             for command in self.commands:
                 command.do(doc)
                 done.append(command)
-        except GraphError:
+        except Exception:  # a refused step (GraphError) or a bad argument: either way, change nothing
             for command in reversed(done):
                 command.undo(doc)
             raise

@@ -11,7 +11,8 @@ document from inside the callback.
 
 from __future__ import annotations
 
-import re
+import math
+import numbers
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -67,6 +68,10 @@ class NoSuchEdge(GraphError):
     pass
 
 
+class InvalidPosition(GraphError):
+    pass
+
+
 @dataclass(frozen=True)
 class Change:
     """What one mutation did. kind: node_added, node_removed, edge_added, edge_removed, param_changed,
@@ -92,19 +97,36 @@ class RemovedNode:
     edges: tuple  # (source, target, port) in the order they were removed
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MAX_ID_LENGTH = 100
+MAX_COORDINATE = 1e9  # the project reader refuses positions beyond this, so the document does too
 
 
 def check_node_id(node_id) -> str:
-    """Keras layer names may hold any printable text except '/'; ids are also shown and typed by people."""
+    """Keras layer names may hold any printable text except '/'; ids are also shown and typed by people.
+    `isprintable` also refuses Unicode line and paragraph separators, invisible format characters and
+    unpaired surrogates (which cannot even be written to a UTF-8 file)."""
     if not isinstance(node_id, str) or not node_id.strip():
         raise InvalidName(f"invalid id {node_id!r}: an id must be a non-empty text, e.g. 'conv_3x3'")
-    if node_id != node_id.strip() or _CONTROL.search(node_id) or "/" in node_id or len(node_id) > MAX_ID_LENGTH:
+    if node_id != node_id.strip() or not node_id.isprintable() or "/" in node_id or len(node_id) > MAX_ID_LENGTH:
         raise InvalidName(f"invalid id {node_id!r}: Keras layer names cannot contain '/', line breaks or control "
                           f"characters, start or end with a space, or exceed {MAX_ID_LENGTH} characters; "
                           "use letters, digits and '_', e.g. 'conv_3x3'")
     return node_id
+
+
+def check_position(position) -> tuple[float, float] | None:
+    """(x, y) as floats, None for no position, or InvalidPosition: saved files hold finite numbers only."""
+    if position is None:
+        return None
+    try:
+        x, y = position
+    except (TypeError, ValueError):
+        raise InvalidPosition(f"invalid position {position!r}: expected (x, y)") from None
+    if not all(isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
+               and abs(v) < MAX_COORDINATE for v in (x, y)):
+        raise InvalidPosition(f"invalid position {position!r}: x and y must be finite numbers below "
+                              f"{MAX_COORDINATE:g} in size")
+    return float(x), float(y)
 
 
 def _with_prefix_counter(prefix: str, taken) -> str:
@@ -259,26 +281,48 @@ class GraphDocument:
                 stored[name] = spec.param(name).validate(value)
             except ParamError as exc:
                 raise _invalid(node_id, name, exc) from None
-        self._graph.add_node(node_id, layer=layer, params=stored)
+        for param in spec.params:
+            if param.required and param.name not in stored:
+                # A document the project reader would refuse to open must not be made in the first place.
+                raise InvalidParam(f"{node_id}: {param.name} is required by {layer} and has no default; "
+                                   f"give it a value ({param.describe()})")
+        position = check_position(position)
+        self._insert_node(node_id, layer, stored, position, index)
+        return node_id
+
+    def _insert_node(self, node_id, layer, params, position, index):
+        self._graph.add_node(node_id, layer=layer, params=params)
         if index is not None and index < len(self._graph) - 1:
             self._reorder(node_id, index)
         if position is not None:
-            self.positions[node_id] = (float(position[0]), float(position[1]))
+            self.positions[node_id] = position
         self._emit(Change("node_added", node_id))
-        return node_id
 
     def connect(self, source: str, target: str, port: int | None = None, insert: bool = False) -> int:
         """Wire source's output into target's port (the next free one if None). On merge layers, insert=True
         shifts the inputs at port and above up by one instead of refusing a taken port."""
         port = self.check_connect(source, target, port, insert)
-        if insert:
+        self._insert_edge(source, target, port)
+        return port
+
+    def restore_wire(self, source: str, target: str, port: int):
+        """Undo a disconnect exactly: the wire goes back on its port (on a merge layer the inputs at and above
+        it move up). Only the nodes are checked: this puts back a state the document already had, even one
+        `connect` would refuse (a hand-built graph may hold anything)."""
+        self._node(source)
+        self._node(target)
+        self._insert_edge(source, target, port)
+
+    def _insert_edge(self, source, target, port):
+        if spec_is_merge(self._graph.nodes[target].get("layer")):
             self._shift_ports(target, port, +1)
         self._graph.add_edge(source, target, port=port)
         self._emit(Change("edge_added", target, source=source, port=port))
-        return port
 
     def disconnect(self, source: str, target: str, port: int):
         """Remove one wire. A merge layer closes the gap: inputs above the port move down by one."""
+        self._node(source)
+        self._node(target)
         key = self._edge_key(source, target, port)
         self._graph.remove_edge(source, target, key)
         if spec_is_merge(self._graph.nodes[target].get("layer")):
@@ -296,17 +340,25 @@ class GraphDocument:
         for target, port in sorted(self.outputs_of(node_id), key=lambda e: -e[1]):
             self.disconnect(node_id, target, port)
             removed.append((node_id, target, port))
-        record = RemovedNode(node_id, data["layer"], dict(data.get("params") or {}),
+        record = RemovedNode(node_id, data.get("layer"), dict(data.get("params") or {}),
                              self.positions.pop(node_id, None), index, tuple(removed))
         self._graph.remove_node(node_id)
         self._emit(Change("node_removed", node_id))
         return record
 
     def restore_node(self, record: RemovedNode):
-        """Undo remove_node exactly: same index, params, position and wires on the same ports."""
-        self.add_node(record.id, record.layer, record.params, record.position, record.index)
+        """Undo remove_node exactly: same index, params, position and wires on the same ports. Nothing is
+        re-validated: the record is a state the document had (possibly a hand-built one)."""
+        if record.id in self._graph:
+            raise DuplicateId(f"cannot restore {record.id!r}: that id is used again")
+        for source, target, _port in record.edges:
+            if source != record.id:
+                self._node(source)
+            if target != record.id:
+                self._node(target)
+        self._insert_node(record.id, record.layer, dict(record.params), record.position, record.index)
         for source, target, port in reversed(record.edges):
-            self.connect(source, target, port, insert=True)
+            self._insert_edge(source, target, port)
 
     def set_param(self, node_id: str, name: str, value=UNSET):
         """Set one param (validated), or remove it with UNSET so Keras's default applies. Returns the old
@@ -332,6 +384,16 @@ class GraphDocument:
         self._emit(Change("param_changed", node_id, name=name))
         return old
 
+    def restore_param(self, node_id: str, name: str, value):
+        """Undo a set_param exactly: put back the old value (UNSET: absent) without checking it, since the
+        document held it before (a hand-built graph may hold values set_param would refuse)."""
+        params = self._node(node_id).setdefault("params", {})
+        if value is UNSET:
+            params.pop(name, None)
+        else:
+            params[name] = value
+        self._emit(Change("param_changed", node_id, name=name))
+
     def rename(self, old_id: str, new_id: str):
         self._node(old_id)
         if new_id == old_id:
@@ -340,10 +402,7 @@ class GraphDocument:
         if new_id in self._graph:
             raise DuplicateId(f"cannot rename {old_id} to {new_id!r}: that id is already used; "
                               f"choose another, e.g. {self.new_id(new_id)!r}")
-        self._graph = nx.relabel_nodes(self._graph, {old_id: new_id}, copy=True)  # keeps document order
-        self._graph.graph["ui"] = dict(self._graph.graph.get("ui", {}))  # relabel copies graph attrs shallowly
-        if "positions" in self.ui:
-            self.ui["positions"] = dict(self.ui["positions"])
+        self._rebuild(list(self._graph), {old_id: new_id})  # in place, keeping document order
         if old_id in self.positions:
             self.positions[new_id] = self.positions.pop(old_id)
         self._emit(Change("node_renamed", new_id, old_id=old_id))
@@ -351,10 +410,11 @@ class GraphDocument:
     def move(self, node_id: str, position):
         """Place a node on the canvas; None forgets its position (the GUI then places it)."""
         self._node(node_id)
+        position = check_position(position)
         if position is None:
             self.positions.pop(node_id, None)
         else:
-            self.positions[node_id] = (float(position[0]), float(position[1]))
+            self.positions[node_id] = position
         self._emit(Change("node_moved", node_id))
 
     def replace(self, graph: nx.MultiDiGraph):
@@ -378,17 +438,26 @@ class GraphDocument:
 
     def _shift_ports(self, target, from_port, delta):
         for _u, _v, data in self._graph.in_edges(target, data=True):
-            if data["port"] >= from_port:
+            port = data.get("port")
+            if isinstance(port, int) and not isinstance(port, bool) and port >= from_port:
                 data["port"] += delta
 
     def _reorder(self, node_id, index):
         order = [n for n in self._graph if n != node_id]
         order.insert(index, node_id)
-        rebuilt = nx.MultiDiGraph()
-        rebuilt.graph.update(self._graph.graph)
-        rebuilt.add_nodes_from((n, self._graph.nodes[n]) for n in order)
-        rebuilt.add_edges_from(self._graph.edges(keys=True, data=True))
-        self._graph = rebuilt
+        self._rebuild(order)
+
+    def _rebuild(self, order, mapping=None):
+        """Re-insert every node in `order` (renamed by `mapping`), edges with their keys and data. Done in
+        place, so whoever holds this graph object (a hand-built graph, the caller of `graph`) keeps seeing
+        the document."""
+        graph = self._graph
+        name = (lambda n: mapping.get(n, n)) if mapping else (lambda n: n)
+        nodes = [(name(n), graph.nodes[n]) for n in order]
+        edges = [(name(u), name(v), k, d) for u, v, k, d in graph.edges(keys=True, data=True)]
+        graph.remove_nodes_from(list(graph))
+        graph.add_nodes_from(nodes)
+        graph.add_edges_from(edges)
 
 
 def ui_of(graph: nx.MultiDiGraph) -> dict:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from builder.graph import GraphDocument
 from builder.shapes import topological_order
 
 COLUMN_WIDTH = 280.0
@@ -15,7 +16,9 @@ ROW_HEIGHT = 150.0
 
 
 def auto_layout(graph) -> dict[str, tuple[float, float]]:
-    """node id -> (x, y) for every node of an acyclic graph; nodes in a cycle go in a last column."""
+    """node id -> (x, y) for every node of a graph (a GraphDocument or a MultiDiGraph); nodes in or behind a
+    cycle go in a last column."""
+    graph = graph.graph if isinstance(graph, GraphDocument) else graph
     order, stuck = topological_order(graph, set(graph))
     column = {}
     for node in order:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -27,6 +28,8 @@ from builder.params import ParamError
 FORMAT = "keras-canvas"
 VERSION = 1
 MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_DEPTH = 32  # a project nests about 5 levels; anything far deeper is not one (and would strain the writer)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _NODE_KEYS = {"id", "layer", "params"}
 _EDGE_KEYS = {"source", "target", "port"}
 _TOP_KEYS = {"format", "version", "nodes", "edges", "ui"}
@@ -64,7 +67,43 @@ def parse(text: str, source: str = "<text>") -> nx.MultiDiGraph:
         raise ProjectError(source, ["the JSON is nested too deeply to be a project file"]) from None
     except ValueError as exc:
         raise ProjectError(source, [f"not valid JSON: {exc}"]) from None
+    problems = _structure_problems(data)
+    if problems:
+        raise ProjectError(source, problems)
     return from_dict(data, source)
+
+
+def _structure_problems(data) -> list[str]:
+    """Nesting too deep, and texts that are not valid Unicode (JSON's "\\ud800" escapes give unpaired
+    surrogates, which no UTF-8 file can hold, so such a project could never be saved again)."""
+    problems = []
+    stack = [(data, 1, "")]
+    while stack and len(problems) < 20:
+        value, depth, where = stack.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                shown = ascii(value) if len(value) <= 40 else ascii(value[:37]) + "..."
+                problems.append(f"{_where(where)}: the text {shown} holds an unpaired surrogate "
+                                "(an invalid \\ud800-\\udfff escape); use valid Unicode text")
+            continue
+        if not isinstance(value, (dict, list)):
+            continue
+        if depth > MAX_DEPTH:
+            problems.append(f"{_where(where)}: nested more than {MAX_DEPTH} levels deep; this is not a project file")
+            continue
+        if isinstance(value, dict):
+            for key, item in reversed(value.items()):
+                inner = f"{where}.{key}" if where else str(key)
+                if _SURROGATE.search(key):
+                    problems.append(f"{_where(ascii(inner))}: this key holds an unpaired surrogate; use valid Unicode text")
+                stack.append((item, depth + 1, inner))
+        else:
+            stack.extend((item, depth + 1, f"{where}[{i}]") for i, item in reversed(list(enumerate(value))))
+    return problems
+
+
+def _where(path: str) -> str:
+    return "the file" if not path else path if len(path) <= 80 else path[:77] + "..."
 
 
 def read(path) -> nx.MultiDiGraph:
@@ -79,7 +118,7 @@ def read(path) -> nx.MultiDiGraph:
     except OSError as exc:
         raise ProjectError(str(path), [f"cannot read the file: {exc.strerror or exc}"]) from None
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a byte-order mark, as some editors write, is allowed
     except UnicodeDecodeError as exc:
         raise ProjectError(str(path), [f"not UTF-8 text (byte {exc.start}); is this a project file?"]) from None
     return parse(text, str(path))
@@ -98,7 +137,7 @@ def from_dict(data, source: str = "<data>") -> nx.MultiDiGraph:
     if version > VERSION:
         raise ProjectError(source, [f"version: this file was written by a newer Keras Canvas (format version "
                                     f"{version}); this one reads version {VERSION}; please update"])
-    for key in data.keys() - _TOP_KEYS:
+    for key in sorted(data.keys() - _TOP_KEYS):
         problems.append(f"{key}: unknown key; a project has {', '.join(sorted(_TOP_KEYS))}")
     graph = nx.MultiDiGraph()
     _read_nodes(data.get("nodes"), graph, problems)
@@ -118,7 +157,7 @@ def _read_nodes(nodes, graph, problems):
         if not isinstance(node, dict):
             problems.append(f"{where}: expected an object with id, layer and params, got {_kind(node)}")
             continue
-        for key in node.keys() - _NODE_KEYS:
+        for key in sorted(node.keys() - _NODE_KEYS):
             problems.append(f"{where}.{key}: unknown key; a node has id, layer and params")
         node_id, layer, params = node.get("id"), node.get("layer"), node.get("params", {})
         try:
@@ -159,7 +198,7 @@ def _read_edges(edges, graph, problems):
         if not isinstance(edge, dict):
             problems.append(f"{where}: expected an object with source, target and port, got {_kind(edge)}")
             continue
-        for key in edge.keys() - _EDGE_KEYS:
+        for key in sorted(edge.keys() - _EDGE_KEYS):
             problems.append(f"{where}.{key}: unknown key; an edge has source, target and port")
         source, target, port = edge.get("source"), edge.get("target"), edge.get("port", 0)
         bad = False
@@ -241,13 +280,18 @@ def _jsonable(value) -> bool:
 # ---- writing ----------------------------------------------------------------------------------------------
 
 def to_dict(graph: nx.MultiDiGraph) -> dict:
+    """The file's content, in a canonical order (nodes in document order, params in the catalog's order,
+    edges by target and port, positions in document order), so that equal documents give equal files
+    however their dicts were built up (an undone reset, say, re-adds a param at the end)."""
     order = {n: i for i, n in enumerate(graph)}
-    nodes = [{"id": n, "layer": d.get("layer"), "params": dict(d.get("params") or {})} for n, d in graph.nodes(data=True)]
+    nodes = [{"id": n, "layer": d.get("layer"), "params": _ordered_params(d.get("layer"), d.get("params") or {})}
+             for n, d in graph.nodes(data=True)]
     edges = sorted(((u, v, p) for u, v, p in graph.edges(data="port")), key=lambda e: (order[e[1]], e[2]))
     data = {"format": FORMAT, "version": VERSION, "nodes": nodes,
             "edges": [{"source": u, "target": v, "port": p} for u, v, p in edges]}
     ui = dict(graph.graph.get("ui") or {})
-    positions = {n: [_round(x), _round(y)] for n, (x, y) in (ui.get("positions") or {}).items() if n in graph}
+    given = ui.get("positions") or {}
+    positions = {n: [_round(given[n][0]), _round(given[n][1])] for n in graph if n in given}
     if positions:
         ui["positions"] = positions
     else:
@@ -255,6 +299,14 @@ def to_dict(graph: nx.MultiDiGraph) -> dict:
     if ui:
         data["ui"] = ui
     return data
+
+
+def _ordered_params(layer, params: dict) -> dict:
+    try:
+        rank = {p.name: i for i, p in enumerate(spec_for(layer).params)}
+    except UnknownLayerError:
+        return dict(params)
+    return dict(sorted(params.items(), key=lambda item: rank.get(item[0], len(rank))))
 
 
 def _round(value: float):
@@ -267,7 +319,7 @@ def dumps(graph: nx.MultiDiGraph) -> str:
     data = to_dict(graph)
 
     def one(value):
-        return json.dumps(value, ensure_ascii=False)
+        return json.dumps(value, ensure_ascii=False, allow_nan=False)  # NaN would make a file no reader takes
 
     def block(items):
         return "[]" if not items else "[\n" + ",\n".join(f"    {one(i)}" for i in items) + "\n  ]"
@@ -287,20 +339,35 @@ def dumps(graph: nx.MultiDiGraph) -> str:
 def write(graph: nx.MultiDiGraph, path) -> None:
     """Save atomically: a temporary file in the same folder, flushed to disk, then renamed over the target, so
     a crash mid-save leaves either the old file or the new one, never a damaged one."""
-    path = Path(path)
-    text = dumps(graph)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    path = Path(os.path.realpath(path))  # saving through a symlink updates the file it points to
+    data = dumps(graph).encode("utf-8")  # fails, if it must, before anything is written
+    mode = _file_mode(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        os.chmod(tmp, _file_mode(path))
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:  # closes the descriptor even when writing fails
+            os.chmod(tmp, mode)
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    _sync_folder(path.parent)
 
+
+def _sync_folder(folder: Path):
+    """Make the rename itself durable (POSIX); where folders cannot be opened this is skipped."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _file_mode(path: Path) -> int:

@@ -1,0 +1,74 @@
+"""A port: a dot on a node's edge where wires start (output, right) or end (inputs, left).
+
+Ports are children of their node item and know only their kind and index; whether a wire uses them is read
+from the document when they paint.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem
+
+from gui.canvas import style
+
+INPUT, OUTPUT = "in", "out"
+
+
+class PortItem(QGraphicsItem):
+    def __init__(self, node_item, kind: str, index: int):
+        super().__init__(node_item)
+        self.kind, self.index = kind, index
+        self.highlight: str | None = None  # None, "valid" (a drop here would work), "hover", "refused"
+        self.setAcceptHoverEvents(True)
+        self.setCursor(Qt.CursorShape.CrossCursor)
+        self.setZValue(1)
+
+    @property
+    def node_item(self):
+        return self.parentItem()
+
+    @property
+    def node_id(self) -> str:
+        return self.parentItem().node_id
+
+    def is_taken(self) -> bool:
+        doc = self.node_item.controller.doc
+        if self.node_id not in doc:
+            return False
+        if self.kind == OUTPUT:
+            return bool(doc.outputs_of(self.node_id))
+        return any(port == self.index for _source, port in doc.inputs_of(self.node_id))
+
+    def set_highlight(self, highlight: str | None):
+        if highlight != self.highlight:
+            self.highlight = highlight
+            self.update()
+
+    def boundingRect(self) -> QRectF:
+        r = style.PORT_HIT_RADIUS
+        return QRectF(-r, -r, 2 * r, 2 * r)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addEllipse(QPointF(0, 0), style.PORT_HIT_RADIUS, style.PORT_HIT_RADIUS)
+        return path
+
+    def paint(self, painter, option, widget=None):
+        radius = style.PORT_RADIUS
+        if self.highlight in ("valid", "hover"):
+            ring = style.PORT_HOVER_VALID if self.highlight == "hover" else style.PORT_VALID
+            painter.setPen(QPen(ring, 2.0))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            grow = 4.0 if self.highlight == "hover" else 2.5
+            painter.drawEllipse(QPointF(0, 0), radius + grow, radius + grow)
+        elif self.highlight == "refused":
+            painter.setPen(QPen(style.ERROR, 2.0))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawEllipse(QPointF(0, 0), radius + 3, radius + 3)
+        fill = style.PORT_FILL if self.is_taken() else style.PORT_FREE_FILL
+        if self.highlight == "hover":
+            fill = style.PORT_VALID
+        painter.setPen(QPen(style.PORT_BORDER, 1.5))
+        painter.setBrush(QBrush(fill))
+        painter.drawEllipse(QPointF(0, 0), radius, radius)

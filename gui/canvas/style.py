@@ -1,0 +1,93 @@
+"""Colours, fonts and sizes of the canvas, in one place so the look can be tuned without touching logic.
+
+A dark canvas with bright category headers: nodes stand out from the grid, and red (error) and amber
+(warning) stay reserved for problems.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from PySide6.QtGui import QColor, QFont
+
+GRID_SIZE = 20  # snap step, and the minor grid
+GRID_MAJOR_EVERY = 5
+
+NODE_WIDTH = 200.0
+NODE_RADIUS = 8.0
+HEADER_HEIGHT = 40.0
+BODY_LINE_HEIGHT = 17.0
+BODY_LINES = 3  # summary, shape, params
+BODY_PADDING = 8.0
+PORT_RADIUS = 6.0
+PORT_SPACING = 20.0
+PORT_HIT_RADIUS = 11.0  # wider than the drawn dot, so ports are easy to grab
+TEXT_MARGIN = 12.0
+
+MIN_ZOOM, MAX_ZOOM = 0.1, 4.0
+LOW_DETAIL_BELOW = 0.45  # zoom under which nodes are drawn as coloured boxes with their id only
+
+BACKGROUND = QColor("#1c1e24")
+GRID_MINOR = QColor("#23262e")
+GRID_MAJOR = QColor("#2b2f39")
+
+NODE_BODY = QColor("#2a2d36")
+NODE_BORDER = QColor("#3b3f4b")
+NODE_SELECTED = QColor("#f8fafc")
+NODE_BLOCKED_BODY = QColor("#24262d")
+TEXT = QColor("#e5e7eb")
+TEXT_DIM = QColor("#9ca3af")
+TEXT_MUTED = QColor("#6b7280")
+TEXT_ON_HEADER = QColor("#ffffff")
+TEXT_ON_HEADER_DIM = QColor(255, 255, 255, 190)
+SHAPE_TEXT = QColor("#7dd3fc")
+
+ERROR = QColor("#ef4444")
+WARNING = QColor("#f59e0b")
+
+PORT_FILL = QColor("#9ca3af")
+PORT_FREE_FILL = QColor("#1c1e24")
+PORT_BORDER = QColor("#d1d5db")
+PORT_VALID = QColor("#22c55e")
+PORT_HOVER_VALID = QColor("#86efac")
+
+WIRE = QColor("#8b93a5")
+WIRE_HOVER = QColor("#e5e7eb")
+WIRE_SELECTED = QColor("#60a5fa")
+WIRE_BROKEN = QColor("#6b7280")
+WIRE_DRAFT = QColor("#f8fafc")
+
+PREVIEW_BACKGROUND = QColor(17, 19, 24, 235)
+PREVIEW_BORDER = QColor("#4b5563")
+
+CATEGORY_COLOURS = {
+    "Core": QColor("#2563eb"),
+    "Convolution": QColor("#7c3aed"),
+    "Pooling": QColor("#0d9488"),
+    "Reshaping": QColor("#4f6378"),
+    "Regularization": QColor("#be185d"),
+    "Normalization": QColor("#0369a1"),
+    "Merging": QColor("#15803d"),
+}
+UNKNOWN_CATEGORY = QColor("#52525b")
+BLOCKED_HEADER = QColor("#3f434e")
+
+
+def category_colour(category: str | None) -> QColor:
+    return CATEGORY_COLOURS.get(category or "", UNKNOWN_CATEGORY)
+
+
+@lru_cache(maxsize=None)
+def font(role: str) -> QFont:
+    """Fonts by role; cached because QFont construction shows up when thousands of nodes paint."""
+    regular, demi, bold = QFont.Weight.Normal, QFont.Weight.DemiBold, QFont.Weight.Bold
+    sizes = {"title": (10.0, demi), "layer": (8.5, regular), "body": (8.5, regular), "mono": (8.5, regular),
+             "mark": (9.0, bold), "overview": (22.0, demi), "preview": (9.0, regular)}
+    size, weight = sizes[role]
+    result = QFont()
+    if role == "mono":
+        result.setFamilies(["DejaVu Sans Mono", "Menlo", "Consolas", "monospace"])
+        result.setStyleHint(QFont.StyleHint.Monospace)
+    result.setPointSizeF(size)
+    result.setWeight(weight)
+    return result

@@ -1,0 +1,51 @@
+"""Every question the window asks a person, behind small methods that tests replace.
+
+Message boxes and file dialogs are modal: a test that reached one would hang. So the window never calls
+QMessageBox or QFileDialog directly; it calls these methods, and a test swaps in answers
+(see tests/gui/fakes.py) instead of clicking.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+PROJECT_FILTER = "Keras Canvas projects (*.json);;All files (*)"
+PYTHON_FILTER = "Python scripts (*.py)"
+KERAS_FILTER = "Keras models (*.keras)"
+
+
+class Dialogs:
+    def __init__(self, parent: QWidget | None = None):
+        self.parent = parent
+
+    def ask_save_changes(self, name: str) -> str:
+        """'save', 'discard' or 'cancel'."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "Unsaved changes",
+                          f"Save the changes to {name}?", parent=self.parent)
+        box.setInformativeText("Your changes are lost if you don't save them.")
+        box.setStandardButtons(QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                               | QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        answer = box.exec()
+        return {QMessageBox.StandardButton.Save: "save",
+                QMessageBox.StandardButton.Discard: "discard"}.get(QMessageBox.StandardButton(answer), "cancel")
+
+    def open_path(self, directory: str = "") -> str | None:
+        path, _ = QFileDialog.getOpenFileName(self.parent, "Open project", directory, PROJECT_FILTER)
+        return path or None
+
+    def save_path(self, title: str, suggested: str, file_filter: str, suffix: str) -> str | None:
+        """A path to write, with `suffix` added when the person left it out."""
+        path, _ = QFileDialog.getSaveFileName(self.parent, title, suggested, file_filter)
+        if not path:
+            return None
+        return path if path.endswith(suffix) else path + suffix
+
+    def error(self, title: str, message: str):
+        box = QMessageBox(QMessageBox.Icon.Critical, title, message.split("\n", 1)[0], parent=self.parent)
+        if "\n" in message:
+            box.setInformativeText(message.split("\n", 1)[1])
+        box.exec()
+
+    def info(self, title: str, message: str):
+        QMessageBox.information(self.parent, title, message)

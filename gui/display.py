@@ -1,0 +1,70 @@
+"""How values look in the window: shapes, parameter counts, param values, statuses. One place, so the
+canvas-side panels, the inspector and the status bar all say the same thing the same way."""
+
+from __future__ import annotations
+
+from builder.params import REQUIRED, Param
+from builder.shape_rules import fmt
+from builder.shapes import NodeResult
+
+# Status colours, chosen to stay readable on the light Fusion palette.
+ERROR_COLOR = "#c62828"
+WARNING_COLOR = "#b26a00"
+OK_COLOR = "#2e7d32"
+MUTED_COLOR = "#6b7280"
+
+
+def shape_text(shape) -> str:
+    return "-" if shape is None else fmt(shape)
+
+
+def count_text(count: int | None) -> str:
+    return "-" if count is None else f"{count:,}"
+
+
+def value_text(value) -> str:
+    """A stored param value as a person would write it in Keras code."""
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, (list, tuple)):
+        inner = ", ".join("None" if v is None else str(v) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    return repr(value)
+
+
+def default_text(param: Param) -> str:
+    if param.default is REQUIRED:
+        return "required"
+    return f"default {value_text(param.default)}"
+
+
+def status_text(result: NodeResult | None) -> str:
+    if result is None:
+        return ""
+    if result.error:
+        return "error"
+    if result.blocked_by:
+        return f"waits on {result.blocked_by}"
+    if result.warnings:
+        return "warning" if len(result.warnings) == 1 else f"{len(result.warnings)} warnings"
+    return "ok"
+
+
+def status_color(result: NodeResult | None) -> str:
+    if result is None:
+        return MUTED_COLOR
+    if result.error:
+        return ERROR_COLOR
+    if result.warnings:
+        return WARNING_COLOR
+    return MUTED_COLOR if result.blocked_by else OK_COLOR
+
+
+def status_tooltip(result: NodeResult | None) -> str:
+    if result is None:
+        return ""
+    if result.error:
+        return result.error
+    if result.blocked_by:
+        return f"No shape yet: {result.blocked_by} has an error upstream; fix it first."
+    return "\n".join(result.warnings)

@@ -1,0 +1,1 @@
+"""Dock panels of the main window: palette, inspector, shapes & errors, code preview."""

@@ -1,0 +1,317 @@
+"""The inspector: the selected node's id, one typed editor per param, and its output shape, params, error and
+warnings.
+
+Edits are checked before anything changes: an id or value the document would refuse is shown next to its
+field and nothing is pushed. A valid edit becomes one builder command through `controller.push`; the
+inspector then shows what the document says (it listens, it never keeps its own copy of a value).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QScrollArea, QToolButton,
+                               QVBoxLayout, QWidget)
+
+from builder.catalog import spec_for
+from builder.commands import Rename, SetParam
+from builder.graph import UNSET, GraphError, check_node_id
+from builder.params import Param
+from gui.display import ERROR_COLOR, MUTED_COLOR, WARNING_COLOR, count_text, default_text, shape_text
+from gui.panels.param_editors import ParamEditor, editor_for
+
+
+def _small(text: str = "", color: str = MUTED_COLOR) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setProperty("role", "hint")
+    label.setStyleSheet(f"color: {color};")
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class ParamRow(QWidget):
+    """One param: its name and reset button, its editor, Keras's default with the help text, and the message
+    that explains a refused value."""
+
+    def __init__(self, param: Param, parent=None):
+        super().__init__(parent)
+        self.param = param
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 4)
+        layout.setSpacing(2)
+        self.name_label = QLabel(param.name)
+        self.name_label.setToolTip(param.help)
+        layout.addWidget(self.name_label)
+        self.editor: ParamEditor = editor_for(param)
+        self.editor.setToolTip(f"{param.help}\n\nExpected: {param.describe()}; {default_text(param)}.")
+        self.reset_button = QToolButton()
+        self.reset_button.setText("↺")
+        self.reset_button.setAutoRaise(True)
+        self.reset_button.setToolTip(f"Reset to Keras's default ({default_text(param)})")
+        editor_line = QHBoxLayout()
+        editor_line.setContentsMargins(0, 0, 0, 0)
+        editor_line.setSpacing(2)
+        editor_line.addWidget(self.editor, 1)
+        editor_line.addWidget(self.reset_button)
+        layout.addLayout(editor_line)
+        default = default_text(param)
+        hint = default[0].upper() + default[1:] + (f". {param.help}" if param.help else "")
+        self.hint_label = _small(hint)
+        layout.addWidget(self.hint_label)
+        self.message_label = _small("", ERROR_COLOR)
+        self.message_label.hide()
+        layout.addWidget(self.message_label)
+
+    def show_value(self, params: dict):
+        """Show the node's value (or Keras's default when the param is not set)."""
+        stored = params.get(self.param.name, UNSET)
+        self.editor.set_value(self.param.default if stored is UNSET else stored)
+        is_set = stored is not UNSET
+        self.reset_button.setEnabled(is_set and not self.param.required)
+        font = self.name_label.font()
+        font.setBold(is_set)  # bold: set explicitly, so it is written in the exported code
+        self.name_label.setFont(font)
+        self.show_message("")
+
+    def show_message(self, message: str):
+        self.message_label.setText(message)
+        self.message_label.setVisible(bool(message))
+        self.editor.mark_invalid(bool(message))
+
+    @property
+    def message(self) -> str:
+        return self.message_label.text() if self.message_label.isVisibleTo(self) else ""
+
+
+class Inspector(QScrollArea):
+    def __init__(self, controller, parent=None):
+        super().__init__(parent)
+        self.controller = controller
+        self.node_id: str | None = None
+        self.rows: dict[str, ParamRow] = {}
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self._build()
+        controller.selection_changed.connect(self._on_selection)
+        controller.document_changed.connect(self._on_document_changed)
+        controller.results_changed.connect(self._on_results_changed)
+        controller.document_reset.connect(lambda: self.show_node(None))
+        self.show_node(None)
+
+    # ---- widgets ------------------------------------------------------------------------------------------
+
+    def _build(self):
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.setSpacing(6)
+        self.empty_label = _small("Select a node on the canvas to see and edit it.")
+        layout.addWidget(self.empty_label)
+        self.title_label = QLabel()
+        self.title_label.setProperty("role", "title")
+        self.help_label = _small()
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.help_label)
+
+        self.node_box = QWidget()
+        form = QFormLayout(self.node_box)
+        form.setContentsMargins(0, 4, 0, 4)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.id_edit = QLineEdit()
+        self.id_edit.setToolTip("The node's id is its Keras layer name and the variable name in exported code.")
+        self.id_edit.editingFinished.connect(self._commit_id)
+        form.addRow("id", self.id_edit)
+        self.id_message = _small("", ERROR_COLOR)
+        self.id_message.hide()
+        form.addRow("", self.id_message)
+        self.shape_label = QLabel()
+        self.shape_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.shape_label.setProperty("role", "mono")
+        form.addRow("output", self.shape_label)
+        self.params_label = QLabel()
+        form.addRow("weights", self.params_label)
+        layout.addWidget(self.node_box)
+        self.status_label = _small()
+        layout.addWidget(self.status_label)
+
+        self.params_title = QLabel("Parameters")
+        self.params_title.setProperty("role", "section")
+        layout.addWidget(self.params_title)
+        self.params_box = QWidget()
+        self.params_layout = QVBoxLayout(self.params_box)
+        self.params_layout.setContentsMargins(0, 0, 0, 0)
+        self.params_layout.setSpacing(2)
+        layout.addWidget(self.params_box)
+        self.no_params_label = _small("This layer has no parameters.")
+        layout.addWidget(self.no_params_label)
+        layout.addStretch(1)
+        self.setWidget(content)
+
+    def editor(self, name: str) -> ParamEditor:
+        return self.rows[name].editor
+
+    # ---- showing a node -----------------------------------------------------------------------------------
+
+    def show_node(self, node_id: str | None, empty_text: str = "Select a node on the canvas to see and edit it."):
+        if node_id is not None and node_id not in self.controller.doc:
+            node_id = None
+        changed_node = node_id != self.node_id or node_id is None
+        self.node_id = node_id
+        showing = node_id is not None
+        for widget in (self.title_label, self.help_label, self.node_box, self.status_label, self.params_title,
+                       self.params_box):
+            widget.setVisible(showing)
+        self.empty_label.setVisible(not showing)
+        self.empty_label.setText(empty_text)
+        self.no_params_label.hide()
+        if not showing:
+            self._clear_rows()
+            return
+        doc = self.controller.doc
+        layer = doc.layer(node_id)
+        spec = spec_for(layer)
+        self.title_label.setText(layer)
+        self.help_label.setText(spec.help)
+        self._show_id()
+        if changed_node or [r.param for r in self.rows.values()] != list(spec.params):
+            self._build_rows(spec.params)
+        params = doc.params(node_id)
+        for row in self.rows.values():
+            row.show_value(params)
+        self.no_params_label.setVisible(not spec.params)
+        self.params_title.setVisible(bool(spec.params))
+        self._show_result()
+
+    def _show_id(self):
+        self.id_edit.setText(self.node_id)
+        self._id_refused("")
+
+    def _build_rows(self, params):
+        self._clear_rows()
+        for param in params:
+            row = ParamRow(param)
+            row.editor.edited.connect(lambda value, row=row: self._commit_param(row, value))
+            row.editor.unreadable.connect(row.show_message)
+            row.reset_button.clicked.connect(lambda _=False, row=row: self._reset_param(row))
+            self.params_layout.addWidget(row)
+            self.rows[param.name] = row
+
+    def _clear_rows(self):
+        for row in self.rows.values():
+            row.setParent(None)
+            row.deleteLater()
+        self.rows = {}
+
+    def _show_result(self):
+        result = self.controller.results.get(self.node_id)
+        if result is None:
+            self.shape_label.setText("-")
+            self.params_label.setText("-")
+            self.status_label.setText("")
+            return
+        self.shape_label.setText(shape_text(result.shape))
+        if result.params is None:
+            self.params_label.setText("-")
+        elif result.non_trainable:
+            self.params_label.setText(f"{count_text(result.params)} ({count_text(result.trainable)} trainable, "
+                                      f"{count_text(result.non_trainable)} non-trainable)")
+        else:
+            self.params_label.setText(count_text(result.params))
+        if result.error:
+            text, color = f"Error: {result.error}", ERROR_COLOR
+        elif result.blocked_by:
+            text, color = f"No shape yet: {result.blocked_by} has an error upstream; fix it first.", MUTED_COLOR
+        elif result.warnings:
+            text, color = "\n".join(f"Warning: {w}" for w in result.warnings), WARNING_COLOR
+        else:
+            text, color = "", MUTED_COLOR
+        self.status_label.setText(text)
+        self.status_label.setStyleSheet(f"color: {color};")
+        self.status_label.setVisible(bool(text))
+
+    # ---- listening ----------------------------------------------------------------------------------------
+
+    def _on_selection(self, node_ids):
+        if len(node_ids) == 1:
+            self.show_node(node_ids[0])
+        elif node_ids:
+            self.show_node(None, f"{len(node_ids)} nodes selected. Select one to edit it.")
+        else:
+            self.show_node(None)
+
+    def _on_document_changed(self, change):
+        if self.node_id is None:
+            return
+        if change.kind == "param_changed" and change.node == self.node_id:
+            row = self.rows.get(change.name)
+            if row is not None:
+                row.show_value(self.controller.doc.params(self.node_id))
+        elif change.kind == "node_renamed" and change.old_id == self.node_id:
+            self.node_id = change.node  # follow the node through renames (and their undo)
+            self._show_id()
+        elif change.kind == "node_removed" and change.node == self.node_id:
+            self.show_node(None)
+
+    def _on_results_changed(self, node_ids):
+        if self.node_id in node_ids:
+            self._show_result()
+
+    # ---- editing ------------------------------------------------------------------------------------------
+
+    def _commit_id(self):
+        if self.node_id is None:
+            return
+        new_id = self.id_edit.text()
+        if new_id == self.node_id:
+            self._id_refused("")
+            return
+        try:
+            check_node_id(new_id)
+        except GraphError as exc:
+            self._id_refused(str(exc))
+            return
+        if new_id in self.controller.doc:
+            self._id_refused(f"{new_id!r} is already the id of a {self.controller.doc.layer(new_id)} node; "
+                             "every node needs its own id")
+            return
+        old_id = self.node_id
+        if self.controller.push(Rename(old_id, new_id)):
+            self._id_refused("")
+            if self.controller.selected == [old_id]:
+                self.controller.select([new_id])
+
+    def _id_refused(self, message: str):
+        self.id_message.setText(message)
+        self.id_message.setVisible(bool(message))
+        self.id_edit.setProperty("invalid", bool(message))
+        self.id_edit.style().unpolish(self.id_edit)
+        self.id_edit.style().polish(self.id_edit)
+
+    def _commit_param(self, row: ParamRow, value):
+        node, param, doc = self.node_id, row.param, self.controller.doc
+        try:
+            stored = doc.check_param(node, param.name, value)
+        except GraphError as exc:
+            row.show_message(_without_prefix(str(exc), node, param.name))
+            return
+        current = doc.params(node).get(param.name, UNSET)
+        unchanged = (stored == current and type(stored) is type(current)) if current is not UNSET \
+            else param.is_default(stored)
+        if unchanged:
+            row.show_value(doc.params(node))
+            return
+        if not self.controller.push(SetParam(node, param.name, stored)):
+            row.show_message("the document refused this value (see the status bar)")
+
+    def _reset_param(self, row: ParamRow):
+        if self.node_id is not None and row.param.name in self.controller.doc.params(self.node_id):
+            self.controller.push(SetParam(self.node_id, row.param.name, UNSET))
+
+
+def _without_prefix(message: str, node: str, name: str) -> str:
+    """The document names the node and param; next to the field they are obvious."""
+    for prefix in (f"{node}: {name}: ", f"{node}: "):
+        if message.startswith(prefix):
+            return message[len(prefix):]
+    return message

@@ -1,0 +1,278 @@
+"""One typed editor per builder.params.Param kind. An editor shows a value and emits `edited(value)` with what
+the person entered; it never touches the document. The inspector validates the value with
+`doc.check_param` and pushes the command, or shows the refusal next to the field.
+
+Text that cannot even be read as a value (e.g. "abc" for a float) is reported through `unreadable(message)`.
+`set_value` is for showing the document's value and never emits `edited`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import QSignalBlocker, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QToolButton,
+                               QWidget)
+
+from builder.params import MAX_DIM, Param
+
+INT_LIMIT = 2**31 - 1  # QSpinBox holds a C int
+
+
+class ParamEditor(QWidget):
+    edited = Signal(object)
+    unreadable = Signal(str)
+
+    def __init__(self, param: Param, parent=None):
+        super().__init__(parent)
+        self.param = param
+        self.layout_ = QHBoxLayout(self)
+        self.layout_.setContentsMargins(0, 0, 0, 0)
+        self.layout_.setSpacing(4)
+
+    def set_value(self, value):
+        raise NotImplementedError
+
+    def mark_invalid(self, invalid: bool):
+        """Red frame on the input while its text is refused."""
+        for widget in self.findChildren(QWidget):
+            if isinstance(widget, (QLineEdit, QSpinBox)):
+                widget.setProperty("invalid", invalid)
+                widget.style().unpolish(widget)
+                widget.style().polish(widget)
+
+
+def _spin(minimum: int, maximum: int) -> QSpinBox:
+    spin = QSpinBox()
+    spin.setRange(minimum, maximum)
+    spin.setKeyboardTracking(False)  # one edit when the person is done typing, not one per digit
+    spin.setAccelerated(True)
+    return spin
+
+
+class IntEditor(ParamEditor):
+    def __init__(self, param, parent=None):
+        super().__init__(param, parent)
+        low = int(param.minimum) if param.minimum is not None else -INT_LIMIT
+        high = int(min(param.maximum if param.maximum is not None else MAX_DIM, INT_LIMIT))
+        self.spin = _spin(low, high)
+        self.layout_.addWidget(self.spin, 1)
+        self.spin.valueChanged.connect(self.edited.emit)
+
+    def set_value(self, value):
+        with QSignalBlocker(self.spin):
+            self.spin.setValue(int(value) if isinstance(value, int) else self.spin.minimum())
+
+
+class AxisEditor(IntEditor):
+    """An axis: negative counts from the end (-1 is the last axis, where Keras keeps channels)."""
+
+    def __init__(self, param, parent=None):
+        super().__init__(param, parent)
+        self.spin.setRange(-64, 64)
+
+
+class FloatEditor(ParamEditor):
+    """A line edit rather than a spin box: rates and epsilons need exact values such as 1e-5."""
+
+    def __init__(self, param, parent=None):
+        super().__init__(param, parent)
+        self.line = QLineEdit()
+        self.layout_.addWidget(self.line, 1)
+        self.line.editingFinished.connect(self._commit)
+        self._shown = ""
+
+    def set_value(self, value):
+        self._shown = "" if value is None else repr(value)
+        self.line.setText(self._shown)
+
+    def _commit(self):
+        text = self.line.text().strip()
+        if text == self._shown:
+            return
+        try:
+            value = float(text)
+        except ValueError:
+            self.unreadable.emit(f"expected {self.param.describe()}, got {text!r}")
+            return
+        self.edited.emit(value)
+
+
+class BoolEditor(ParamEditor):
+    def __init__(self, param, parent=None):
+        super().__init__(param, parent)
+        self.check = QCheckBox()
+        self.layout_.addWidget(self.check, 1)
+        self.check.toggled.connect(self.edited.emit)
+
+    def set_value(self, value):
+        with QSignalBlocker(self.check):
+            self.check.setChecked(bool(value))
+
+
+class ChoiceEditor(ParamEditor):
+    NONE_TEXT = "None"
+
+    def __init__(self, param, parent=None):
+        super().__init__(param, parent)
+        self.combo = QComboBox()
+        self.combo.setMaxVisibleItems(16)
+        self.values = ([None] if param.nullable else []) + list(param.choices)
+        for value in self.values:
+            self.combo.addItem(self.NONE_TEXT if value is None else value)
+        self.layout_.addWidget(self.combo, 1)
+        self.combo.currentIndexChanged.connect(lambda index: self.edited.emit(self.values[index]))
+
+    def set_value(self, value):
+        with QSignalBlocker(self.combo):
+            self.combo.setCurrentIndex(self.values.index(value) if value in self.values else -1)
+
+
+class PairEditor(ParamEditor):
+    """Height and width (kernel_size, strides, pool_size, dilation_rate). Linked, both move together and the
+    value is stored as one int, as Keras code usually writes it; unlinked, it is a [height, width] list.
+    A nullable pair (pooling strides) has an "auto" box for None."""
+
+    def __init__(self, param, parent=None):
+        super().__init__(param, parent)
+        self.auto = None
+        if param.nullable:
+            self.auto = QCheckBox("auto")
+            self.auto.setToolTip("None: Keras uses the same value as pool_size")
+            self.layout_.addWidget(self.auto)
+            self.auto.toggled.connect(self._auto_toggled)
+        self.first = _spin(1, INT_LIMIT)
+        self.second = _spin(1, INT_LIMIT)
+        self.link = QToolButton()
+        self.link.setCheckable(True)
+        self.link.setChecked(True)
+        self.link.setText("=")
+        self.link.setToolTip("Linked: height and width change together")
+        self.layout_.addWidget(self.first, 1)
+        self.layout_.addWidget(QLabel("×"))
+        self.layout_.addWidget(self.second, 1)
+        self.layout_.addWidget(self.link)
+        self.first.valueChanged.connect(self._first_changed)
+        self.second.valueChanged.connect(self._second_changed)
+        self.link.toggled.connect(self._link_toggled)
+
+    @property
+    def linked(self) -> bool:
+        return self.link.isChecked()
+
+    def set_value(self, value):
+        blockers = [QSignalBlocker(w) for w in (self.first, self.second, self.link, *filter(None, [self.auto]))]
+        if value is None:
+            if self.auto is not None:
+                self.auto.setChecked(True)
+        else:
+            if self.auto is not None:
+                self.auto.setChecked(False)
+            height, width = self.param.expand(value)
+            self.first.setValue(height)
+            self.second.setValue(width)
+            self.link.setChecked(height == width)
+        self._enable()
+        del blockers
+
+    def value(self):
+        if self.auto is not None and self.auto.isChecked():
+            return None
+        if self.linked:
+            return self.first.value()
+        return [self.first.value(), self.second.value()]
+
+    def _enable(self):
+        on = self.auto is None or not self.auto.isChecked()
+        for widget in (self.first, self.second, self.link):
+            widget.setEnabled(on)
+        self.link.setToolTip("Linked: height and width change together" if self.linked
+                             else "Not linked: height and width are set separately")
+
+    def _first_changed(self, value):
+        if self.linked:
+            with QSignalBlocker(self.second):
+                self.second.setValue(value)
+        self.edited.emit(self.value())
+
+    def _second_changed(self, value):
+        if self.linked:
+            with QSignalBlocker(self.first):
+                self.first.setValue(value)
+        self.edited.emit(self.value())
+
+    def _link_toggled(self, linked):
+        self._enable()
+        if linked and self.first.value() != self.second.value():
+            with QSignalBlocker(self.second):
+                self.second.setValue(self.first.value())
+            self.edited.emit(self.value())
+
+    def _auto_toggled(self, _checked):
+        self._enable()
+        self.edited.emit(self.value())
+
+
+class ShapeEditor(ParamEditor):
+    """A list of sizes typed as text, e.g. `28, 28, 1`; `None` for a size that varies (Input), `-1` for the one
+    size Reshape computes. Brackets are optional."""
+
+    def __init__(self, param, parent=None):
+        super().__init__(param, parent)
+        self.line = QLineEdit()
+        example = "28, 28, 1   (None: any size)" if param.kind == "shape" else "7, 7, 64   (one -1 is computed)"
+        self.line.setPlaceholderText(example)
+        self.layout_.addWidget(self.line, 1)
+        self.line.editingFinished.connect(self._commit)
+        self._shown = ""
+
+    def set_value(self, value):
+        self._shown = shape_to_text(value)
+        self.line.setText(self._shown)
+
+    def _commit(self):
+        text = self.line.text().strip()
+        if text == self._shown:
+            return
+        try:
+            value = parse_sizes(text)
+        except ValueError as exc:
+            self.unreadable.emit(f"expected {self.param.describe()}; {exc}")
+            return
+        self.edited.emit(value)
+
+
+def shape_to_text(value) -> str:
+    if not isinstance(value, (list, tuple)):
+        return ""
+    return ", ".join("None" if v is None else str(v) for v in value)
+
+
+_NONE_WORDS = {"none", "null", "?"}
+
+
+def parse_sizes(text: str) -> list:
+    """'28, 28, 1' or '[None, 10]' -> a list of ints and Nones; raises ValueError naming the bad part."""
+    inner = text.strip().strip("[]()").strip()
+    if not inner:
+        return []
+    sizes = []
+    for part in re.split(r"[,\s]+", inner):
+        if not part:
+            continue
+        if part.lower() in _NONE_WORDS:
+            sizes.append(None)
+            continue
+        try:
+            sizes.append(int(part))
+        except ValueError:
+            raise ValueError(f"{part!r} is not a size") from None
+    return sizes
+
+
+EDITORS = {"int": IntEditor, "axis": AxisEditor, "float": FloatEditor, "bool": BoolEditor,
+           "choice": ChoiceEditor, "ints": PairEditor, "shape": ShapeEditor, "target": ShapeEditor}
+
+
+def editor_for(param: Param, parent=None) -> ParamEditor:
+    return EDITORS[param.kind](param, parent)

@@ -1,0 +1,220 @@
+"""Hypothesis strategy: small random graphs over the whole layer catalog, every layer and every param.
+
+Graphs grow one node at a time, each new node reading from earlier ones, so they are acyclic. To reach deep,
+valid graphs as well as errors, choices lean on what is already there: a layer is usually one that suits the
+rank of its source (our own inference tells the rank; Keras, not our inference, then judges the result), merge
+inputs usually share a rank, new Inputs are often a variant of an existing one (a size set to 1 or None, a
+leading axis dropped) so that broadcasting and near-miss concatenations come up, and a Reshape usually gets a
+target that fits. Sizes stay tiny so that forward passes are cheap.
+
+Param values are the stored (JSON) form. A few invalid values are drawn on purpose, only ones that Keras's own
+constructor refuses too (units=0, rate=1.5, an unknown activation, ...), so both sides must report them.
+"""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+from hypothesis import strategies as st
+
+from builder.catalog import CATALOG, SPECS
+from builder.params import ACTIVATIONS
+from builder.shapes import infer
+
+LAYERS = tuple(spec.name for spec in SPECS if spec.name != "Input")
+MERGES = tuple(spec.name for spec in SPECS if spec.is_merge)
+SINGLE = tuple(name for name in LAYERS if name not in MERGES)
+IMAGE_ONLY = ("Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D")
+ANY_RANK = tuple(name for name in SINGLE if name not in IMAGE_ONLY)
+MAX_INPUTS = 3
+
+# Values that Keras's constructors refuse as well as our validators (each side must report an error).
+INVALID = {
+    "Dense": {"units": [0, -2], "activation": ["not_an_activation"]},
+    "Conv2D": {"filters": [0], "kernel_size": [0, [2, 0]], "strides": [0], "dilation_rate": [0], "groups": [0],
+               "padding": ["causal"], "activation": ["not_an_activation"]},
+    "MaxPooling2D": {"pool_size": [0, [0, 2]]},
+    "AveragePooling2D": {"pool_size": [0]},
+    "Dropout": {"rate": [-0.25, 1.5]},
+    "Activation": {"activation": ["not_an_activation"]},
+    "Reshape": {"target_shape": [[-1, -1], [2, -2]]},
+}
+
+
+def sometimes(draw, percent: int) -> bool:
+    return draw(st.integers(0, 99)) < percent
+
+
+def optional(draw, params: dict, name: str, strategy, percent_set: int = 70):
+    """Set a param with the given chance; otherwise leave it out so that Keras's default applies."""
+    if sometimes(draw, percent_set):
+        params[name] = draw(strategy)
+
+
+# ---- param values --------------------------------------------------------------------------------------------
+
+def ints_or_pair(low: int, high: int):
+    return st.one_of(st.integers(low, high), st.lists(st.integers(low, high), min_size=2, max_size=2))
+
+
+def activations(nullable=True):
+    names = st.sampled_from(ACTIVATIONS)
+    common = st.sampled_from(("relu", "linear", "sigmoid", "tanh", "softmax"))
+    return st.one_of(st.none(), common, names) if nullable else st.one_of(common, names)
+
+
+def dims(low=1, high=7, none_percent=12):
+    return st.integers(0, 99).flatmap(lambda r: st.none() if r < none_percent else st.integers(low, high))
+
+
+def input_shape(draw, existing: list) -> list:
+    if existing and sometimes(draw, 50):
+        return variant(draw, draw(st.sampled_from(existing)))
+    rank = draw(st.sampled_from((1, 1, 2, 2, 3, 3, 3, 3, 0)))
+    if rank == 3:  # an image: height, width, channels
+        return [draw(dims(1, 8)), draw(dims(1, 8)), draw(dims(1, 6, none_percent=6))]
+    return [draw(dims()) for _ in range(rank)]
+
+
+def variant(draw, shape: list) -> list:
+    """A shape close to another: some sizes set to 1, None or another size; maybe a leading axis dropped."""
+    out = []
+    for d in shape:
+        choice = draw(st.integers(0, 9))
+        out.append(1 if choice == 0 else None if choice == 1 else draw(st.integers(1, 7)) if choice == 2 else d)
+    if out and sometimes(draw, 20):
+        out = out[1:]
+    return out
+
+
+def reshape_target(draw, source_shape) -> list:
+    known = source_shape is not None and None not in source_shape[1:]
+    if known and sometimes(draw, 75):
+        return fitting_target(draw, math.prod(source_shape[1:]))
+    target = draw(st.lists(st.integers(1, 6), min_size=0 if sometimes(draw, 5) else 1, max_size=3))
+    if target and sometimes(draw, 50):
+        target[draw(st.integers(0, len(target) - 1))] = -1
+    return target
+
+
+def fitting_target(draw, size: int) -> list:
+    """Sizes whose product is `size` (rank 1 to 3), one of them maybe -1."""
+    target, rest = [], size
+    for _ in range(draw(st.integers(0, 2))):
+        divisors = [d for d in range(1, rest + 1) if rest % d == 0]
+        d = draw(st.sampled_from(divisors))
+        target.append(d)
+        rest //= d
+    target.append(rest)
+    target = draw(st.permutations(target))
+    if sometimes(draw, 50):
+        target[draw(st.integers(0, len(target) - 1))] = -1
+    return list(target)
+
+
+AXES = st.sampled_from((-1, -1, -1, -2, -2, -3, -4, -5, 0, 1, 1, 2, 3, 4, 5))
+
+
+def layer_params(draw, layer: str, source_shape) -> dict:
+    p: dict = {}
+    if layer == "Dense":
+        p["units"] = draw(st.integers(1, 6))
+        optional(draw, p, "activation", activations(), 50)
+        optional(draw, p, "use_bias", st.booleans(), 30)
+    elif layer == "Conv2D":
+        p["filters"] = draw(st.integers(1, 8))
+        p["kernel_size"] = draw(ints_or_pair(1, 4))
+        optional(draw, p, "strides", ints_or_pair(1, 3), 40)
+        optional(draw, p, "padding", st.sampled_from(("valid", "same")), 60)
+        optional(draw, p, "dilation_rate", ints_or_pair(1, 3), 25)
+        optional(draw, p, "groups", st.integers(1, 4), 25)
+        optional(draw, p, "activation", activations(), 40)
+        optional(draw, p, "use_bias", st.booleans(), 25)
+    elif layer in ("MaxPooling2D", "AveragePooling2D"):
+        optional(draw, p, "pool_size", ints_or_pair(1, 4), 70)
+        optional(draw, p, "strides", st.one_of(st.none(), ints_or_pair(1, 3)), 50)
+        optional(draw, p, "padding", st.sampled_from(("valid", "same")), 60)
+    elif layer == "GlobalAveragePooling2D":
+        optional(draw, p, "keepdims", st.booleans(), 60)
+    elif layer == "Dropout":
+        p["rate"] = draw(st.one_of(st.sampled_from((0.0, 0.5, 0.999)), st.floats(0, 0.99)))
+    elif layer == "BatchNormalization":
+        optional(draw, p, "axis", AXES, 60)
+        optional(draw, p, "momentum", st.floats(0, 1), 30)
+        optional(draw, p, "epsilon", st.floats(1e-6, 0.5), 30)
+        optional(draw, p, "center", st.booleans(), 40)
+        optional(draw, p, "scale", st.booleans(), 40)
+    elif layer == "Activation":
+        p["activation"] = draw(activations(nullable=False))
+    elif layer == "Concatenate":
+        optional(draw, p, "axis", AXES, 80)
+    elif layer == "Reshape":
+        p["target_shape"] = reshape_target(draw, source_shape)
+    if layer in INVALID and sometimes(draw, 4):
+        name = draw(st.sampled_from(sorted(INVALID[layer])))
+        p[name] = draw(st.sampled_from(INVALID[layer][name]))
+    return p
+
+
+# ---- wiring -------------------------------------------------------------------------------------------------
+
+def pick_layer(draw, rank) -> str:
+    if rank is None or sometimes(draw, 15):
+        return draw(st.sampled_from(SINGLE))
+    return draw(st.sampled_from(SINGLE if rank == 4 else ANY_RANK))
+
+
+def merge_sources(draw, nodes: list, shapes: dict) -> list:
+    first = draw(st.sampled_from(nodes))
+    rank = None if shapes.get(first) is None else len(shapes[first])
+    same_rank = [n for n in nodes if shapes.get(n) is not None and len(shapes[n]) == rank] or nodes
+    sources = [first]
+    for _ in range(draw(st.integers(1, 4)) - 1):
+        sources.append(draw(st.sampled_from(same_rank if sometimes(draw, 75) else nodes)))
+    return sources
+
+
+@st.composite
+def graphs(draw, min_nodes=2, max_nodes=8) -> nx.MultiDiGraph:
+    graph = nx.MultiDiGraph()
+    input_shapes = []
+    count = draw(st.integers(min_nodes, max_nodes))
+    for index in range(count):
+        node = f"n{index}"
+        inputs = sum(1 for _n, layer in graph.nodes(data="layer") if layer == "Input")
+        if index == 0 or (inputs < MAX_INPUTS and sometimes(draw, 12)):
+            shape = input_shape(draw, input_shapes)
+            input_shapes.append(shape)
+            graph.add_node(node, layer="Input", params={"shape": shape})
+            continue
+        shapes = {n: r.shape for n, r in infer(graph).items()}
+        nodes = list(graph)
+        if sometimes(draw, 2):  # a layer nobody connected
+            layer = draw(st.sampled_from(LAYERS))
+            graph.add_node(node, layer=layer, params=layer_params(draw, layer, None))
+            continue
+        if sometimes(draw, 22):
+            layer = draw(st.sampled_from(MERGES))
+            sources = merge_sources(draw, nodes, shapes)
+        else:
+            source = nodes[-1] if sometimes(draw, 50) else draw(st.sampled_from(nodes))
+            shape = shapes.get(source)
+            layer = pick_layer(draw, None if shape is None else len(shape))
+            sources = [source]
+        graph.add_node(node, layer=layer, params=layer_params(draw, layer, shapes.get(sources[0])))
+        for port, source in enumerate(sources):
+            graph.add_edge(source, node, port=port)
+    return graph
+
+
+def describe(graph: nx.MultiDiGraph) -> str:
+    """The graph as readable lines, for failure reports."""
+    lines = []
+    for node, data in graph.nodes(data=True):
+        sources = [u for u, _v, _p in sorted(graph.in_edges(node, data="port"), key=lambda e: e[2])]
+        lines.append(f"  {node} = {data['layer']}({data.get('params')}) <- {sources}")
+    return "\n".join(lines)
+
+
+assert set(CATALOG) == {"Input", *LAYERS}

@@ -1,0 +1,145 @@
+"""Real Keras as the judge: what Keras does with each node of a graph, built layer by layer.
+
+Each node is built in topological order with `keras.Input` or `getattr(keras.layers, layer)(name=id, **params)`
+and called on the KerasTensors of its sources, catching the exception at the node where Keras refuses.
+
+The issue's rule is stricter than Keras's symbolic build: an error wherever Keras refuses the graph *or a
+forward pass on real data would fail*. So each node that Keras builds is also tried with a batch of 2:
+  - symbolically, on Inputs declared with batch_size=2 (this works with unknown sizes too), and
+  - eagerly on zeros, when every Input upstream has a fully known shape (what `keras.Model.__call__` does in
+    eager mode, one layer at a time, so that the failing node is known).
+Either one raising, changing the batch size (Concatenate on the batch axis: 2 + 2 -> 4), or giving a shape
+other than the one Keras declared (activation 'glu' halves the last axis without saying so) is a failure of
+that node; nodes after it are blocked.
+
+One more rule of ours, documented in shape_rules.concatenate_shape: a Concatenate with a single input must have
+an axis that would work with two (Keras passes one input through whatever the axis, even one out of range),
+because the node fails as soon as a second branch is wired in. The oracle checks it by concatenating the input
+with itself.
+
+Keras is passed in (the session-scoped `keras` fixture), so importing this module imports no TensorFlow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+
+from builder.catalog import CATALOG
+
+BATCH = 2
+
+
+@dataclass
+class KerasNode:
+    status: str  # "ok", "error" (Keras refuses this node) or "blocked" (a source failed)
+    shape: tuple | None = None  # the symbolic output shape, batch included, None for unknown dims
+    trainable: int = 0
+    non_trainable: int = 0
+    count: int = 0  # layer.count_params()
+    reason: str = ""  # what Keras said, for failure reports
+    ran: bool = False  # a forward pass on zeros went through this node
+
+
+def keras_kwargs(params: dict) -> dict:
+    """Stored params as Keras takes them: JSON lists become tuples."""
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
+
+
+def sources_of(graph, node) -> list[str]:
+    wires = sorted(graph.in_edges(node, data="port"), key=lambda e: e[2])
+    return [u for u, _v, _p in wires]
+
+
+def judge(keras, graph: nx.MultiDiGraph) -> tuple[dict[str, KerasNode], dict]:
+    """(node -> KerasNode, node -> keras layer or KerasTensor) for every node of an acyclic graph."""
+    verdict: dict[str, KerasNode] = {}
+    tensors = _Tensors()
+    layers: dict = {}
+    for node in nx.topological_sort(graph):
+        verdict[node] = _judge_node(keras, graph, node, tensors, layers)
+    return verdict, layers
+
+
+class _Tensors:
+    """What each node gives so far, in the three forms the oracle runs."""
+
+    def __init__(self):
+        self.symbolic = {}  # node -> KerasTensor, batch unknown (as the model declares it)
+        self.batched = {}  # node -> KerasTensor built from Inputs with batch_size=2
+        self.concrete = {}  # node -> eager output on zeros, where every Input upstream has a known shape
+
+
+def _judge_node(keras, graph, node, tensors, layers) -> KerasNode:
+    layer_name = graph.nodes[node]["layer"]
+    params = keras_kwargs(graph.nodes[node].get("params") or {})
+    if layer_name == "Input":
+        return _judge_input(keras, node, params, tensors)
+    try:
+        # Built first, before looking at the sources: Keras refuses bad constructor arguments whatever
+        # arrives, so such a node has an error of its own even when its sources are blocked.
+        layer = getattr(keras.layers, layer_name)(name=node, **params)
+    except Exception as exc:  # noqa: BLE001 - any refusal by Keras is the verdict
+        return KerasNode("error", reason=f"constructor: {type(exc).__name__}: {exc}")
+    layers[node] = layer
+    sources = sources_of(graph, node)
+    if not sources:
+        return KerasNode("error", reason="a layer with no input cannot be called")
+    if any(s not in tensors.symbolic for s in sources):
+        return KerasNode("blocked")
+    merge = CATALOG[layer_name].is_merge
+    feed = (lambda values: values) if merge else (lambda values: values[0])
+    try:
+        out = layer(feed([tensors.symbolic[s] for s in sources]))
+    except Exception as exc:  # noqa: BLE001
+        return KerasNode("error", reason=f"symbolic call: {type(exc).__name__}: {exc}")
+    shape = tuple(out.shape)
+    result = KerasNode("ok", shape, _size(layer.trainable_weights), _size(layer.non_trainable_weights),
+                       layer.count_params())
+    failure = _run(layer, feed([tensors.batched[s] for s in sources]), shape, tensors.batched, node, "batch-2 build")
+    if not failure and layer_name == "Concatenate" and len(sources) == 1:
+        twice = keras.layers.Concatenate(**params)
+        failure = _run(twice, [tensors.batched[sources[0]]] * 2, None, {}, node, "the input concatenated twice")
+    if not failure and all(s in tensors.concrete for s in sources):
+        failure = _run(layer, feed([tensors.concrete[s] for s in sources]), shape, tensors.concrete, node,
+                       "forward pass")
+        result.ran = not failure
+    if failure:
+        return KerasNode("error", reason=failure)
+    tensors.symbolic[node] = out
+    return result
+
+
+def _judge_input(keras, node, params, tensors) -> KerasNode:
+    try:
+        tensor = keras.Input(shape=params["shape"], name=node)
+        tensors.batched[node] = keras.Input(shape=params["shape"], batch_size=BATCH)
+    except Exception as exc:  # noqa: BLE001
+        return KerasNode("error", reason=f"Input: {type(exc).__name__}: {exc}")
+    tensors.symbolic[node] = tensor
+    if None not in params["shape"]:
+        tensors.concrete[node] = np.zeros((BATCH, *params["shape"]), dtype="float32")
+    return KerasNode("ok", tuple(tensor.shape), ran=node in tensors.concrete)
+
+
+def _run(layer, value, declared: tuple | None, store: dict, node, what: str) -> str | None:
+    """Call the layer on batch-2 data; a message if that fails, changes the batch size, or gives another
+    shape than the declared one (None: only the batch size is checked)."""
+    try:
+        out = layer(value)
+    except Exception as exc:  # noqa: BLE001
+        return f"{what}: {type(exc).__name__}: {exc}"
+    actual = tuple(out.shape)
+    if actual[0] != BATCH:
+        return f"{what} changed the batch size from {BATCH} to {actual[0]}"
+    if declared is not None and (len(actual) != len(declared) or
+                                 any(d is not None and d != a for d, a in zip(declared, actual))):
+        return f"{what} gave shape {actual}, but Keras declared {declared}"
+    store[node] = out
+    return None
+
+
+def _size(weights) -> int:
+    return sum(int(np.prod(w.shape)) for w in weights)

@@ -1,0 +1,146 @@
+"""Our shape inference against real Keras 3, node by node, on random graphs over the whole catalog.
+
+For every node: our shape == Keras's output shape, our parameter counts == `count_params()` (and the trainable
+split), and we report an error exactly on the nodes where Keras refuses (constructor, symbolic call, or a
+forward pass on zeros: see keras_oracle.py); nodes behind an error are blocked, with no shape and no error.
+When Keras accepts the whole graph, `builder.build_model` must build it too, with the same shapes and counts.
+
+Deliberate differences from Keras (documented where they are decided, and checked here by the oracle's rules):
+  - Concatenate along the batch axis: Keras builds it, but the forward pass changes the batch size (2 + 2 -> 4),
+    which the oracle counts as a failure; we report an error.
+  - activation 'glu' on a known last axis: Keras declares the input's size but the forward pass halves it (or
+    fails on an odd size); the oracle counts a shape that differs from the declared one as a failure; we report
+    an error.
+  - Param values that Keras accepts but we refuse (Dropout rate=1, momentum outside [0, 1], epsilon <= 0, zero
+    sizes, 'SAME' in capitals, truthy non-bools) are never generated here; test_shape_rules.py lists them.
+
+The default run compares KC_AGREEMENT_EXAMPLES graphs (default 500); `make long-agreement` runs the slow test
+with 5000.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from builder.shapes import infer, totals
+from tests.builder.graph_strategy import describe, graphs
+from tests.builder.keras_oracle import BATCH, judge
+
+DEFAULT_EXAMPLES = int(os.environ.get("KC_AGREEMENT_EXAMPLES", "500"))
+LONG_EXAMPLES = int(os.environ.get("KC_AGREEMENT_EXAMPLES", "5000"))
+CLEAR_EVERY = 50  # keras.backend.clear_session() this often, to keep memory flat
+
+SETTINGS = dict(
+    deadline=None, derandomize=True, database=None, print_blob=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large,
+                           HealthCheck.filter_too_much],
+)
+
+_runs = {"count": 0}
+
+
+def compare(keras, graph):
+    """Assert that inference agrees with Keras on every node of the graph."""
+    _runs["count"] += 1
+    if _runs["count"] % CLEAR_EVERY == 0:
+        keras.backend.clear_session()
+    ours = infer(graph)
+    verdict, layers = judge(keras, graph)
+    problems = []
+    for node in graph:
+        problem = _node_problem(node, ours[node], verdict[node], verdict, graph)
+        if problem:
+            problems.append(f"{node}: {problem}")
+    if problems:
+        raise AssertionError("inference disagrees with Keras:\n" + "\n".join(problems) +
+                             f"\ngraph:\n{describe(graph)}\nkeras:\n" +
+                             "\n".join(f"  {n}: {v.status} {v.shape} {v.reason[:300]}" for n, v in verdict.items()))
+    if all(v.status == "ok" for v in verdict.values()):
+        _check_whole_model(keras, graph, ours, verdict)
+
+
+def _node_problem(node, ours, keras_node, verdict, graph) -> str | None:
+    status = keras_node.status
+    if status == "error":
+        if not ours.error:
+            return f"Keras refuses it ({keras_node.reason[:400]}), but we give {ours}"
+        if not ours.error.startswith(f"{node}: "):
+            return f"our message does not start with the node id: {ours.error!r}"
+        return None
+    if status == "blocked":
+        if ours.error or ours.shape is not None or not ours.blocked_by:
+            return f"a source failed in Keras, so it should be blocked, but we give {ours}"
+        if verdict.get(ours.blocked_by) is None or verdict[ours.blocked_by].status != "error":
+            return f"blocked_by={ours.blocked_by!r}, which is not a node Keras refuses"
+        return None
+    if ours.error or ours.blocked_by:
+        return f"Keras builds it with shape {keras_node.shape}, but we report {ours.error or ours.blocked_by!r}"
+    if ours.shape != keras_node.shape:
+        return f"shape: ours {ours.shape}, Keras {keras_node.shape}"
+    if (ours.trainable, ours.non_trainable) != (keras_node.trainable, keras_node.non_trainable):
+        return (f"params: ours {ours.trainable} trainable + {ours.non_trainable} non-trainable, Keras "
+                f"{keras_node.trainable} + {keras_node.non_trainable}")
+    if ours.params != keras_node.count:
+        return f"count_params: ours {ours.params}, Keras {keras_node.count}"
+    return None
+
+
+def _check_whole_model(keras, graph, ours, verdict):
+    """A graph Keras accepts node by node is one `build_model` turns into a working keras.Model."""
+    import numpy as np
+
+    from builder import build_model
+
+    if not any(graph.nodes[n]["layer"] != "Input" for n in graph):
+        return
+    model = build_model(graph)
+    assert model.count_params() == sum(totals(ours))
+    for node in graph:
+        assert tuple(model.get_layer(node).output.shape) == ours[node].shape, node
+    inputs = [n for n in graph if graph.nodes[n]["layer"] == "Input"]
+    if all(verdict[n].ran for n in inputs):
+        data = [np.zeros((BATCH, *graph.nodes[n]["params"]["shape"]), "float32") for n in inputs]
+        out = model(data[0] if len(data) == 1 else data)
+        outs = out if isinstance(out, (list, tuple)) else [out]
+        sinks = [n for n in graph if graph.out_degree(n) == 0 and graph.nodes[n]["layer"] != "Input"]
+        for node, value in zip(sinks, outs):
+            declared = ours[node].shape
+            assert len(value.shape) == len(declared), node
+            assert all(d is None or d == a for d, a in zip(declared[1:], tuple(value.shape)[1:])), node
+
+
+@settings(max_examples=DEFAULT_EXAMPLES, **SETTINGS)
+@given(graph=graphs())
+def test_inference_agrees_with_keras(keras, graph):
+    compare(keras, graph)
+
+
+@pytest.mark.slow
+@settings(max_examples=LONG_EXAMPLES, **SETTINGS)
+@given(graph=graphs(max_nodes=10))
+def test_inference_agrees_with_keras_long(keras, graph, request):
+    if "slow" not in (request.config.getoption("markexpr") or "") or "not slow" in request.config.getoption("markexpr"):
+        pytest.skip("the long run: make long-agreement (pytest -m slow)")
+    compare(keras, graph)
+
+
+def test_activation_names_are_the_ones_keras_accepts(keras):
+    """Every name Keras resolves and can apply to a tensor is offered, and nothing else."""
+    import numpy as np
+
+    from builder.params import ACTIVATIONS
+
+    x = np.linspace(-2, 2, 8, dtype="float32").reshape(2, 4)
+    usable = set()
+    for name in dir(keras.activations):
+        if name.startswith("_") or name in ("get", "serialize", "deserialize"):
+            continue
+        try:
+            keras.activations.get(name)(x)
+        except Exception:  # noqa: BLE001 - a name Keras refuses or cannot apply by name alone
+            continue
+        usable.add(name)
+    assert set(ACTIVATIONS) == usable
