@@ -28,6 +28,9 @@ class LayerSpec:
     function: str | None = None  # the functional form (`layers.concatenate`) for merge layers
     summary: tuple[str, ...] = ()  # params shown on the node, in order
     id_prefix: str = ""
+    # Checks of params that only fail together (strides with dilation): run before the inputs are looked at,
+    # so the node shows its own error even when what feeds it is broken, as Keras's constructor refuses it.
+    params_rule: Callable | None = None
     param_by_name: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -76,9 +79,11 @@ _PADDING = Param("padding", "choice", default="valid", choices=("valid", "same")
 _USE_BIAS = Param("use_bias", "bool", default=True, help="Add a learned bias to each output.")
 
 
-def _pool_params():
+def _pool_params(pool_default):
+    # Keras 3's MaxPooling2D defaults pool_size to (2, 2), but AveragePooling2D has no default: exported
+    # code must always write it there.
     return (
-        pair("pool_size", default=2, help_text="Height and width of the pooling window."),
+        pair("pool_size", default=pool_default, help_text="Height and width of the pooling window.", initial=2),
         pair("strides", default=None, nullable=True,
              help_text="Step of the window; None means the same as pool_size."),
         _PADDING,
@@ -110,13 +115,14 @@ SPECS: tuple[LayerSpec, ...] = (
          activation(), _USE_BIAS),
         rules.conv2d_shape, rules.conv2d_weights,
         summary=("filters", "kernel_size", "strides", "padding", "activation"), id_prefix="conv",
+        params_rule=rules.conv2d_params,
     ),
     LayerSpec(
-        "MaxPooling2D", "Pooling", "Largest value in each window.", _pool_params(),
+        "MaxPooling2D", "Pooling", "Largest value in each window.", _pool_params(2),
         rules.max_pooling2d_shape, summary=("pool_size", "strides", "padding"), id_prefix="max_pool",
     ),
     LayerSpec(
-        "AveragePooling2D", "Pooling", "Mean value in each window.", _pool_params(),
+        "AveragePooling2D", "Pooling", "Mean value in each window.", _pool_params(REQUIRED),
         rules.average_pooling2d_shape, summary=("pool_size", "strides", "padding"), id_prefix="avg_pool",
     ),
     LayerSpec(

@@ -8,8 +8,8 @@ graph holds, the script does nothing but build the model.
 from __future__ import annotations
 
 import builtins
-import json
 import keyword
+import math
 import re
 
 from builder.plan import Plan, make_plan
@@ -18,14 +18,35 @@ STYLES = ("layer", "function")
 _RESERVED = {"keras", "layers", "build_model", "model", "inputs", "outputs"} | set(dir(builtins))
 
 
+def string_literal(text: str) -> str:
+    """A double-quoted, ASCII-only Python literal for any text. (JSON escaping is not enough: it writes a
+    character outside the BMP, an emoji say, as a surrogate pair, which Python reads as two broken chars.)"""
+    out = []
+    for char in text:
+        code = ord(char)
+        if char in '\\"':
+            out.append("\\" + char)
+        elif 32 <= code < 127:
+            out.append(char)
+        elif code < 0x100:
+            out.append(f"\\x{code:02x}")
+        elif code < 0x10000:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(f"\\U{code:08x}")
+    return '"' + "".join(out) + '"'
+
+
 def literal(value) -> str:
-    """Python source for a stored param value; strings via JSON escaping, which is valid Python and ASCII."""
+    """Python source for a stored param value; text as an escaped ASCII string literal."""
     if isinstance(value, bool) or value is None:
         return repr(value)
     if isinstance(value, (int, float)):
+        if not math.isfinite(value):
+            raise ValueError(f"cannot write the non-finite number {value!r} into code")
         return repr(value)
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=True)
+        return string_literal(value)
     if isinstance(value, (list, tuple)):
         items = [literal(v) for v in value]
         return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"

@@ -87,8 +87,7 @@ class Delete(Command):
         self.removed_nodes = [doc.remove_node(node) for node in self.nodes]
 
     def undo(self, doc):
-        for record in reversed(self.removed_nodes):
-            doc.restore_node(record)
+        doc.restore_nodes(self.removed_nodes)
         for source, target, port in reversed(self.removed_wires):
             doc.restore_wire(source, target, port)
 

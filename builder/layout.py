@@ -35,7 +35,7 @@ def auto_layout(graph) -> dict[str, tuple[float, float]]:
         members = columns[index]
         first_seen = {node: i for i, node in enumerate(members)}
 
-        def weight(node):
+        def weight(node, first_seen=first_seen):
             rows = [row[p] for p in graph.predecessors(node) if p in row]
             return sum(rows) / len(rows) if rows else first_seen[node]
 

@@ -111,9 +111,11 @@ class Param:
                 return "a positive integer"
             return f"an integer from {low:g} to {high:g}" if high is not None else f"an integer >= {low:g}"
         if self.kind == "float":
-            top = f"< {high:g}" if self.exclusive_max else f"<= {high:g}"
             bottom = f"> {low:g}" if self.exclusive_min else f">= {low:g}"
-            return f"a number {bottom}" if high is None else f"a number {bottom} and {top}"
+            if high is None:  # epsilon: bounded below only
+                return f"a number {bottom}"
+            top = f"< {high:g}" if self.exclusive_max else f"<= {high:g}"
+            return f"a number {bottom} and {top}"
         if self.kind == "bool":
             return "true or false"
         if self.kind == "choice":
@@ -181,7 +183,8 @@ class Param:
         return list(value)
 
     def _check_target(self, value):
-        if not isinstance(value, (list, tuple)) or not 1 <= len(value) <= 8:
+        # An empty target is allowed, as Keras allows it: a sample of one value becomes a scalar per sample.
+        if not isinstance(value, (list, tuple)) or len(value) > 8:
             self._fail(value)
         if not all(_is_int(v) and (v == -1 or 1 <= v <= MAX_DIM) for v in value) or list(value).count(-1) > 1:
             self._fail(value)

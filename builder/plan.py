@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from builder.catalog import LayerSpec, spec_for
-from builder.graph import GraphDocument
-from builder.shapes import topological_order, infer
+from builder.graph import GraphDocument, GraphError, check_node_id
+from builder.shapes import infer, topological_order
 
 
 class ModelError(ValueError):
@@ -43,6 +43,9 @@ def make_plan(source) -> Plan:
     graph = graph_of(source)
     results = infer(graph)
     errors = [results[n].error for n in graph if results[n].error]
+    # The document refuses such ids, but a hand-built graph may hold them; Keras refuses '/', and the others
+    # (line breaks, non-text) have no place in a layer name or an exported script.
+    errors += [str(exc) for exc in map(_id_problem, graph) if exc]
     inputs = tuple(n for n in graph if graph.nodes[n].get("layer") == "Input")
     outputs = tuple(n for n in graph if graph.out_degree(n) == 0 and graph.nodes[n].get("layer") != "Input")
     if not errors and not inputs:
@@ -58,3 +61,11 @@ def make_plan(source) -> Plan:
         steps.append(Step(node, spec_for(graph.nodes[node]["layer"]), dict(graph.nodes[node].get("params") or {}),
                           tuple(u for u, _p in wires)))
     return Plan(tuple(steps), inputs, outputs)
+
+
+def _id_problem(node) -> GraphError | None:
+    try:
+        check_node_id(node)
+    except GraphError as exc:
+        return exc
+    return None

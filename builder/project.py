@@ -50,6 +50,13 @@ def _refuse_constant(name):
     raise ValueError(f"{name} is not a valid JSON number")
 
 
+def _finite_float(text):
+    value = float(text)
+    if not math.isfinite(value):  # 1e999 reads as infinity, which no project file can hold
+        raise ValueError(f"the number {text[:20]} is too large")
+    return value
+
+
 def _no_duplicate_keys(pairs):
     seen = {}
     for key, value in pairs:
@@ -62,7 +69,8 @@ def _no_duplicate_keys(pairs):
 def parse(text: str, source: str = "<text>") -> nx.MultiDiGraph:
     """A graph from project JSON text, or ProjectError listing every problem."""
     try:
-        data = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_no_duplicate_keys)
+        data = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float,
+                          object_pairs_hook=_no_duplicate_keys)
     except RecursionError:
         raise ProjectError(source, ["the JSON is nested too deeply to be a project file"]) from None
     except ValueError as exc:
@@ -112,8 +120,8 @@ def read(path) -> nx.MultiDiGraph:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise ProjectError(str(path), [f"the file is {size:,} bytes; a project file is at most "
-                                           f"{MAX_FILE_BYTES:,} bytes"])
+            raise ProjectError(str(path), [(f"the file is {size:,} bytes; a project file is at most "
+                                            f"{MAX_FILE_BYTES:,} bytes")])
         raw = path.read_bytes()
     except OSError as exc:
         raise ProjectError(str(path), [f"cannot read the file: {exc.strerror or exc}"]) from None
@@ -129,14 +137,14 @@ def from_dict(data, source: str = "<data>") -> nx.MultiDiGraph:
     if not isinstance(data, dict):
         raise ProjectError(source, [f"expected a JSON object with \"format\": \"{FORMAT}\", got {_kind(data)}"])
     if data.get("format") != FORMAT:
-        raise ProjectError(source, [f"format: expected \"{FORMAT}\", got {_show(data.get('format'))}; "
-                                    "this is not a Keras Canvas project"])
+        raise ProjectError(source, [(f"format: expected \"{FORMAT}\", got {_show(data.get('format'))}; "
+                                     "this is not a Keras Canvas project")])
     version = data.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise ProjectError(source, [f"version: expected a positive integer, got {_show(version)}"])
     if version > VERSION:
-        raise ProjectError(source, [f"version: this file was written by a newer Keras Canvas (format version "
-                                    f"{version}); this one reads version {VERSION}; please update"])
+        raise ProjectError(source, [(f"version: this file was written by a newer Keras Canvas (format version "
+                                     f"{version}); this one reads version {VERSION}; please update")])
     for key in sorted(data.keys() - _TOP_KEYS):
         problems.append(f"{key}: unknown key; a project has {', '.join(sorted(_TOP_KEYS))}")
     graph = nx.MultiDiGraph()
@@ -329,7 +337,7 @@ def dumps(graph: nx.MultiDiGraph) -> str:
     if "ui" in data:
         ui = dict(data["ui"])
         positions = ui.pop("positions", None)
-        fields = [f'    "positions": {{\n' + ",\n".join(f"      {one(k)}: {one(v)}" for k, v in positions.items())
+        fields = ['    "positions": {\n' + ",\n".join(f"      {one(k)}: {one(v)}" for k, v in positions.items())
                   + "\n    }"] if positions else []
         fields += [f"    {one(k)}: {one(v)}" for k, v in ui.items()]
         parts.append('  "ui": {\n' + ",\n".join(fields) + "\n  }")

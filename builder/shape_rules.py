@@ -5,8 +5,10 @@ include the batch dim and use None for unknown sizes. It returns the output shap
 message that says what was expected, what arrived from which node, and how to fix it. A weight rule returns
 (trainable, non_trainable) counts as Keras's `count_params` would report them.
 
-Where Keras builds a graph that would then fail on real data (Concatenate's lenient size-1 check, a 'glu'
-activation on an odd size), the rule refuses it: a model that cannot run is an error here.
+Where Keras builds a graph that would then fail on real data, or run with other shapes than it declares
+(Concatenate along the batch axis, a 'glu' activation, a Reshape that no input size can fit), the rule refuses
+it: a model that cannot run as declared is an error here. tests/builder/test_keras_agreement.py checks every
+rule against real Keras on generated graphs.
 """
 
 from __future__ import annotations
@@ -49,11 +51,22 @@ def _pair_text(value) -> str:
     return f"{a}×{b}"
 
 
-def check_activation(activation, shape, what: str):
-    """'glu' halves the last axis, so that axis must have an even (or unknown) size."""
-    if activation == "glu" and shape[-1] is not None and shape[-1] % 2:
-        raise ShapeError(f"activation 'glu' splits the last axis in two halves, but {what} has an odd size "
-                         f"{shape[-1]}; use an even size or another activation")
+def check_activation(layer: str, activation, shape, what: str):
+    """'glu' splits the last axis into two halves and returns their product, so its output has half the size.
+    Keras 3's layers still declare the full size, and it needs that size known (it checks it is even while
+    tracing): whatever the size, a model using it has wrong shapes or does not run. So it is refused."""
+    if activation != "glu":
+        return
+    size = shape[-1]
+    if size is None:
+        problem = f"{what} has an unknown size there, and Keras cannot check it is even, so the model does not run"
+    elif size % 2:
+        problem = f"{what} has an odd size {size}, which cannot be split in two"
+    else:
+        problem = (f"{layer} still declares size {size} for {what}, while the run gives {size // 2}, so layers "
+                   "after it would be built for the wrong size")
+    raise ShapeError(f"activation 'glu' halves the last axis, but {problem}; use another activation, such as "
+                     "'gelu' or 'silu'")
 
 
 # ---- Input -------------------------------------------------------------------------------------------------
@@ -73,7 +86,7 @@ def dense_shape(params, inputs):
         raise ShapeError(f"Dense needs a known size on the last axis, but {_by(x)}; set that size in the "
                          "Input shape, or use GlobalAveragePooling2D instead of Flatten on images of unknown size")
     out = (*x.shape[:-1], params["units"])
-    check_activation(params["activation"], out, f"its output {fmt(out)}")
+    check_activation("Dense", params["activation"], out, f"its output {fmt(out)}")
     return out
 
 
@@ -93,6 +106,18 @@ def _window_out(size, window, stride, padding, dilation=1):
     return (size - dilation * (window - 1) - 1) // stride + 1
 
 
+def conv2d_params(params):
+    """Params that do not go together, whatever the input (Keras's constructor refuses them)."""
+    strides, dilation = _as_pair(params["strides"]), _as_pair(params["dilation_rate"])
+    if max(strides) > 1 and max(dilation) > 1:
+        raise ShapeError(f"Conv2D cannot combine strides {_pair_text(strides)} with dilation_rate "
+                         f"{_pair_text(dilation)}; set one of them to 1")
+    filters, groups = params["filters"], params["groups"]
+    if filters % groups:
+        raise ShapeError(f"Conv2D needs filters divisible by groups, but filters={filters} and "
+                         f"groups={groups}; choose filters as a multiple of {groups}")
+
+
 def conv2d_shape(params, inputs):
     (x,) = inputs
     _need_rank(x, "Conv2D", 4, "(batch, height, width, channels)",
@@ -100,12 +125,6 @@ def conv2d_shape(params, inputs):
     channels, groups, filters = x.shape[3], params["groups"], params["filters"]
     kernel, strides = _as_pair(params["kernel_size"]), _as_pair(params["strides"])
     dilation = _as_pair(params["dilation_rate"])
-    if max(strides) > 1 and max(dilation) > 1:
-        raise ShapeError(f"Conv2D cannot combine strides {_pair_text(strides)} with dilation_rate "
-                         f"{_pair_text(dilation)}; set one of them to 1")
-    if filters % groups:
-        raise ShapeError(f"Conv2D needs filters divisible by groups, but filters={filters} and "
-                         f"groups={groups}; choose filters as a multiple of {groups}")
     if channels is None:
         raise ShapeError(f"Conv2D needs a known number of channels, but {_by(x)}; set the channel count "
                          "in the Input shape")
@@ -120,7 +139,7 @@ def conv2d_shape(params, inputs):
                          f"from {x.source} with padding='valid'; set padding='same', use a smaller kernel or "
                          "dilation, or a larger input")
     out = (x.shape[0], *spatial, filters)
-    check_activation(params["activation"], out, f"its output {fmt(out)}")
+    check_activation("Conv2D", params["activation"], out, f"its output {fmt(out)}")
     return out
 
 
@@ -166,7 +185,7 @@ def same_shape(params, inputs):
 
 def activation_shape(params, inputs):
     (x,) = inputs
-    check_activation(params["activation"], x.shape, f"the input from {x.source} {fmt(x.shape)}")
+    check_activation("Activation", params["activation"], x.shape, f"the input {fmt(x.shape)} from {x.source}")
     return x.shape
 
 
@@ -178,8 +197,8 @@ def batch_normalization_shape(params, inputs):
     (x,) = inputs
     axis, rank = params["axis"], len(x.shape)
     if not -rank <= axis < rank:
-        raise ShapeError(f"BatchNormalization axis={axis} is out of range for the {rank}D input; {_by(x)}; "
-                         f"use an axis from {-rank} to {rank - 1} (usually -1, the channels)")
+        raise ShapeError(f"BatchNormalization axis={axis} is out of range for the {rank}D input, as {_by(x)}; "
+                         f"use an axis from {1 - rank} to {rank - 1} (usually -1, the channels)")
     if x.shape[axis] is None:
         what = "the batch axis" if _axis_index(axis, rank) == 0 else f"axis {axis}"
         raise ShapeError(f"BatchNormalization needs a known size on {what}, but {_by(x)}; "
@@ -206,23 +225,47 @@ def reshape_shape(params, inputs):
     (x,) = inputs
     target = tuple(params["target_shape"])
     rest = x.shape[1:]
+    known = math.prod(d for d in target if d != -1)
     if None in rest:
+        # The input holds a multiple of its known sizes' product, whatever the unknown ones turn out to be;
+        # without a -1, a target that is not such a multiple fails on every batch. (TensorFlow's own check
+        # sees this only when one size is unknown; the rule holds for any number of them.)
+        factor = math.prod(d for d in rest if d is not None)
+        if -1 not in target and known % factor:
+            raise ShapeError(f"Reshape needs target_shape to hold as many values as its input, but {_by(x)}, a "
+                             f"multiple of {factor} values per sample whatever the unknown sizes, and "
+                             f"{fmt(target)} holds {known}; change target_shape (a -1 lets Keras compute one size)")
         return (x.shape[0], *(None if d == -1 else d for d in target))
     size = math.prod(rest)
-    known = math.prod(d for d in target if d != -1)
     if -1 in target:
         if size % known:
-            raise ShapeError(f"Reshape cannot fit {size} values ({fmt(rest)} from {x.source}) into "
-                             f"{fmt(target)}: {size} is not a multiple of {known}; change target_shape")
+            raise ShapeError(f"Reshape needs the sizes in target_shape to divide its input, but {_by(x)}, {size} "
+                             f"values per sample, which is not a multiple of {known} (the sizes of {fmt(target)} "
+                             "other than -1); change target_shape")
         target = tuple(size // known if d == -1 else d for d in target)
     elif known != size:
-        raise ShapeError(f"Reshape needs target_shape to hold as many values as its input, but {x.source} gives "
-                         f"{fmt(rest)} = {size} values and {fmt(target)} holds {known}; change target_shape "
-                         "(a -1 lets Keras compute one size)")
+        raise ShapeError(f"Reshape needs target_shape to hold as many values as its input, but {_by(x)}, {size} "
+                         f"values per sample, and {fmt(target)} holds {known}; change target_shape (a -1 lets "
+                         "Keras compute one size)")
     return (x.shape[0], *target)
 
 
 # ---- Merging ------------------------------------------------------------------------------------------------
+
+def _conflict(inputs, sizes_at) -> tuple[Arriving, Arriving] | None:
+    """Two inputs with different known sizes at some position (sizes_at(input) -> sizes by position, None
+    where the position is skipped or unknown). Every pair counts, not just pairs with the first input: an
+    unknown size in between does not reconcile a 2 with a 6, and Keras's build and TensorFlow agree."""
+    seen: dict[int, Arriving] = {}
+    for inp in inputs:
+        for position, size in enumerate(sizes_at(inp)):
+            if size is None:
+                continue
+            holder = seen.setdefault(position, inp)
+            if sizes_at(holder)[position] != size:
+                return holder, inp
+    return None
+
 
 def concatenate_shape(params, inputs):
     first, axis = inputs[0], params["axis"]
@@ -231,19 +274,21 @@ def concatenate_shape(params, inputs):
         if len(other.shape) != rank:
             raise ShapeError(f"Concatenate needs inputs of the same rank, but {_by(first)} and {_by(other)}; "
                              "Flatten or Reshape one of them first")
+    # Checked even with a single input, which Keras passes through whatever the axis: the axis is wrong all
+    # the same, and the node would fail as soon as a second branch is connected.
     if not -rank <= axis < rank:
         raise ShapeError(f"Concatenate axis={axis} is out of range for {rank}D inputs ({_by(first)}); use an "
                          f"axis from {1 - rank} to {rank - 1} (usually -1)")
     at = _axis_index(axis, rank)
     if at == 0:
+        # Keras builds it, but the model then returns more samples than it was given.
         raise ShapeError(f"Concatenate axis={axis} is the batch axis: it would join samples, not features, "
                          "and change the batch size; use axis=-1 (or another feature axis)")
-    for other in inputs[1:]:
-        for i, (a, b) in enumerate(zip(first.shape, other.shape)):
-            if i != at and a is not None and b is not None and a != b:
-                raise ShapeError(
-                    f"Concatenate needs equal sizes except on axis {axis}, but {_by(first)} and {_by(other)}; "
-                    f"{_concat_fix(first, other)}")
+    clash = _conflict(inputs, lambda inp: [None if i == at else d for i, d in enumerate(inp.shape)])
+    if clash:
+        a, b = clash
+        raise ShapeError(f"Concatenate needs equal sizes except on axis {axis}, but {_by(a)} and {_by(b)}; "
+                         f"{_concat_fix(a, b)}")
     # Like Keras: the other axes come from the first input; the joined axis is the sum (unknown if any is).
     sizes = [inp.shape[at] for inp in inputs]
     joined = None if None in sizes else sum(sizes)
@@ -257,7 +302,20 @@ def _concat_fix(first: Arriving, other: Arriving) -> str:
 
 
 def add_shape(params, inputs):
-    """Keras's element-wise merge: shapes align from the right; size 1 broadcasts; unknown stays unknown."""
+    """Keras's element-wise merge: shapes align from the right (a shorter one gains size-1 axes after the
+    batch axis); size 1 broadcasts; unknown stays unknown."""
+    rank = max(len(inp.shape) for inp in inputs)
+
+    def aligned(inp):  # per sample, right-aligned, size 1 counting as no constraint
+        dims = [None] * (rank - len(inp.shape)) + list(inp.shape[1:])
+        return [None if d == 1 else d for d in dims]
+
+    clash = _conflict(inputs, aligned)
+    if clash:
+        a, b = clash
+        raise ShapeError(f"Add needs equal shapes (or size 1 to broadcast), but {_by(a)} and {_by(b)}; make the "
+                         "sizes equal, e.g. with a Dense or a 1×1 Conv2D")
+    # The declared shape folds the inputs pairwise, as Keras does: once a size is unknown it stays unknown.
     out = inputs[0].shape[1:]
     for other in inputs[1:]:
         a, b = out, other.shape[1:]
@@ -265,13 +323,7 @@ def add_shape(params, inputs):
             a, b = b, a
         merged = list(a[: len(a) - len(b)])
         for i, j in zip(a[len(a) - len(b):], b):
-            if i is None or j is None:
-                merged.append(None)
-            elif i == 1 or j == 1 or i == j:
-                merged.append(j if i == 1 else i)
-            else:
-                raise ShapeError(f"Add needs equal shapes (or size 1 to broadcast), but {_by(inputs[0])} and "
-                                 f"{_by(other)}; make the sizes equal, e.g. with a Dense or a 1×1 Conv2D")
+            merged.append(None if i is None or j is None else j if i == 1 else i)
         out = tuple(merged)
     return (None, *out)
 

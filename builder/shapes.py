@@ -151,7 +151,9 @@ class ShapeInference:
             return NodeResult(layer, error=f"{node}: {exc}")
         try:
             params = spec.resolve(graph.nodes[node].get("params") or {})
-        except ParamError as exc:
+            if spec.params_rule:
+                spec.params_rule(params)
+        except (ParamError, ShapeError) as exc:
             return NodeResult(layer, error=f"{node}: {exc}")
         wires = sorted(((u, p) for u, _v, p in graph.in_edges(node, data="port")), key=lambda e: _port_key(e[1]))
         problem = _port_problem(node, spec, wires)

@@ -47,7 +47,8 @@ class EditorController(QObject):
         self.engine = ShapeInference(self.doc)
         self.undo_stack = QUndoStack(self)
         self.selected: list[str] = []
-        self.doc.subscribe(self.document_changed.emit)
+        self.doc.subscribe(self.document_changed.emit)  # views update their items first,
+        self.doc.subscribe(self._follow_selection)  # then learn the selection that names them
         self.undo_stack.indexChanged.connect(self.refresh)
         self.refresh()
 
@@ -77,6 +78,15 @@ class EditorController(QObject):
         if node_ids != self.selected:
             self.selected = node_ids
             self.selection_changed.emit(list(node_ids))
+
+    def _follow_selection(self, change):
+        """Keep the selection naming nodes that exist: renames (and their undo) remap it, removals drop it."""
+        if change.kind == "node_renamed" and change.old_id in self.selected:
+            self.selected = [change.node if n == change.old_id else n for n in self.selected]
+            self.selection_changed.emit(list(self.selected))
+        elif change.kind == "node_removed" and change.node in self.selected:
+            self.selected = [n for n in self.selected if n != change.node]
+            self.selection_changed.emit(list(self.selected))
 
     def replace_document(self, graph):
         """Open another graph in place of this one: history and selection start afresh."""

@@ -42,9 +42,12 @@ class Dialogs:
         return path if path.endswith(suffix) else path + suffix
 
     def error(self, title: str, message: str):
-        box = QMessageBox(QMessageBox.Icon.Critical, title, message.split("\n", 1)[0], parent=self.parent)
-        if "\n" in message:
-            box.setInformativeText(message.split("\n", 1)[1])
+        """The first line as the headline; the rest (one problem per line) as a list below it."""
+        headline, _, rest = message.partition("\n")
+        box = QMessageBox(QMessageBox.Icon.Critical, title, headline, parent=self.parent)
+        problems = [line.strip().lstrip("•").strip() for line in rest.splitlines() if line.strip()]
+        if problems:
+            box.setInformativeText("\n".join(f"• {p}" for p in problems))
         box.exec()
 
     def info(self, title: str, message: str):

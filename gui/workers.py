@@ -30,7 +30,7 @@ class KerasWorker(QObject):
         try:
             os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
             import keras  # deferred on purpose: this costs seconds and must never delay the window
-        except Exception as exc:  # a broken TensorFlow install must not take the editor down
+        except Exception as exc:  # noqa: BLE001 -- a broken TensorFlow install must not take the editor down
             self.keras_failed.emit(f"cannot import Keras: {type(exc).__name__}: {exc}")
             return
         self.keras_loaded.emit(keras.__version__, time.perf_counter() - started)
@@ -48,7 +48,7 @@ class KerasWorker(QObject):
         except ModelError as exc:
             self.build_failed.emit("\n".join(exc.errors))
             return
-        except Exception as exc:  # anything Keras raises is reported to the person, never re-raised
+        except Exception as exc:  # noqa: BLE001 -- whatever Keras raises is reported to the person
             self.build_failed.emit(f"{type(exc).__name__}: {exc}")
             return
         trainable = sum(int(w.numpy().size) for w in model.trainable_weights)

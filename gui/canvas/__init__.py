@@ -2,4 +2,4 @@
 
 from gui.canvas.view import LAYER_MIME_TYPE, CanvasView
 
-__all__ = ["CanvasView", "LAYER_MIME_TYPE"]
+__all__ = ["LAYER_MIME_TYPE", "CanvasView"]

@@ -60,7 +60,7 @@ def params_text(trainable: int, non_trainable: int) -> str:
 def short_error(node_id: str, message: str) -> str:
     """The error without the leading 'node_id: ' (the node already shows its id)."""
     prefix = f"{node_id}: "
-    return message[len(prefix):] if message.startswith(prefix) else message
+    return message.removeprefix(prefix)
 
 
 def input_port_count(doc, node_id: str) -> int:

@@ -10,6 +10,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
+from builder.shape_rules import fmt
 from gui.canvas import style
 
 INPUT, OUTPUT = "in", "out"
@@ -39,6 +40,26 @@ class PortItem(QGraphicsItem):
         if self.kind == OUTPUT:
             return bool(doc.outputs_of(self.node_id))
         return any(port == self.index for _source, port in doc.inputs_of(self.node_id))
+
+    def tooltip_text(self) -> str:
+        controller = self.node_item.controller
+        doc, results = controller.doc, controller.results
+        if self.node_id not in doc:
+            return ""
+        if self.kind == OUTPUT:
+            result = results.get(self.node_id)
+            shape = fmt(result.shape) if result is not None and result.shape is not None else "no shape yet"
+            return f"{self.node_id} output: {shape}\nDrag to an input port to connect"
+        source = next((u for u, port in doc.inputs_of(self.node_id) if port == self.index), None)
+        if source is None:
+            return f"{self.node_id} input {self.index}: free\nDrag a wire here from an output port"
+        result = results.get(source)
+        shape = fmt(result.shape) if result is not None and result.shape is not None else "no shape"
+        return f"{self.node_id} input {self.index} ← {source}: {shape}"
+
+    def hoverEnterEvent(self, event):
+        self.setToolTip(style.tooltip_html(self.tooltip_text()))  # read now: the source's shape may have changed since
+        super().hoverEnterEvent(event)
 
     def set_highlight(self, highlight: str | None):
         if highlight != self.highlight:

@@ -1,11 +1,347 @@
-"""The scene: one item per node and wire, rebuilt from the controller's document (temporary stub)."""
+"""The scene mirrors the controller's document: one NodeItem per node, one EdgeItem per wire.
+
+It is built from the document, then follows controller.document_changed / results_changed /
+selection_changed / document_reset. User gestures end as builder commands pushed through the controller;
+listeners here only mirror, they never push.
+"""
 
 from __future__ import annotations
 
+import math
+from collections import defaultdict
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QGraphicsScene
+
+from builder.catalog import UnknownLayerError, spec_for
+from builder.commands import Move
+from gui.canvas import style
+from gui.canvas.edge_item import EdgeItem
+from gui.canvas.node_item import NodeItem
+from gui.canvas.placement import fallback_positions
+from gui.canvas.port_item import PortItem
+from gui.canvas.wiring import WireDrag
+
+SCENE_EXTENT = 50_000.0  # room to pan in every direction
+SCENE_MARGIN = 5_000.0  # kept beyond the farthest node
+
+
+def snapped(value: float) -> float:
+    return round(value / style.GRID_SIZE) * style.GRID_SIZE
 
 
 class CanvasScene(QGraphicsScene):
+    status_message = Signal(str)
+
     def __init__(self, controller, parent=None):
         super().__init__(parent)
         self.controller = controller
+        self.snap_to_grid = False
+        self.wire_drag: WireDrag | None = None
+        self._nodes: dict[str, NodeItem] = {}
+        self._edges: dict[tuple, EdgeItem] = {}
+        self._edge_keys_of: dict[str, set] = defaultdict(set)  # node id -> keys of its wires, both ways
+        # Where a node without a saved position is shown. Remembered after it gets a position or is removed,
+        # so undoing an auto-layout or a delete shows it where it was, without placing hundreds anew.
+        self._placed: dict[str, tuple[float, float]] = {}
+        self._drag_start: dict[str, QPointF] | None = None
+        self._syncing_selection = False
+        self.rubber_band_active = False  # set by the view while a rubber band is dragged
+        self.setSceneRect(QRectF(-SCENE_EXTENT, -SCENE_EXTENT, 2 * SCENE_EXTENT, 2 * SCENE_EXTENT))
+        controller.document_changed.connect(self._on_document_changed)
+        controller.results_changed.connect(self._on_results_changed)
+        controller.selection_changed.connect(self._on_controller_selection)
+        # The document's own "reset" change already rebuilt the scene; only the selection is left to match.
+        controller.document_reset.connect(self._on_document_reset)
+        self.selectionChanged.connect(self._on_scene_selection)
+        self.rebuild()
+
+    # ---- lookups ------------------------------------------------------------------------------------------
+
+    def node_item(self, node_id: str) -> NodeItem | None:
+        return self._nodes.get(node_id)
+
+    def node_items(self) -> list[NodeItem]:
+        return list(self._nodes.values())
+
+    def edge_item(self, source: str, target: str, port: int) -> EdgeItem | None:
+        return self._edges.get((source, target, port))
+
+    def edge_items(self) -> list[EdgeItem]:
+        return list(self._edges.values())
+
+    def is_merge(self, node_id: str) -> bool:
+        try:
+            return spec_for(self.controller.doc.layer(node_id)).is_merge
+        except UnknownLayerError:
+            return False
+
+    def selected_node_ids(self) -> list[str]:
+        chosen = {item.node_id for item in self.selectedItems() if isinstance(item, NodeItem)}
+        return [n for n in self.controller.doc.node_ids() if n in chosen]
+
+    def selected_wires(self) -> list[tuple[str, str, int]]:
+        return [item.key for item in self.selectedItems() if isinstance(item, EdgeItem)]
+
+    # ---- building from the document -----------------------------------------------------------------------
+
+    def rebuild(self):
+        self._cancel_wire_drag()
+        for item in [*self._edges.values(), *self._nodes.values()]:
+            self.removeItem(item)
+        self._edges.clear()
+        self._edge_keys_of.clear()
+        self._nodes.clear()
+        self._placed.clear()
+        doc = self.controller.doc
+        for node_id in doc.node_ids():
+            self._add_node_item(node_id)
+        self._place_unpositioned()
+        for node_id in doc.node_ids():
+            self._sync_wires_into(node_id)
+        self._on_controller_selection(self.controller.selected)
+
+    def _add_node_item(self, node_id: str) -> NodeItem:
+        item = NodeItem(self.controller, node_id)
+        self._nodes[node_id] = item
+        self.addItem(item)
+        position = self.controller.doc.positions.get(node_id) or self._placed.get(node_id)
+        if position is not None:
+            item.setPos(*position)
+        return item
+
+    def _place_unpositioned(self):
+        """Show nodes that have no saved position near where auto-layout would put them. No command is
+        pushed: the document only learns a position when the person moves the node."""
+        doc = self.controller.doc
+        missing = [n for n in doc.node_ids() if n not in doc.positions and n not in self._placed]
+        if not missing:
+            return
+        shown = {n: self._nodes[n].mapRectToScene(self._nodes[n].card_rect()) for n in doc.node_ids()
+                 if n not in missing}
+        sizes = {n: self._nodes[n].card_rect().size() for n in missing}
+        for node_id, (x, y) in fallback_positions(doc.graph, missing, shown, sizes).items():
+            self._placed[node_id] = (x, y)
+            self._nodes[node_id].setPos(x, y)
+
+    def _sync_wires_into(self, target: str):
+        """Make the wires into `target` match the document (merge layers renumber their ports on removal)."""
+        doc = self.controller.doc
+        wanted = {(source, target, port) for source, port in doc.inputs_of(target)} if target in doc else set()
+        for key in [k for k in self._edge_keys_of[target] if k[1] == target and k not in wanted]:
+            self._remove_edge(key)
+        for key in [k for k in wanted if k not in self._edges]:
+            edge = EdgeItem(self.controller, *key)
+            self._edges[key] = edge
+            self._edge_keys_of[key[0]].add(key)
+            self._edge_keys_of[key[1]].add(key)
+            self.addItem(edge)
+        node = self._nodes.get(target)
+        if node is not None:
+            node.sync()  # a merge layer grows or shrinks, which moves its ports and its output
+            self._route_wires_of(target)
+
+    def _route(self, edge: EdgeItem):
+        source, target = self._nodes.get(edge.source), self._nodes.get(edge.target)
+        if source is None or target is None:
+            return
+        port = target.input_port(edge.port) or target.input_port(0)
+        end = port.scenePos() if port is not None else target.scenePos()
+        edge.set_ends(source.output_port.scenePos(), end)
+
+    def _route_wires_of(self, node_id: str):
+        for key in self._edge_keys_of.get(node_id, ()):
+            self._route(self._edges[key])
+
+    def _remove_edge(self, key):
+        self.removeItem(self._edges.pop(key))
+        for end in (key[0], key[1]):
+            self._edge_keys_of[end].discard(key)
+
+    def _remove_wires_of(self, node_id: str):
+        for key in list(self._edge_keys_of.pop(node_id, ())):
+            self._remove_edge(key)
+
+    # ---- following the controller -------------------------------------------------------------------------
+
+    def _on_document_changed(self, change):
+        self._cancel_wire_drag()
+        doc, kind, node_id = self.controller.doc, change.kind, change.node
+        if kind == "reset":
+            self.rebuild()
+        elif kind == "node_added":
+            self._add_node_item(node_id)
+            self._place_unpositioned()
+        elif kind == "node_removed":
+            self._remove_wires_of(node_id)  # normally gone already: the document removes wires first
+            item = self._nodes.pop(node_id, None)
+            if item is not None:
+                self.removeItem(item)
+        elif kind in ("edge_added", "edge_removed"):
+            self._sync_wires_into(node_id)
+            if change.source in self._nodes:
+                self._nodes[change.source].sync()
+        elif kind == "param_changed":
+            self._nodes[node_id].sync()
+        elif kind == "node_renamed":
+            self._rename(change.old_id, node_id)
+        elif kind == "node_moved":
+            position = doc.positions.get(node_id) or self._placed.get(node_id)
+            if position is None:
+                self._place_unpositioned()
+            else:
+                self._nodes[node_id].setPos(*position)
+
+    def _rename(self, old_id: str, new_id: str):
+        item = self._nodes.pop(old_id)
+        item.node_id = new_id
+        self._nodes[new_id] = item
+        if old_id in self._placed:
+            self._placed[new_id] = self._placed.pop(old_id)
+        self._remove_wires_of(old_id)
+        doc = self.controller.doc
+        for target in {new_id, *(t for t, _p in doc.outputs_of(new_id))}:
+            self._sync_wires_into(target)
+        item.sync()
+
+    def _on_results_changed(self, node_ids):
+        for node_id in node_ids:
+            item = self._nodes.get(node_id)
+            if item is not None:
+                item.sync()
+        for node_id in node_ids:
+            for key in self._edge_keys_of.get(node_id, ()):
+                if key[0] == node_id:
+                    self._edges[key].sync()
+
+    def _on_controller_selection(self, node_ids):
+        if self._syncing_selection:
+            return  # our own selection coming back: the scene already shows it (and any wires picked too)
+        self._syncing_selection = True
+        try:
+            wanted = set(node_ids)
+            for item in self.selectedItems():
+                if not (isinstance(item, NodeItem) and item.node_id in wanted):
+                    item.setSelected(False)
+            for node_id in node_ids:
+                item = self._nodes.get(node_id)
+                if item is not None:
+                    item.setSelected(True)
+        finally:
+            self._syncing_selection = False
+
+    def _on_document_reset(self):
+        self._on_controller_selection(self.controller.selected)
+
+    def _on_scene_selection(self):
+        if self._syncing_selection:
+            return
+        self._syncing_selection = True
+        try:
+            self.controller.select(self.selected_node_ids())
+        finally:
+            self._syncing_selection = False
+
+    # ---- moving nodes -------------------------------------------------------------------------------------
+
+    def adjust_dragged_position(self, position: QPointF) -> QPointF:
+        """Snap a node to the grid while the person drags it (not when the document places it)."""
+        if self.snap_to_grid and self._drag_start is not None:
+            return QPointF(snapped(position.x()), snapped(position.y()))
+        return position
+
+    def node_moved_visually(self, node_id: str):
+        self._route_wires_of(node_id)
+        self._make_room_for(self._nodes[node_id].sceneBoundingRect() if node_id in self._nodes else QRectF())
+
+    def _make_room_for(self, rect: QRectF):
+        """Grow the scene so the view can always scroll to every node, however far a large graph reaches."""
+        room = self.sceneRect()
+        if not rect.isNull() and not room.adjusted(SCENE_MARGIN, SCENE_MARGIN, -SCENE_MARGIN, -SCENE_MARGIN) \
+                .contains(rect):
+            self.setSceneRect(room.united(rect.adjusted(-2 * SCENE_MARGIN, -2 * SCENE_MARGIN,
+                                                        2 * SCENE_MARGIN, 2 * SCENE_MARGIN)))
+
+    def _finish_node_drag(self):
+        start, self._drag_start = self._drag_start, None
+        if not start:
+            return
+        moved = {}
+        for node_id, before in start.items():
+            item = self._nodes.get(node_id)
+            if item is not None and item.pos() != before:
+                moved[node_id] = (item.pos().x(), item.pos().y())
+        if moved:
+            self.controller.push(Move(moved))
+
+    # ---- mouse --------------------------------------------------------------------------------------------
+
+    def mousePressEvent(self, event):
+        if event.button() == Qt.MouseButton.LeftButton:
+            port = next((i for i in self.items(event.scenePos()) if isinstance(i, PortItem)), None)
+            if port is not None:
+                self._cancel_wire_drag()
+                self.wire_drag = WireDrag(self, port)
+                self.wire_drag.move(event.scenePos())
+                event.accept()
+                return
+        super().mousePressEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton and isinstance(self.mouseGrabberItem(), NodeItem):
+            self._drag_start = {item.node_id: item.pos() for item in self.selectedItems()
+                                if isinstance(item, NodeItem)}
+
+    def mouseMoveEvent(self, event):
+        if self.wire_drag is not None:
+            self.wire_drag.move(event.scenePos())
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event):
+        if self.wire_drag is not None and event.button() == Qt.MouseButton.LeftButton:
+            drag, self.wire_drag = self.wire_drag, None
+            drag.finish(event.scenePos())
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._finish_node_drag()
+
+    def _cancel_wire_drag(self):
+        if self.wire_drag is not None:
+            drag, self.wire_drag = self.wire_drag, None
+            drag.cancel()
+
+    def cancel_gesture(self) -> bool:
+        """Esc: drop a wire being dragged. Returns whether there was one."""
+        had = self.wire_drag is not None
+        self._cancel_wire_drag()
+        return had
+
+    # ---- background ---------------------------------------------------------------------------------------
+
+    def drawBackground(self, painter, rect: QRectF):
+        painter.fillRect(rect, style.BACKGROUND)
+        scale = painter.worldTransform().m11() or 1.0
+        step = style.GRID_SIZE
+        major = step * style.GRID_MAJOR_EVERY
+        if step * scale >= 7:
+            self._draw_grid(painter, rect, step, style.GRID_MINOR, skip_every=style.GRID_MAJOR_EVERY)
+        while major * scale < 10:  # zoomed far out: a coarser grid instead of a grey haze
+            major *= style.GRID_MAJOR_EVERY
+        self._draw_grid(painter, rect, major, style.GRID_MAJOR)
+
+    @staticmethod
+    def _draw_grid(painter, rect: QRectF, step: float, colour, skip_every: int = 0):
+        pen = QPen(colour, 1.0)
+        pen.setCosmetic(True)
+        painter.setPen(pen)
+        left, top = math.floor(rect.left() / step), math.floor(rect.top() / step)
+        right, bottom = math.ceil(rect.right() / step), math.ceil(rect.bottom() / step)
+        lines = [QLineF(i * step, rect.top(), i * step, rect.bottom()) for i in range(left, right + 1)
+                 if not skip_every or i % skip_every]
+        lines += [QLineF(rect.left(), j * step, rect.right(), j * step) for j in range(top, bottom + 1)
+                  if not skip_every or j % skip_every]
+        painter.drawLines(lines)
+

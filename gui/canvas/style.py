@@ -6,7 +6,8 @@ A dark canvas with bright category headers: nodes stand out from the grid, and r
 
 from __future__ import annotations
 
-from functools import lru_cache
+import html
+from functools import cache
 
 from PySide6.QtGui import QColor, QFont
 
@@ -24,6 +25,7 @@ PORT_SPACING = 20.0
 PORT_HIT_RADIUS = 11.0  # wider than the drawn dot, so ports are easy to grab
 TEXT_MARGIN = 12.0
 
+TOOLTIP_WIDTH = 420
 MIN_ZOOM, MAX_ZOOM = 0.1, 4.0
 LOW_DETAIL_BELOW = 0.45  # zoom under which nodes are drawn as coloured boxes with their id only
 
@@ -77,11 +79,12 @@ def category_colour(category: str | None) -> QColor:
     return CATEGORY_COLOURS.get(category or "", UNKNOWN_CATEGORY)
 
 
-@lru_cache(maxsize=None)
+@cache
 def font(role: str) -> QFont:
     """Fonts by role; cached because QFont construction shows up when thousands of nodes paint."""
     regular, demi, bold = QFont.Weight.Normal, QFont.Weight.DemiBold, QFont.Weight.Bold
-    sizes = {"title": (10.0, demi), "layer": (8.5, regular), "body": (8.5, regular), "mono": (8.5, regular),
+    # A fitted graph is often shown at 60-80 %, so the text is a little larger than a dialog's.
+    sizes = {"title": (10.5, demi), "layer": (9.0, regular), "body": (9.0, regular), "mono": (9.0, regular),
              "mark": (9.0, bold), "overview": (22.0, demi), "preview": (9.0, regular)}
     size, weight = sizes[role]
     result = QFont()
@@ -91,3 +94,13 @@ def font(role: str) -> QFont:
     result.setPointSizeF(size)
     result.setWeight(weight)
     return result
+
+
+def tooltip_html(text: str) -> str:
+    """Tooltips as rich text, because Qt word-wraps only rich text and an error message is one long line; a
+    long one is set in a wider column than Qt's narrow default, so it reads as a few lines, not a tower."""
+    paragraphs = [html.escape(part, quote=False).replace("\n", "<br>") for part in text.split("\n\n")]
+    body = "".join(f"<p>{part}</p>" for part in paragraphs)
+    if len(text) > 70:
+        return f'<table width="{TOOLTIP_WIDTH}"><tr><td>{body}</td></tr></table>'
+    return body

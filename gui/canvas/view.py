@@ -1,16 +1,33 @@
-"""The canvas view: pan, zoom, fit, palette drops, keyboard commands (public API for the main window)."""
+"""The canvas view: the widget the main window embeds. Pan (middle drag, or space + left drag), zoom around
+the cursor (wheel), fit, palette drops, the search-to-add popup and the editing keys.
+
+Public API used by the main window:
+    view = CanvasView(controller)
+    view.fit_all(); view.center_on_node(node_id); view.auto_layout()
+    view.add_node_at(layer, scene_pos) -> new id or None
+    view.open_add_popup(scene_pos=None); view.delete_selection(); view.select_all()
+    view.snap_to_grid = True
+    view.status_message.connect(status_bar.showMessage)   # refusals and hints
+Drops of LAYER_MIME_TYPE (the layer name in UTF-8) add that layer at the drop point.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QCursor, QKeySequence, QPainter
 from PySide6.QtWidgets import QGraphicsView
 
-from builder.catalog import spec_for
+from builder.catalog import UnknownLayerError, spec_for
 from builder.commands import AddNode, Delete, Move
 from builder.layout import auto_layout
-from gui.canvas.scene import CanvasScene
+from gui.canvas import style
+from gui.canvas.add_popup import AddPopup
+from gui.canvas.scene import CanvasScene, snapped
 
 LAYER_MIME_TYPE = "application/x-keras-canvas-layer"
+FIT_MARGIN = 40.0
+FIT_MAX_ZOOM = 1.25  # fitting one small node should not blow it up to 4x
+WHEEL_ZOOM_BASE = 1.0015  # per eighth of a degree: one notch (120) is about 20%
 
 
 class CanvasView(QGraphicsView):
@@ -19,48 +36,245 @@ class CanvasView(QGraphicsView):
     def __init__(self, controller, parent=None):
         super().__init__(parent)
         self.controller = controller
-        self._snap_to_grid = False
-        self.setScene(CanvasScene(controller, self))
+        self._scene = CanvasScene(controller, self)
+        self.setScene(self._scene)
         self.setAcceptDrops(True)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        self.setRubberBandSelectionMode(Qt.ItemSelectionMode.IntersectsItemShape)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setFrameShape(QGraphicsView.Shape.NoFrame)
+        self._space_held = False
+        self._pan_from: QPoint | None = None
+        self.add_popup: AddPopup | None = None
+        self.rubberBandChanged.connect(self._on_rubber_band)
         controller.refused.connect(self.status_message)
+        self._scene.status_message.connect(self.status_message)
+        self.centerOn(0, 0)
+
+    @property
+    def canvas_scene(self) -> CanvasScene:
+        return self._scene
 
     @property
     def snap_to_grid(self) -> bool:
-        return self._snap_to_grid
+        return self._scene.snap_to_grid
 
     @snap_to_grid.setter
     def snap_to_grid(self, on: bool):
-        self._snap_to_grid = bool(on)
+        self._scene.snap_to_grid = bool(on)
+
+    def zoom(self) -> float:
+        return self.transform().m11()
+
+    # ---- framing ------------------------------------------------------------------------------------------
 
     def fit_all(self):
-        rect = self.scene().itemsBoundingRect()
-        if not rect.isEmpty():
-            self.fitInView(rect)
+        items = self._scene.node_items()
+        if not items:
+            self.resetTransform()
+            self.centerOn(0, 0)
+            return
+        rect = QRectF()
+        for item in items:
+            rect = rect.united(item.sceneBoundingRect())
+        rect.adjust(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        zoom = self.zoom()
+        clamped = min(max(zoom, style.MIN_ZOOM), FIT_MAX_ZOOM)
+        if clamped != zoom:
+            self.scale(clamped / zoom, clamped / zoom)
+        self.centerOn(rect.center())
 
     def center_on_node(self, node_id: str):
-        pass
+        item = self._scene.node_item(node_id)
+        if item is not None:
+            self.centerOn(item.sceneBoundingRect().center())
+
+    def zoom_by(self, factor: float, view_pos: QPoint | None = None):
+        """Zoom by `factor` keeping the scene point under `view_pos` (default: the centre) where it is."""
+        zoom = self.zoom()
+        target = min(max(zoom * factor, style.MIN_ZOOM), style.MAX_ZOOM)
+        if target == zoom:
+            return
+        anchor = view_pos if view_pos is not None else self.viewport().rect().center()
+        scene_point = self.mapToScene(anchor)
+        self.scale(target / zoom, target / zoom)
+        drift = self.mapFromScene(scene_point) - anchor
+        self.pan_by(drift.x(), drift.y())
+
+    def pan_by(self, dx: float, dy: float):
+        """Scroll the view by (dx, dy) viewport pixels."""
+        self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + round(dx))
+        self.verticalScrollBar().setValue(self.verticalScrollBar().value() + round(dy))
+
+    # ---- editing ------------------------------------------------------------------------------------------
 
     def auto_layout(self):
-        if len(self.controller.doc):
-            self.controller.push(Move(auto_layout(self.controller.doc.graph), text="Auto-layout"))
+        doc = self.controller.doc
+        layout = auto_layout(doc.graph)
+        if any(doc.positions.get(node) != xy for node, xy in layout.items()):  # no empty undo steps
+            self.controller.push(Move(layout, text="Auto-layout"))
 
     def add_node_at(self, layer: str, scene_pos) -> str | None:
-        doc = self.controller.doc
-        spec = spec_for(layer)
-        node_id = doc.new_id(spec.id_prefix)
-        pos = QPointF(scene_pos)
-        if not self.controller.push(AddNode(node_id, layer, spec.start_params(), (pos.x(), pos.y()))):
+        """Add a `layer` node with its top-left corner at scene_pos (snapped when snapping is on) and select
+        it. Returns its id, or None when refused (the reason goes to status_message)."""
+        try:
+            spec = spec_for(layer)
+        except UnknownLayerError as exc:
+            self.status_message.emit(str(exc))
+            return None
+        point = QPointF(scene_pos) if not isinstance(scene_pos, (tuple, list)) else QPointF(*scene_pos)
+        x, y = point.x(), point.y()
+        if self.snap_to_grid:
+            x, y = snapped(x), snapped(y)
+        node_id = self.controller.doc.new_id(spec.id_prefix)
+        if not self.controller.push(AddNode(node_id, layer, spec.start_params(), (x, y))):
             return None
         self.controller.select([node_id])
         return node_id
 
-    def open_add_popup(self, scene_pos=None):
-        pass
+    def open_add_popup(self, scene_pos=None) -> AddPopup:
+        """Open the search-to-add popup at scene_pos (default: the cursor, or the view's centre)."""
+        if scene_pos is None:
+            cursor = self.viewport().mapFromGlobal(QCursor.pos())
+            inside = self.viewport().rect().contains(cursor)
+            scene_pos = self.mapToScene(cursor if inside else self.viewport().rect().center())
+        scene_pos = QPointF(scene_pos) if not isinstance(scene_pos, (tuple, list)) else QPointF(*scene_pos)
+        if self.add_popup is not None:
+            self.add_popup.close()
+        popup = AddPopup(self)
+        popup.layer_chosen.connect(lambda layer, at=scene_pos: self.add_node_at(layer, at))
+        popup.show_at(self.viewport().mapToGlobal(self.mapFromScene(scene_pos)))
+        self.add_popup = popup
+        return popup
 
     def delete_selection(self):
-        nodes = list(self.controller.selected)
-        if nodes:
-            self.controller.push(Delete(nodes))
+        nodes = self._scene.selected_node_ids()
+        wires = self._scene.selected_wires()
+        if nodes or wires:
+            self.controller.push(Delete(nodes, wires))
 
     def select_all(self):
         self.controller.select(self.controller.doc.node_ids())
+
+    def _on_rubber_band(self, rect, _from_scene, _to_scene):
+        self._scene.rubber_band_active = not rect.isNull()
+
+    # ---- keys ---------------------------------------------------------------------------------------------
+
+    def event(self, event):
+        # Tab would move keyboard focus to the next widget before keyPressEvent sees it.
+        if event.type() == event.Type.KeyPress and event.key() == Qt.Key.Key_Tab \
+                and not event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
+            self.open_add_popup()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event):
+        key = event.key()
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.delete_selection()
+        elif event.matches(QKeySequence.StandardKey.SelectAll):
+            self.select_all()
+        elif key == Qt.Key.Key_Escape:
+            if not self._scene.cancel_gesture():
+                self.controller.select([])
+        elif key == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space_held = True
+            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+        elif key == Qt.Key.Key_F and not event.modifiers():
+            self.fit_all()
+        else:
+            super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event):
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space_held = False
+            if self._pan_from is None:
+                self.viewport().unsetCursor()
+            return
+        super().keyReleaseEvent(event)
+
+    def focusOutEvent(self, event):
+        self._space_held = False  # the release may go to another widget
+        super().focusOutEvent(event)
+
+    # ---- mouse --------------------------------------------------------------------------------------------
+
+    def mousePressEvent(self, event):
+        button = event.button()
+        if button == Qt.MouseButton.MiddleButton or (button == Qt.MouseButton.LeftButton and self._space_held):
+            self._pan_from = event.position().toPoint()
+            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event):
+        if self._pan_from is not None:
+            now = event.position().toPoint()
+            delta = now - self._pan_from
+            self._pan_from = now
+            self.pan_by(-delta.x(), -delta.y())
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event):
+        if self._pan_from is not None and event.button() in (Qt.MouseButton.MiddleButton, Qt.MouseButton.LeftButton):
+            self._pan_from = None
+            if self._space_held:
+                self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+            else:
+                self.viewport().unsetCursor()
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event):
+        if event.button() == Qt.MouseButton.LeftButton and self.itemAt(event.position().toPoint()) is None:
+            self.open_add_popup(self.mapToScene(event.position().toPoint()))
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def wheelEvent(self, event):
+        steps = event.angleDelta().y() or event.angleDelta().x()
+        if steps:
+            self.zoom_by(WHEEL_ZOOM_BASE ** steps, event.position().toPoint())
+        event.accept()
+
+    # ---- palette drops ------------------------------------------------------------------------------------
+
+    def _dropped_layer(self, event) -> str | None:
+        mime = event.mimeData()
+        if mime is None or not mime.hasFormat(LAYER_MIME_TYPE):
+            return None
+        return bytes(mime.data(LAYER_MIME_TYPE)).decode("utf-8", errors="replace").strip() or None
+
+    def dragEnterEvent(self, event):
+        if self._dropped_layer(event):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event):
+        if self._dropped_layer(event):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event):
+        layer = self._dropped_layer(event)
+        if layer is None:
+            super().dropEvent(event)
+            return
+        event.acceptProposedAction()
+        if self.add_node_at(layer, self.mapToScene(event.position().toPoint())):
+            self.setFocus()

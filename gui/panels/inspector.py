@@ -9,15 +9,35 @@ inspector then shows what the document says (it listens, it never keeps its own 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QScrollArea, QToolButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from builder.catalog import spec_for
 from builder.commands import Rename, SetParam
 from builder.graph import UNSET, GraphError, check_node_id
 from builder.params import Param
 from gui.display import ERROR_COLOR, MUTED_COLOR, WARNING_COLOR, count_text, default_text, shape_text
-from gui.panels.param_editors import ParamEditor, editor_for
+from gui.panels.param_editors import PairEditor, ParamEditor, editor_for
+
+GETTING_STARTED = (
+    "<p><b>Select a node</b> on the canvas to see and edit it.</p>"
+    "<p style='margin-top:10px'><b>Getting started</b></p>"
+    "<ul style='margin-left:-20px'>"
+    "<li>Add a layer: drag it from <i>Layers</i>, double-click it there, or press <b>Tab</b> on the canvas.</li>"
+    "<li>Connect: drag from a node's output port (right) to another node's input port (left).</li>"
+    "<li>Every node shows its output shape and parameter count; a node with an error turns red, and "
+    "<i>Shapes &amp; Errors</i> says how to fix it.</li>"
+    "<li>Undo anything with <b>Ctrl+Z</b>. Export from the <i>File</i> menu.</li>"
+    "</ul>")
 
 
 def _small(text: str = "", color: str = MUTED_COLOR) -> QLabel:
@@ -65,7 +85,12 @@ class ParamRow(QWidget):
     def show_value(self, params: dict):
         """Show the node's value (or Keras's default when the param is not set)."""
         stored = params.get(self.param.name, UNSET)
-        self.editor.set_value(self.param.default if stored is UNSET else stored)
+        value = self.param.default if stored is UNSET else stored
+        if value is None and self.param.name == "strides" and isinstance(self.editor, PairEditor):
+            # Keras's pooling layers read strides=None as "the same as pool_size"; show that number.
+            self.editor.set_value(None, params.get("pool_size", 2))
+        else:
+            self.editor.set_value(value)
         is_set = stored is not UNSET
         self.reset_button.setEnabled(is_set and not self.param.required)
         font = self.name_label.font()
@@ -106,7 +131,8 @@ class Inspector(QScrollArea):
         layout = QVBoxLayout(content)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.setSpacing(6)
-        self.empty_label = _small("Select a node on the canvas to see and edit it.")
+        self.empty_label = _small(GETTING_STARTED)
+        self.empty_label.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.empty_label)
         self.title_label = QLabel()
         self.title_label.setProperty("role", "title")
@@ -130,7 +156,7 @@ class Inspector(QScrollArea):
         self.shape_label.setProperty("role", "mono")
         form.addRow("output", self.shape_label)
         self.params_label = QLabel()
-        form.addRow("weights", self.params_label)
+        form.addRow("params", self.params_label)
         layout.addWidget(self.node_box)
         self.status_label = _small()
         layout.addWidget(self.status_label)
@@ -153,7 +179,7 @@ class Inspector(QScrollArea):
 
     # ---- showing a node -----------------------------------------------------------------------------------
 
-    def show_node(self, node_id: str | None, empty_text: str = "Select a node on the canvas to see and edit it."):
+    def show_node(self, node_id: str | None, empty_text: str = GETTING_STARTED):
         if node_id is not None and node_id not in self.controller.doc:
             node_id = None
         changed_node = node_id != self.node_id or node_id is None
@@ -244,9 +270,10 @@ class Inspector(QScrollArea):
         if self.node_id is None:
             return
         if change.kind == "param_changed" and change.node == self.node_id:
-            row = self.rows.get(change.name)
-            if row is not None:
-                row.show_value(self.controller.doc.params(self.node_id))
+            params = self.controller.doc.params(self.node_id)
+            for name in (change.name, "strides") if change.name == "pool_size" else (change.name,):
+                if name in self.rows:
+                    self.rows[name].show_value(params)
         elif change.kind == "node_renamed" and change.old_id == self.node_id:
             self.node_id = change.node  # follow the node through renames (and their undo)
             self._show_id()

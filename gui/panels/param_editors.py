@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import QSignalBlocker, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QToolButton,
-                               QWidget)
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QToolButton, QWidget
 
 from builder.params import MAX_DIM, Param
 
@@ -160,11 +159,18 @@ class PairEditor(ParamEditor):
     def linked(self) -> bool:
         return self.link.isChecked()
 
-    def set_value(self, value):
+    def set_value(self, value, shown_for_none=None):
+        """shown_for_none: what Keras uses when the value is None (pooling strides: the pool size), shown
+        greyed out so that unticking "auto" starts from it."""
         blockers = [QSignalBlocker(w) for w in (self.first, self.second, self.link, *filter(None, [self.auto]))]
         if value is None:
             if self.auto is not None:
                 self.auto.setChecked(True)
+            if shown_for_none is not None:
+                height, width = self.param.expand(shown_for_none)
+                self.first.setValue(height)
+                self.second.setValue(width)
+                self.link.setChecked(height == width)
         else:
             if self.auto is not None:
                 self.auto.setChecked(False)

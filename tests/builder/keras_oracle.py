@@ -5,12 +5,17 @@ and called on the KerasTensors of its sources, catching the exception at the nod
 
 The issue's rule is stricter than Keras's symbolic build: an error wherever Keras refuses the graph *or a
 forward pass on real data would fail*. So each node that Keras builds is also tried with a batch of 2:
-  - symbolically, on Inputs declared with batch_size=2 (this works with unknown sizes too), and
+  - traced in a TensorFlow graph on Inputs declared with batch_size=2 (this works with unknown sizes too), and
   - eagerly on zeros, when every Input upstream has a fully known shape (what `keras.Model.__call__` does in
     eager mode, one layer at a time, so that the failing node is known).
 Either one raising, changing the batch size (Concatenate on the batch axis: 2 + 2 -> 4), or giving a shape
 other than the one Keras declared (activation 'glu' halves the last axis without saying so) is a failure of
 that node; nodes after it are blocked.
+
+Where sizes are unknown, the trace cannot see every failure (TensorFlow checks a Reshape's sizes only when
+one input size is unknown). Where we report an error that the trace does not confirm (`suspects`), the node is
+run alone on zeros with every combination of small sizes for its unknown dims: if every one fails, no real
+data can go through it, and Keras confirms the error.
 
 One more rule of ours, documented in shape_rules.concatenate_shape: a Concatenate with a single input must have
 an axis that would work with two (Keras passes one input through whatever the axis, even one out of range),
@@ -22,6 +27,7 @@ Keras is passed in (the session-scoped `keras` fixture), so importing this modul
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import networkx as nx
@@ -53,13 +59,14 @@ def sources_of(graph, node) -> list[str]:
     return [u for u, _v, _p in wires]
 
 
-def judge(keras, graph: nx.MultiDiGraph) -> tuple[dict[str, KerasNode], dict]:
-    """(node -> KerasNode, node -> keras layer or KerasTensor) for every node of an acyclic graph."""
+def judge(keras, graph: nx.MultiDiGraph, suspects=frozenset()) -> tuple[dict[str, KerasNode], dict]:
+    """(node -> KerasNode, node -> keras layer) for every node of an acyclic graph. `suspects`: nodes where
+    we report an error, which are tried at every small size when the trace alone accepts them."""
     verdict: dict[str, KerasNode] = {}
     tensors = _Tensors()
     layers: dict = {}
     for node in nx.topological_sort(graph):
-        verdict[node] = _judge_node(keras, graph, node, tensors, layers)
+        verdict[node] = _judge_node(keras, graph, node, tensors, layers, node in suspects)
     return verdict, layers
 
 
@@ -68,11 +75,11 @@ class _Tensors:
 
     def __init__(self):
         self.symbolic = {}  # node -> KerasTensor, batch unknown (as the model declares it)
-        self.batched = {}  # node -> KerasTensor built from Inputs with batch_size=2
+        self.batched = {}  # node -> traced output from Inputs with batch_size=2
         self.concrete = {}  # node -> eager output on zeros, where every Input upstream has a known shape
 
 
-def _judge_node(keras, graph, node, tensors, layers) -> KerasNode:
+def _judge_node(keras, graph, node, tensors, layers, suspect) -> KerasNode:
     layer_name = graph.nodes[node]["layer"]
     params = keras_kwargs(graph.nodes[node].get("params") or {})
     if layer_name == "Input":
@@ -98,7 +105,8 @@ def _judge_node(keras, graph, node, tensors, layers) -> KerasNode:
     shape = tuple(out.shape)
     result = KerasNode("ok", shape, _size(layer.trainable_weights), _size(layer.non_trainable_weights),
                        layer.count_params())
-    failure = _run(layer, feed([tensors.batched[s] for s in sources]), shape, tensors.batched, node, "batch-2 build")
+    failure = _run(_traced(layer), feed([tensors.batched[s] for s in sources]), shape, tensors.batched, node,
+                   "graph-mode trace with a batch of 2")
     if not failure and layer_name == "Concatenate" and len(sources) == 1:
         twice = keras.layers.Concatenate(**params)
         failure = _run(twice, [tensors.batched[sources[0]]] * 2, None, {}, node, "the input concatenated twice")
@@ -106,6 +114,8 @@ def _judge_node(keras, graph, node, tensors, layers) -> KerasNode:
         failure = _run(layer, feed([tensors.concrete[s] for s in sources]), shape, tensors.concrete, node,
                        "forward pass")
         result.ran = not failure
+    if not failure and suspect and not result.ran:
+        failure = _fails_at_every_size(layer, merge, [tuple(tensors.symbolic[s].shape) for s in sources])
     if failure:
         return KerasNode("error", reason=failure)
     tensors.symbolic[node] = out
@@ -124,6 +134,14 @@ def _judge_input(keras, node, params, tensors) -> KerasNode:
     return KerasNode("ok", tuple(tensor.shape), ran=node in tensors.concrete)
 
 
+def _traced(layer):
+    """The layer's own computation traced in a TensorFlow graph (what `Model.predict` runs), rather than the
+    shape it declares: this sees what really happens even where sizes are unknown."""
+    from keras.src.backend import compute_output_spec  # the tracing Keras itself uses for layers without a rule
+
+    return lambda value: compute_output_spec(layer.call, value)
+
+
 def _run(layer, value, declared: tuple | None, store: dict, node, what: str) -> str | None:
     """Call the layer on batch-2 data; a message if that fails, changes the batch size, or gives another
     shape than the declared one (None: only the batch size is checked)."""
@@ -134,11 +152,37 @@ def _run(layer, value, declared: tuple | None, store: dict, node, what: str) -> 
     actual = tuple(out.shape)
     if actual[0] != BATCH:
         return f"{what} changed the batch size from {BATCH} to {actual[0]}"
+    # A size that the trace leaves unknown is no disagreement: TensorFlow loses some static sizes (a dilated
+    # 'same' convolution goes through space_to_batch), and the run itself would still work.
     if declared is not None and (len(actual) != len(declared) or
-                                 any(d is not None and d != a for d, a in zip(declared, actual))):
+                                 any(None not in (d, a) and d != a for d, a in zip(declared, actual))):
         return f"{what} gave shape {actual}, but Keras declared {declared}"
     store[node] = out
     return None
+
+
+SMALL_SIZES = {1: (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 16), 2: (1, 2, 3, 4, 5, 6, 8, 12), 3: (1, 2, 3, 4, 6),
+               4: (1, 2, 3, 4)}
+
+
+def _fails_at_every_size(layer, merge: bool, declared: list[tuple]) -> str | None:
+    """A message if the layer fails on zeros for every combination of small sizes in place of the unknown
+    ones (each input on its own, which includes every consistent choice); None if one works."""
+    unknown = [(i, axis) for i, shape in enumerate(declared) for axis, d in enumerate(shape) if axis and d is None]
+    if not unknown or len(unknown) > max(SMALL_SIZES):
+        return None
+    for sizes in itertools.product(SMALL_SIZES[len(unknown)], repeat=len(unknown)):
+        shapes = [[BATCH if axis == 0 else d for axis, d in enumerate(shape)] for shape in declared]
+        for (i, axis), size in zip(unknown, sizes):
+            shapes[i][axis] = size
+        values = [np.zeros(shape, dtype="float32") for shape in shapes]
+        try:
+            out = layer(values if merge else values[0])
+        except Exception:  # noqa: BLE001 - this size fails; try the next one
+            continue
+        if tuple(out.shape)[0] == BATCH:
+            return None
+    return f"fails on zeros at every size tried for its unknown dims {declared}"
 
 
 def _size(weights) -> int:

@@ -67,3 +67,30 @@ def dense_merges() -> GraphDocument:
     doc.connect("cat", "head")
     doc.connect("sum", "aux")
     return doc
+
+
+class Mirror:
+    """A listener that, like the canvas, keeps one item per node from the events alone, and checks at every
+    event that the document holds exactly the nodes it has been told about."""
+
+    def __init__(self, doc: GraphDocument):
+        self.doc = doc
+        self.nodes = set(doc.node_ids())
+        doc.subscribe(self.on_change)
+
+    def on_change(self, change):
+        if change.kind == "node_added":
+            assert change.node not in self.nodes
+            self.nodes.add(change.node)
+        elif change.kind == "node_removed":
+            self.nodes.remove(change.node)
+        elif change.kind == "node_renamed":
+            self.nodes.remove(change.old_id)
+            self.nodes.add(change.node)
+        elif change.kind == "reset":
+            self.nodes = set(self.doc.node_ids())
+        elif change.kind in ("edge_added", "edge_removed"):
+            assert change.node in self.nodes and change.source in self.nodes
+        else:
+            assert change.node in self.nodes
+        assert self.nodes == set(self.doc.node_ids()), change

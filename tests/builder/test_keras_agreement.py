@@ -29,6 +29,8 @@ from builder.shapes import infer, totals
 from tests.builder.graph_strategy import describe, graphs
 from tests.builder.keras_oracle import BATCH, judge
 
+pytestmark = pytest.mark.filterwarnings("ignore:You are using a softmax over axis:UserWarning")
+
 DEFAULT_EXAMPLES = int(os.environ.get("KC_AGREEMENT_EXAMPLES", "500"))
 LONG_EXAMPLES = int(os.environ.get("KC_AGREEMENT_EXAMPLES", "5000"))
 CLEAR_EVERY = 50  # keras.backend.clear_session() this often, to keep memory flat
@@ -48,7 +50,7 @@ def compare(keras, graph):
     if _runs["count"] % CLEAR_EVERY == 0:
         keras.backend.clear_session()
     ours = infer(graph)
-    verdict, layers = judge(keras, graph)
+    verdict, _layers = judge(keras, graph, suspects={n for n, r in ours.items() if r.error})
     problems = []
     for node in graph:
         problem = _node_problem(node, ours[node], verdict[node], verdict, graph)
@@ -144,3 +146,26 @@ def test_activation_names_are_the_ones_keras_accepts(keras):
             continue
         usable.add(name)
     assert set(ACTIVATIONS) == usable
+
+
+def test_catalog_defaults_are_keras_defaults(keras):
+    """Every param is a real constructor argument, with Keras's own default (or none, where Keras has none):
+    exported code leaves defaults out, so a wrong default would change the model."""
+    import inspect
+
+    from builder.catalog import SPECS
+
+    for spec in SPECS:
+        if spec.is_input:
+            signature = inspect.signature(keras.Input)
+        else:
+            signature = inspect.signature(getattr(keras.layers, spec.name).__init__)
+        for param in spec.params:
+            theirs = signature.parameters[param.name].default
+            where = f"{spec.name}.{param.name}"
+            if param.required:
+                assert theirs is inspect.Parameter.empty or spec.is_input, where
+                continue
+            assert theirs is not inspect.Parameter.empty, where
+            stored = list(theirs) if isinstance(theirs, tuple) else theirs
+            assert param.is_default(stored), f"{where}: ours {param.default!r}, Keras {theirs!r}"

@@ -1,0 +1,104 @@
+"""Starting the window: `run(path)` creates the application, shows the main window with the file (or the
+bundled 28x28 CNN example), and runs the event loop.
+
+The window must be on screen within a second, so nothing here imports TensorFlow: the Keras worker imports
+it in the background once the window shows. Set KC_STARTUP_PROBE=1 to print how long after the process
+started the window was shown (KC_STARTUP_PROBE=exit also quits right after, for timing runs).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+APP_NAME = "Keras Canvas"
+ORGANIZATION = "Keras Canvas"
+
+
+def create_application() -> QApplication:
+    """The QApplication (or the one that exists), named for QSettings and styled."""
+    from gui.style import apply_style
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORGANIZATION)
+    apply_style(app)
+    return app
+
+
+def seconds_since_process_start() -> float | None:
+    """From the kernel's record of when this process began (Linux), so interpreter start-up counts too."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        started_ticks = int(fields[19])  # field 22 of stat(5), counted after the ")" of the command name
+        with open("/proc/uptime", encoding="ascii") as uptime:
+            now = float(uptime.read().split()[0])
+        return now - started_ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+_IMPORTED_AT = time.perf_counter()
+
+
+def _probe(mode: str, window):
+    age = seconds_since_process_start()
+    since_import = time.perf_counter() - _IMPORTED_AT
+    shown = f"{age:.2f} s after the process started" if age is not None else "?"
+    print(f"KC_STARTUP_PROBE: window shown {shown} ({since_import:.2f} s after gui.app was imported): "
+          f"{window.windowTitle()!r}, {len(window.controller.doc)} nodes", flush=True)
+    window.keras.state_changed.connect(lambda state, detail: print(f"KC_STARTUP_PROBE: keras {state}: {detail}",
+                                                                     flush=True))
+    if mode == "exit":
+        QTimer.singleShot(0, window.close)
+
+
+def _quit_on_signals(app: QApplication):
+    """Ctrl+C or SIGTERM in a terminal ends the app cleanly (worker stopped). Python handles signals only
+    when it runs, so a light timer wakes it while Qt's loop waits."""
+    def quit_now(*_):
+        app.quit()
+
+    signal.signal(signal.SIGINT, quit_now)
+    signal.signal(signal.SIGTERM, quit_now)
+    waker = QTimer(app)
+    waker.timeout.connect(lambda: None)
+    waker.start(300)
+
+
+def run(path: str | None = None) -> int:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # read by TensorFlow when the worker imports it
+    app = create_application()
+
+    import builder
+    from gui.files import DEFAULT_EXAMPLE
+    from gui.main_window import MainWindow
+
+    window = MainWindow()
+    problem = None
+    if path:
+        try:
+            window.files.adopt(builder.load(path), path)
+        except builder.ProjectError as exc:
+            problem = exc
+    if path is None or problem is not None:
+        window.files.open_example(DEFAULT_EXAMPLE)
+    window.show()
+    if problem is not None:
+        # After the window is up, so the message has a window to belong to.
+        QTimer.singleShot(0, window, lambda: window.dialogs.error(f"Cannot open {os.path.basename(path)}",
+                                                                  str(problem)))
+    probe = os.environ.get("KC_STARTUP_PROBE")
+    if probe:
+        QTimer.singleShot(0, window, lambda: _probe(probe, window))
+    window.start_background_work()
+    _quit_on_signals(app)
+    code = app.exec()
+    window.shutdown()  # in case the loop ended without a close event (e.g. a signal)
+    return code

@@ -1,0 +1,112 @@
+"""A wire: a smooth curve from a source's output port to one input port of its target.
+
+It is identified by (source, target, port), exactly as the document stores it. Hovering shows the shape the
+wire carries; a wire whose source has no shape is drawn dashed.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QPainterPath, QPainterPathStroker, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
+
+from builder.shape_rules import fmt
+from gui.canvas import style
+
+
+def wire_path(start: QPointF, end: QPointF) -> QPainterPath:
+    """A horizontal S-curve; the handles grow with distance so backward wires loop around instead of
+    cutting through the nodes."""
+    dx = max(abs(end.x() - start.x()) * 0.5, 40.0)
+    path = QPainterPath(start)
+    path.cubicTo(QPointF(start.x() + dx, start.y()), QPointF(end.x() - dx, end.y()), end)
+    return path
+
+
+class EdgeItem(QGraphicsPathItem):
+    def __init__(self, controller, source: str, target: str, port: int):
+        super().__init__()
+        self.controller = controller
+        self.source, self.target, self.port = source, target, port
+        self._hovered = False
+        self._hit_path = QPainterPath()
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setAcceptHoverEvents(True)
+        self.setZValue(-1)
+        self.sync()
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        return self.source, self.target, self.port
+
+    def carried_shape(self):
+        result = self.controller.results.get(self.source)
+        return None if result is None else result.shape
+
+    def tooltip_text(self) -> str:
+        result = self.controller.results.get(self.source)
+        head = f"{self.source} → {self.target} (port {self.port})"
+        if result is None:
+            return f"{head}\nshape not computed yet"
+        if result.shape is None:
+            reason = f"waits on {result.blocked_by}" if result.blocked_by else f"{self.source} has an error"
+            return f"{head}\nno shape: {reason}"
+        return f"{head}\ncarries {fmt(result.shape)}"
+
+    def sync(self):
+        """Refresh the tooltip and look after the source's results changed."""
+        self.setToolTip(style.tooltip_html(self.tooltip_text()))
+        self.update()
+
+    def set_ends(self, start: QPointF, end: QPointF):
+        path = wire_path(start, end)
+        stroker = QPainterPathStroker()
+        stroker.setWidth(12.0)  # easy to hover and click, though drawn thin
+        self.prepareGeometryChange()
+        self._hit_path = stroker.createStroke(path)  # kept: the index asks for the bounds very often
+        self.setPath(path)
+
+    def shape(self) -> QPainterPath:
+        return self._hit_path
+
+    def boundingRect(self):
+        return self._hit_path.boundingRect()
+
+    def pen(self) -> QPen:
+        if self.isSelected():
+            colour, width = style.WIRE_SELECTED, 3.0
+        elif self._hovered:
+            colour, width = style.WIRE_HOVER, 2.5
+        elif self.carried_shape() is None:
+            colour, width = style.WIRE_BROKEN, 1.8
+        else:
+            colour, width = style.WIRE, 2.0
+        pen = QPen(colour, width)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        if self.carried_shape() is None and not self.isSelected():
+            pen.setStyle(Qt.PenStyle.DashLine)
+        return pen
+
+    def paint(self, painter, option, widget=None):
+        painter.setRenderHint(painter.RenderHint.Antialiasing, True)
+        painter.setPen(self.pen())
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self.path())
+
+    def itemChange(self, change, value):
+        scene = self.scene()
+        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedChange and value and scene is not None \
+                and getattr(scene, "rubber_band_active", False):
+            return False  # a rubber band picks nodes; wires crossing it are not meant for deletion
+        return super().itemChange(change, value)
+
+    def hoverEnterEvent(self, event):
+        self._hovered = True
+        self.setToolTip(style.tooltip_html(self.tooltip_text()))
+        self.update()
+        super().hoverEnterEvent(event)
+
+    def hoverLeaveEvent(self, event):
+        self._hovered = False
+        self.update()
+        super().hoverLeaveEvent(event)

@@ -1,0 +1,278 @@
+"""A node on the canvas: a rounded card with a coloured header (id, layer type), the param summary, the
+output shape and the parameter count; input ports on the left, the output port on the right.
+
+It holds its node id and reads everything else from the controller when it paints or syncs, so it can never
+disagree with the document. Painting is cached per item (DeviceCoordinateCache) and drops detail when
+zoomed out, which keeps graphs of hundreds of nodes smooth.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
+
+from gui.canvas import style
+from gui.canvas.face import NodeFace, input_port_count, node_face
+from gui.canvas.port_item import INPUT, OUTPUT, PortItem
+
+_ELIDE = Qt.TextElideMode.ElideRight
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_CENTER = Qt.AlignmentFlag.AlignCenter
+
+
+_TEXT_BLOCK = style.BODY_LINES * style.BODY_LINE_HEIGHT + 2 * style.BODY_PADDING
+# Every node's output, and a single input, sit at the same height, so wires between nodes in a row run
+# straight whatever their size; a merge layer's extra inputs extend its card downwards.
+PORT_Y = style.HEADER_HEIGHT + _TEXT_BLOCK / 2
+_FIRST_PORT_MIN_Y = style.HEADER_HEIGHT + 12
+
+
+def input_port_ys(count: int) -> list[float]:
+    first = max(PORT_Y - (count - 1) / 2 * style.PORT_SPACING, _FIRST_PORT_MIN_Y)
+    return [first + i * style.PORT_SPACING for i in range(count)]
+
+
+def node_height(input_ports: int) -> float:
+    last_port = input_port_ys(input_ports)[-1] if input_ports else PORT_Y
+    return max(style.HEADER_HEIGHT + _TEXT_BLOCK, last_port + 14)
+
+
+class NodeItem(QGraphicsItem):
+    def __init__(self, controller, node_id: str):
+        super().__init__()
+        self.controller = controller
+        self.node_id = node_id
+        self._height = node_height(1)
+        self.input_ports: list[PortItem] = []
+        self.output_port = PortItem(self, OUTPUT, 0)
+        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+                      | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+                      | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
+        self.setAcceptHoverEvents(True)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self._hovered = False
+        self.sync()
+
+    # ---- reading the document -----------------------------------------------------------------------------
+
+    def face(self) -> NodeFace:
+        return node_face(self.controller.doc, self.controller.results, self.node_id)
+
+    def sync(self):
+        """Match ports, size and tooltip to the document and results; called by the scene on every change
+        that concerns this node."""
+        doc = self.controller.doc
+        if self.node_id not in doc:
+            return
+        count = input_port_count(doc, self.node_id)
+        height = node_height(count)
+        if height != self._height:
+            self.prepareGeometryChange()
+            self._height = height
+        while len(self.input_ports) < count:
+            self.input_ports.append(PortItem(self, INPUT, len(self.input_ports)))
+        while len(self.input_ports) > count:
+            port = self.input_ports.pop()
+            port.setParentItem(None)
+            if port.scene() is not None:
+                port.scene().removeItem(port)
+        for port, y in zip(self.input_ports, input_port_ys(count)):
+            port.setPos(0.0, y)
+            port.update()
+        self.output_port.setPos(style.NODE_WIDTH, PORT_Y)
+        self.output_port.update()
+        self.setToolTip(style.tooltip_html(self.face().tooltip))
+        self.update()
+
+    @property
+    def height(self) -> float:
+        return self._height
+
+    def input_port(self, index: int) -> PortItem | None:
+        return self.input_ports[index] if 0 <= index < len(self.input_ports) else None
+
+    def mark(self) -> str | None:
+        """The badge in the header: 'error', 'warning' or None."""
+        status = self.face().status
+        return status if status in ("error", "warning") else None
+
+    def outline_pen(self) -> QPen:
+        status = self.face().status
+        if status == "error":
+            return QPen(style.ERROR, 2.5)
+        if self.isSelected():
+            return QPen(style.NODE_SELECTED, 2.0)
+        if self._hovered:
+            return QPen(style.TEXT_DIM, 1.5)
+        return QPen(style.NODE_BORDER, 1.0)
+
+    # ---- geometry -----------------------------------------------------------------------------------------
+
+    def card_rect(self) -> QRectF:
+        return QRectF(0.0, 0.0, style.NODE_WIDTH, self._height)
+
+    def boundingRect(self) -> QRectF:
+        return self.card_rect().adjusted(-4, -4, 4, 4)  # room for the selection ring and thick outline
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRoundedRect(self.card_rect(), style.NODE_RADIUS, style.NODE_RADIUS)
+        return path
+
+    # ---- events -------------------------------------------------------------------------------------------
+
+    def itemChange(self, change, value):
+        scene = self.scene()
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and scene is not None:
+            return scene.adjust_dragged_position(value)
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged and scene is not None:
+            scene.node_moved_visually(self.node_id)
+        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            self.setZValue(2 if value else 0)
+        return super().itemChange(change, value)
+
+    def hoverEnterEvent(self, event):
+        self._hovered = True
+        self.update()
+        super().hoverEnterEvent(event)
+
+    def hoverLeaveEvent(self, event):
+        self._hovered = False
+        self.update()
+        super().hoverLeaveEvent(event)
+
+    # ---- painting -----------------------------------------------------------------------------------------
+
+    def paint(self, painter, option, widget=None):
+        if self.node_id not in self.controller.doc:
+            return
+        face = self.face()
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        painter.setRenderHint(painter.RenderHint.Antialiasing, True)
+        rect = self.card_rect()
+        blocked = face.status == "blocked"
+        header = style.BLOCKED_HEADER if blocked else style.category_colour(face.category)
+        body = style.NODE_BLOCKED_BODY if blocked else style.NODE_BODY
+        outline = self.outline_pen()
+
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QBrush(body))
+        painter.drawRoundedRect(rect, style.NODE_RADIUS, style.NODE_RADIUS)
+        header_rect = QRectF(0, 0, rect.width(), style.HEADER_HEIGHT)
+        painter.save()
+        painter.setClipRect(header_rect)
+        painter.setBrush(QBrush(header))
+        painter.drawRoundedRect(rect, style.NODE_RADIUS, style.NODE_RADIUS)
+        painter.restore()
+
+        if lod < style.LOW_DETAIL_BELOW:
+            self._paint_overview(painter, face, lod)
+        else:
+            self._paint_header(painter, face, blocked)
+            self._paint_body(painter, face, blocked)
+
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(outline)
+        painter.drawRoundedRect(rect, style.NODE_RADIUS, style.NODE_RADIUS)
+        if self.isSelected() and face.status == "error":
+            painter.setPen(QPen(style.NODE_SELECTED, 1.5))
+            painter.drawRoundedRect(rect.adjusted(-3, -3, 3, 3), style.NODE_RADIUS + 3, style.NODE_RADIUS + 3)
+
+    def _paint_header(self, painter, face: NodeFace, blocked: bool):
+        margin = style.TEXT_MARGIN
+        mark = face.status if face.status in ("error", "warning") else None
+        text_width = style.NODE_WIDTH - 2 * margin - (22 if mark else 0)
+        title_font, layer_font = style.font("title"), style.font("layer")
+        painter.setFont(title_font)
+        painter.setPen(style.TEXT_DIM if blocked else style.TEXT_ON_HEADER)
+        painter.drawText(QRectF(margin, 4, text_width, 19), _LEFT,
+                         QFontMetricsF(title_font).elidedText(face.title, _ELIDE, text_width))
+        painter.setFont(layer_font)
+        painter.setPen(style.TEXT_MUTED if blocked else style.TEXT_ON_HEADER_DIM)
+        painter.drawText(QRectF(margin, 21, text_width, 15), _LEFT,
+                         QFontMetricsF(layer_font).elidedText(face.layer, _ELIDE, text_width))
+        if mark:
+            self._paint_mark(painter, mark, QPointF(style.NODE_WIDTH - margin - 8, style.HEADER_HEIGHT / 2))
+
+    def _paint_mark(self, painter, mark: str, centre: QPointF):
+        colour = style.ERROR if mark == "error" else style.WARNING
+        painter.setPen(QPen(QColor(255, 255, 255, 220), 1.5))
+        painter.setBrush(QBrush(colour))
+        painter.drawEllipse(centre, 9, 9)
+        painter.setFont(style.font("mark"))
+        painter.setPen(QColor("#ffffff") if mark == "error" else QColor("#1f2937"))
+        painter.drawText(QRectF(centre.x() - 9, centre.y() - 9, 18, 18), _CENTER, "!")
+
+    def _paint_body(self, painter, face: NodeFace, blocked: bool):
+        margin, line = style.TEXT_MARGIN, style.BODY_LINE_HEIGHT
+        width = style.NODE_WIDTH - 2 * margin
+        top = style.HEADER_HEIGHT + style.BODY_PADDING
+        body_font, mono_font = style.font("body"), style.font("mono")
+        body_metrics, mono_metrics = QFontMetricsF(body_font), QFontMetricsF(mono_font)
+
+        painter.setFont(body_font)
+        painter.setPen(style.TEXT_MUTED if blocked or not face.summary else style.TEXT)
+        painter.drawText(QRectF(margin, top, width, line), _LEFT,
+                         body_metrics.elidedText(face.summary or "—", _ELIDE, width))
+
+        if face.status == "error":
+            room = self._height - style.BODY_PADDING - (top + line)  # a tall merge node has room for more
+            lines = max(int(room // line), 1)
+            painter.setPen(style.ERROR)
+            painter.drawText(QRectF(margin, top + line, width, lines * line),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+                             _wrapped(body_metrics, face.shape, width, lines))
+            return
+        if blocked:
+            italic = QFont(body_font)
+            italic.setItalic(True)
+            painter.setFont(italic)
+            painter.setPen(style.TEXT_MUTED)
+            painter.drawText(QRectF(margin, top + line, width, line), _LEFT,
+                             QFontMetricsF(italic).elidedText(face.shape, _ELIDE, width))
+            return
+        painter.setFont(mono_font)
+        painter.setPen(style.SHAPE_TEXT)
+        painter.drawText(QRectF(margin, top + line, width, line), _LEFT,
+                         mono_metrics.elidedText(face.shape, _ELIDE, width))
+        painter.setFont(body_font)
+        painter.setPen(style.TEXT_DIM)
+        painter.drawText(QRectF(margin, top + 2 * line, width, line), _LEFT,
+                         body_metrics.elidedText(face.params, _ELIDE, width))
+
+    def _paint_overview(self, painter, face: NodeFace, lod: float):
+        """Zoomed out: the id, large enough to read, and the status mark."""
+        if face.status in ("error", "warning"):
+            self._paint_mark(painter, face.status, QPointF(style.NODE_WIDTH - 20, style.HEADER_HEIGHT / 2))
+        if lod < 0.12:
+            return
+        body = QRectF(6, style.HEADER_HEIGHT, style.NODE_WIDTH - 12, self._height - style.HEADER_HEIGHT)
+        overview = QFont(style.font("overview"))
+        overview.setPointSizeF(min(9.0 / max(lod, 0.01), 30.0))  # about 9 pt on screen
+        width = QFontMetricsF(overview).horizontalAdvance(face.title)
+        if width > body.width():  # shrink a long id to fit rather than cut it, down to a floor
+            overview.setPointSizeF(max(overview.pointSizeF() * body.width() / width, 14.0))
+        painter.setFont(overview)
+        painter.setPen(style.TEXT)
+        painter.drawText(body, _CENTER, QFontMetricsF(overview).elidedText(face.title, _ELIDE, body.width()))
+
+
+def _wrapped(metrics: QFontMetricsF, text: str, width: float, max_lines: int) -> str:
+    """Word-wrapped text cut to max_lines, ending with an ellipsis when more was left."""
+    words, lines, current = text.split(), [], ""
+    for i, word in enumerate(words):
+        candidate = f"{current} {word}".strip()
+        if current and metrics.horizontalAdvance(candidate) > width:
+            lines.append(current)
+            current = word
+            if len(lines) == max_lines:
+                lines[-1] = " ".join([lines[-1], *words[i:]])  # elided below, which marks the cut
+                current = ""
+                break
+        else:
+            current = candidate
+    if current:
+        lines.append(current)
+    return "\n".join(metrics.elidedText(line, _ELIDE, width) for line in lines)

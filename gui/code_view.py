@@ -1,0 +1,59 @@
+"""A read-only, monospaced Python view with light syntax colouring; the code preview dock and the Export
+Python dialog both show exported code in it."""
+
+from __future__ import annotations
+
+import keyword
+import re
+
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QSyntaxHighlighter, QTextCharFormat
+from PySide6.QtWidgets import QPlainTextEdit
+
+
+def _format(color: str, bold: bool = False, italic: bool = False) -> QTextCharFormat:
+    fmt = QTextCharFormat()
+    fmt.setForeground(QColor(color))
+    if bold:
+        fmt.setFontWeight(QFont.Weight.Bold)
+    fmt.setFontItalic(italic)
+    return fmt
+
+
+class PythonHighlighter(QSyntaxHighlighter):
+    """Enough colour to read exported code at a glance: keywords, strings, numbers, comments. Exported code
+    has no multi-line strings except the one-line docstring, so a per-line pass is exact."""
+
+    RULES = (
+        (re.compile(r"\b(" + "|".join(keyword.kwlist) + r")\b"), _format("#7b2cbf", bold=True)),
+        (re.compile(r"\b(keras|layers)\b"), _format("#1565c0")),
+        (re.compile(r"\b-?\d+(\.\d+)?([eE]-?\d+)?\b"), _format("#b26a00")),
+        (re.compile(r'"[^"\\]*(\\.[^"\\]*)*"'), _format("#2e7d32")),
+        (re.compile(r"#.*$"), _format("#6b7280", italic=True)),
+    )
+
+    def highlightBlock(self, text: str):
+        for pattern, fmt in self.RULES:
+            for match in pattern.finditer(text):
+                self.setFormat(match.start(), match.end() - match.start(), fmt)
+
+
+class CodeView(QPlainTextEdit):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        font.setPointSizeF(9.0)
+        self.setFont(font)
+        self.highlighter = PythonHighlighter(self.document())
+
+    def show_code(self, text: str, wrap: bool = False):
+        """Replace the text, keeping the scroll position (the code changes under a person reading it). Code
+        is never wrapped (its lines mean something); error messages are, to fit the pane."""
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth if wrap
+                             else QPlainTextEdit.LineWrapMode.NoWrap)
+        if text == self.toPlainText():
+            return
+        scroll = self.verticalScrollBar().value()
+        self.setPlainText(text)
+        self.verticalScrollBar().setValue(scroll)

@@ -1,0 +1,209 @@
+"""New, Open, Save, Save As, Open Recent and Examples: where the document comes from and goes to.
+
+Opening reads the whole file first; an unreadable one gets a dialog with the reader's message and the open
+document stays exactly as it was. Unsaved changes (the undo stack is not clean) are offered for saving before
+New, Open and closing. A bundled example opens as an unsaved copy, so Save never overwrites it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu
+
+import builder
+from builder.graph import ui_of
+from builder.layout import auto_layout
+from builder.project import ProjectError
+from gui.dialogs import PROJECT_FILTER, Dialogs
+
+EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "resources" / "examples"
+DEFAULT_EXAMPLE = "cnn_28x28_three_kernels"
+MAX_RECENT = 8
+RECENT_KEY = "files/recent"
+LAST_DIR_KEY = "files/last_dir"
+
+
+def example_files() -> list[tuple[str, Path, str]]:
+    """(name, path, description) of each bundled example, by name."""
+    found = []
+    for path in sorted(EXAMPLES_DIR.glob("*.json")):
+        try:
+            description = (builder.load(path).graph.get("ui") or {}).get("description", "")
+        except ProjectError as exc:
+            description = str(exc)
+        found.append((path.stem, path, description))
+    return found
+
+
+def with_positions(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """Give every node without a canvas position one from the automatic layout."""
+    positions = ui_of(graph).setdefault("positions", {})
+    missing = [n for n in graph if n not in positions]
+    if missing:
+        layout = auto_layout(graph)
+        for node in missing:
+            positions[node] = layout[node]
+    return graph
+
+
+class FileManager(QObject):
+    document_opened = Signal()  # another document is in the editor (new, open, example)
+    name_changed = Signal()  # display_name changed
+    status = Signal(str)
+
+    def __init__(self, controller, dialogs: Dialogs, settings: QSettings, parent=None):
+        super().__init__(parent)
+        self.controller = controller
+        self.dialogs = dialogs
+        self.settings = settings
+        self.path: Path | None = None
+        self.example: str | None = None
+
+    # ---- what the title shows -----------------------------------------------------------------------------
+
+    @property
+    def display_name(self) -> str:
+        if self.path is not None:
+            return self.path.name
+        if self.example:
+            return f"{self.example}.json (example)"
+        return "untitled.json"
+
+    @property
+    def stem(self) -> str:
+        return self.path.stem if self.path is not None else (self.example or "untitled")
+
+    @property
+    def modified(self) -> bool:
+        return not self.controller.undo_stack.isClean()
+
+    def suggested_path(self, suffix: str) -> str:
+        folder = self.path.parent if self.path is not None else Path(self._last_dir())
+        return str(folder / f"{self.stem}{suffix}")
+
+    # ---- actions ------------------------------------------------------------------------------------------
+
+    def new(self) -> bool:
+        if not self.maybe_save():
+            return False
+        self._replace(nx.MultiDiGraph(), None, None)
+        self.status.emit("New empty model: drag layers from the palette, or press Tab on the canvas")
+        return True
+
+    def open(self) -> bool:
+        path = self.dialogs.open_path(self._last_dir())
+        return self.open_path(path) if path else False
+
+    def open_path(self, path) -> bool:
+        path = Path(path)
+        graph = self._read(path)
+        if graph is None or not self.maybe_save():
+            return False
+        self._replace(graph, path.resolve(), None)
+        self.add_recent(path)
+        self.status.emit(f"Opened {path}")
+        return True
+
+    def adopt(self, graph, path) -> None:
+        """Show a graph already read from `path` (the command line's file), without asking anything."""
+        self._replace(with_positions(graph), Path(path).resolve(), None)
+        self.add_recent(path)
+
+    def open_example(self, name: str) -> bool:
+        path = EXAMPLES_DIR / f"{name}.json"
+        graph = self._read(path)
+        if graph is None or not self.maybe_save():
+            return False
+        self._replace(graph, None, name)
+        self.status.emit(f"Opened the example {name}")
+        return True
+
+    def save(self) -> bool:
+        return self.save_as() if self.path is None else self._write(self.path)
+
+    def save_as(self) -> bool:
+        path = self.dialogs.save_path("Save project as", self.suggested_path(".json"), PROJECT_FILTER, ".json")
+        return self._write(Path(path)) if path else False
+
+    def maybe_save(self) -> bool:
+        """True if the editor may drop the document: it is saved, or the person saved or discarded it."""
+        if not self.modified:
+            return True
+        answer = self.dialogs.ask_save_changes(self.display_name)
+        if answer == "save":
+            return self.save()
+        return answer == "discard"
+
+    # ---- recent files -------------------------------------------------------------------------------------
+
+    def recent_files(self) -> list[str]:
+        value = self.settings.value(RECENT_KEY, [])
+        if isinstance(value, str):  # INI settings give back a lone entry as a string
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def add_recent(self, path: Path):
+        path = str(Path(path).resolve())
+        recent = [path] + [p for p in self.recent_files() if p != path]
+        self.settings.setValue(RECENT_KEY, recent[:MAX_RECENT])
+        self.settings.setValue(LAST_DIR_KEY, str(Path(path).parent))
+
+    def fill_recent_menu(self, menu: QMenu):
+        menu.clear()
+        recent = self.recent_files()
+        for index, path in enumerate(recent, 1):
+            action = QAction(f"&{index} {Path(path).name}", menu)
+            action.setToolTip(path)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_path(p))
+            menu.addAction(action)
+        if recent:
+            menu.addSeparator()
+            menu.addAction("Clear Recent Files", lambda: self.settings.setValue(RECENT_KEY, []))
+        else:
+            menu.addAction("No recent files").setEnabled(False)
+
+    def fill_examples_menu(self, menu: QMenu):
+        menu.clear()
+        menu.setToolTipsVisible(True)
+        for name, _path, description in example_files():
+            action = QAction(name, menu)
+            action.setToolTip(description)
+            action.setStatusTip(description)
+            action.triggered.connect(lambda _=False, n=name: self.open_example(n))
+            menu.addAction(action)
+
+    # ---- helpers ------------------------------------------------------------------------------------------
+
+    def _read(self, path: Path):
+        try:
+            return with_positions(builder.load(path))
+        except ProjectError as exc:
+            self.dialogs.error(f"Cannot open {path.name}", str(exc))
+            return None
+
+    def _write(self, path: Path) -> bool:
+        try:
+            builder.save(self.controller.doc, path)
+        except OSError as exc:
+            self.dialogs.error(f"Cannot save {path.name}", f"{path}: {exc.strerror or exc}")
+            return False
+        self.path, self.example = path.resolve(), None
+        self.controller.undo_stack.setClean()
+        self.add_recent(path)
+        self.name_changed.emit()
+        self.status.emit(f"Saved {path}")
+        return True
+
+    def _replace(self, graph, path: Path | None, example: str | None):
+        self.path, self.example = path, example
+        self.controller.replace_document(graph)
+        self.name_changed.emit()
+        self.document_opened.emit()
+
+    def _last_dir(self) -> str:
+        return str(self.settings.value(LAST_DIR_KEY, str(Path.home())))

@@ -1,0 +1,204 @@
+"""The main window: the canvas in the centre, docks for the palette, inspector, shapes & errors, code preview
+and undo history, the menus, and a status bar. It wires the parts together; each part does its own job.
+
+One EditorController owns the document and the undo stack; everything else listens to it or pushes commands
+through it. Keras is never imported here: `start_background_work` asks the worker to import it once the
+window is on screen.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, QSettings, Qt, QTimer
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QUndoView
+
+from gui.canvas.style import NODE_WIDTH
+from gui.canvas.view import CanvasView
+from gui.controller import EditorController
+from gui.dialogs import Dialogs
+from gui.export import ExportManager
+from gui.files import FileManager
+from gui.menus import build_menus
+from gui.panels.code_preview import CodePreview
+from gui.panels.inspector import Inspector
+from gui.panels.palette import Palette
+from gui.panels.shapes_panel import ShapesPanel
+from gui.status_bar import EditorStatusBar
+from gui.workers import KerasService
+
+APP_TITLE = "Keras Canvas"
+DEFAULT_SIZE = (1400, 860)
+KERAS_IMPORT_DELAY_MS = 400  # let the first frames paint before the import competes for the CPU
+NEW_NODE_HEIGHT = 100.0  # about a node's height, to find a free spot for a new one
+LAYOUT_VERSION = 1  # bump when the dock arrangement changes, so an old saved state is not applied
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: QSettings | None = None, dialogs: Dialogs | None = None,
+                 restore_layout: bool = True):
+        super().__init__()
+        self.settings = settings if settings is not None else QSettings()
+        self.dialogs = dialogs if dialogs is not None else Dialogs(self)
+        self.controller = EditorController(parent=self)
+        self.keras = KerasService(self)
+        self.canvas = CanvasView(self.controller, self)
+        self.setCentralWidget(self.canvas)
+        self.files = FileManager(self.controller, self.dialogs, self.settings, self)
+        self.exports = ExportManager(self.controller, self.dialogs, self.keras, self.files, self)
+        self._fitted_once = False
+        self._closed = False
+
+        self.palette = Palette()
+        self.inspector = Inspector(self.controller)
+        self.shapes_panel = ShapesPanel(self.controller)
+        self.code_preview = CodePreview(self.controller)
+        self.history = QUndoView(self.controller.undo_stack)
+        self.history.setEmptyLabel("<opened>")
+        self._build_docks()
+        self.status = EditorStatusBar(self)
+        self.setStatusBar(self.status)
+        build_menus(self)
+        self._connect()
+
+        self.resize(*DEFAULT_SIZE)
+        self._default_state = self.saveState(LAYOUT_VERSION)
+        if restore_layout:
+            self._restore_layout()
+        snap = self.settings.value("canvas/snap_to_grid", False)
+        self.actions_by_name["snap"].setChecked(snap in (True, "true"))
+        self.update_title()
+        self.status.show_counts(self.controller.results)
+
+    # ---- layout -------------------------------------------------------------------------------------------
+
+    def _dock(self, name: str, title: str, widget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{name}")  # saveState/restoreState find docks by object name
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(area, dock)
+        self.docks[name] = dock
+        return dock
+
+    def _build_docks(self):
+        self.docks: dict[str, QDockWidget] = {}
+        left, right, bottom = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea,
+                               Qt.DockWidgetArea.BottomDockWidgetArea)
+        # The left column runs the full height; the bottom row spans the canvas and the inspector, so the
+        # table and the code get the width they need.
+        self.setCorner(Qt.Corner.TopLeftCorner, left)
+        self.setCorner(Qt.Corner.BottomLeftCorner, left)
+        self.setCorner(Qt.Corner.BottomRightCorner, bottom)
+        self.setDockNestingEnabled(True)
+        palette = self._dock("palette", "Layers", self.palette, left)
+        history = self._dock("history", "History", self.history, left)
+        self.splitDockWidget(palette, history, Qt.Orientation.Vertical)
+        self._dock("inspector", "Inspector", self.inspector, right)
+        shapes = self._dock("shapes", "Shapes && Errors", self.shapes_panel, bottom)
+        code = self._dock("code", "Python Code", self.code_preview, bottom)
+        self.splitDockWidget(shapes, code, Qt.Orientation.Horizontal)
+        self.resizeDocks([palette, history], [520, 200], Qt.Orientation.Vertical)
+        self.resizeDocks([palette, self.docks["inspector"]], [210, 330], Qt.Orientation.Horizontal)
+        self.resizeDocks([shapes], [270], Qt.Orientation.Vertical)
+        self.resizeDocks([shapes, code], [640, 540], Qt.Orientation.Horizontal)
+
+    def reset_layout(self):
+        self.restoreState(self._default_state, LAYOUT_VERSION)
+        for dock in self.docks.values():
+            dock.show()
+
+    def _restore_layout(self):
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state, LAYOUT_VERSION)
+
+    def _save_layout(self):
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
+
+    # ---- wiring -------------------------------------------------------------------------------------------
+
+    def _connect(self):
+        controller, status = self.controller, self.status
+        self.palette.add_requested.connect(self.add_layer_at_center)
+        self.shapes_panel.node_clicked.connect(self.canvas.center_on_node)
+        self.canvas.status_message.connect(status.show_info)
+        controller.refused.connect(status.show_refusal)
+        for source in (self.files.status, self.exports.status, self.code_preview.copied):
+            source.connect(status.show_info)
+        self.files.name_changed.connect(self.update_title)
+        self.files.document_opened.connect(self._fit_soon)
+        controller.undo_stack.cleanChanged.connect(self.update_title)
+        show_counts = lambda *_: status.show_counts(controller.results)
+        controller.results_changed.connect(show_counts)
+        controller.document_reset.connect(show_counts)
+        controller.undo_stack.indexChanged.connect(show_counts)  # a removal may change no other result
+        self.keras.state_changed.connect(status.set_keras_state)
+        self.keras.busy_changed.connect(status.set_busy)
+
+    def update_title(self, *_):
+        star = "*" if self.files.modified else ""
+        self.setWindowTitle(f"{APP_TITLE} — {self.files.display_name}{star}")
+
+    # ---- actions ------------------------------------------------------------------------------------------
+
+    def add_layer_at_center(self, layer: str) -> str | None:
+        """Add a layer in the middle of the view, stepping aside from nodes already there so that it does not
+        hide under (or cover) one of them."""
+        center = self.canvas.mapToScene(self.canvas.viewport().rect().center())
+        spot = QRectF(center.x() - NODE_WIDTH / 2, center.y() - NEW_NODE_HEIGHT / 2, NODE_WIDTH, NEW_NODE_HEIGHT)
+        taken = [item.sceneBoundingRect() for item in self.canvas.canvas_scene.node_items()]
+        for _ in range(40):
+            if not any(spot.intersects(rect) for rect in taken):
+                break
+            spot.translate(0, NEW_NODE_HEIGHT / 2)
+        node_id = self.canvas.add_node_at(layer, spot.topLeft())
+        if node_id:
+            self.canvas.setFocus()
+        return node_id
+
+    def set_snap_to_grid(self, on: bool):
+        self.canvas.snap_to_grid = on
+        self.settings.setValue("canvas/snap_to_grid", bool(on))
+
+    def show_about(self):
+        self.dialogs.info(f"About {APP_TITLE}",
+                          "Keras Canvas builds Keras functional models on a canvas: every node shows its output "
+                          "shape and parameter count while you edit, every mistake is shown on the node that "
+                          "causes it, and the graph exports to Python code or a .keras file.\n\n"
+                          f"Keras: {self.keras.detail}")
+
+    def start_background_work(self, delay_ms: int = KERAS_IMPORT_DELAY_MS):
+        """Import Keras on the worker thread shortly after the window is on screen."""
+        QTimer.singleShot(delay_ms, self, self.keras.start_loading)
+
+    def _fit_soon(self):
+        # The canvas rebuilds its items on document_reset; fit once they exist and the view has its size.
+        QTimer.singleShot(0, self, self.canvas.fit_all)
+
+    # ---- Qt events ----------------------------------------------------------------------------------------
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        if not self._fitted_once:
+            self._fitted_once = True
+            self._fit_soon()
+
+    def closeEvent(self, event):
+        if not self._closed and not self.files.maybe_save():
+            event.ignore()
+            return
+        if not self._closed:
+            self._closed = True
+            self._save_layout()
+            self.hide()  # the worker may be mid-import (seconds, uninterruptible): close visibly at once
+            self.shutdown()
+        event.accept()
+
+    def shutdown(self):
+        """Stop background work (waits for a Keras task in progress). Safe to call more than once."""
+        self.keras.stop()

@@ -1,0 +1,294 @@
+"""Shapes & errors: every node in topological order with its output shape, params and status; errors and
+warnings listed above the table with their full messages; totals of trainable and non-trainable params.
+
+It stays fast on large graphs: the table model reads the controller's results when a cell is painted, so an
+edit costs a `dataChanged` for the rows whose results changed; only a change of wiring recomputes the order.
+Clicking a row or a message selects the node and asks the canvas to centre on it (`node_clicked`).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QRect, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from builder.shapes import topological_order, totals
+from gui.display import ERROR_COLOR, WARNING_COLOR, count_text, shape_text, status_color, status_text, status_tooltip
+
+COLUMNS = ("id", "layer", "output shape", "params", "status")
+MAX_PROBLEMS_HEIGHT = 130
+ITEM_PADDING_X, ITEM_PADDING_Y = 12, 8  # room the item style (resources/style.qss) adds around the text
+NODE_ROLE = Qt.ItemDataRole.UserRole + 1
+_WIRING = {"node_added", "node_removed", "edge_added", "edge_removed", "node_renamed", "reset"}
+
+
+class ShapesTableModel(QAbstractTableModel):
+    def __init__(self, controller, parent=None):
+        super().__init__(parent)
+        self.controller = controller
+        self.order: list[str] = []
+        self.row_of: dict[str, int] = {}
+        self._mono = QFont("monospace")
+        self._mono.setStyleHint(QFont.StyleHint.Monospace)
+
+    def rowCount(self, parent=None):
+        return 0 if parent is not None and parent.isValid() else len(self.order)
+
+    def columnCount(self, parent=None):
+        return 0 if parent is not None and parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= len(self.order):
+            return None
+        node = self.order[index.row()]
+        result = self.controller.results.get(node)
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return node
+            if result is None:
+                return ""
+            return (None, result.layer, shape_text(result.shape), count_text(result.params),
+                    status_text(result))[column]
+        if role == NODE_ROLE:
+            return node
+        if role == Qt.ItemDataRole.ForegroundRole and column == 4:
+            return QBrush(QColor(status_color(result)))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return status_tooltip(result) or None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 3:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole and column == 2:
+            return self._mono
+        return None
+
+    def set_order(self, order: list[str]):
+        if order == self.order:
+            return False
+        self.beginResetModel()
+        self.order = order
+        self.row_of = {node: row for row, node in enumerate(order)}
+        self.endResetModel()
+        return True
+
+    def rows_changed(self, node_ids):
+        """Repaint the rows of these nodes: one dataChanged per run of adjacent rows."""
+        rows = sorted(self.row_of[n] for n in node_ids if n in self.row_of)
+        start = None
+        for i, row in enumerate(rows):
+            if start is None:
+                start = row
+            if i + 1 == len(rows) or rows[i + 1] != row + 1:
+                self.dataChanged.emit(self.index(start, 0), self.index(row, len(COLUMNS) - 1))
+                start = None
+
+
+class ShapesPanel(QWidget):
+    node_clicked = Signal(str)
+
+    def __init__(self, controller, parent=None):
+        super().__init__(parent)
+        self.controller = controller
+        self._order_stale = True
+        self._problems: dict[str, tuple] = {}  # node -> (error, warnings) as listed
+        self._problems_order_stale = True  # the list follows the table's order
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
+        self.problems = QListWidget()
+        self.problems.setWordWrap(True)
+        self.problems.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.problems.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.problems.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.problems.itemClicked.connect(lambda item: self._clicked(item.data(NODE_ROLE)))
+
+        self.model = ShapesTableModel(controller, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        for column, width in enumerate((130, 130, 150, 90)):
+            header.resizeSection(column, width)
+        header.setStretchLastSection(True)
+        self.table.clicked.connect(lambda index: self._clicked(self.model.order[index.row()]))
+
+        layout.addWidget(self.problems)
+        layout.addWidget(self.table, 1)
+        self.totals_label = QLabel()
+        self.totals_label.setProperty("role", "totals")
+        layout.addWidget(self.totals_label)
+
+        controller.document_changed.connect(self._on_document_changed)
+        controller.results_changed.connect(self._on_results_changed)
+        controller.document_reset.connect(self.rebuild)
+        controller.selection_changed.connect(self._on_selection)
+        controller.undo_stack.indexChanged.connect(self._on_step)
+        self.rebuild()
+
+    # ---- updating -----------------------------------------------------------------------------------------
+
+    def rebuild(self):
+        """Everything from scratch (a new document)."""
+        self._order_stale = True
+        self._problems = {}
+        self._problems_order_stale = True
+        self._on_results_changed(set(self.controller.results))
+
+    def _on_document_changed(self, change):
+        if change.kind in _WIRING:
+            self._order_stale = True
+
+    def _on_results_changed(self, node_ids):
+        if not self._sync_order():
+            self.model.rows_changed(node_ids)
+        self._update_problems(node_ids)
+        self._update_totals()
+
+    def _on_step(self):
+        """After every undo-stack step (and after the controller's refresh, which is connected first): a
+        deleted node whose removal changed no other result still has to leave the table."""
+        if self._order_stale:
+            self._sync_order()
+            self._update_problems(())
+            self._update_totals()
+
+    def _sync_order(self) -> bool:
+        """Recompute the row order if the wiring changed; True if the table was reset."""
+        if not self._order_stale:
+            return False
+        graph = self.controller.doc.graph
+        order, stuck = topological_order(graph, set(graph))
+        reset = self.model.set_order(order + [n for n in graph if n in stuck])
+        self._order_stale = False
+        if reset:
+            self._problems_order_stale = True
+            self._select_rows(self.controller.selected)
+        return reset
+
+    def _update_problems(self, node_ids):
+        results = self.controller.results
+        dirty = self._problems_order_stale
+        for node in node_ids:
+            result = results.get(node)
+            entry = (result.error, result.warnings) if result and (result.error or result.warnings) else None
+            if self._problems.get(node) != entry:
+                dirty = True
+                if entry is None:
+                    self._problems.pop(node, None)
+                else:
+                    self._problems[node] = entry
+        for node in [n for n in self._problems if n not in results]:  # removed or renamed nodes
+            del self._problems[node]
+            dirty = True
+        if dirty:
+            self._problems_order_stale = False
+            self._fill_problems()
+
+    def _fill_problems(self):
+        self.problems.clear()
+        order = self.model.row_of
+        ranked = sorted(self._problems.items(), key=lambda kv: order.get(kv[0], 1 << 30))
+        errors = [(node, error) for node, (error, _w) in ranked if error]
+        warnings = [(node, w) for node, (_e, ws) in ranked for w in ws]
+        for node, message in errors:
+            self._add_problem(node, "Error", message, ERROR_COLOR)
+        for node, message in warnings:
+            self._add_problem(node, "Warning", message, WARNING_COLOR)
+        if not errors and not warnings:
+            text = "No errors or warnings." if self.controller.doc.node_ids() else "The canvas is empty."
+            item = QListWidgetItem(text)
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.problems.addItem(item)
+        self._fit_problems_height()
+
+    def _fit_problems_height(self):
+        """As tall as its wrapped messages (so an empty list takes one line), at most MAX_PROBLEMS_HEIGHT; the
+        table gets the rest. Measured with font metrics: the view's own row hints ignore word wrap."""
+        metrics = self.problems.fontMetrics()
+        width = max(100, self.problems.viewport().width() - ITEM_PADDING_X)
+        rows = 0
+        for i in range(self.problems.count()):
+            text = self.problems.item(i).text()
+            rows += metrics.boundingRect(QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, text).height()
+            rows += ITEM_PADDING_Y
+        height = rows + 2 * self.problems.frameWidth()
+        self.problems.setFixedHeight(max(metrics.height() + 12, min(height, MAX_PROBLEMS_HEIGHT)))
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self._fit_problems_height()  # wrapped messages take more lines when the panel is narrower
+
+    def _add_problem(self, node, kind, message, color):
+        item = QListWidgetItem(f"{kind}: {message}")
+        item.setData(NODE_ROLE, node)
+        item.setForeground(QBrush(QColor(color)))
+        item.setToolTip(message)
+        self.problems.addItem(item)
+
+    def _update_totals(self):
+        results = self.controller.results
+        trainable, frozen = totals(results)
+        errors = sum(1 for r in results.values() if r.error)
+        warnings = sum(len(r.warnings) for r in results.values())
+        self.totals_label.setText(
+            f"Total params: <b>{trainable + frozen:,}</b> &nbsp;·&nbsp; trainable {trainable:,} &nbsp;·&nbsp; "
+            f"non-trainable {frozen:,} &nbsp;·&nbsp; {len(results)} nodes, {_plural(errors, 'error')}, "
+            f"{_plural(warnings, 'warning')}")
+
+    # ---- selection ----------------------------------------------------------------------------------------
+
+    def _clicked(self, node):
+        if node and node in self.controller.doc:
+            self.controller.select([node])
+            self.node_clicked.emit(node)
+
+    def _on_selection(self, node_ids):
+        self._select_rows(node_ids)
+
+    def _select_rows(self, node_ids):
+        rows = [self.model.row_of[n] for n in node_ids if n in self.model.row_of]
+        selection = self.table.selectionModel()
+        if len(rows) == 1:
+            self.table.selectRow(rows[0])
+            self.table.scrollTo(self.model.index(rows[0], 0))
+        else:
+            selection.clearSelection()
+
+    # ---- for tests and the status bar ---------------------------------------------------------------------
+
+    def row_texts(self) -> dict[str, tuple[str, ...]]:
+        """node -> the texts of its row, as shown."""
+        return {node: tuple(self.model.data(self.model.index(row, c)) for c in range(len(COLUMNS)))
+                for row, node in enumerate(self.model.order)}
+
+    def problem_texts(self) -> list[str]:
+        return [self.problems.item(i).text() for i in range(self.problems.count())
+                if self.problems.item(i).data(NODE_ROLE)]
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")

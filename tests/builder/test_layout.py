@@ -1,0 +1,74 @@
+"""Automatic layout: columns by topological depth, parallel branches in separate rows, the same answer every
+time."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from builder.graph import GraphDocument
+from builder.layout import COLUMN_WIDTH, ROW_HEIGHT, auto_layout
+from tests.builder.samples import cnn_branches, dense_merges
+
+
+def columns(positions):
+    return {node: round(x / COLUMN_WIDTH) for node, (x, _y) in positions.items()}
+
+
+def rows(positions):
+    return {node: y / ROW_HEIGHT for node, (_x, y) in positions.items()}
+
+
+def test_columns_follow_the_longest_path_from_a_source():
+    doc = cnn_branches()
+    doc.add_node("skip", "Flatten")
+    doc.connect("image", "skip")
+    doc.add_node("late", "Concatenate")
+    doc.connect("skip", "late")
+    doc.connect("flat", "late")
+    assert columns(auto_layout(doc)) == {"image": 0, "conv_3x3": 1, "conv_5x5": 1, "skip": 1, "merged": 2,
+                                         "flat": 3, "classes": 4, "late": 4}
+
+
+def test_branches_get_their_own_rows_and_a_merge_sits_between_them():
+    doc = GraphDocument()
+    doc.add_node("image", "Input", {"shape": [28, 28, 1]})
+    for kernel in (3, 5, 7):
+        doc.add_node(f"conv_{kernel}x{kernel}", "Conv2D", {"filters": 8, "kernel_size": kernel, "padding": "same"})
+        doc.connect("image", f"conv_{kernel}x{kernel}")
+    doc.add_node("merged", "Concatenate")
+    for kernel in (3, 5, 7):
+        doc.connect(f"conv_{kernel}x{kernel}", "merged")
+    positions = auto_layout(doc)
+    assert rows(positions) == {"image": 0, "conv_3x3": -1, "conv_5x5": 0, "conv_7x7": 1, "merged": 0}
+    assert positions["conv_3x3"] == (COLUMN_WIDTH, -ROW_HEIGHT)
+
+
+def test_two_input_chains_stay_level_and_apart():
+    positions = auto_layout(dense_merges())
+    row = rows(positions)
+    assert row["left"] != row["right"]
+    assert row["a"] == row["left"] and row["b"] == row["right"]
+    assert len(set(positions.values())) == len(positions)  # no two nodes on one spot
+
+
+def test_layout_is_deterministic_and_covers_every_node():
+    doc = dense_merges()
+    first = auto_layout(doc)
+    assert first == auto_layout(doc) == auto_layout(doc.graph) == auto_layout(nx.MultiDiGraph(doc.graph))
+    assert list(first) == doc.node_ids()
+    assert all(isinstance(v, float) for xy in first.values() for v in xy)
+
+
+def test_cycles_and_empty_graphs_do_not_break_it():
+    graph = nx.MultiDiGraph()
+    graph.add_node("x", layer="Input", params={"shape": [2]})
+    graph.add_node("a", layer="Dense", params={"units": 2})
+    graph.add_node("b", layer="Dense", params={"units": 2})
+    graph.add_node("c", layer="Dense", params={"units": 2})
+    graph.add_edge("a", "b", port=0)
+    graph.add_edge("b", "a", port=0)
+    graph.add_edge("b", "c", port=0)
+    col = columns(auto_layout(graph))
+    assert col["x"] == 0 and col["a"] == col["b"] == col["c"] == 1
+    assert auto_layout(nx.MultiDiGraph()) == {}
+    assert auto_layout(GraphDocument()) == {}
