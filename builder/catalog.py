@@ -7,8 +7,8 @@ canvas. Nothing here imports Keras.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from builder import shape_rules as rules
 from builder.params import REQUIRED, Param, ParamError, UnknownParam, activation, pair
@@ -159,7 +159,7 @@ SPECS: tuple[LayerSpec, ...] = (
     ),
     LayerSpec(
         "Activation", "Core", "Applies an activation function.",
-        (activation(default=REQUIRED, nullable=False, help_text="The function to apply."),),
+        (activation(default=REQUIRED, nullable=False, help_text="The function to apply.", initial="relu"),),
         rules.activation_shape, summary=("activation",), id_prefix="activation",
     ),
     LayerSpec(

@@ -191,8 +191,8 @@ class Param:
         return list(value)
 
 
-def activation(default=None, help_text="", nullable=True) -> Param:
-    return Param("activation", "choice", default=default, choices=ACTIVATIONS, nullable=nullable,
+def activation(default=None, help_text="", nullable=True, initial=REQUIRED) -> Param:
+    return Param("activation", "choice", default=default, choices=ACTIVATIONS, nullable=nullable, initial=initial,
                  help=help_text or "Applied to the output; None means linear (no activation).")
 
 

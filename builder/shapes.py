@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 import networkx as nx
 
 from builder.catalog import UnknownLayerError, spec_for
-from builder.graph import Change, GraphDocument
+from builder.graph import Change, GraphDocument, GraphError, check_node_id
 from builder.params import ParamError
 from builder.shape_rules import Arriving, ShapeError, fmt
 
@@ -146,6 +146,10 @@ class ShapeInference:
     def _compute(self, graph, node) -> NodeResult:
         layer = graph.nodes[node].get("layer")
         try:
+            check_node_id(node)  # the document refuses bad ids; a hand-built graph may still hold one
+        except GraphError as exc:
+            return NodeResult(layer, error=str(exc))
+        try:
             spec = spec_for(layer)
         except UnknownLayerError as exc:
             return NodeResult(layer, error=f"{node}: {exc}")
@@ -171,16 +175,15 @@ class ShapeInference:
         except ShapeError as exc:
             return NodeResult(layer, error=f"{node}: {exc}")
         result = NodeResult(layer, tuple(shape), trainable, frozen)
-        return replace(result, warnings=self._local_warnings(graph, node, result, params, arriving))
+        return replace(result, warnings=self._local_warnings(graph, node, result, arriving))
 
-    def _local_warnings(self, graph, node, result=None, params=None, arriving=None) -> tuple[str, ...]:
+    def _local_warnings(self, graph, node, result=None, arriving=None) -> tuple[str, ...]:
         """Warnings that depend on the node, its inputs and whether anything reads it."""
         result = result or self._local[node]
         layer = result.layer
         if result.shape is None:
             return ()
         if arriving is None:
-            params = spec_for(layer).resolve(graph.nodes[node].get("params") or {})
             arriving = [Arriving(u, self._local[u].shape) for u, _p in
                         sorted(((u, p) for u, _v, p in graph.in_edges(node, data="port")), key=lambda e: e[1])]
         found = []
@@ -217,8 +220,8 @@ class ShapeInference:
             if node in reaching or result is None or result.shape is None or graph.out_degree(node) == 0:
                 continue
             culprit = _first_error_downstream(graph, node, local)
-            flow[node] = (f"{node}: reaches no model output: every path from it ends at an error ({culprit}); "
-                          "fix that node, or delete this branch",)
+            flow[node] = ((f"{node}: reaches no model output: every path from it ends at an error ({culprit}); "
+                           "fix that node, or delete this branch"),)
         return flow
 
 
@@ -318,7 +321,7 @@ def _cycle_results(graph, stuck: set) -> dict[str, NodeResult]:
     for component in nx.strongly_connected_components(sub):
         node = next(iter(component))
         if len(component) > 1 or sub.has_edge(node, node):
-            loop = " -> ".join(sorted(component)) + f" -> {sorted(component)[0]}"
+            loop = " -> ".join(sorted(component)) + f" -> {min(component)}"
             for member in component:
                 results[member] = NodeResult(graph.nodes[member].get("layer"),
                                              error=f"{member}: is part of a cycle ({loop}); Keras models must "

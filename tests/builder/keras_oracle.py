@@ -178,9 +178,9 @@ def _fails_at_every_size(layer, merge: bool, declared: list[tuple]) -> str | Non
         values = [np.zeros(shape, dtype="float32") for shape in shapes]
         try:
             out = layer(values if merge else values[0])
-        except Exception:  # noqa: BLE001 - this size fails; try the next one
+        except Exception:  # noqa: BLE001, S112 - this size fails; try the next one
             continue
-        if tuple(out.shape)[0] == BATCH:
+        if out.shape[0] == BATCH:
             return None
     return f"fails on zeros at every size tried for its unknown dims {declared}"
 

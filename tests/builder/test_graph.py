@@ -185,10 +185,7 @@ def test_new_node_gets_start_params_and_document_index():
     assert doc.new_id("dense") == "dense_2"
 
 
-@pytest.mark.parametrize("layer", [
-    pytest.param(name, marks=pytest.mark.xfail(reason="catalog: Activation's required param has no start value",
-                                               strict=False)) if name == "Activation" else name
-    for name in CATALOG])
+@pytest.mark.parametrize("layer", list(CATALOG))
 def test_every_catalog_layer_can_be_placed_with_its_start_params(layer):
     doc = GraphDocument()
     doc.add_node("node", layer)

@@ -35,11 +35,11 @@ DEFAULT_EXAMPLES = int(os.environ.get("KC_AGREEMENT_EXAMPLES", "500"))
 LONG_EXAMPLES = int(os.environ.get("KC_AGREEMENT_EXAMPLES", "5000"))
 CLEAR_EVERY = 50  # keras.backend.clear_session() this often, to keep memory flat
 
-SETTINGS = dict(
-    deadline=None, derandomize=True, database=None, print_blob=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large,
-                           HealthCheck.filter_too_much],
-)
+SETTINGS = {
+    "deadline": None, "derandomize": True, "database": None, "print_blob": True,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large,
+                              HealthCheck.filter_too_much],
+}
 
 _runs = {"count": 0}
 
@@ -142,7 +142,7 @@ def test_activation_names_are_the_ones_keras_accepts(keras):
             continue
         try:
             keras.activations.get(name)(x)
-        except Exception:  # noqa: BLE001 - a name Keras refuses or cannot apply by name alone
+        except Exception:  # noqa: BLE001, S112 - a name Keras refuses or cannot apply by name alone
             continue
         usable.add(name)
     assert set(ACTIVATIONS) == usable

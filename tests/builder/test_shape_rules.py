@@ -199,7 +199,7 @@ def keras_runs(keras, row: Row) -> bool:
     layer(symbolic if merge else symbolic[0])
     values = [np.zeros((2, *shape), "float32") for shape in shapes]
     out = layer(values if merge else values[0])
-    return tuple(out.shape)[0] == 2
+    return out.shape[0] == 2
 
 
 # Param values Keras accepts that we refuse on purpose. Each row: layer, params, input shape, why.
