@@ -58,8 +58,9 @@ class LayerSpec:
     def resolve(self, params: dict) -> dict:
         """All params, defaults filled in, each validated; raises ParamError naming the first bad one."""
         resolved = {}
-        for name in params:
-            self.param(name)
+        if not params.keys() <= self.param_by_name.keys():
+            for name in params:
+                self.param(name)  # raises UnknownParam naming the first stray one
         for p in self.params:
             if p.name in params:
                 try:
@@ -182,10 +183,13 @@ class UnknownLayerError(KeyError):
     def __str__(self):
         return self.args[0]
 
+    @staticmethod
+    def message(layer) -> str:
+        return f"unknown layer {layer!r}; the catalog has: {', '.join(CATALOG)}"
+
 
 def spec_for(layer: str) -> LayerSpec:
     try:
         return CATALOG[layer]
     except (KeyError, TypeError):
-        names = ", ".join(CATALOG)
-        raise UnknownLayerError(f"unknown layer {layer!r}; the catalog has: {names}") from None
+        raise UnknownLayerError(UnknownLayerError.message(layer)) from None

@@ -87,8 +87,7 @@ class Param:
             if self.nullable:
                 return None
             raise ParamError(f"expected {self.describe()}, got None")
-        check = getattr(self, f"_check_{self.kind}")
-        return check(value)
+        return _CHECKS[self.kind](self, value)
 
     def is_default(self, value) -> bool:
         if self.required:
@@ -199,3 +198,6 @@ def activation(default=None, help_text="", nullable=True, initial=REQUIRED) -> P
 def pair(name: str, default=REQUIRED, help_text="", nullable=False, initial=REQUIRED) -> Param:
     return Param(name, "ints", default=default, help=help_text, nullable=nullable, minimum=1, initial=initial)
 
+
+# One checker per kind, looked up once per call: validation runs for every param of every node in inference.
+_CHECKS = {name[len("_check_"):]: fn for name, fn in vars(Param).items() if name.startswith("_check_")}

@@ -8,12 +8,14 @@ from the dirty nodes in topological order. Shapes are derived data, never saved 
 
 from __future__ import annotations
 
+import heapq
 from collections import deque
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import networkx as nx
 
-from builder.catalog import UnknownLayerError, spec_for
+from builder.catalog import CATALOG, UnknownLayerError
 from builder.graph import Change, GraphDocument, GraphError, check_node_id
 from builder.params import ParamError
 from builder.shape_rules import Arriving, ShapeError, fmt
@@ -57,6 +59,11 @@ class ShapeInference:
         self._full = True
         self._flow_stale = True
         self._flow: dict[str, tuple[str, ...]] = {}
+        # Each node's position in a topological order, kept across edits so an update can visit the affected
+        # nodes in order without sorting the graph; None when an edit may have broken it.
+        self._index: dict[str, int] | None = None
+        self._next_index = 0
+        self._good_ids: set[str] = set()
         if self._doc is not None:
             self._doc.subscribe(self._on_change)
 
@@ -78,21 +85,29 @@ class ShapeInference:
             self._dirty.add(change.node)
             return
         self._flow_stale = True  # the wiring changed
+        index = self._index
         if kind == "reset":
             self._full = True
         elif kind == "node_added":
             self._dirty.add(change.node)
+            if index is not None:  # a new node has no wires yet: last in the order is a valid place
+                index[change.node] = self._next_index
+                self._next_index += 1
         elif kind in ("edge_added", "edge_removed"):
             self._dirty.add(change.node)
             self._touched.add(change.source)
+            if index is not None and kind == "edge_added" and index[change.source] >= index[change.node]:
+                self._index = None
         elif kind == "node_removed":
-            for store in (self.results, self._local):
+            for store in (self.results, self._local, index or {}):
                 store.pop(change.node, None)
             self._dirty.discard(change.node)
             self._touched.discard(change.node)
         elif kind == "node_renamed":
             for store in (self.results, self._local):
                 store.pop(change.old_id, None)
+            if index is not None:
+                index[change.node] = index.pop(change.old_id)
             self._dirty.discard(change.old_id)
             self._touched.discard(change.old_id)
             # Successors' messages name their sources, so they are recomputed too.
@@ -102,17 +117,10 @@ class ShapeInference:
     def update(self) -> set[str]:
         """Recompute what the edits since the last call affect; return the ids whose results changed."""
         graph = self.graph
-        if self._full:
-            self._local.clear()
-            self.results.clear()
-            recompute = set(graph)
+        if self._full or self._index is None and not self._reindex(graph):
+            recompute = self._recompute_all(graph)
         else:
-            recompute = _with_descendants(graph, {n for n in self._dirty if n in graph})
-        order, stuck = topological_order(graph, recompute)
-        for node in order:
-            self._store_local(node, self._compute(graph, node))
-        for node, result in _cycle_results(graph, stuck).items():
-            self._store_local(node, result)
+            recompute = self._recompute_from(graph, {n for n in self._dirty if n in graph})
         for node in self._touched - recompute:
             if node in self._local:
                 self._local[node] = replace(self._local[node], warnings=self._local_warnings(graph, node))
@@ -135,6 +143,47 @@ class ShapeInference:
         self._full = self._flow_stale = False
         return changed
 
+    def _recompute_all(self, graph) -> set[str]:
+        self._local.clear()
+        self.results.clear()
+        order, stuck = topological_order(graph, set(graph))
+        for node in order:
+            self._store_local(node, self._compute(graph, node))
+        for node, result in _cycle_results(graph, stuck).items():
+            self._store_local(node, result)
+        self._set_index(order if not stuck else None)
+        return set(graph)
+
+    def _recompute_from(self, graph, dirty: set[str]) -> set[str]:
+        """Visit the dirty nodes and what they feed in topological order, going on past a node only when
+        what it passes on (its shape, or the error that blocks what follows) has changed."""
+        index = self._index
+        heap = [(index[n], n) for n in dirty]
+        heapq.heapify(heap)
+        queued = set(dirty)
+        while heap:
+            _position, node = heapq.heappop(heap)
+            old = self._local.get(node)
+            new = self._compute(graph, node)
+            self._store_local(node, new)
+            if old is None or old.shape != new.shape or old.blocked_by != new.blocked_by \
+                    or (old.error is None) != (new.error is None):
+                for succ in graph.successors(node):
+                    if succ not in queued:
+                        queued.add(succ)
+                        heapq.heappush(heap, (index[succ], succ))
+        return queued
+
+    def _reindex(self, graph) -> bool:
+        """Rebuild the topological index; False if the graph has a cycle (then every update is a full one)."""
+        order, stuck = topological_order(graph, set(graph))
+        self._set_index(order if not stuck else None)
+        return self._index is not None
+
+    def _set_index(self, order):
+        self._index = None if order is None else {n: i for i, n in enumerate(order)}
+        self._next_index = len(order or ())
+
     def _store_local(self, node, result: NodeResult):
         old = self._local.get(node)
         if old is None or (old.shape is None) != (result.shape is None):
@@ -144,55 +193,83 @@ class ShapeInference:
     # ---- one node -----------------------------------------------------------------------------------------
 
     def _compute(self, graph, node) -> NodeResult:
-        layer = graph.nodes[node].get("layer")
-        try:
-            check_node_id(node)  # the document refuses bad ids; a hand-built graph may still hold one
-        except GraphError as exc:
-            return NodeResult(layer, error=str(exc))
-        try:
-            spec = spec_for(layer)
-        except UnknownLayerError as exc:
-            return NodeResult(layer, error=f"{node}: {exc}")
-        try:
-            params = spec.resolve(graph.nodes[node].get("params") or {})
-            if spec.params_rule:
-                spec.params_rule(params)
-        except (ParamError, ShapeError) as exc:
-            return NodeResult(layer, error=f"{node}: {exc}")
-        wires = sorted(((u, p) for u, _v, p in graph.in_edges(node, data="port")), key=lambda e: _port_key(e[1]))
+        # Reads networkx's adjacency dicts directly (as networkx's own algorithms do): its view objects cost
+        # more than the shape rules, and this runs for every node on every edit.
+        data = graph._node[node]
+        layer = data.get("layer")
+        if node not in self._good_ids:
+            try:
+                check_node_id(node)  # the document refuses bad ids; a hand-built graph may still hold one
+            except GraphError as exc:
+                return NodeResult(layer, error=str(exc))
+            self._good_ids.add(node)
+        spec = CATALOG.get(layer) if isinstance(layer, str) else None
+        if spec is None:
+            return NodeResult(layer, error=f"{node}: {UnknownLayerError.message(layer)}")
+        params = self._params(node, spec, data.get("params") or {})
+        if isinstance(params, str):
+            return NodeResult(layer, error=params)
+        wires = [(u, edge.get("port")) for u, keyed in graph._pred[node].items() for edge in keyed.values()]
+        if len(wires) > 1:
+            wires.sort(key=lambda e: _port_key(e[1]))
         problem = _port_problem(node, spec, wires)
         if problem:
             return NodeResult(layer, error=problem)
         arriving = []
+        local = self._local
         for source, _port in wires:
-            upstream = self._local[source]
+            upstream = local[source]
             if upstream.shape is None:
                 return NodeResult(layer, blocked_by=upstream.blocked_by or source)
             arriving.append(Arriving(source, upstream.shape))
         try:
-            shape = spec.shape_rule(params, arriving)
+            shape = tuple(spec.shape_rule(params, arriving))
             trainable, frozen = spec.weight_rule(params, arriving, shape)
         except ShapeError as exc:
             return NodeResult(layer, error=f"{node}: {exc}")
-        result = NodeResult(layer, tuple(shape), trainable, frozen)
-        return replace(result, warnings=self._local_warnings(graph, node, result, arriving))
+        warnings = self._warnings_for(graph, node, layer, spec, shape, arriving)
+        return NodeResult(layer, shape, trainable, frozen, warnings=warnings)
 
-    def _local_warnings(self, graph, node, result=None, arriving=None) -> tuple[str, ...]:
-        """Warnings that depend on the node, its inputs and whether anything reads it."""
-        result = result or self._local[node]
-        layer = result.layer
+    def _params(self, node, spec, raw: dict):
+        """The node's params resolved and validated, or the error message."""
+        try:
+            key = (spec.name, tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in raw.items()))
+            outcome = _RESOLVED.get(key)
+        except TypeError:  # an unhashable value (a hand-built graph's dict, say): validate without the memo
+            key, outcome = None, None
+        if outcome is None:
+            try:
+                outcome = spec.resolve(raw)
+                if spec.params_rule:
+                    spec.params_rule(outcome)
+            except (ParamError, ShapeError) as exc:
+                outcome = _Refused(str(exc))
+            if key is not None:
+                if len(_RESOLVED) >= _RESOLVED_LIMIT:
+                    _RESOLVED.clear()
+                _RESOLVED[key] = outcome
+        return f"{node}: {outcome.message}" if isinstance(outcome, _Refused) else outcome
+
+    def _local_warnings(self, graph, node) -> tuple[str, ...]:
+        """The warnings of an already computed node, again (after what reads it has changed)."""
+        result = self._local[node]
         if result.shape is None:
             return ()
-        if arriving is None:
-            arriving = [Arriving(u, self._local[u].shape) for u, _p in
-                        sorted(((u, p) for u, _v, p in graph.in_edges(node, data="port")), key=lambda e: e[1])]
+        wires = sorted(((u, edge.get("port")) for u, keyed in graph._pred[node].items() for edge in keyed.values()),
+                       key=lambda e: _port_key(e[1]))
+        arriving = [Arriving(u, self._local[u].shape) for u, _p in wires]
+        return self._warnings_for(graph, node, result.layer, CATALOG[result.layer], result.shape, arriving)
+
+    @staticmethod
+    def _warnings_for(graph, node, layer, spec, shape, arriving) -> tuple[str, ...]:
+        """Warnings that depend on the node, its inputs and whether anything reads it."""
         found = []
-        if layer == "Input" and graph.out_degree(node) == 0:
+        if layer == "Input" and not graph._succ[node]:
             found.append(f"{node}: this Input is not used by any layer, yet the model would still ask for data "
                          "for it; connect it to a layer or delete it")
-        if layer == "Dense":
-            found.extend(_dense_warnings(graph, node, result, arriving))
-        if spec_for(layer).is_merge and len(arriving) == 1:
+        elif layer == "Dense":
+            found.extend(_dense_warnings(graph, node, shape, arriving))
+        elif spec.is_merge and len(arriving) == 1:
             found.append(f"{node}: {layer} has a single input, so it passes {arriving[0].source}'s tensor through "
                          "unchanged; connect a second branch or remove it")
         return tuple(found)
@@ -203,7 +280,9 @@ class ShapeInference:
         """Nodes with a shape from which every path ends at an error, while other outputs do build: a branch
         cut off from the working model. (When nothing builds, the errors alone say it.)"""
         local = self._local
-        good_sinks = [n for n in graph if graph.out_degree(n) == 0 and local.get(n) and local[n].shape is not None
+        if all(result.shape is not None for result in local.values()):
+            return {}  # nothing is cut off when every node has a shape
+        good_sinks = [n for n in graph if not graph._succ[n] and local.get(n) and local[n].shape is not None
                       and local[n].layer != "Input"]
         if not good_sinks:
             return {}
@@ -225,12 +304,25 @@ class ShapeInference:
         return flow
 
 
+class _Refused(NamedTuple):
+    message: str
+
+
+# Resolved params by (layer, params as a hashable tuple): real models repeat the same layer settings many
+# times, and validating each value is the largest part of inference otherwise. Shared by every engine; the
+# resolved dicts are never mutated, so sharing them is safe.
+_RESOLVED: dict[tuple, dict | _Refused] = {}
+_RESOLVED_LIMIT = 20_000
+
+
 def _port_key(port):
     return port if isinstance(port, int) and not isinstance(port, bool) else 1 << 30
 
 
 def _port_problem(node, spec, wires) -> str | None:
     """Wiring mistakes a hand-built graph can have (the document refuses them as edits)."""
+    if len(wires) == 1 and wires[0][1] == 0 and spec.inputs != 0 and type(wires[0][1]) is int:
+        return None  # the common case, one wire on port 0, is always fine
     ports = [p for _u, p in wires]
     if spec.is_input:
         if wires:
@@ -251,15 +343,15 @@ def _port_problem(node, spec, wires) -> str | None:
     return None
 
 
-def _dense_warnings(graph, node, result, arriving):
+def _dense_warnings(graph, node, shape, arriving):
     (x,) = arriving
     found = []
     if len(x.shape) > 2:
         found.append(f"{node}: Dense on the {len(x.shape)}D tensor {fmt(x.shape)} from {x.source} acts on the last "
-                     f"axis only, giving {fmt(result.shape)}; add Flatten or GlobalAveragePooling2D before it if "
+                     f"axis only, giving {fmt(shape)}; add Flatten or GlobalAveragePooling2D before it if "
                      "you meant one vector per sample")
-    kernel = x.shape[-1] * result.shape[-1]
-    if kernel > DENSE_WEIGHT_WARNING and graph.nodes[x.source].get("layer") == "Flatten":
+    kernel = x.shape[-1] * shape[-1]
+    if kernel > DENSE_WEIGHT_WARNING and graph._node[x.source].get("layer") == "Flatten":
         found.append(f"{node}: Dense after Flatten has {kernel:,} weights (more than 10 million), which is slow "
                      "and overfits easily; add pooling or strided convolutions before Flatten, or use "
                      "GlobalAveragePooling2D instead")
@@ -294,9 +386,10 @@ def _with_descendants(graph, nodes: set) -> set:
 def topological_order(graph, subset: set):
     """Kahn's order of `subset` (edges from outside it count as done); the rest are in or behind a cycle."""
     indegree = {n: 0 for n in subset}
+    succ_of = graph._succ  # adjacency dicts directly: the view objects dominate the cost otherwise
     for node in subset:
-        for succ, edges in graph.adj[node].items():
-            if succ in subset:
+        for succ, edges in succ_of[node].items():
+            if succ in indegree:
                 indegree[succ] += len(edges)
     queue = deque(n for n in graph if n in subset and indegree[n] == 0) if len(subset) == len(graph) \
         else deque(n for n, d in indegree.items() if d == 0)
@@ -304,7 +397,7 @@ def topological_order(graph, subset: set):
     while queue:
         node = queue.popleft()
         order.append(node)
-        for succ, edges in graph.adj[node].items():
+        for succ, edges in succ_of[node].items():
             if succ in indegree:
                 indegree[succ] -= len(edges)
                 if indegree[succ] == 0:
