@@ -47,12 +47,24 @@ def seconds_since_process_start() -> float | None:
 _IMPORTED_AT = time.perf_counter()
 
 
+def _resident_megabytes() -> float | None:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            line = next(line for line in status if line.startswith("VmRSS:"))
+        return int(line.split()[1]) / 1024
+    except (OSError, StopIteration, ValueError):
+        return None
+
+
 def _probe(mode: str, window):
+    window.grab()  # make sure the whole window has been painted once before taking the time
     age = seconds_since_process_start()
     since_import = time.perf_counter() - _IMPORTED_AT
     shown = f"{age:.2f} s after the process started" if age is not None else "?"
-    print(f"KC_STARTUP_PROBE: window shown {shown} ({since_import:.2f} s after gui.app was imported): "
-          f"{window.windowTitle()!r}, {len(window.controller.doc)} nodes", flush=True)
+    memory = _resident_megabytes()
+    print(f"KC_STARTUP_PROBE: window painted {shown} ({since_import:.2f} s after gui.app was imported): "
+          f"{window.windowTitle()!r}, {len(window.controller.doc)} nodes; "
+          f"memory {memory:.0f} MB; tensorflow loaded: {'tensorflow' in sys.modules}", flush=True)
     window.keras.state_changed.connect(lambda state, detail: print(f"KC_STARTUP_PROBE: keras {state}: {detail}",
                                                                      flush=True))
     if mode == "exit":

@@ -85,7 +85,8 @@ class ParamRow(QWidget):
     def show_value(self, params: dict):
         """Show the node's value (or Keras's default when the param is not set)."""
         stored = params.get(self.param.name, UNSET)
-        value = self.param.default if stored is UNSET else stored
+        # A required param missing from an old file has no default to show: show its starting value.
+        value = self.param.start_value() if stored is UNSET else stored
         if value is None and self.param.name == "strides" and isinstance(self.editor, PairEditor):
             # Keras's pooling layers read strides=None as "the same as pool_size"; show that number.
             self.editor.set_value(None, params.get("pool_size", 2))

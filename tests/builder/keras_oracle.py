@@ -5,12 +5,18 @@ and called on the KerasTensors of its sources, catching the exception at the nod
 
 The issue's rule is stricter than Keras's symbolic build: an error wherever Keras refuses the graph *or a
 forward pass on real data would fail*. So each node that Keras builds is also tried with a batch of 2:
-  - traced in a TensorFlow graph on Inputs declared with batch_size=2 (this works with unknown sizes too), and
+  - traced in a TensorFlow graph on placeholders of its sources' declared shapes with a batch of 2 (this works
+    with unknown sizes too), and
   - eagerly on zeros, when every Input upstream has a fully known shape (what `keras.Model.__call__` does in
     eager mode, one layer at a time, so that the failing node is known).
 Either one raising, changing the batch size (Concatenate on the batch axis: 2 + 2 -> 4), or giving a shape
 other than the one Keras declared (activation 'glu' halves the last axis without saying so) is a failure of
 that node; nodes after it are blocked.
+
+Each node is traced from its sources' declared shapes, not from the upstream traces: those may know more than
+Keras declares (an Add of an unknown size with a 2 gives 2 at run time, while Keras declares None), and neither
+Keras's shapes nor ours carry that. A failure that only such hidden sizes reveal is out of reach of both; with
+fully known Inputs the eager pass has no such gap, since every declared size is then known.
 
 Where sizes are unknown, the trace cannot see every failure (TensorFlow checks a Reshape's sizes only when
 one input size is unknown). Where we report an error that the trace does not confirm (`suspects`), the node is
@@ -75,7 +81,7 @@ class _Tensors:
 
     def __init__(self):
         self.symbolic = {}  # node -> KerasTensor, batch unknown (as the model declares it)
-        self.batched = {}  # node -> traced output from Inputs with batch_size=2
+        self.batched = {}  # node -> a placeholder of its declared shape, with a batch of 2
         self.concrete = {}  # node -> eager output on zeros, where every Input upstream has a known shape
 
 
@@ -105,7 +111,7 @@ def _judge_node(keras, graph, node, tensors, layers, suspect) -> KerasNode:
     shape = tuple(out.shape)
     result = KerasNode("ok", shape, _size(layer.trainable_weights), _size(layer.non_trainable_weights),
                        layer.count_params())
-    failure = _run(_traced(layer), feed([tensors.batched[s] for s in sources]), shape, tensors.batched, node,
+    failure = _run(_traced(layer), feed([tensors.batched[s] for s in sources]), shape, {}, node,
                    "graph-mode trace with a batch of 2")
     if not failure and layer_name == "Concatenate" and len(sources) == 1:
         twice = keras.layers.Concatenate(**params)
@@ -119,6 +125,7 @@ def _judge_node(keras, graph, node, tensors, layers, suspect) -> KerasNode:
     if failure:
         return KerasNode("error", reason=failure)
     tensors.symbolic[node] = out
+    tensors.batched[node] = keras.Input(shape=shape[1:], batch_size=BATCH)
     return result
 
 
