@@ -233,7 +233,7 @@ class ShapeInference:
     def _params(self, node, spec, raw: dict):
         """The node's params resolved and validated, or the error message."""
         try:
-            key = (spec.name, tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in raw.items()))
+            key = (spec.name, tuple((k, _frozen(v)) for k, v in raw.items()))
             outcome = _RESOLVED.get(key)
         except TypeError:  # an unhashable value (a hand-built graph's dict, say): validate without the memo
             key, outcome = None, None
@@ -302,6 +302,13 @@ class ShapeInference:
             flow[node] = ((f"{node}: reaches no model output: every path from it ends at an error ({culprit}); "
                            "fix that node, or delete this branch"),)
         return flow
+
+
+def _frozen(value):
+    """A hashable form that keeps types apart: 1, 1.0 and True are equal in Python, but not as params."""
+    if isinstance(value, list):
+        return (list, tuple(_frozen(v) for v in value))
+    return (value.__class__, value)
 
 
 class _Refused(NamedTuple):

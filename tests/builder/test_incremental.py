@@ -78,3 +78,19 @@ def test_a_change_that_keeps_the_shape_stops_at_the_first_unchanged_node():
     computed.clear()
     assert engine.update() == {"conv", "pool", "flat"}
     assert computed == ["conv", "pool", "flat"]
+
+
+def test_values_equal_in_python_but_of_other_types_are_judged_each_on_its_own():
+    """1 == True == 1.0 in Python; as Keras params they differ, whatever was inferred before."""
+    import networkx as nx
+
+    for good, bad in (({"units": 2, "use_bias": True}, {"units": 2, "use_bias": 1}),
+                      ({"units": 2}, {"units": 2.0}),
+                      ({"units": 2, "activation": None}, {"units": 2, "activation": 0})):
+        for params in (good, bad):
+            graph = nx.MultiDiGraph()
+            graph.add_node("x", layer="Input", params={"shape": [3]})
+            graph.add_node("d", layer="Dense", params=params)
+            graph.add_edge("x", "d", port=0)
+            error = infer(graph)["d"].error
+            assert (error is None) == (params is good), (params, error)
