@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
-from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 import networkx as nx
@@ -23,8 +22,9 @@ from builder.shape_rules import Arriving, ShapeError, fmt
 DENSE_WEIGHT_WARNING = 10_000_000
 
 
-@dataclass(frozen=True)
-class NodeResult:
+class NodeResult(NamedTuple):
+    """One node's inference result. A NamedTuple: immutable, and cheap to make for every node on every pass."""
+
     layer: str | None
     shape: tuple | None = None
     trainable: int = 0
@@ -123,7 +123,7 @@ class ShapeInference:
             recompute = self._recompute_from(graph, {n for n in self._dirty if n in graph})
         for node in self._touched - recompute:
             if node in self._local:
-                self._local[node] = replace(self._local[node], warnings=self._local_warnings(graph, node))
+                self._local[node] = self._local[node]._replace(warnings=self._local_warnings(graph, node))
         if self._flow_stale:
             self._flow = self._flow_warnings(graph)
             publish = set(self._local)
@@ -134,7 +134,7 @@ class ShapeInference:
             result = self._local[node]
             extra = self._flow.get(node)
             if extra:
-                result = replace(result, warnings=result.warnings + extra)
+                result = result._replace(warnings=result.warnings + extra)
             if self.results.get(node) != result:
                 self.results[node] = result
                 changed.add(node)
@@ -233,7 +233,9 @@ class ShapeInference:
     def _params(self, node, spec, raw: dict):
         """The node's params resolved and validated, or the error message."""
         try:
-            key = (spec.name, tuple((k, _frozen(v)) for k, v in raw.items()))
+            # Types are part of the key: 1, 1.0 and True are equal in Python, but not as params.
+            key = (spec.name, tuple((k, v.__class__, v) if v.__class__ is not list
+                                    else (k, list, tuple(v), tuple(map(type, v))) for k, v in raw.items()))
             outcome = _RESOLVED.get(key)
         except TypeError:  # an unhashable value (a hand-built graph's dict, say): validate without the memo
             key, outcome = None, None
@@ -302,13 +304,6 @@ class ShapeInference:
             flow[node] = ((f"{node}: reaches no model output: every path from it ends at an error ({culprit}); "
                            "fix that node, or delete this branch"),)
         return flow
-
-
-def _frozen(value):
-    """A hashable form that keeps types apart: 1, 1.0 and True are equal in Python, but not as params."""
-    if isinstance(value, list):
-        return (list, tuple(_frozen(v) for v in value))
-    return (value.__class__, value)
 
 
 class _Refused(NamedTuple):
