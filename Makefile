@@ -22,5 +22,9 @@ test: $(VENV)/.installed
 long-agreement: $(VENV)/.installed
 	KC_AGREEMENT_EXAMPLES=5000 $(PY) -m pytest -q -m slow tests/builder/test_keras_agreement.py
 
+# The performance benchmark: a table of figures against their budgets, also written to benchmarks/results.json.
+bench: $(VENV)/.installed
+	$(PY) -m benchmarks.run
+
 clean:
 	rm -rf $(VENV)

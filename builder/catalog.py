@@ -8,9 +8,10 @@ canvas. Nothing here imports Keras.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from builder import shape_rules as rules
+from builder import shape_rules_more as more
 from builder.params import REQUIRED, Param, ParamError, UnknownParam, activation, pair
 
 VARIADIC = None  # input count of merge layers: ports 0..n-1, any n >= 1
@@ -89,6 +90,39 @@ def _pool_params(pool_default):
              help_text="Step of the window; None means the same as pool_size."),
         _PADDING,
     )
+
+
+def _conv_common(dilation_help="Spacing between kernel taps; > 1 needs strides 1."):
+    return (pair("strides", default=1, help_text="Step of the window along height and width."), _PADDING,
+            pair("dilation_rate", default=1, help_text=dilation_help))
+
+
+_FILTERS = Param("filters", "int", minimum=1, help="Number of output channels.", initial=32)
+_KERNEL = pair("kernel_size", help_text="Height and width of the convolution window.", initial=3)
+_MULTIPLIER = Param("depth_multiplier", "int", default=1, minimum=1,
+                    help="Output channels per input channel in the depthwise step.")
+_KEEPDIMS = Param("keepdims", "bool", default=False, help="Keep the pooled axes as size-1 axes.")
+
+
+def _one(name, default=REQUIRED, help_text="", nullable=False, initial=REQUIRED, minimum=1):
+    return Param(name, "ints", default=default, help=help_text, nullable=nullable, minimum=minimum, initial=initial,
+                 length=1)
+
+
+def _recurrent_params(extra):
+    return (Param("units", "int", minimum=1, help="Size of the hidden state.", initial=32),
+            activation(default="tanh", help_text="Applied to the cell output; None means linear."),
+            replace(activation(default="sigmoid", help_text="Applied to the gates; None means linear."),
+                    name="recurrent_activation"),
+            _USE_BIAS,
+            Param("dropout", "float", default=0.0, minimum=0, maximum=1,
+                  help="Fraction of the inputs dropped while training."),
+            Param("recurrent_dropout", "float", default=0.0, minimum=0, maximum=1,
+                  help="Fraction of the recurrent state dropped while training."),
+            Param("return_sequences", "bool", default=False,
+                  help="Return the output of every step (batch, steps, units), not only the last."),
+            Param("go_backwards", "bool", default=False, help="Read the sequence backwards."),
+            *extra)
 
 
 SPECS: tuple[LayerSpec, ...] = (
@@ -173,6 +207,142 @@ SPECS: tuple[LayerSpec, ...] = (
     LayerSpec(
         "Add", "Merging", "Adds its inputs element-wise (sizes equal, or 1 to broadcast).", (),
         rules.add_shape, inputs=VARIADIC, function="add", id_prefix="add",
+    ),
+    *(LayerSpec(name, "Merging", text, (), more.elementwise_shape(name, 2 if name == "Subtract" else None),
+                inputs=VARIADIC, function=name.lower(), id_prefix=name.lower())
+      for name, text in (("Multiply", "Multiplies its inputs element-wise (sizes equal, or 1 to broadcast)."),
+                         ("Average", "Averages its inputs element-wise (sizes equal, or 1 to broadcast)."),
+                         ("Maximum", "Largest of its inputs, element-wise (sizes equal, or 1 to broadcast)."),
+                         ("Subtract", "The first input minus the second: exactly two inputs."))),
+    LayerSpec(
+        "ZeroPadding2D", "Reshaping", "Adds rows and columns of zeros around each feature map.",
+        (Param("padding", "pads", default=[1, 1],
+               help="Zeros to add: n, [rows, cols] or [[top, bottom], [left, right]]."),),
+        more.zero_padding2d_shape, summary=("padding",), id_prefix="zero_pad",
+    ),
+    LayerSpec(
+        "Cropping2D", "Reshaping", "Removes rows and columns at the edges of each feature map.",
+        (Param("cropping", "pads", default=[[0, 0], [0, 0]],
+               help="What to remove: n, [rows, cols] or [[top, bottom], [left, right]]."),),
+        more.cropping2d_shape, summary=("cropping",), id_prefix="crop",
+    ),
+    LayerSpec(
+        "UpSampling2D", "Reshaping", "Repeats rows and columns to enlarge each feature map.",
+        (pair("size", default=[2, 2], help_text="Factors for height and width."),
+         Param("interpolation", "choice", default="nearest",
+               choices=("nearest", "bilinear", "bicubic", "lanczos3", "lanczos5", "area"),
+               help="How new values are computed.")),
+        more.up_sampling2d_shape, summary=("size",), id_prefix="up_sample",
+    ),
+    LayerSpec(
+        "Conv2DTranspose", "Convolution", "Transposed 2D convolution: learns to enlarge feature maps.",
+        (_FILTERS, _KERNEL, pair("strides", default=1, help_text="Step of the window along height and width."),
+         _PADDING,
+         Param("output_padding", "ints", default=None, nullable=True, minimum=0,
+               help="Extra rows/columns on one side of the output; each must be smaller than its stride."),
+         pair("dilation_rate", default=1, help_text="Spacing between kernel taps; > 1 needs strides 1."),
+         activation(), _USE_BIAS),
+        more.conv2d_transpose_shape, more.conv2d_transpose_weights,
+        summary=("filters", "kernel_size", "strides", "padding"), id_prefix="conv_transpose",
+        params_rule=more.conv2d_transpose_params,
+    ),
+    LayerSpec(
+        "DepthwiseConv2D", "Convolution", "Convolves each channel on its own.",
+        (_KERNEL, pair("strides", default=1, help_text="Step of the window along height and width."), _PADDING,
+         _MULTIPLIER, pair("dilation_rate", default=1, help_text="Spacing between kernel taps; > 1 needs strides 1."),
+         activation(), _USE_BIAS),
+        more.depthwise_conv2d_shape, more.depthwise_conv2d_weights,
+        summary=("kernel_size", "strides", "padding"), id_prefix="depthwise_conv",
+        params_rule=more.strides_dilation_params("DepthwiseConv2D"),
+    ),
+    LayerSpec(
+        "SeparableConv2D", "Convolution", "Depthwise convolution followed by a 1×1 convolution.",
+        (_FILTERS, _KERNEL, *_conv_common(), _MULTIPLIER, activation(), _USE_BIAS),
+        more.separable_conv2d_shape, more.separable_conv2d_weights,
+        summary=("filters", "kernel_size", "strides", "padding"), id_prefix="separable_conv",
+        params_rule=more.strides_dilation_params("SeparableConv2D"),
+    ),
+    LayerSpec(
+        "Conv1D", "Convolution", "1D convolution over the steps of a sequence (batch, steps, features).",
+        (_FILTERS, _one("kernel_size", help_text="Length of the convolution window.", initial=3),
+         _one("strides", default=1, help_text="Step of the window."),
+         Param("padding", "choice", default="valid", choices=("valid", "same", "causal"),
+               help="'valid': no padding; 'same': keep the length with strides 1; 'causal': pad on the left only."),
+         _one("dilation_rate", default=1, help_text="Spacing between kernel taps; > 1 needs strides 1."),
+         Param("groups", "int", default=1, minimum=1,
+               help="Split features into this many groups; filters and input features must divide by it."),
+         activation(), _USE_BIAS),
+        more.conv1d_shape, more.conv1d_weights,
+        summary=("filters", "kernel_size", "strides", "padding"), id_prefix="conv1d",
+        params_rule=more.strides_dilation_params("Conv1D"),
+    ),
+    LayerSpec(
+        "ReLU", "Activation", "Rectified linear unit with an optional cap, leak and threshold.",
+        (Param("max_value", "float", default=None, nullable=True, minimum=0, help="Largest output; None: no cap."),
+         Param("negative_slope", "float", default=0.0, minimum=0, help="Slope below the threshold."),
+         Param("threshold", "float", default=0.0, minimum=0, help="Values below it are damped.")),
+        more.relu_shape, summary=("max_value",), id_prefix="relu",
+    ),
+    LayerSpec(
+        "Rescaling", "Preprocessing", "Multiplies by scale and adds offset (e.g. 1/255 for pixels).",
+        (Param("scale", "float", help="Factor to multiply by.", initial=1 / 255),
+         Param("offset", "float", default=0.0, help="Value to add after scaling.")),
+        rules.same_shape, summary=("scale", "offset"), id_prefix="rescaling",
+    ),
+    LayerSpec(
+        "LayerNormalization", "Normalization", "Normalises each sample over one axis.",
+        (Param("axis", "axis", default=-1, help="The axis to normalise (usually -1)."),
+         Param("epsilon", "float", default=0.001, minimum=0, exclusive_min=True,
+               help="Small number added to the variance to avoid dividing by zero."),
+         Param("center", "bool", default=True, help="Learn an offset (beta)."),
+         Param("scale", "bool", default=True, help="Learn a scale (gamma).")),
+        more.layer_normalization_shape, more.layer_normalization_weights, summary=("axis",),
+        id_prefix="layer_norm",
+    ),
+    LayerSpec(
+        "GlobalMaxPooling2D", "Pooling", "Largest value over height and width: one value per channel.",
+        (_KEEPDIMS,), more.global_max_pooling2d_shape, summary=("keepdims",), id_prefix="global_max_pool",
+    ),
+    LayerSpec(
+        "MaxPooling1D", "Pooling", "Largest value in each window of steps.",
+        (_one("pool_size", default=2, help_text="Length of the pooling window."),
+         _one("strides", default=None, nullable=True, help_text="Step of the window; None means pool_size."),
+         _PADDING),
+        more.max_pooling1d_shape, summary=("pool_size", "strides"), id_prefix="max_pool1d",
+    ),
+    LayerSpec(
+        "GlobalAveragePooling1D", "Pooling", "Mean over the steps: one value per feature.",
+        (_KEEPDIMS,), more.global_average_pooling1d_shape, summary=("keepdims",), id_prefix="global_avg_pool1d",
+    ),
+    LayerSpec(
+        "Embedding", "Sequence", "Looks up a learned vector for each integer index (0 .. input_dim - 1).",
+        (Param("input_dim", "int", minimum=1, help="Vocabulary size: indices go from 0 to input_dim - 1.",
+               initial=1000),
+         Param("output_dim", "int", minimum=1, help="Size of each vector.", initial=32),
+         Param("mask_zero", "bool", default=False, help="Treat index 0 as padding and mask it downstream.")),
+        more.embedding_shape, more.embedding_weights, summary=("input_dim", "output_dim"), id_prefix="embedding",
+    ),
+    LayerSpec(
+        "LSTM", "Sequence", "Long short-term memory over the steps of a sequence.",
+        _recurrent_params((Param("unit_forget_bias", "bool", default=True,
+                                 help="Start the forget gate's bias at 1."),)),
+        more.recurrent_shape("LSTM"), more.lstm_weights, summary=("units", "return_sequences"), id_prefix="lstm",
+    ),
+    LayerSpec(
+        "GRU", "Sequence", "Gated recurrent unit over the steps of a sequence.",
+        _recurrent_params((Param("reset_after", "bool", default=True,
+                                 help="Apply the reset gate after the matrix product (two biases per gate)."),)),
+        more.recurrent_shape("GRU"), more.gru_weights, summary=("units", "return_sequences"), id_prefix="gru",
+    ),
+    LayerSpec(
+        "Permute", "Reshaping", "Reorders the axes of each sample (the batch axis stays first).",
+        (Param("dims", "dims", help="The new order of axes 1..n, e.g. [2, 1] swaps two axes.", initial=[2, 1]),),
+        more.permute_shape, summary=("dims",), id_prefix="permute",
+    ),
+    LayerSpec(
+        "RepeatVector", "Reshaping", "Repeats a (batch, features) vector n times: (batch, n, features).",
+        (Param("n", "int", minimum=1, help="Number of repetitions.", initial=3),),
+        more.repeat_vector_shape, summary=("n",), id_prefix="repeat",
     ),
 )
 

@@ -56,6 +56,8 @@ class Param:
       axis      any integer; the shape rule checks it against the input's rank
       shape     a list of positive ints or None (an unknown dim), for Input
       target    a list of positive ints with at most one -1, for Reshape
+      pads      an int, [rows, cols] or [[top, bottom], [left, right]], each >= 0 (ZeroPadding2D, Cropping2D)
+      dims      a list of axes 1..n in any order, each once (Permute)
     """
 
     name: str
@@ -92,12 +94,14 @@ class Param:
     def is_default(self, value) -> bool:
         if self.required:
             return False
-        if self.kind == "ints" and value is not None and self.default is not None:
+        if self.kind in ("ints", "pads") and value is not None and self.default is not None:
             return self.expand(value) == self.expand(self.default)
         return value == self.default and type(value) is type(self.default)
 
     def expand(self, value) -> tuple:
-        """An `ints` value as a full tuple: 3 -> (3, 3)."""
+        """An `ints` value as a full tuple: 3 -> (3, 3); a `pads` value as ((top, bottom), (left, right))."""
+        if self.kind == "pads":
+            return pads_pairs(value)
         if _is_int(value):
             return (value,) * self.length
         return tuple(value)
@@ -109,6 +113,8 @@ class Param:
             if low == 1 and high is None:
                 return "a positive integer"
             return f"an integer from {low:g} to {high:g}" if high is not None else f"an integer >= {low:g}"
+        if self.kind == "float" and low is None and high is None:
+            return "a number"
         if self.kind == "float":
             bottom = f"> {low:g}" if self.exclusive_min else f">= {low:g}"
             if high is None:  # epsilon: bounded below only
@@ -121,7 +127,15 @@ class Param:
             names = ", ".join(_show(c) for c in self.choices)
             return f"one of {names}" + (" or None" if self.nullable else "")
         if self.kind == "ints":
+            if self.minimum == 0:
+                return f"an integer >= 0 or a list of {self.length} integers >= 0"
+            if self.length == 1:
+                return "a positive integer or a list of 1 positive integer"
             return f"a positive integer or a list of {self.length} positive integers"
+        if self.kind == "pads":
+            return "an integer >= 0, a list [rows, cols] or [[top, bottom], [left, right]] of integers >= 0"
+        if self.kind == "dims":
+            return "a list of the axes 1..n in some order, each once, e.g. [2, 1]"
         if self.kind == "axis":
             return "an integer axis"
         if self.kind == "shape":
@@ -181,6 +195,27 @@ class Param:
             self._fail(value)
         return list(value)
 
+    def _check_pads(self, value):
+        if _is_int(value):
+            items = [value]
+        elif isinstance(value, (list, tuple)) and len(value) == 2 and all(_is_int(v) for v in value):
+            items = list(value)
+        elif (isinstance(value, (list, tuple)) and len(value) == 2
+              and all(isinstance(v, (list, tuple)) and len(v) == 2 for v in value)):
+            items = [*value[0], *value[1]]
+        else:
+            self._fail(value)
+        if not all(_is_int(v) and 0 <= v <= MAX_DIM for v in items):
+            self._fail(value)
+        return value if _is_int(value) else [list(v) if isinstance(v, (list, tuple)) else v for v in value]
+
+    def _check_dims(self, value):
+        if not isinstance(value, (list, tuple)) or not 1 <= len(value) <= 8 or not all(_is_int(v) for v in value):
+            self._fail(value)
+        if sorted(value) != list(range(1, len(value) + 1)):
+            self._fail(value)
+        return list(value)
+
     def _check_target(self, value):
         # An empty target is allowed, as Keras allows it: a sample of one value becomes a scalar per sample.
         if not isinstance(value, (list, tuple)) or len(value) > 8:
@@ -188,6 +223,15 @@ class Param:
         if not all(_is_int(v) and (v == -1 or 1 <= v <= MAX_DIM) for v in value) or list(value).count(-1) > 1:
             self._fail(value)
         return list(value)
+
+
+def pads_pairs(value) -> tuple:
+    """A `pads` value as ((top, bottom), (left, right)), as Keras reads it."""
+    if _is_int(value):
+        return ((value, value), (value, value))
+    if all(_is_int(v) for v in value):
+        return ((value[0], value[0]), (value[1], value[1]))
+    return tuple(tuple(v) for v in value)
 
 
 def activation(default=None, help_text="", nullable=True, initial=REQUIRED) -> Param:

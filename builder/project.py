@@ -12,6 +12,7 @@ same document always gives the same bytes.
 
 from __future__ import annotations
 
+import glob
 import json
 import math
 import os
@@ -350,7 +351,8 @@ def write(graph: nx.MultiDiGraph, path) -> None:
     path = Path(os.path.realpath(path))  # saving through a symlink updates the file it points to
     data = dumps(graph).encode("utf-8")  # fails, if it must, before anything is written
     mode = _file_mode(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    _remove_stale_temps(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:  # closes the descriptor even when writing fails
             os.chmod(tmp, mode)
@@ -362,6 +364,27 @@ def write(graph: nx.MultiDiGraph, path) -> None:
         Path(tmp).unlink(missing_ok=True)
         raise
     _sync_folder(path.parent)
+
+
+def _remove_stale_temps(path: Path):
+    """A process killed mid-save leaves its hidden `.name.<pid>.*.tmp`; the next save of the same file removes
+    those whose process is gone (a live one may be saving right now)."""
+    for tmp in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        pid = tmp.name[len(path.name) + 2:].split(".", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _process_alive(int(pid)):
+            tmp.unlink(missing_ok=True)
+
+
+def _process_alive(pid: int) -> bool:
+    if os.name == "nt":  # os.kill would end the process there; keep the file instead
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists (or cannot be asked): leave its file alone
+    return True
 
 
 def _sync_folder(folder: Path):

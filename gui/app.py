@@ -4,6 +4,7 @@ bundled 28x28 CNN example), and runs the event loop.
 The window must be on screen within a second, so nothing here imports TensorFlow: the Keras worker imports
 it in the background once the window shows. Set KC_STARTUP_PROBE=1 to print how long after the process
 started the window was shown (KC_STARTUP_PROBE=exit also quits right after, for timing runs).
+KC_TEST_EDITS=N makes N edits after the start (a hook for the crash-recovery test, see _schedule_test_edits).
 """
 
 from __future__ import annotations
@@ -84,6 +85,21 @@ def _quit_on_signals(app: QApplication):
     waker.start(300)
 
 
+def _schedule_test_edits(window, count: int):
+    """KC_TEST_EDITS=N (for tests/gui/test_recovery.py): add N Dense nodes `test_edit_<i>` (units i+1), one
+    every 50 ms, as a person would through the undo stack, then print `KC_TEST_EDITS: done`."""
+    from builder.commands import AddNode
+
+    def edit(i=0):
+        if i == count:
+            print("KC_TEST_EDITS: done", flush=True)
+            return
+        window.controller.push(AddNode(f"test_edit_{i}", "Dense", {"units": i + 1}, position=(40.0 * i, 600.0)))
+        QTimer.singleShot(50, window, lambda: edit(i + 1))
+
+    QTimer.singleShot(200, window, edit)
+
+
 def run(path: str | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # read by TensorFlow when the worker imports it
     app = create_application()
@@ -106,6 +122,11 @@ def run(path: str | None = None) -> int:
         # After the window is up, so the message has a window to belong to.
         QTimer.singleShot(0, window, lambda: window.dialogs.error(f"Cannot open {os.path.basename(path)}",
                                                                   str(problem)))
+    from gui.recovery import offer_restore
+
+    QTimer.singleShot(0, window, lambda: offer_restore(window))  # after a crash: offer the autosaved edits
+    if os.environ.get("KC_TEST_EDITS"):
+        _schedule_test_edits(window, int(os.environ["KC_TEST_EDITS"]))
     probe = os.environ.get("KC_STARTUP_PROBE")
     if probe:
         QTimer.singleShot(0, window, lambda: _probe(probe, window))

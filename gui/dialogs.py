@@ -52,3 +52,10 @@ class Dialogs:
 
     def info(self, title: str, message: str):
         QMessageBox.information(self.parent, title, message)
+
+    def ask_restore(self, message: str) -> bool:
+        """After a crash: restore the autosaved changes (True) or discard them."""
+        answer = QMessageBox.question(self.parent, "Restore unsaved changes", message,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.Yes)
+        return answer == QMessageBox.StandardButton.Yes

@@ -113,6 +113,13 @@ class FileManager(QObject):
         self._replace(with_positions(graph), Path(path).resolve(), None)
         self.add_recent(path)
 
+    def restore(self, graph, path: Path | None) -> None:
+        """Show a recovered document (gui/recovery.py) as unsaved changes to `path` (None: untitled)."""
+        self._replace(with_positions(graph), path, None)
+        self.controller.undo_stack.resetClean()  # unsaved until saved: nothing on disk holds these edits
+        self.name_changed.emit()
+        self.status.emit("Restored the unsaved changes from the last session; save them to keep them")
+
     def open_example(self, name: str) -> bool:
         path = EXAMPLES_DIR / f"{name}.json"
         graph = self._read(path)

@@ -22,6 +22,7 @@ from gui.panels.code_preview import CodePreview
 from gui.panels.inspector import Inspector
 from gui.panels.palette import Palette
 from gui.panels.shapes_panel import ShapesPanel
+from gui.recovery import Autosaver
 from gui.status_bar import EditorStatusBar
 from gui.workers import KerasService
 
@@ -44,6 +45,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.canvas)
         self.files = FileManager(self.controller, self.dialogs, self.settings, self)
         self.exports = ExportManager(self.controller, self.dialogs, self.keras, self.files, self)
+        self.autosaver = Autosaver(self.controller, self.files, self)
         self._fitted_once = False
         self._closed = False
 
@@ -194,6 +196,7 @@ class MainWindow(QMainWindow):
             return
         if not self._closed:
             self._closed = True
+            self.autosaver.stop()  # saved or discarded: nothing left to recover
             self._save_layout()
             self.hide()  # the worker may be mid-import (seconds, uninterruptible): close visibly at once
             self.shutdown()
@@ -201,4 +204,5 @@ class MainWindow(QMainWindow):
 
     def shutdown(self):
         """Stop background work (waits for a Keras task in progress). Safe to call more than once."""
+        self.autosaver.timer.stop()  # ended by a signal with unsaved changes: the recovery file stays
         self.keras.stop()

@@ -79,6 +79,10 @@ def build_menus(window):
         canvas.addAction(action)
         edit_menu.addAction(action)
     edit_menu.addSeparator()
+    from gui.menus_canvas import add_clipboard_actions  # here: that module reuses _action
+
+    add_clipboard_actions(window, edit_menu, _action)
+    edit_menu.addSeparator()
     edit_menu.addAction(_action(window, "auto_layout", "Auto-&Layout", canvas.auto_layout, ["Ctrl+L"],
                                 "Arrange the nodes left to right by their order in the model"))
 

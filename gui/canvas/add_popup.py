@@ -46,8 +46,10 @@ def matches(spec, text: str) -> int | None:
 class AddPopup(QFrame):
     layer_chosen = Signal(str)
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, layers=None):
         super().__init__(parent, Qt.WindowType.Popup)
+        # Only these layers (a dropped wire offers those that accept its tensor); None: the whole catalog.
+        self.layers = None if layers is None else set(layers)
         self.setObjectName("canvasAddPopup")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setStyleSheet(
@@ -75,7 +77,8 @@ class AddPopup(QFrame):
         self.filter("")
 
     def filter(self, text: str):
-        ranked = sorted(((rank, i, spec) for i, spec in enumerate(SPECS)
+        offered = [spec for spec in SPECS if self.layers is None or spec.name in self.layers]
+        ranked = sorted(((rank, i, spec) for i, spec in enumerate(offered)
                          if (rank := matches(spec, text)) is not None), key=lambda r: r[:2])
         self.list.clear()
         for _rank, _i, spec in ranked:

@@ -29,6 +29,7 @@ class EdgeItem(QGraphicsPathItem):
         self.controller = controller
         self.source, self.target, self.port = source, target, port
         self._hovered = False
+        self.drop_hint: str | None = None  # "ok" / "refused" while a node is dragged over the wire
         self._hit_path = QPainterPath()
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
@@ -72,7 +73,16 @@ class EdgeItem(QGraphicsPathItem):
     def boundingRect(self):
         return self._hit_path.boundingRect()
 
+    def set_drop_hint(self, hint: str | None):
+        if hint != self.drop_hint:
+            self.drop_hint = hint
+            self.update()
+
     def pen(self) -> QPen:
+        if self.drop_hint:
+            pen = QPen(style.PORT_VALID if self.drop_hint == "ok" else style.ERROR, 4.0)
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            return pen
         if self.isSelected():
             colour, width = style.WIRE_SELECTED, 3.0
         elif self._hovered:

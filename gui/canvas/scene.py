@@ -21,6 +21,7 @@ from gui.canvas.edge_item import EdgeItem
 from gui.canvas.node_item import NodeItem
 from gui.canvas.placement import fallback_positions
 from gui.canvas.port_item import PortItem
+from gui.canvas.wire_insert import WireInsertHover, could_be_inserted
 from gui.canvas.wiring import WireDrag
 
 SCENE_EXTENT = 50_000.0  # room to pan in every direction
@@ -33,6 +34,8 @@ def snapped(value: float) -> float:
 
 class CanvasScene(QGraphicsScene):
     status_message = Signal(str)
+    # A wire let go on empty canvas: (anchor node, anchor port, dragged from an output, scene point).
+    wire_dropped_on_empty = Signal(str, int, bool, QPointF)
 
     def __init__(self, controller, parent=None):
         super().__init__(parent)
@@ -46,6 +49,7 @@ class CanvasScene(QGraphicsScene):
         # so undoing an auto-layout or a delete shows it where it was, without placing hundreds anew.
         self._placed: dict[str, tuple[float, float]] = {}
         self._drag_start: dict[str, QPointF] | None = None
+        self.insert_hover: WireInsertHover | None = None  # one unwired node dragged: it may land on a wire
         self._syncing_selection = False
         self.rubber_band_active = False  # set by the view while a rubber band is dragged
         self.setSceneRect(QRectF(-SCENE_EXTENT, -SCENE_EXTENT, 2 * SCENE_EXTENT, 2 * SCENE_EXTENT))
@@ -265,6 +269,7 @@ class CanvasScene(QGraphicsScene):
 
     def _finish_node_drag(self):
         start, self._drag_start = self._drag_start, None
+        hover, self.insert_hover = self.insert_hover, None
         if not start:
             return
         moved = {}
@@ -272,8 +277,9 @@ class CanvasScene(QGraphicsScene):
             item = self._nodes.get(node_id)
             if item is not None and item.pos() != before:
                 moved[node_id] = (item.pos().x(), item.pos().y())
-        if moved:
-            self.controller.push(Move(moved))
+        command = hover.command(moved) if hover is not None and moved else Move(moved) if moved else None
+        if command is not None:
+            self.controller.push(command)
 
     # ---- mouse --------------------------------------------------------------------------------------------
 
@@ -290,6 +296,9 @@ class CanvasScene(QGraphicsScene):
         if event.button() == Qt.MouseButton.LeftButton and isinstance(self.mouseGrabberItem(), NodeItem):
             self._drag_start = {item.node_id: item.pos() for item in self.selectedItems()
                                 if isinstance(item, NodeItem)}
+            dragged = list(self._drag_start)
+            if len(dragged) == 1 and could_be_inserted(self.controller.doc, dragged[0]):
+                self.insert_hover = WireInsertHover(self, dragged[0])
 
     def mouseMoveEvent(self, event):
         if self.wire_drag is not None:
@@ -297,6 +306,8 @@ class CanvasScene(QGraphicsScene):
             event.accept()
             return
         super().mouseMoveEvent(event)
+        if self.insert_hover is not None and event.buttons() & Qt.MouseButton.LeftButton:
+            self.insert_hover.move(event.scenePos())
 
     def mouseReleaseEvent(self, event):
         if self.wire_drag is not None and event.button() == Qt.MouseButton.LeftButton:

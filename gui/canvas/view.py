@@ -17,11 +17,15 @@ from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QCursor, QKeySequence, QPainter
 from PySide6.QtWidgets import QGraphicsView
 
-from builder.catalog import UnknownLayerError, spec_for
+from builder.catalog import SPECS, UnknownLayerError, spec_for
 from builder.commands import AddNode, Delete, Move
+from builder.editing import add_and_connect, layers_accepting
+from builder.graph import GraphError
 from builder.layout import auto_layout
 from gui.canvas import style
 from gui.canvas.add_popup import AddPopup
+from gui.canvas.edits import CanvasEdits
+from gui.canvas.node_item import PORT_Y
 from gui.canvas.scene import CanvasScene, snapped
 
 LAYER_MIME_TYPE = "application/x-keras-canvas-layer"
@@ -52,9 +56,11 @@ class CanvasView(QGraphicsView):
         self._space_held = False
         self._pan_from: QPoint | None = None
         self.add_popup: AddPopup | None = None
+        self.edits = CanvasEdits(self)  # copy, cut, paste, duplicate, delete keeping wires
         self.rubberBandChanged.connect(self._on_rubber_band)
         controller.refused.connect(self.status_message)
         self._scene.status_message.connect(self.status_message)
+        self._scene.wire_dropped_on_empty.connect(self.open_wired_add_popup)
         self.centerOn(0, 0)
 
     @property
@@ -139,7 +145,7 @@ class CanvasView(QGraphicsView):
         self.controller.select([node_id])
         return node_id
 
-    def open_add_popup(self, scene_pos=None) -> AddPopup:
+    def open_add_popup(self, scene_pos=None, layers=None) -> AddPopup:
         """Open the search-to-add popup at scene_pos (default: the cursor, or the view's centre)."""
         if scene_pos is None:
             cursor = self.viewport().mapFromGlobal(QCursor.pos())
@@ -148,11 +154,41 @@ class CanvasView(QGraphicsView):
         scene_pos = QPointF(scene_pos) if not isinstance(scene_pos, (tuple, list)) else QPointF(*scene_pos)
         if self.add_popup is not None:
             self.add_popup.close()
-        popup = AddPopup(self)
+        popup = AddPopup(self, layers)
         popup.layer_chosen.connect(lambda layer, at=scene_pos: self.add_node_at(layer, at))
         popup.show_at(self.viewport().mapToGlobal(self.mapFromScene(scene_pos)))
         self.add_popup = popup
         return popup
+
+    def open_wired_add_popup(self, anchor: str, port: int, from_output: bool, scene_pos) -> AddPopup:
+        """A wire let go on empty canvas: offer the layers that accept its tensor (from an output) or all that
+        can feed the input it came from, and add the chosen one wired to it, as one undo step."""
+        scene_pos = QPointF(scene_pos)
+        if from_output:
+            result = self.controller.results.get(anchor)
+            layers = layers_accepting(None if result is None else result.shape)
+            corner = QPointF(scene_pos.x(), scene_pos.y() - PORT_Y)  # its input port where the wire ended
+        else:
+            layers = [spec.name for spec in SPECS]
+            corner = QPointF(scene_pos.x() - style.NODE_WIDTH, scene_pos.y() - PORT_Y)
+        popup = self.open_add_popup(scene_pos, layers=layers)
+        popup.layer_chosen.disconnect()
+        popup.layer_chosen.connect(lambda layer: self._add_wired(layer, corner, anchor, port, from_output))
+        return popup
+
+    def _add_wired(self, layer: str, corner: QPointF, anchor: str, port: int, from_output: bool):
+        x, y = (snapped(corner.x()), snapped(corner.y())) if self.snap_to_grid else (corner.x(), corner.y())
+        try:
+            node_id, command = add_and_connect(self.controller.doc, layer, (x, y),
+                                               source=anchor if from_output else None,
+                                               target=None if from_output else (anchor, port))
+        except (UnknownLayerError, GraphError) as exc:
+            self.status_message.emit(str(exc))
+            return None
+        if self.controller.push(command):
+            self.controller.select([node_id])
+            return node_id
+        return None
 
     def delete_selection(self):
         nodes = self._scene.selected_node_ids()
@@ -179,7 +215,10 @@ class CanvasView(QGraphicsView):
     def keyPressEvent(self, event):
         key = event.key()
         if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-            self.delete_selection()
+            if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+                self.edits.delete_keeping_wires()
+            else:
+                self.delete_selection()
         elif event.matches(QKeySequence.StandardKey.SelectAll):
             self.select_all()
         elif key == Qt.Key.Key_Escape:

@@ -21,6 +21,7 @@ from gui.canvas.node_item import NodeItem
 from gui.canvas.port_item import INPUT, OUTPUT, PortItem
 
 LABEL_MAX_WIDTH = 340.0
+MIN_DROP_DISTANCE = 30.0  # scene units a wire must travel before a drop on empty canvas offers new nodes
 LABEL_OFFSET = QPointF(16, 14)  # device pixels from the cursor, so the label never hides the target port
 
 
@@ -180,6 +181,10 @@ class WireDrag:
         """Drop: connect if the document accepts the wire, else say why. Returns whether it connected."""
         target = self.target_at(scene_pos)
         self.cancel()
+        if target is None and self._far_enough(scene_pos):
+            # Dropped on empty canvas: offer the layers that could take this wire, and wire the one chosen.
+            self.scene.wire_dropped_on_empty.emit(self.anchor_node, self.anchor_index, self.from_output, scene_pos)
+            return False
         if target is None or target[0] == self.anchor_node:  # a press and release on one node: no wire
             return False
         wire = self.wire_to(*target)
@@ -189,6 +194,11 @@ class WireDrag:
             self.scene.status_message.emit(str(exc))
             return False
         return self.controller.push(Connect(*wire))
+
+    def _far_enough(self, scene_pos: QPointF) -> bool:
+        """A click on a port, or a wire let go next to it, is not a request for a new node."""
+        distance = scene_pos - self.start_port.scenePos()
+        return abs(distance.x()) + abs(distance.y()) > MIN_DROP_DISTANCE
 
     def cancel(self):
         for port in self.valid_ports | ({self.hovered} if self.hovered else set()):

@@ -8,9 +8,11 @@ Text that cannot even be read as a value (e.g. "abc" for a float) is reported th
 
 from __future__ import annotations
 
+import json
 import re
 
 from PySide6.QtCore import QSignalBlocker, Signal
+from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QToolButton, QWidget
 
 from builder.params import MAX_DIM, Param
@@ -41,8 +43,35 @@ class ParamEditor(QWidget):
                 widget.style().polish(widget)
 
 
-def _spin(minimum: int, maximum: int) -> QSpinBox:
-    spin = QSpinBox()
+class GuardedSpinBox(QSpinBox):
+    """A spin box that says why it refused what was typed (a letter, a minus sign where sizes are positive, a
+    number past its bounds, an empty field) through `refused(message)`, instead of silently dropping it."""
+
+    refused = Signal(str)
+
+    def __init__(self, describe: str = "", parent=None):
+        super().__init__(parent)
+        self.describe = describe
+
+    def _expected(self) -> str:
+        return self.describe or f"an integer from {self.minimum()} to {self.maximum()}"
+
+    def validate(self, text, pos):
+        result = super().validate(text, pos)
+        state = result[0] if isinstance(result, tuple) else result
+        if state == QValidator.State.Invalid and text != self.lineEdit().text():
+            self.refused.emit(f"expected {self._expected()}, got {text.strip()[:40]!r}; the value stays "
+                              f"{self.value()}")
+        return result
+
+    def fixup(self, text):
+        shown = repr(text.strip()[:40]) if text.strip() else "an empty field"
+        self.refused.emit(f"expected {self._expected()}, got {shown}; the value stays {self.value()}")
+        return super().fixup(text)
+
+
+def _spin(minimum: int, maximum: int, describe: str = "") -> GuardedSpinBox:
+    spin = GuardedSpinBox(describe)
     spin.setRange(minimum, maximum)
     spin.setKeyboardTracking(False)  # one edit when the person is done typing, not one per digit
     spin.setAccelerated(True)
@@ -54,9 +83,10 @@ class IntEditor(ParamEditor):
         super().__init__(param, parent)
         low = int(param.minimum) if param.minimum is not None else -INT_LIMIT
         high = int(min(param.maximum if param.maximum is not None else MAX_DIM, INT_LIMIT))
-        self.spin = _spin(low, high)
+        self.spin = _spin(low, high, f"{param.describe()} (at most {high:,})")
         self.layout_.addWidget(self.spin, 1)
         self.spin.valueChanged.connect(self.edited.emit)
+        self.spin.refused.connect(self.unreadable.emit)
 
     def set_value(self, value):
         with QSignalBlocker(self.spin):
@@ -69,6 +99,7 @@ class AxisEditor(IntEditor):
     def __init__(self, param, parent=None):
         super().__init__(param, parent)
         self.spin.setRange(-64, 64)
+        self.spin.describe = f"{param.describe()} from -64 to 64"
 
 
 class FloatEditor(ParamEditor):
@@ -140,8 +171,11 @@ class PairEditor(ParamEditor):
             self.auto.setToolTip("None: Keras uses the same value as pool_size")
             self.layout_.addWidget(self.auto)
             self.auto.toggled.connect(self._auto_toggled)
-        self.first = _spin(1, INT_LIMIT)
-        self.second = _spin(1, INT_LIMIT)
+        low = int(param.minimum) if param.minimum is not None else 1
+        self.first = _spin(low, INT_LIMIT, f"an integer from {low} to {INT_LIMIT:,}")
+        self.second = _spin(low, INT_LIMIT, f"an integer from {low} to {INT_LIMIT:,}")
+        for spin in (self.first, self.second):
+            spin.refused.connect(self.unreadable.emit)
         self.link = QToolButton()
         self.link.setCheckable(True)
         self.link.setChecked(True)
@@ -248,6 +282,38 @@ class ShapeEditor(ParamEditor):
         self.edited.emit(value)
 
 
+class TextValueEditor(ParamEditor):
+    """Any other kind (paddings such as [[1, 1], [2, 2]], axis orders): the value typed as JSON text, read with
+    json (never evaluated); the document checks it like every other value."""
+
+    def __init__(self, param, parent=None):
+        super().__init__(param, parent)
+        self.line = QLineEdit()
+        self.line.setPlaceholderText(param.describe())
+        self.layout_.addWidget(self.line, 1)
+        self.line.editingFinished.connect(self._commit)
+        self._shown = ""
+
+    def set_value(self, value):
+        self._shown = "" if value is None else json.dumps(value)
+        self.line.setText(self._shown)
+
+    def _commit(self):
+        text = self.line.text().strip()
+        if text == self._shown:
+            return
+        try:
+            value = json.loads(text, parse_constant=_no_constant)
+        except ValueError:
+            self.unreadable.emit(f"expected {self.param.describe()}, got {text[:40]!r}")
+            return
+        self.edited.emit(value)
+
+
+def _no_constant(name):
+    raise ValueError(name)
+
+
 def shape_to_text(value) -> str:
     if not isinstance(value, (list, tuple)):
         return ""
@@ -281,4 +347,4 @@ EDITORS = {"int": IntEditor, "axis": AxisEditor, "float": FloatEditor, "bool": B
 
 
 def editor_for(param: Param, parent=None) -> ParamEditor:
-    return EDITORS[param.kind](param, parent)
+    return EDITORS.get(param.kind, TextValueEditor)(param, parent)

@@ -21,12 +21,20 @@ from hypothesis import strategies as st
 from builder.catalog import CATALOG, SPECS
 from builder.params import ACTIVATIONS
 from builder.shapes import infer
+from tests.builder.graph_strategy_more import MORE_PARAMS
 
 LAYERS = tuple(spec.name for spec in SPECS if spec.name != "Input")
 MERGES = tuple(spec.name for spec in SPECS if spec.is_merge)
 SINGLE = tuple(name for name in LAYERS if name not in MERGES)
-IMAGE_ONLY = ("Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D")
-ANY_RANK = tuple(name for name in SINGLE if name not in IMAGE_ONLY)
+IMAGE_ONLY = ("Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D", "ZeroPadding2D", "Cropping2D",
+              "UpSampling2D", "Conv2DTranspose", "DepthwiseConv2D", "SeparableConv2D", "GlobalMaxPooling2D")
+SEQUENCE_ONLY = ("Conv1D", "MaxPooling1D", "GlobalAveragePooling1D", "LSTM", "GRU")
+VECTOR_ONLY = ("RepeatVector",)
+# Embedding reads indices: it is fed from an Input (zeros, so index 0), never from computed values that could
+# fall outside 0..input_dim-1 and fail the lookup for a reason no shape rule can see.
+FROM_INPUT = ("Embedding",)
+BY_RANK = {4: IMAGE_ONLY, 3: SEQUENCE_ONLY, 2: VECTOR_ONLY}
+ANY_RANK = tuple(name for name in SINGLE if name not in (*IMAGE_ONLY, *SEQUENCE_ONLY, *VECTOR_ONLY, *FROM_INPUT))
 MAX_INPUTS = 3
 
 # Values that Keras's constructors refuse as well as our validators (each side must report an error).
@@ -39,6 +47,15 @@ INVALID = {
     "Dropout": {"rate": [-0.25, 1.5]},
     "Activation": {"activation": ["not_an_activation"]},
     "Reshape": {"target_shape": [[-1, -1], [2, -2]]},
+    "Conv2DTranspose": {"filters": [0], "kernel_size": [0]},
+    "SeparableConv2D": {"depth_multiplier": [0]},
+    "Conv1D": {"filters": [0], "padding": ["full"]},
+    "ReLU": {"negative_slope": [-1.0], "max_value": [-1.0], "threshold": [-0.5]},
+    "LSTM": {"units": [0]},
+    "GRU": {"units": [0]},
+    "Permute": {"dims": [[1, 1], [2, 3]]},
+    "UpSampling2D": {"interpolation": ["cubic"]},
+    "ZeroPadding2D": {"padding": [-1]},
 }
 
 
@@ -177,6 +194,8 @@ def layer_params(draw, layer: str, source_shape) -> dict:
         optional(draw, p, "axis", AXES, 80)
     elif layer == "Reshape":
         p["target_shape"] = reshape_target(draw, source_shape)
+    elif layer in MORE_PARAMS:
+        MORE_PARAMS[layer](draw, p, source_shape)
     if layer in INVALID and draw(st.integers(0, 99)) >= 98:  # rare: the upper end is drawn less often than 0
         name = draw(st.sampled_from(sorted(INVALID[layer])))
         p[name] = draw(st.sampled_from(INVALID[layer][name]))
@@ -186,9 +205,12 @@ def layer_params(draw, layer: str, source_shape) -> dict:
 # ---- wiring -------------------------------------------------------------------------------------------------
 
 def pick_layer(draw, rank) -> str:
+    suited = (*ANY_RANK, *BY_RANK.get(rank, ()))
     if rank is None or sometimes(draw, 15):
         return draw(st.sampled_from(SINGLE))
-    return draw(st.sampled_from(SINGLE if rank == 4 else ANY_RANK))
+    # The rank's own layers come up as often as all the others together, so deep image and sequence
+    # graphs are common.
+    return draw(st.sampled_from(BY_RANK[rank] if rank in BY_RANK and sometimes(draw, 50) else suited))
 
 
 def merge_sources(draw, nodes: list, shapes: dict) -> list:
@@ -227,6 +249,8 @@ def graphs(draw, min_nodes=2, max_nodes=8) -> nx.MultiDiGraph:
             source = nodes[-1] if sometimes(draw, 50) else draw(st.sampled_from(nodes))
             shape = shapes.get(source)
             layer = pick_layer(draw, None if shape is None else len(shape))
+            if layer in FROM_INPUT and sometimes(draw, 95):
+                source = draw(st.sampled_from([n for n in nodes if graph.nodes[n]["layer"] == "Input"]))
             sources = [source]
         graph.add_node(node, layer=layer, params=layer_params(draw, layer, shapes.get(sources[0])))
         for port, source in enumerate(sources):

@@ -13,6 +13,7 @@ from typing import NamedTuple
 import networkx as nx
 import pytest
 
+from builder.catalog import CATALOG
 from builder.shapes import infer
 
 NODE = "x"
@@ -138,6 +139,88 @@ ROWS = {
     "reshape_to_scalar": R("Reshape", {"target_shape": []}, [(1,)], (None,)),
 }
 
+ROWS |= {
+    # ---- Conv2DTranspose: output size from strides, padding and output_padding ----
+    "conv_t": R("Conv2DTranspose", {"filters": 2, "kernel_size": 3}, [(4, 4, 1)], (None, 6, 6, 2), (20, 0)),
+    "conv_t_strides_valid": R("Conv2DTranspose", {"filters": 2, "kernel_size": 3, "strides": 2}, [(4, 4, 1)],
+                              (None, 9, 9, 2)),
+    "conv_t_same_strides": R("Conv2DTranspose", {"filters": 2, "kernel_size": 3, "strides": 2, "padding": "same"},
+                             [(5, 4, 3)], (None, 10, 8, 2), (56, 0)),
+    "conv_t_output_padding": R("Conv2DTranspose", {"filters": 1, "kernel_size": 3, "strides": 2,
+                                                   "output_padding": 1}, [(4, 4, 1)], (None, 10, 10, 1)),
+    "conv_t_output_padding_same": R("Conv2DTranspose", {"filters": 1, "kernel_size": 3, "strides": [2, 3],
+                                                        "padding": "same", "output_padding": [1, 0]},
+                                    [(4, 4, 1)], (None, 8, 10, 1)),
+    "conv_t_output_padding_not_below_strides": R(
+        "Conv2DTranspose", {"filters": 1, "kernel_size": 3, "strides": 2, "output_padding": 2}, [(4, 4, 1)],
+        "output_padding smaller than strides"),
+    "conv_t_unknown": R("Conv2DTranspose", {"filters": 1, "kernel_size": 2}, [(None, 3, 1)], (None, None, 4, 1)),
+    # ---- depthwise and separable ----
+    "depthwise": R("DepthwiseConv2D", {"kernel_size": 3, "depth_multiplier": 2}, [(5, 5, 3)], (None, 3, 3, 6),
+                   (60, 0)),
+    "depthwise_same_strides": R("DepthwiseConv2D", {"kernel_size": 3, "strides": 2, "padding": "same"},
+                                [(5, 6, 2)], (None, 3, 3, 2), (20, 0)),
+    "separable": R("SeparableConv2D", {"filters": 4, "kernel_size": 3, "depth_multiplier": 2}, [(5, 5, 3)],
+                   (None, 3, 3, 4), (82, 0)),
+    "separable_no_bias": R("SeparableConv2D", {"filters": 4, "kernel_size": 1, "use_bias": False}, [(2, 2, 3)],
+                           (None, 2, 2, 4), (15, 0)),
+    "separable_too_big": R("SeparableConv2D", {"filters": 1, "kernel_size": 5}, [(4, 4, 1)], "window does not fit"),
+    # ---- padding, cropping, upsampling ----
+    "zero_pad_default": R("ZeroPadding2D", {}, [(2, 3, 1)], (None, 4, 5, 1)),
+    "zero_pad_pairs": R("ZeroPadding2D", {"padding": [[1, 0], [2, 3]]}, [(2, None, 1)], (None, 3, None, 1)),
+    "crop": R("Cropping2D", {"cropping": [[1, 1], [0, 2]]}, [(4, 5, 1)], (None, 2, 3, 1)),
+    "crop_all_rows": R("Cropping2D", {"cropping": [2, 0]}, [(4, 5, 1)], "crop less than 4"),
+    "crop_more_than_size": R("Cropping2D", {"cropping": [[0, 0], [4, 3]]}, [(4, 5, 1)], "only 5"),
+    "crop_unknown": R("Cropping2D", {"cropping": 1}, [(None, 5, 1)], (None, None, 3, 1)),
+    "up_sample": R("UpSampling2D", {"size": [2, 3]}, [(2, None, 1)], (None, 4, None, 1)),
+    "up_sample_bilinear_unknown": R("UpSampling2D", {"interpolation": "bilinear"}, [(None, 2, 1)],
+                                    "needs a known height and width"),
+    # ---- element-wise ----
+    "relu": R("ReLU", {"max_value": 6.0}, [(2, 3)], (None, 2, 3)),
+    "rescaling": R("Rescaling", {"scale": 0.5, "offset": -1.0}, [(2, 3)], (None, 2, 3)),
+    "multiply_broadcast": R("Multiply", {}, [(1, 3), (4, 1)], (None, 4, 3)),
+    "average_mismatch": R("Average", {}, [(2,), (3,)], "Average needs equal shapes"),
+    "maximum_three": R("Maximum", {}, [(3,), 0, (3,)], (None, 3)),
+    "subtract": R("Subtract", {}, [(4,), (4,)], (None, 4)),
+    "subtract_three": R("Subtract", {}, [(4,), (4,), (4,)], "needs exactly 2 inputs"),
+    # ---- normalisation, pooling ----
+    "layer_norm": R("LayerNormalization", {}, [(4, 3)], (None, 4, 3), (6, 0)),
+    "layer_norm_axis1_no_scale": R("LayerNormalization", {"axis": 1, "scale": False}, [(5, 3)], (None, 5, 3),
+                                   (5, 0)),
+    "layer_norm_axis_too_big": R("LayerNormalization", {"axis": 2}, [(3,)], "axis=2 is out of range"),
+    "global_max_pool": R("GlobalMaxPooling2D", {"keepdims": True}, [(4, 4, 3)], (None, 1, 1, 3)),
+    "max_pool1d": R("MaxPooling1D", {}, [(5, 2)], (None, 2, 2)),
+    "max_pool1d_same_strides": R("MaxPooling1D", {"pool_size": 3, "strides": 2, "padding": "same"}, [(6, 2)],
+                                 (None, 3, 2)),
+    "gap1d_keepdims": R("GlobalAveragePooling1D", {"keepdims": True}, [(5, 2)], (None, 1, 2)),
+    "gap1d_image": R("GlobalAveragePooling1D", {}, [(5, 2, 1)], "needs a 3D tensor"),
+    # ---- Conv1D ----
+    "conv1d": R("Conv1D", {"filters": 4, "kernel_size": 3}, [(10, 2)], (None, 8, 4), (28, 0)),
+    "conv1d_causal_strides": R("Conv1D", {"filters": 4, "kernel_size": 3, "strides": 2, "padding": "causal"},
+                               [(7, 2)], (None, 4, 4)),
+    "conv1d_dilation_too_big": R("Conv1D", {"filters": 1, "kernel_size": 3, "dilation_rate": 3}, [(6, 1)],
+                                 "does not fit"),
+    "conv1d_groups": R("Conv1D", {"filters": 4, "kernel_size": 1, "groups": 2}, [(3, 4)], (None, 3, 4), (12, 0)),
+    # ---- sequences ----
+    "embedding": R("Embedding", {"input_dim": 10, "output_dim": 4}, [(5,)], (None, 5, 4), (40, 0)),
+    "embedding_input_length": R(
+        "Embedding", {"input_dim": 10, "output_dim": 4, "input_length": 5}, [(5,)],
+        "has no parameter 'input_length'", keras_accepts=True,
+        why="Keras 3 ignores input_length with a deprecation warning; the Input's shape says it"),
+    "lstm": R("LSTM", {"units": 4}, [(5, 3)], (None, 4), (128, 0)),
+    "lstm_return_sequences": R("LSTM", {"units": 4, "return_sequences": True}, [(None, 3)], (None, None, 4),
+                               (128, 0)),
+    "lstm_no_bias": R("LSTM", {"units": 2, "use_bias": False}, [(5, 3)], (None, 2), (40, 0)),
+    "lstm_rank2": R("LSTM", {"units": 4}, [(5,)], "needs a 3D tensor"),
+    "gru": R("GRU", {"units": 4}, [(5, 3)], (None, 4), (108, 0)),
+    "gru_reset_before": R("GRU", {"units": 4, "reset_after": False}, [(5, 3)], (None, 4), (96, 0)),
+    "permute": R("Permute", {"dims": [2, 1]}, [(3, 4)], (None, 4, 3)),
+    "permute_three": R("Permute", {"dims": [2, 3, 1]}, [(3, None, 5)], (None, None, 5, 3)),
+    "permute_wrong_rank": R("Permute", {"dims": [2, 1]}, [(3, 4, 5)], "name every axis but the batch"),
+    "repeat_vector": R("RepeatVector", {"n": 3}, [(4,)], (None, 3, 4)),
+    "repeat_vector_rank3": R("RepeatVector", {"n": 3}, [(4, 2)], "needs a 2D tensor"),
+}
+
 
 def graph_for(row: Row) -> nx.MultiDiGraph:
     """Inputs in0, in1, ... feeding node x."""
@@ -194,7 +277,7 @@ def keras_runs(keras, row: Row) -> bool:
 
     shapes = [row.inputs[item] if isinstance(item, int) else item for item in row.inputs]
     layer = getattr(keras.layers, row.layer)(**keras_kwargs(row.params))
-    merge = row.layer in ("Concatenate", "Add")
+    merge = CATALOG[row.layer].is_merge
     symbolic = [keras.Input(shape=shape) for shape in shapes]
     layer(symbolic if merge else symbolic[0])
     values = [np.zeros((2, *shape), "float32") for shape in shapes]

@@ -36,6 +36,9 @@ class FakeDialogs:
     def save_path(self, title: str, suggested: str, file_filter: str, suffix: str) -> str | None:
         return self._answer("save_path", (title, suggested, file_filter, suffix), None)
 
+    def ask_restore(self, message: str) -> bool:
+        return self._answer("ask_restore", (message,), False)
+
     def error(self, title: str, message: str):
         self.errors.append((title, message))
 

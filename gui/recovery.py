@@ -1,0 +1,135 @@
+"""Crash recovery: while the document has unsaved changes, it is written every few seconds to a recovery file;
+after a crash, the next start offers to restore it.
+
+Each running app owns `autosave-<pid>.json` in the recovery folder (KC_RECOVERY_DIR, or the app data folder
+from QStandardPaths). It is a normal project file, written atomically by builder.project.write, whose
+`ui.recovery` entry records the file it belongs to (null for an untitled document or an example). A clean
+save, undoing back to the saved state, New/Open, and a clean close remove it; only a process that died leaves
+one behind, and a file whose process is still running (another window) is never offered.
+KC_AUTOSAVE_MS sets the interval (default 3000 ms).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QStandardPaths, QTimer
+
+from builder import project
+from builder.project import ProjectError
+
+AUTOSAVE_MS = 3000
+PREFIX, SUFFIX = "autosave-", ".json"
+RECOVERY_KEY = "recovery"
+
+
+def recovery_dir() -> Path:
+    configured = os.environ.get("KC_RECOVERY_DIR")
+    if configured:
+        return Path(configured)
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    return Path(base or Path.home() / ".keras-canvas") / "recovery"
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid() or os.name == "nt":  # on Windows os.kill would end the process
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # it exists but is not ours to signal
+    return True
+
+
+def orphaned_files(folder: Path | None = None) -> list[Path]:
+    """Recovery files left by processes that are no longer running, newest first."""
+    folder = folder or recovery_dir()
+    found = []
+    for path in folder.glob(f"{PREFIX}*{SUFFIX}"):
+        pid = path.name[len(PREFIX):-len(SUFFIX)]
+        if pid.isdigit() and not _pid_alive(int(pid)):
+            found.append(path)
+    return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+def read_recovery(path: Path):
+    """(graph, the file it belongs to or None); ProjectError if it cannot be read."""
+    graph = project.read(path)
+    ui = graph.graph.get("ui") or {}
+    info = ui.pop(RECOVERY_KEY, None)
+    original = info.get("file") if isinstance(info, dict) else None
+    return graph, (Path(original) if isinstance(original, str) and original else None)
+
+
+class Autosaver(QObject):
+    def __init__(self, controller, files, parent=None, interval_ms: int | None = None):
+        super().__init__(parent)
+        self.controller, self.files = controller, files
+        self.path = recovery_dir() / f"{PREFIX}{os.getpid()}{SUFFIX}"
+        self._dirty = False
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.tick)
+        interval = interval_ms or int(os.environ.get("KC_AUTOSAVE_MS") or AUTOSAVE_MS)
+        self.timer.start(max(50, interval))
+        controller.document_changed.connect(self._mark)
+        controller.document_reset.connect(self._mark)
+        controller.undo_stack.cleanChanged.connect(lambda clean: clean and self.discard())
+
+    def _mark(self, *_):
+        self._dirty = True
+
+    def tick(self):
+        if not self.files.modified:
+            self.discard()
+        elif self._dirty:
+            self.save_now()
+
+    def save_now(self) -> bool:
+        graph = self.controller.doc.graph.copy()
+        ui = dict(graph.graph.get("ui") or {})
+        ui[RECOVERY_KEY] = {"file": str(self.files.path) if self.files.path else None, "time": time.time()}
+        graph.graph["ui"] = ui
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            project.write(graph, self.path)
+        except (OSError, ValueError):
+            return False  # recovery is best effort; the next tick tries again
+        self._dirty = False
+        return True
+
+    def discard(self):
+        self._dirty = False
+        self.path.unlink(missing_ok=True)
+
+    def stop(self):
+        """A clean close: nothing to recover."""
+        self.timer.stop()
+        self.discard()
+
+
+def offer_restore(window) -> bool:
+    """At start-up: offer the newest recovery file left by a crashed process. Restored or declined, the offered
+    file is removed (a restored document is autosaved again under this process's name)."""
+    candidates = orphaned_files()
+    if not candidates:
+        return False
+    newest = candidates[0]
+    try:
+        graph, original = read_recovery(newest)
+    except ProjectError:
+        newest.unlink(missing_ok=True)
+        return False
+    name = original.name if original else "an untitled model"
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(newest.stat().st_mtime))
+    restored = False
+    if window.dialogs.ask_restore(f"Keras Canvas did not close properly. Restore the unsaved changes to {name} "
+                                  f"(autosaved {when}, {len(graph)} nodes)?"):
+        window.files.restore(graph, original)
+        window.autosaver.save_now()
+        restored = True
+    newest.unlink(missing_ok=True)  # older ones (several windows crashed) are offered at the next starts
+    return restored
