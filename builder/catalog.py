@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from builder import shape_rules as rules
 from builder import shape_rules_more as more
+from builder.keras_layers import KERAS_LAYERS
 from builder.params import REQUIRED, Param, ParamError, UnknownParam, activation, pair
 
 VARIADIC = None  # input count of merge layers: ports 0..n-1, any n >= 1
@@ -32,6 +33,9 @@ class LayerSpec:
     # Checks of params that only fail together (strides with dilation): run before the inputs are looked at,
     # so the node shows its own error even when what feeds it is broken, as Keras's constructor refuses it.
     params_rule: Callable | None = None
+    # A built-in Keras layer outside the catalog (imported from a model): no typed params, every constructor
+    # argument in the node's `config`, its shape as Keras computed it stored in the node's `keras_shape`.
+    generic: bool = False
     param_by_name: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -358,8 +362,27 @@ class UnknownLayerError(KeyError):
         return f"unknown layer {layer!r}; the catalog has: {', '.join(CATALOG)}"
 
 
+def _generic_shape(params, inputs):
+    raise rules.ShapeError("this Keras layer is outside the catalog and has no shape of its own here; import "
+                           "it from a model (python main.py import MODEL), which stores the shape Keras computes")
+
+
+_GENERIC: dict[str, LayerSpec] = {}
+
+
+def generic_spec(layer: str) -> LayerSpec:
+    """The spec of a built-in Keras layer outside the catalog: any number of inputs, no typed params."""
+    if layer not in _GENERIC:
+        _GENERIC[layer] = LayerSpec(layer, "Keras", f"keras.layers.{layer}, imported from a model; its shape is "
+                                    "the one Keras computed at import.", (), _generic_shape, inputs=VARIADIC,
+                                    generic=True, id_prefix=layer.lower())
+    return _GENERIC[layer]
+
+
 def spec_for(layer: str) -> LayerSpec:
     try:
         return CATALOG[layer]
     except (KeyError, TypeError):
+        if isinstance(layer, str) and layer in KERAS_LAYERS:
+            return generic_spec(layer)
         raise UnknownLayerError(UnknownLayerError.message(layer)) from None

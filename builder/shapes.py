@@ -374,17 +374,6 @@ def _first_error_downstream(graph, node, local):
     return "unknown"
 
 
-def _with_descendants(graph, nodes: set) -> set:
-    found = set(nodes)
-    queue = deque(nodes)
-    while queue:
-        for succ in graph.successors(queue.popleft()):
-            if succ not in found:
-                found.add(succ)
-                queue.append(succ)
-    return found
-
-
 def topological_order(graph, subset: set):
     """Kahn's order of `subset` (edges from outside it count as done); the rest are in or behind a cycle."""
     indegree = {n: 0 for n in subset}

@@ -59,7 +59,7 @@ class GuardedSpinBox(QSpinBox):
     def validate(self, text, pos):
         result = super().validate(text, pos)
         state = result[0] if isinstance(result, tuple) else result
-        if state == QValidator.State.Invalid and text != self.lineEdit().text():
+        if state == QValidator.State.Invalid:
             self.refused.emit(f"expected {self._expected()}, got {text.strip()[:40]!r}; the value stays "
                               f"{self.value()}")
         return result

@@ -47,10 +47,10 @@ def _paste(qtbot, spin, text):
     spin.lineEdit().selectAll()
     if text:
         QGuiApplication.clipboard().setText(text)
-        qtbot.keyClick(spin.lineEdit(), Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClick(spin, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     else:
-        qtbot.keyClick(spin.lineEdit(), Qt.Key.Key_Delete)
-    qtbot.keyClick(spin.lineEdit(), Qt.Key.Key_Return)
+        qtbot.keyClick(spin, Qt.Key.Key_Delete)
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
 
 
 def _type(qtbot, line, text):
