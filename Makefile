@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test long-agreement screenshots bench clean
+.PHONY: long-reliability run test long-agreement screenshots bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ long-agreement: $(VENV)/.installed
 # The performance benchmark: a table of figures against their budgets, also written to benchmarks/results.json.
 bench: $(VENV)/.installed
 	$(PY) -m benchmarks.run
+
+# Issue 5's long runs: 10,000 damaged project files, 300 undo sequences of 40 steps (see README, Reliability).
+long-reliability: $(VENV)/.installed
+	$(PY) -m pytest -q -s -m slow tests/builder/test_fuzz_loading.py tests/builder/test_commands.py
 
 clean:
 	rm -rf $(VENV)

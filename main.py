@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 EXAMPLES_DIR = Path(__file__).resolve().parent / "resources" / "examples"
-COMMANDS = ("check", "export", "build", "examples", "example", "screenshot")
+COMMANDS = ("check", "export", "build", "import", "examples", "example", "screenshot")
 
 
 class UsageError(Exception):
@@ -44,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="build the Keras model and save it as a .keras file")
     build.add_argument("file")
     build.add_argument("-o", "--output", required=True, help="the .keras file to write")
+    imp = sub.add_parser("import", help="import a Keras model (.keras, .h5 or model.to_json() JSON) as a project")
+    imp.add_argument("model")
+    imp.add_argument("-o", "--output", required=True, help="the project file (.json) to write")
     sub.add_parser("examples", help="list the bundled examples")
     example = sub.add_parser("example", help="write a bundled example to a project file")
     example.add_argument("name")
@@ -96,6 +99,22 @@ def cmd_build(args) -> int:
         raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
     model.summary()
     print(f"wrote {args.output}")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from builder import project
+    from builder.importer import ImportRefused, import_model
+
+    try:
+        doc = import_model(args.model)
+    except ImportRefused as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        project.write(doc.graph, args.output)
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    print(f"wrote {args.output} ({doc.graph.number_of_nodes()} nodes)", file=sys.stderr)
     return 0
 
 
@@ -181,7 +200,8 @@ def open_window(file: str | None) -> int:
     return run(file)
 
 
-HANDLERS = {"check": cmd_check, "export": cmd_export, "build": cmd_build, "examples": cmd_examples,
+HANDLERS = {"check": cmd_check, "export": cmd_export, "build": cmd_build, "import": cmd_import,
+            "examples": cmd_examples,
             "example": cmd_example, "screenshot": cmd_screenshot}
 
 

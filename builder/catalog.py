@@ -253,18 +253,16 @@ SPECS: tuple[LayerSpec, ...] = (
     LayerSpec(
         "DepthwiseConv2D", "Convolution", "Convolves each channel on its own.",
         (_KERNEL, pair("strides", default=1, help_text="Step of the window along height and width."), _PADDING,
-         _MULTIPLIER, pair("dilation_rate", default=1, help_text="Spacing between kernel taps; > 1 needs strides 1."),
+         _MULTIPLIER, pair("dilation_rate", default=1, help_text="Spacing between kernel taps."),
          activation(), _USE_BIAS),
         more.depthwise_conv2d_shape, more.depthwise_conv2d_weights,
         summary=("kernel_size", "strides", "padding"), id_prefix="depthwise_conv",
-        params_rule=more.strides_dilation_params("DepthwiseConv2D"),
     ),
     LayerSpec(
         "SeparableConv2D", "Convolution", "Depthwise convolution followed by a 1×1 convolution.",
-        (_FILTERS, _KERNEL, *_conv_common(), _MULTIPLIER, activation(), _USE_BIAS),
+        (_FILTERS, _KERNEL, *_conv_common("Spacing between kernel taps."), _MULTIPLIER, activation(), _USE_BIAS),
         more.separable_conv2d_shape, more.separable_conv2d_weights,
         summary=("filters", "kernel_size", "strides", "padding"), id_prefix="separable_conv",
-        params_rule=more.strides_dilation_params("SeparableConv2D"),
     ),
     LayerSpec(
         "Conv1D", "Convolution", "1D convolution over the steps of a sequence (batch, steps, features).",

@@ -34,7 +34,8 @@ def extract(doc: GraphDocument, node_ids, positions: dict | None = None) -> nx.M
     where = {**doc.positions, **(positions or {})}
     graph = nx.MultiDiGraph()
     for node in chosen:
-        graph.add_node(node, layer=doc.layer(node), params=doc.params(node))
+        # Everything the file keeps for a node (an imported layer's Keras config too), not just layer and params.
+        graph.add_node(node, **{**doc.graph.nodes[node], "params": doc.params(node)})
     for node in chosen:
         kept = [source for source, _port in doc.inputs_of(node) if source in graph]
         if spec_is_merge(doc.layer(node)):
@@ -115,6 +116,8 @@ class Paste(Command):
                 dx, dy = relative.get(node) or (unplaced.index(node) * 240.0, bottom + 120.0)
                 doc.add_node(self.renamed[node], data["layer"], dict(data.get("params") or {}),
                              (self.at[0] + dx, self.at[1] + dy))
+                extra = {k: v for k, v in data.items() if k not in ("layer", "params")}
+                doc.graph.nodes[self.renamed[node]].update(extra)  # already checked by the project reader
                 done.append(self.renamed[node])
             wires = sorted(self.graph.edges(data="port"), key=lambda w: (w[1], w[2]))
             for source, target, port in wires:

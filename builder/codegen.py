@@ -50,6 +50,9 @@ def literal(value) -> str:
     if isinstance(value, (list, tuple)):
         items = [literal(v) for v in value]
         return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
+    if isinstance(value, dict):  # a Keras config (an initializer, a dtype policy): keys are text
+        items = [f"{string_literal(k)}: {literal(v)}" for k, v in value.items() if isinstance(k, str)]
+        return "{" + ", ".join(items) + "}"
     raise TypeError(f"cannot write {type(value).__name__} values into code")
 
 
@@ -79,6 +82,8 @@ def _arguments(step) -> list[str]:
                 args.append(f"{param.name}={literal(value)}")
         elif param.always_written:
             args.append(f"{param.name}={literal(param.default)}")
+    # Config keys are checked identifiers (builder/keras_config), so they are safe as keyword names.
+    args.extend(f"{key}={literal(value)}" for key, value in step.config.items() if key.isidentifier())
     return args
 
 
@@ -86,12 +91,13 @@ def _line(step, names, style) -> str:
     var = names[step.id]
     name_arg = f"name={literal(step.id)}"
     if step.spec.is_input:
-        return f"{var} = keras.Input(shape={literal(step.params['shape'])}, {name_arg})"
+        extra = "".join(f", {key}={literal(value)}" for key, value in step.config.items() if key.isidentifier())
+        return f"{var} = keras.Input(shape={literal(step.params['shape'])}, {name_arg}{extra})"
     args = ", ".join([*_arguments(step), name_arg])
     sources = [names[s] for s in step.sources]
-    if step.spec.is_merge:
+    if step.spec.is_merge and not (step.spec.generic and len(sources) == 1):
         tensors = f"[{', '.join(sources)}]"
-        if style == "function":
+        if style == "function" and step.spec.function:
             return f"{var} = layers.{step.spec.function}({tensors}, {args})"
         return f"{var} = layers.{step.spec.name}({args})({tensors})"
     return f"{var} = layers.{step.spec.name}({args})({sources[0]})"

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from builder.catalog import UnknownLayerError, spec_for
+from builder.keras_config import ConfigError, check_config, check_keras_shape
 from builder.params import ParamError, UnknownParam
 
 UNSET = object()  # a param that is absent from the node (Keras's default applies)
@@ -75,7 +76,7 @@ class InvalidPosition(GraphError):
 @dataclass(frozen=True)
 class Change:
     """What one mutation did. kind: node_added, node_removed, edge_added, edge_removed, param_changed,
-    node_renamed, node_moved or reset. For edges `node` is the target and `source` the source."""
+    node_renamed, node_moved, ui_changed (name: the ui key) or reset. For edges `node` is the target and `source` the source."""
 
     kind: str
     node: str | None = None
@@ -266,7 +267,11 @@ class GraphDocument:
     # ---- mutations ----------------------------------------------------------------------------------------
 
     def add_node(self, node_id: str, layer: str, params: dict | None = None, position=None,
-                 index: int | None = None) -> str:
+                 index: int | None = None, config: dict | None = None, keras_shape: dict | None = None) -> str:
+        """Add a node. `config`: Keras constructor arguments the catalog does not model as typed params
+        (initializers, regularizers, ...), plain JSON; `keras_shape`: for a generic node (a Keras layer outside
+        the catalog), the shape and weight counts Keras computed at import. Both are checked by
+        builder.keras_config."""
         check_node_id(node_id)
         if node_id in self._graph:
             raise DuplicateId(f"id {node_id!r} is already used by a {self.layer(node_id)} node; "
@@ -288,7 +293,9 @@ class GraphDocument:
                 raise InvalidParam(f"{node_id}: {param.name} is required by {layer} and has no default; "
                                    f"give it a value ({param.describe()})")
         position = check_position(position)
+        extra = check_node_extras(node_id, spec, config, keras_shape)
         self._insert_node(node_id, layer, stored, position, index)
+        self._graph.nodes[node_id].update(extra)
         return node_id
 
     def _insert_node(self, node_id, layer, params, position, index):
@@ -430,6 +437,15 @@ class GraphDocument:
             self.positions[node_id] = position
         self._emit(Change("node_moved", node_id))
 
+    def set_ui(self, key: str, value):
+        """Set (None: remove) one presentation entry other than positions, e.g. "frames"; the caller has
+        validated it. Listeners get a ui_changed Change naming the key."""
+        if value is None:
+            self.ui.pop(key, None)
+        else:
+            self.ui[key] = value
+        self._emit(Change("ui_changed", name=key))
+
     def replace(self, graph: nx.MultiDiGraph):
         """Swap in another document's content (open a file, new); listeners rebuild from scratch."""
         self._graph = graph
@@ -502,3 +518,16 @@ def spec_is_merge(layer) -> bool:
         return spec_for(layer).is_merge
     except UnknownLayerError:
         return False
+
+
+def check_node_extras(node_id, spec, config, keras_shape) -> dict:
+    """The `config` and `keras_shape` attributes of a new node, checked; raises InvalidParam saying why."""
+    extra = {}
+    try:
+        if config:
+            extra["config"] = check_config(config, spec)
+        if keras_shape is not None:
+            extra["keras_shape"] = check_keras_shape(keras_shape, spec)
+    except ConfigError as exc:
+        raise InvalidParam(f"{node_id}: {exc}") from None
+    return extra

@@ -10,6 +10,11 @@ def keras_kwargs(params: dict) -> dict:
     return {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
 
 
+def takes_list(step) -> bool:
+    """Merge layers take their inputs as a list; a generic layer too when more than one arrives."""
+    return step.spec.is_merge and not (step.spec.generic and len(step.sources) == 1)
+
+
 def build_model(source):
     """A fresh keras.Model for the graph (a GraphDocument or a networkx MultiDiGraph).
 
@@ -23,11 +28,11 @@ def build_model(source):
     for step in plan.steps:
         kwargs = keras_kwargs(step.params)
         if step.spec.is_input:
-            tensors[step.id] = keras.Input(shape=kwargs["shape"], name=step.id)
+            tensors[step.id] = keras.Input(shape=kwargs["shape"], name=step.id, **step.config)
             continue
-        layer = getattr(keras.layers, step.spec.name)(name=step.id, **kwargs)
+        layer = getattr(keras.layers, step.spec.name)(name=step.id, **step.config, **kwargs)
         arriving = [tensors[s] for s in step.sources]
-        tensors[step.id] = layer(arriving if step.spec.is_merge else arriving[0])
+        tensors[step.id] = layer(arriving if takes_list(step) else arriving[0])
     inputs = [tensors[n] for n in plan.inputs]
     outputs = [tensors[n] for n in plan.outputs]
     # One input or output is passed bare, as hand-written Keras code does, so the model's structure matches it.

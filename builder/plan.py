@@ -5,7 +5,7 @@ A plan exists only for a graph without errors; otherwise ModelError carries the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from builder.catalog import LayerSpec, spec_for
 from builder.graph import GraphDocument, GraphError, check_node_id
@@ -26,6 +26,7 @@ class Step:
     spec: LayerSpec
     params: dict  # the params the node sets explicitly (stored form); Keras's defaults apply to the rest
     sources: tuple[str, ...]  # input nodes in port order
+    config: dict = field(default_factory=dict)  # Keras arguments outside the typed params (builder/keras_config)
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def make_plan(source) -> Plan:
     for node in order:
         wires = sorted(((u, p) for u, _v, p in graph.in_edges(node, data="port")), key=lambda e: e[1])
         steps.append(Step(node, spec_for(graph.nodes[node]["layer"]), dict(graph.nodes[node].get("params") or {}),
-                          tuple(u for u, _p in wires)))
+                          tuple(u for u, _p in wires), dict(graph.nodes[node].get("config") or {})))
     return Plan(tuple(steps), inputs, outputs)
 
 

@@ -23,7 +23,9 @@ from pathlib import Path
 import networkx as nx
 
 from builder.catalog import UnknownLayerError, spec_for
+from builder.frames import InvalidFrame, check_frames
 from builder.graph import GraphError, check_node_id
+from builder.keras_config import ConfigError, check_config, check_keras_shape
 from builder.params import ParamError
 
 FORMAT = "keras-canvas"
@@ -31,7 +33,7 @@ VERSION = 1
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 32  # a project nests about 5 levels; anything far deeper is not one (and would strain the writer)
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_NODE_KEYS = {"id", "layer", "params"}
+_NODE_KEYS = {"id", "layer", "params", "config", "keras_shape"}
 _EDGE_KEYS = {"source", "target", "port"}
 _TOP_KEYS = {"format", "version", "nodes", "edges", "ui"}
 
@@ -167,7 +169,8 @@ def _read_nodes(nodes, graph, problems):
             problems.append(f"{where}: expected an object with id, layer and params, got {_kind(node)}")
             continue
         for key in sorted(node.keys() - _NODE_KEYS):
-            problems.append(f"{where}.{key}: unknown key; a node has id, layer and params")
+            problems.append(f"{where}.{key}: unknown key; a node has id, layer, params and optionally config "
+                            "and keras_shape")
         node_id, layer, params = node.get("id"), node.get("layer"), node.get("params", {})
         try:
             check_node_id(node_id)
@@ -194,7 +197,15 @@ def _read_nodes(nodes, graph, problems):
         for p in spec.params:
             if p.required and p.name not in params:
                 problems.append(f"{where}.params.{p.name}: required by {spec.name} ({p.describe()}) but missing")
-        graph.add_node(node_id, layer=layer, params=stored)
+        extra = {}
+        try:
+            if "config" in node:
+                extra["config"] = check_config(node["config"], spec)
+            if "keras_shape" in node:
+                extra["keras_shape"] = check_keras_shape(node["keras_shape"], spec)
+        except ConfigError as exc:
+            problems.append(f"{where}.{exc}")
+        graph.add_node(node_id, layer=layer, params=stored, **extra)
 
 
 def _read_edges(edges, graph, problems):
@@ -261,6 +272,11 @@ def _read_ui(ui, graph, problems):
         else:
             clean[node_id] = (float(xy[0]), float(xy[1]))
     kept["positions"] = clean
+    if "frames" in ui:
+        try:
+            kept["frames"] = check_frames(ui["frames"])
+        except InvalidFrame as exc:
+            problems.append(f"ui.frames{exc if str(exc).startswith('[') else ': ' + str(exc)}")
     graph.graph["ui"] = kept
 
 
@@ -293,8 +309,7 @@ def to_dict(graph: nx.MultiDiGraph) -> dict:
     edges by target and port, positions in document order), so that equal documents give equal files
     however their dicts were built up (an undone reset, say, re-adds a param at the end)."""
     order = {n: i for i, n in enumerate(graph)}
-    nodes = [{"id": n, "layer": d.get("layer"), "params": _ordered_params(d.get("layer"), d.get("params") or {})}
-             for n, d in graph.nodes(data=True)]
+    nodes = [_node_dict(n, d) for n, d in graph.nodes(data=True)]
     edges = sorted(((u, v, p) for u, v, p in graph.edges(data="port")), key=lambda e: (order[e[1]], e[2]))
     data = {"format": FORMAT, "version": VERSION, "nodes": nodes,
             "edges": [{"source": u, "target": v, "port": p} for u, v, p in edges]}
@@ -308,6 +323,16 @@ def to_dict(graph: nx.MultiDiGraph) -> dict:
     if ui:
         data["ui"] = ui
     return data
+
+
+def _node_dict(node, data) -> dict:
+    out = {"id": node, "layer": data.get("layer"), "params": _ordered_params(data.get("layer"),
+                                                                              data.get("params") or {})}
+    if data.get("config"):
+        out["config"] = data["config"]
+    if data.get("keras_shape") is not None:
+        out["keras_shape"] = data["keras_shape"]
+    return out
 
 
 def _ordered_params(layer, params: dict) -> dict:

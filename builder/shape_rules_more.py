@@ -219,16 +219,17 @@ def layer_normalization_shape(params, inputs):
     if not -rank <= axis < rank:
         raise ShapeError(f"LayerNormalization axis={axis} is out of range for the {rank}D input, as {_by(x)}; "
                          f"use an axis from {1 - rank} to {rank - 1} (usually -1, the features)")
-    if x.shape[axis] is None:
+    # The size must be known only to create gamma and beta; without them Keras normalises any size.
+    if x.shape[axis] is None and (params["center"] or params["scale"]):
         what = "the batch axis" if _axis_index(axis, rank) == 0 else f"axis {axis}"
         raise ShapeError(f"LayerNormalization needs a known size on {what}, but {_by(x)}; normalise the "
-                         "features axis (-1) or set that size in the Input shape")
+                         "features axis (-1), set that size in the Input shape, or set center and scale to false")
     return x.shape
 
 
 def layer_normalization_weights(params, inputs, out):
-    size = inputs[0].shape[params["axis"]]
-    return size * (int(params["center"]) + int(params["scale"])), 0
+    per = int(params["center"]) + int(params["scale"])
+    return (inputs[0].shape[params["axis"]] * per if per else 0), 0
 
 
 # ---- pooling --------------------------------------------------------------------------------------------------

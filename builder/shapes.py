@@ -14,8 +14,9 @@ from typing import NamedTuple
 
 import networkx as nx
 
-from builder.catalog import CATALOG, UnknownLayerError
+from builder.catalog import CATALOG, UnknownLayerError, generic_spec
 from builder.graph import Change, GraphDocument, GraphError, check_node_id
+from builder.keras_layers import KERAS_LAYERS
 from builder.params import ParamError
 from builder.shape_rules import Arriving, ShapeError, fmt
 
@@ -79,7 +80,7 @@ class ShapeInference:
 
     def _on_change(self, change: Change):
         kind = change.kind
-        if kind == "node_moved":
+        if kind in ("node_moved", "ui_changed"):  # presentation only: no shape depends on it
             return
         if kind == "param_changed":
             self._dirty.add(change.node)
@@ -204,6 +205,8 @@ class ShapeInference:
                 return NodeResult(layer, error=str(exc))
             self._good_ids.add(node)
         spec = CATALOG.get(layer) if isinstance(layer, str) else None
+        if spec is None and isinstance(layer, str) and layer in KERAS_LAYERS:
+            spec = generic_spec(layer)
         if spec is None:
             return NodeResult(layer, error=f"{node}: {UnknownLayerError.message(layer)}")
         params = self._params(node, spec, data.get("params") or {})
@@ -223,8 +226,11 @@ class ShapeInference:
                 return NodeResult(layer, blocked_by=upstream.blocked_by or source)
             arriving.append(Arriving(source, upstream.shape))
         try:
-            shape = tuple(spec.shape_rule(params, arriving))
-            trainable, frozen = spec.weight_rule(params, arriving, shape)
+            if spec.generic:
+                shape, trainable, frozen = stored_keras_shape(data.get("keras_shape"))
+            else:
+                shape = tuple(spec.shape_rule(params, arriving))
+                trainable, frozen = spec.weight_rule(params, arriving, shape)
         except ShapeError as exc:
             return NodeResult(layer, error=f"{node}: {exc}")
         warnings = self._warnings_for(graph, node, layer, spec, shape, arriving)
@@ -271,7 +277,7 @@ class ShapeInference:
                          "for it; connect it to a layer or delete it")
         elif layer == "Dense":
             found.extend(_dense_warnings(graph, node, shape, arriving))
-        elif spec.is_merge and len(arriving) == 1:
+        elif spec.is_merge and not spec.generic and len(arriving) == 1:
             found.append(f"{node}: {layer} has a single input, so it passes {arriving[0].source}'s tensor through "
                          "unchanged; connect a second branch or remove it")
         return tuple(found)
@@ -315,6 +321,14 @@ class _Refused(NamedTuple):
 # resolved dicts are never mutated, so sharing them is safe.
 _RESOLVED: dict[tuple, dict | _Refused] = {}
 _RESOLVED_LIMIT = 20_000
+
+
+def stored_keras_shape(stored) -> tuple[tuple, int, int]:
+    """(shape, trainable, non_trainable) of a generic node, as Keras computed them when it was imported."""
+    if not isinstance(stored, dict) or not isinstance(stored.get("shape"), list):
+        raise ShapeError("this Keras layer is outside the catalog, and its node holds no shape computed by "
+                         "Keras; import it from a model (python main.py import MODEL) so that Keras computes it")
+    return tuple(stored["shape"]), stored.get("trainable", 0), stored.get("non_trainable", 0)
 
 
 def _port_key(port):

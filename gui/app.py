@@ -105,14 +105,14 @@ def run(path: str | None = None) -> int:
     app = create_application()
 
     import builder
-    from gui.files import DEFAULT_EXAMPLE
+    from gui.files import DEFAULT_EXAMPLE, read_for_window
     from gui.main_window import MainWindow
 
     window = MainWindow()
     problem = None
     if path:
         try:
-            window.files.adopt(builder.load(path), path)
+            window.files.adopt(read_for_window(path), path)
         except builder.ProjectError as exc:
             problem = exc
     if path is None or problem is not None:

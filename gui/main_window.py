@@ -48,6 +48,7 @@ class MainWindow(QMainWindow):
         self.autosaver = Autosaver(self.controller, self.files, self)
         self._fitted_once = False
         self._closed = False
+        self.setAcceptDrops(True)  # project files dropped from a file manager
 
         self.palette = Palette()
         self.inspector = Inspector(self.controller)
@@ -189,6 +190,21 @@ class MainWindow(QMainWindow):
         if not self._fitted_once:
             self._fitted_once = True
             self._fit_soon()
+
+    def dragEnterEvent(self, event):
+        # Files dragged from a file manager; the canvas takes palette drags itself and passes these on.
+        if event.mimeData().hasUrls() and any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dropEvent(self, event):
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if not paths:
+            super().dropEvent(event)
+            return
+        event.acceptProposedAction()
+        self.files.open_dropped(paths)
 
     def closeEvent(self, event):
         if not self._closed and not self.files.maybe_save():

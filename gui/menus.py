@@ -56,6 +56,10 @@ def build_menus(window):
     file_menu.addAction(_action(window, "export_keras", "Export &Keras Model (.keras)…", exports.export_keras,
                                 ["Ctrl+Shift+E"], "Build the model with Keras and save it as a .keras file"))
     file_menu.addSeparator()
+    from gui.menus_canvas import add_export_image_actions
+
+    add_export_image_actions(window, file_menu, _action)
+    file_menu.addSeparator()
     file_menu.addAction(_action(window, "quit", "&Quit", window.close, [Key.Quit, "Ctrl+Q"]))
 
     edit_menu = bar.addMenu("&Edit")
@@ -79,9 +83,18 @@ def build_menus(window):
         canvas.addAction(action)
         edit_menu.addAction(action)
     edit_menu.addSeparator()
-    from gui.menus_canvas import add_clipboard_actions  # here: that module reuses _action
+    from gui.menus_canvas import (  # here, not at the top: they reuse _action
+        add_arrange_actions,
+        add_clipboard_actions,
+        add_frame_actions,
+        add_help_actions,
+        add_view_actions,
+    )
 
     add_clipboard_actions(window, edit_menu, _action)
+    edit_menu.addSeparator()
+    add_arrange_actions(window, edit_menu, _action)
+    add_frame_actions(window, edit_menu, _action)
     edit_menu.addSeparator()
     edit_menu.addAction(_action(window, "auto_layout", "Auto-&Layout", canvas.auto_layout, ["Ctrl+L"],
                                 "Arrange the nodes left to right by their order in the model"))
@@ -92,6 +105,7 @@ def build_menus(window):
     snap = _action(window, "snap", "&Snap to Grid", window.set_snap_to_grid, ["Ctrl+G"],
                    "Nodes snap to the grid while you drag them", checkable=True)
     view_menu.addAction(snap)
+    add_view_actions(window, view_menu, _action)
     view_menu.addSeparator()
     for dock in window.docks.values():
         view_menu.addAction(dock.toggleViewAction())
@@ -100,6 +114,7 @@ def build_menus(window):
                                 tip="Put every panel back where it started"))
 
     help_menu = bar.addMenu("&Help")
+    add_help_actions(window, help_menu, _action)
     help_menu.addAction(_action(window, "about", "&About Keras Canvas", window.show_about))
 
 

@@ -10,11 +10,15 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QCursor, QGuiApplication
 
+from builder.arrange import align, distribute
 from builder.clipboard import NotASelection, Paste, copy_text
-from builder.commands import Delete
+from builder.commands import Delete, Macro, Move
 from builder.editing import DeleteKeepingWires, can_keep_wires
+from builder.frames import add_frame, remove_frames, rename_frame
+from gui.canvas.frame_item import TITLE_HEIGHT
 from gui.canvas.scene import snapped
 
+FRAME_PADDING = 24.0  # room between a frame's edge and the nodes it holds
 DUPLICATE_OFFSET = 40.0  # a duplicate lands down and to the right, so both copies stay visible
 
 
@@ -102,3 +106,74 @@ class CanvasEdits:
             self.view.status_message.emit("Deleted without reconnecting: only a node with exactly one input "
                                           "can keep the wire through it")
         return self.controller.push(DeleteKeepingWires(nodes))
+
+    # ---- arranging --------------------------------------------------------------------------------------------
+
+    def _selected_rects(self) -> dict:
+        scene = self.view.canvas_scene
+        rects = {}
+        for node in self._selection():
+            item = scene.node_item(node)
+            if item is not None:
+                rect = item.card_rect()
+                rects[node] = (item.pos().x(), item.pos().y(), rect.width(), rect.height())
+        return rects
+
+    def align(self, mode: str) -> bool:
+        """Line up the selected nodes (left, right, top, bottom, centre_x, centre_y): one Move step."""
+        rects = self._selected_rects()
+        if len(rects) < 2:
+            self.view.status_message.emit("Select two or more nodes to align them")
+            return False
+        return self._move_to(align(rects, mode), f"Align {len(rects)} nodes {mode.replace('_', ' ')}")
+
+    def distribute(self, axis: str) -> bool:
+        """Equal gaps between the selected nodes along 'x' or 'y': one Move step."""
+        rects = self._selected_rects()
+        if len(rects) < 3:
+            self.view.status_message.emit("Select three or more nodes to distribute them")
+            return False
+        way = "horizontally" if axis == "x" else "vertically"
+        return self._move_to(distribute(rects, axis), f"Distribute {len(rects)} nodes {way}")
+
+    def _move_to(self, placed: dict, text: str) -> bool:
+        doc = self.controller.doc
+        changed = {n: xy for n, xy in placed.items() if doc.positions.get(n) != xy}
+        if not changed:
+            self.view.status_message.emit("Already in place")
+            return False
+        return self.controller.push(Move(changed, text=text))
+
+    # ---- frames and deleting ----------------------------------------------------------------------------------
+
+    def frame_selection(self, title: str = "Group") -> str | None:
+        """Put a frame behind the selected nodes; returns its id."""
+        rects = self._selected_rects()
+        if not rects:
+            self.view.status_message.emit("Select the nodes to frame first")
+            return None
+        left = min(x for x, _y, _w, _h in rects.values()) - FRAME_PADDING
+        top = min(y for _x, y, _w, _h in rects.values()) - FRAME_PADDING - TITLE_HEIGHT
+        right = max(x + w for x, _y, w, _h in rects.values()) + FRAME_PADDING
+        bottom = max(y + h for _x, y, _w, h in rects.values()) + FRAME_PADDING
+        frame_id, command = add_frame(self.controller.doc, [left, top, right - left, bottom - top], title)
+        return frame_id if self.controller.push(command) else None
+
+    def rename_frame(self, frame_id: str, title: str) -> bool:
+        try:
+            command = rename_frame(self.controller.doc, frame_id, title)
+        except ValueError as exc:
+            self.view.status_message.emit(str(exc))
+            return False
+        return self.controller.push(command)
+
+    def delete_selection(self) -> bool:
+        """Delete the selected nodes, wires and frames as one step (a frame goes, its nodes stay)."""
+        scene = self.view.canvas_scene
+        nodes, wires, frames = scene.selected_node_ids(), scene.selected_wires(), scene.selected_frame_ids()
+        steps = [Delete(nodes, wires)] if nodes or wires else []
+        if frames:
+            steps.append(remove_frames(self.controller.doc, frames))
+        if not steps:
+            return False
+        return self.controller.push(steps[0] if len(steps) == 1 else Macro(steps[0].text + " and frames", steps))

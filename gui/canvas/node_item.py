@@ -53,6 +53,7 @@ class NodeItem(QGraphicsItem):
         self.setAcceptHoverEvents(True)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._hovered = False
+        self.drop_hint: str | None = None  # "ok" / "refused" while dragged over a wire
         self.sync()
 
     # ---- reading the document -----------------------------------------------------------------------------
@@ -99,6 +100,8 @@ class NodeItem(QGraphicsItem):
         return status if status in ("error", "warning") else None
 
     def outline_pen(self) -> QPen:
+        if self.drop_hint:  # dragged over a wire: would it go in? (the wire itself is hidden under the card)
+            return QPen(style.PORT_VALID if self.drop_hint == "ok" else style.ERROR, 3.0)
         status = self.face().status
         if status == "error":
             return QPen(style.ERROR, 2.5)

@@ -18,6 +18,7 @@ from builder.catalog import UnknownLayerError, spec_for
 from builder.commands import Move
 from gui.canvas import style
 from gui.canvas.edge_item import EdgeItem
+from gui.canvas.frame_item import FrameItem
 from gui.canvas.node_item import NodeItem
 from gui.canvas.placement import fallback_positions
 from gui.canvas.port_item import PortItem
@@ -45,6 +46,7 @@ class CanvasScene(QGraphicsScene):
         self._nodes: dict[str, NodeItem] = {}
         self._edges: dict[tuple, EdgeItem] = {}
         self._edge_keys_of: dict[str, set] = defaultdict(set)  # node id -> keys of its wires, both ways
+        self._frames: dict[str, FrameItem] = {}
         # Where a node without a saved position is shown. Remembered after it gets a position or is removed,
         # so undoing an auto-layout or a delete shows it where it was, without placing hundreds anew.
         self._placed: dict[str, tuple[float, float]] = {}
@@ -88,6 +90,27 @@ class CanvasScene(QGraphicsScene):
     def selected_wires(self) -> list[tuple[str, str, int]]:
         return [item.key for item in self.selectedItems() if isinstance(item, EdgeItem)]
 
+    def frame_item(self, frame_id: str) -> FrameItem | None:
+        return self._frames.get(frame_id)
+
+    def frame_items(self) -> list[FrameItem]:
+        return list(self._frames.values())
+
+    def selected_frame_ids(self) -> list[str]:
+        return [item.frame_id for item in self.selectedItems() if isinstance(item, FrameItem)]
+
+    def sync_frames(self):
+        """Make the frame items match the document's ui["frames"] (few: rebuilt field by field)."""
+        wanted = [f["id"] for f in self.controller.doc.ui.get("frames") or []]
+        for frame_id in [f for f in self._frames if f not in wanted]:
+            self.removeItem(self._frames.pop(frame_id))
+        for frame_id in wanted:
+            if frame_id in self._frames:
+                self._frames[frame_id].sync()
+            else:
+                self._frames[frame_id] = item = FrameItem(self.controller, frame_id)
+                self.addItem(item)
+
     # ---- building from the document -----------------------------------------------------------------------
 
     def rebuild(self):
@@ -104,6 +127,7 @@ class CanvasScene(QGraphicsScene):
         self._place_unpositioned()
         for node_id in doc.node_ids():
             self._sync_wires_into(node_id)
+        self.sync_frames()
         self._on_controller_selection(self.controller.selected)
 
     def _add_node_item(self, node_id: str) -> NodeItem:
@@ -188,6 +212,8 @@ class CanvasScene(QGraphicsScene):
                 self._nodes[change.source].sync()
         elif kind == "param_changed":
             self._nodes[node_id].sync()
+        elif kind == "ui_changed" and change.name == "frames":
+            self.sync_frames()
         elif kind == "node_renamed":
             self._rename(change.old_id, node_id)
         elif kind == "node_moved":
@@ -226,6 +252,8 @@ class CanvasScene(QGraphicsScene):
         try:
             wanted = set(node_ids)
             for item in self.selectedItems():
+                if isinstance(item, FrameItem) and not node_ids:
+                    continue  # a frame stays selected on its own (the controller's selection is nodes)
                 if not (isinstance(item, NodeItem) and item.node_id in wanted):
                     item.setSelected(False)
             for node_id in node_ids:

@@ -104,3 +104,39 @@ def tooltip_html(text: str) -> str:
     if len(text) > 70:
         return f'<table width="{TOOLTIP_WIDTH}"><tr><td>{body}</td></tr></table>'
     return body
+
+
+# ---- themes -----------------------------------------------------------------------------------------------------
+# The colours above are the dark theme. A light theme swaps the canvas, card and text colours; category headers,
+# red and amber stay, so a node reads the same in both. Items read these names when they paint.
+
+_DARK = {name: QColor(value) for name, value in globals().items() if isinstance(value, QColor)}
+_LIGHT = {
+    "BACKGROUND": "#f4f5f7", "GRID_MINOR": "#e8eaee", "GRID_MAJOR": "#d9dce3",
+    "NODE_BODY": "#ffffff", "NODE_BORDER": "#c5cad3", "NODE_SELECTED": "#111827", "NODE_BLOCKED_BODY": "#eceef2",
+    "TEXT": "#111827", "TEXT_DIM": "#4b5563", "TEXT_MUTED": "#9ca3af", "SHAPE_TEXT": "#0369a1",
+    "PORT_FILL": "#6b7280", "PORT_FREE_FILL": "#ffffff", "PORT_BORDER": "#4b5563",
+    "WIRE": "#6b7280", "WIRE_HOVER": "#111827", "WIRE_SELECTED": "#2563eb", "WIRE_BROKEN": "#b0b6c0",
+    "WIRE_DRAFT": "#111827", "PREVIEW_BACKGROUND": "#fbfbfc", "PREVIEW_BORDER": "#c5cad3",
+    "BLOCKED_HEADER": "#9ca3af",
+}
+THEMES = ("dark", "light")
+current_theme = "dark"
+
+
+def is_dark_palette(palette) -> bool:
+    """Whether a QPalette is dark (light text on a dark window), as a dark desktop theme gives."""
+    return palette.window().color().lightness() < palette.windowText().color().lightness()
+
+
+def use_theme(name: str):
+    """Switch the canvas colours to 'dark' or 'light'; the caller repaints the items."""
+    global current_theme
+    if name not in THEMES:
+        raise ValueError(f"unknown theme {name!r}; expected one of {', '.join(THEMES)}")
+    current_theme = name
+    for key, value in _DARK.items():
+        globals()[key] = QColor(value)
+    if name == "light":
+        for key, value in _LIGHT.items():
+            globals()[key] = QColor(value)

@@ -14,17 +14,19 @@ Drops of LAYER_MIME_TYPE (the layer name in UTF-8) add that layer at the drop po
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QCursor, QKeySequence, QPainter
+from PySide6.QtGui import QCursor, QGuiApplication, QKeySequence, QPainter
 from PySide6.QtWidgets import QGraphicsView
 
 from builder.catalog import SPECS, UnknownLayerError, spec_for
-from builder.commands import AddNode, Delete, Move
+from builder.commands import AddNode, Move
 from builder.editing import add_and_connect, layers_accepting
 from builder.graph import GraphError
 from builder.layout import auto_layout
 from gui.canvas import style
 from gui.canvas.add_popup import AddPopup
 from gui.canvas.edits import CanvasEdits
+from gui.canvas.find_bar import FindBar
+from gui.canvas.minimap import Minimap
 from gui.canvas.node_item import PORT_Y
 from gui.canvas.scene import CanvasScene, snapped
 
@@ -56,7 +58,11 @@ class CanvasView(QGraphicsView):
         self._space_held = False
         self._pan_from: QPoint | None = None
         self.add_popup: AddPopup | None = None
-        self.edits = CanvasEdits(self)  # copy, cut, paste, duplicate, delete keeping wires
+        self.edits = CanvasEdits(self)  # copy, cut, paste, duplicate, delete keeping wires, align
+        self.find_bar = FindBar(self)
+        self.minimap = Minimap(self)
+        self.theme_mode = "dark"
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_colour_scheme)
         self.rubberBandChanged.connect(self._on_rubber_band)
         controller.refused.connect(self.status_message)
         self._scene.status_message.connect(self.status_message)
@@ -74,6 +80,44 @@ class CanvasView(QGraphicsView):
     @snap_to_grid.setter
     def snap_to_grid(self, on: bool):
         self._scene.snap_to_grid = bool(on)
+
+    # ---- theme ----------------------------------------------------------------------------------------------
+
+    def set_theme(self, mode: str):
+        """'dark', 'light', or 'system': dark or light as the application's palette is."""
+        self.theme_mode = mode
+        name = mode if mode in style.THEMES else "dark" if self._system_is_dark() else "light"
+        if name != style.current_theme:
+            style.use_theme(name)
+        for item in self._scene.items():
+            item.update()  # also drops each node's cached picture
+        self.viewport().update()
+        self.minimap.update()
+
+    def _system_is_dark(self) -> bool:
+        """The desktop's colour scheme where the platform tells it (the app itself keeps a light palette),
+        else whether this widget's palette is dark."""
+        scheme = QGuiApplication.styleHints().colorScheme()
+        if scheme != Qt.ColorScheme.Unknown:
+            return scheme == Qt.ColorScheme.Dark
+        return style.is_dark_palette(self.palette())
+
+    def _on_colour_scheme(self, _scheme):
+        if self.theme_mode == "system":
+            self.set_theme("system")
+
+    def changeEvent(self, event):
+        super().changeEvent(event)
+        if event.type() == event.Type.PaletteChange and getattr(self, "theme_mode", None) == "system":
+            self.set_theme("system")
+
+    def find_node(self):
+        self.find_bar.open()
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self.find_bar._place()  # overlays keep to their corners
+        self.minimap.place()
 
     def zoom(self) -> float:
         return self.transform().m11()
@@ -191,10 +235,7 @@ class CanvasView(QGraphicsView):
         return None
 
     def delete_selection(self):
-        nodes = self._scene.selected_node_ids()
-        wires = self._scene.selected_wires()
-        if nodes or wires:
-            self.controller.push(Delete(nodes, wires))
+        self.edits.delete_selection()
 
     def select_all(self):
         self.controller.select(self.controller.doc.node_ids())

@@ -45,32 +45,37 @@ class WireInsertHover:
         if self.edge is not None:
             self.edge.set_drop_hint(None)
         self.edge = edge
+        hint = None if edge is None else "refused" if self.problem(edge.key) else "ok"
         if edge is not None:
-            edge.set_drop_hint("refused" if self.problem(edge.key) else "ok")
+            edge.set_drop_hint(hint)
+        self._hint_node(hint)
+
+    def _hint_node(self, hint):
+        item = self.scene.node_item(self.node_id)
+        if item is not None and item.drop_hint != hint:
+            item.drop_hint = hint
+            item.update()
 
     def command(self, moved: dict) -> Macro | Move | None:
         """What the release does: insert (with the move) on a green wire, else the move alone."""
         move = Move(moved) if moved else None
         edge, self.edge = self.edge, None
+        self._hint_node(None)
         if edge is None:
             return move
         problem = self.problem(edge.key)
         if problem:
             self.scene.status_message.emit(problem)
-            QTimer.singleShot(REFUSED_SHOWN_MS, lambda: _clear_hint(edge))
+            # The scene as context: the timer dies with it, so it never touches an item of a closed canvas.
+            QTimer.singleShot(REFUSED_SHOWN_MS, self.scene, lambda: edge.set_drop_hint(None))
             return move
         edge.set_drop_hint(None)
         insert = InsertOnWire(self.node_id, edge.key)
         return Macro(insert.text, [move, insert] if move else [insert])
 
     def cancel(self):
+        self._hint_node(None)
         if self.edge is not None:
             self.edge.set_drop_hint(None)
             self.edge = None
 
-
-def _clear_hint(edge: EdgeItem):
-    try:
-        edge.set_drop_hint(None)
-    except RuntimeError:  # the scene was closed meanwhile and took the item with it
-        pass

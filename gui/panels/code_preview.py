@@ -85,7 +85,7 @@ class CodePreview(QWidget):
         self.schedule()
 
     def _on_document_changed(self, change):
-        if change.kind != "node_moved":  # positions do not appear in the code
+        if change.kind not in ("node_moved", "ui_changed"):  # positions and frames do not appear in the code
             self.schedule()
 
     def schedule(self):

@@ -274,6 +274,9 @@ class ShapeEditor(ParamEditor):
         text = self.line.text().strip()
         if text == self._shown:
             return
+        if not text.strip("[]() "):
+            self.unreadable.emit(f"expected {self.param.describe()}; the field is empty")
+            return
         try:
             value = parse_sizes(text)
         except ValueError as exc:
@@ -346,5 +349,25 @@ EDITORS = {"int": IntEditor, "axis": AxisEditor, "float": FloatEditor, "bool": B
            "choice": ChoiceEditor, "ints": PairEditor, "shape": ShapeEditor, "target": ShapeEditor}
 
 
+class SizeEditor(IntEditor):
+    """A one-dimensional size (Conv1D's kernel_size, strides, pool_size): one spin box; None (pooling strides
+    "the same as pool_size") shows as the lowest value and is typed over."""
+
+    def __init__(self, param, parent=None):
+        super().__init__(param, parent)
+        low = int(param.minimum) if param.minimum is not None else 1
+        self.spin.setRange(low, INT_LIMIT)
+        self.spin.describe = f"an integer from {low} to {INT_LIMIT:,}"
+
+    def set_value(self, value, shown_for_none=None):
+        if value is None:
+            value = shown_for_none
+        if isinstance(value, (list, tuple)) and value:
+            value = value[0]
+        super().set_value(value)
+
+
 def editor_for(param: Param, parent=None) -> ParamEditor:
+    if param.kind == "ints" and param.length != 2:
+        return (SizeEditor if param.length == 1 else TextValueEditor)(param, parent)
     return EDITORS.get(param.kind, TextValueEditor)(param, parent)

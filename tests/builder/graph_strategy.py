@@ -54,8 +54,6 @@ INVALID = {
     "LSTM": {"units": [0]},
     "GRU": {"units": [0]},
     "Permute": {"dims": [[1, 1], [2, 3]]},
-    "UpSampling2D": {"interpolation": ["cubic"]},
-    "ZeroPadding2D": {"padding": [-1]},
 }
 
 

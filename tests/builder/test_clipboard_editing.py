@@ -214,3 +214,38 @@ def test_layers_accepting_a_tensor():
     vectors = layers_accepting((None, 10))
     assert "Dense" in vectors and "Conv2D" not in vectors and "MaxPooling2D" not in vectors
     assert "Input" not in layers_accepting(None)
+
+
+# ---- align, distribute, find ------------------------------------------------------------------------------------
+
+def test_align_modes():
+    from builder.arrange import align
+
+    rects = {"a": (0, 0, 100, 50), "b": (40, 100, 100, 80)}
+    assert align(rects, "left") == {"a": (0, 0), "b": (0, 100)}
+    assert align(rects, "right") == {"a": (40, 0), "b": (40, 100)}
+    assert align(rects, "top") == {"a": (0, 0), "b": (40, 0)}
+    assert align(rects, "bottom") == {"a": (0, 130), "b": (40, 100)}
+    assert align(rects, "centre_x") == {"a": (20, 0), "b": (20, 100)}
+    assert align(rects, "centre_y") == {"a": (0, 65), "b": (40, 50)}
+    with pytest.raises(ValueError):
+        align(rects, "diagonal")
+
+
+def test_distribute_gives_equal_gaps_and_keeps_the_ends():
+    from builder.arrange import distribute
+
+    rects = {"a": (0, 0, 100, 10), "b": (120, 5, 100, 10), "c": (500, 9, 100, 10)}
+    assert distribute(rects, "x") == {"a": (0, 0), "b": (250, 5), "c": (500, 9)}
+    assert distribute({"a": (0, 0, 1, 1), "b": (9, 9, 1, 1)}, "y") == {"a": (0, 0), "b": (9, 9)}
+
+
+def test_find_nodes_by_id_or_layer():
+    from builder.arrange import find_nodes
+
+    doc = cnn_branches()
+    assert find_nodes(doc, "conv") == ["conv_3x3", "conv_5x5"]
+    assert find_nodes(doc, "CONCAT") == ["merged"]
+    assert find_nodes(doc, "flat") == ["flat"]
+    assert find_nodes(doc, "dense") == ["classes"]
+    assert find_nodes(doc, "  ") == [] and find_nodes(doc, "zzz") == []

@@ -144,8 +144,10 @@ def test_literals_of_values():
     assert literal(1e-05) == "1e-05" and literal(True) == "True" and literal(-1) == "-1"
     with pytest.raises(ValueError):
         literal(float("nan"))
+    # Dicts are Keras configs carried by imported nodes (initializers...): keys escaped like any text.
+    assert literal({"a": 1, 'say "hi"': [1, 2]}) == '{"a": 1, "say \\"hi\\"": (1, 2)}'
     with pytest.raises(TypeError):
-        literal({"a": 1})
+        literal({1, 2})
 
 
 # ---- injection -------------------------------------------------------------------------------------------

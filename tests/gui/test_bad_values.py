@@ -9,17 +9,19 @@ from __future__ import annotations
 import json
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent, QGuiApplication
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+import builder
 from builder.catalog import CATALOG
 from builder.commands import AddNode
 from builder.graph import GraphError
 from builder.project import dumps
 from gui.controller import EditorController
 from gui.panels.inspector import Inspector
-from gui.panels.param_editors import BoolEditor, ChoiceEditor, GuardedSpinBox, PairEditor
+from gui.panels.param_editors import BoolEditor, ChoiceEditor, GuardedSpinBox, PairEditor, parse_sizes
+from tests.gui.conftest import load_example
 
 BAD_TEXTS = ["-5", "0", "", "abc", "1e400", "99999999999999999999", "-0.5", "[1, -2]", "None"]
 PARAMS = [(layer, p.name) for layer, spec in sorted(CATALOG.items()) for p in spec.params]
@@ -84,25 +86,28 @@ def test_bad_values_are_refused_next_to_the_field_or_valid(qtbot, layer, name):
     if isinstance(editor, BoolEditor):
         assert valid(True) and valid(False)
         return
-    if isinstance(editor, PairEditor) and editor.auto is not None:
-        editor.set_value(2)  # show numbers (not "auto") so that they can be typed over
     spins = [w for w in editor.findChildren(GuardedSpinBox)]
+    param = CATALOG[layer].param(name)
     for text in BAD_TEXTS:
         row.show_value(doc.params("node"))  # a fresh field, as after selecting the node
+        if isinstance(editor, PairEditor) and editor.auto is not None:
+            editor.set_value(2)  # show numbers (not "auto") so that they can be typed over
         before, steps = dumps(doc.graph), controller.undo_stack.count()
         if spins:
             _paste(qtbot, spins[0], text)
         else:
             _type(qtbot, editor.line, text)
         if dumps(doc.graph) == before:
-            value = _parsed(text)
+            value = None if text == "" and param.nullable else _parsed(text)  # empty: None, where allowed
+            if text == "" and valid(value) and not spins:
+                continue
             if not valid(value) or text == "":
                 assert row.message, f"{layer}.{name}: {text!r} refused without a message"
                 assert controller.undo_stack.count() == steps
         else:
             stored = doc.params("node")[name]
             assert valid(stored) and not row.message, f"{layer}.{name}: {text!r} stored as {stored!r}"
-            typed = _parsed(text)
+            typed = parse_sizes(text) if param.kind in ("shape", "target") else _parsed(text)
             assert valid(typed) or (spins and text == "None"), f"{layer}.{name}: {text!r} was accepted"
             controller.undo_stack.undo()
 
@@ -112,11 +117,11 @@ def test_bad_values_are_refused_next_to_the_field_or_valid(qtbot, layer, name):
 def _drop(window, path):
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
-    target = window.canvas.viewport()
-    event = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
-                       Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(target, event)
-    return event
+    for kind in (QDragEnterEvent, QDropEvent):
+        event = kind(QPoint(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
+                     Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(window, event)
+        assert event.isAccepted()
 
 
 def test_dropping_a_file_that_is_not_a_project_is_refused_politely(window, dialogs, tmp_path):
@@ -124,6 +129,17 @@ def test_dropping_a_file_that_is_not_a_project_is_refused_politely(window, dialo
     picture = tmp_path / "holiday.png"
     picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
     _drop(window, picture)
+    assert dumps(window.controller.doc.graph) == before and not dialogs.errors
+    assert "Cannot open holiday.png" in window.statusBar().currentMessage()
+    fake = tmp_path / "notes.json"
+    fake.write_text('{"title": "my notes"}')
+    _drop(window, fake)
     assert dumps(window.controller.doc.graph) == before
-    told = [m for _t, m in dialogs.errors] + [window.statusBar().currentMessage()]
-    assert any("holiday.png" in m for m in told), told
+    assert dialogs.errors[-1][0] == "Cannot open notes.json" and "not a Keras Canvas project" in dialogs.errors[-1][1]
+
+
+def test_dropping_a_project_opens_it(window, dialogs, tmp_path):
+    path = tmp_path / "mine.json"
+    builder.save(load_example("dense_branches"), path)
+    _drop(window, path)
+    assert window.files.path == path.resolve() and len(window.controller.doc) > 0

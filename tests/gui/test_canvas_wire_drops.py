@@ -13,6 +13,7 @@ from tests.gui.canvas_driver import (
     make_canvas,
     move_to,
     node_centre,
+    node_item,
     port_pos,
     press_at,
     release_at,
@@ -68,8 +69,9 @@ def test_node_that_breaks_shapes_turns_the_wire_red_and_is_not_inserted(chain, q
     messages = []
     view.status_message.connect(messages.append)
     edge, target = _drag_onto_wire(view, "pool", ("flat", "out", 0))  # a pooling layer cannot read a vector
-    assert edge.drop_hint == "refused"
+    assert edge.drop_hint == "refused" and node_item(view, "pool").drop_hint == "refused"
     release_at(view, target)
+    assert node_item(view, "pool").drop_hint is None
     assert doc.inputs_of("out") == [("flat", 0)] and not doc.inputs_of("pool")
     assert edge.drop_hint == "refused" and messages and "pool" in messages[-1]
     assert controller.undo_stack.undoText().startswith("Move")  # only moved

@@ -51,8 +51,9 @@ def test_unsaved_changes_are_autosaved_and_a_save_removes_the_file(win, dialogs,
     dialogs.answers["save_path"].append(str(target))
     assert win.files.save()
     assert not autosaved.exists()
+    win.autosaver.timer.setInterval(100)  # KC_AUTOSAVE_MS, 3 s by default
     assert win.controller.push(SetParam("extra", "units", 9))
-    qtbot.waitUntil(autosaved.exists, timeout=5000)  # the timer does it too (KC_AUTOSAVE_MS, 3 s by default)
+    qtbot.waitUntil(autosaved.exists, timeout=5000)  # the timer does it too
     assert recovery.read_recovery(autosaved)[1] == target.resolve()
     win.controller.undo_stack.undo()  # back to the saved state: nothing to recover
     assert not autosaved.exists()

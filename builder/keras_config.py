@@ -1,0 +1,82 @@
+"""Keras constructor arguments that the catalog does not model as typed params, carried by a node as `config`.
+
+An imported model keeps every argument that differs from Keras's default. Those the catalog types (units,
+padding, ...) go into `params` and are validated as usual; the rest (initializers, regularizers, dtype policies,
+data_format, ...) go into the node's `config`: plain JSON (objects with text keys, lists, text, finite numbers,
+booleans, null), never evaluated. keras_build passes them to the constructor as they are (Keras deserializes
+initializer and regularizer dicts itself), codegen writes them as Python literals, project.py saves and reads
+them. A config key may not repeat a typed param or `name`, so the typed params' validation cannot be bypassed.
+
+A generic node (a Keras layer outside the catalog) also carries `keras_shape`: {"shape": [...], "trainable": n,
+"non_trainable": m}, what Keras computed for it at import, so inference, check and export work without TensorFlow.
+"""
+
+from __future__ import annotations
+
+import keyword
+import math
+
+MAX_DEPTH = 12
+MAX_ITEMS = 100_000
+
+
+class ConfigError(ValueError):
+    """A config or keras_shape value that is not plain JSON of the expected form."""
+
+
+def _check_json(value, where: str, depth: int, count: list):
+    count[0] += 1
+    if count[0] > MAX_ITEMS or depth > MAX_DEPTH:
+        raise ConfigError(f"{where}: too large or too deeply nested")
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ConfigError(f"{where}: expected a finite number, got {value!r}")
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_check_json(v, f"{where}[{i}]", depth + 1, count) for i, v in enumerate(value)]
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if not isinstance(k, str):
+                raise ConfigError(f"{where}: keys must be text, got {k!r}")
+            out[k] = _check_json(v, f"{where}.{k}", depth + 1, count)
+        return out
+    raise ConfigError(f"{where}: expected plain JSON (object, list, text, number, true/false, null), "
+                      f"got {type(value).__name__}")
+
+
+def check_config(config, spec) -> dict:
+    """The config in its stored form, or ConfigError naming the first problem."""
+    if not isinstance(config, dict):
+        raise ConfigError(f"config: expected an object of Keras arguments, got {type(config).__name__}")
+    out = {}
+    for key, value in config.items():
+        if not isinstance(key, str) or not key.isidentifier() or keyword.iskeyword(key):
+            raise ConfigError(f"config: {key!r} is not a Keras argument name")
+        if key == "name" or key in spec.param_by_name:
+            raise ConfigError(f"config.{key}: {spec.name}'s {key} is a typed param; set it in params instead")
+        out[key] = _check_json(value, f"config.{key}", 0, [0])
+    return out
+
+
+def check_keras_shape(stored, spec) -> dict:
+    if not spec.generic:
+        raise ConfigError(f"keras_shape: only layers outside the catalog carry a stored shape; {spec.name} has "
+                          "its own shape rule")
+    if not isinstance(stored, dict) or set(stored) - {"shape", "trainable", "non_trainable"}:
+        raise ConfigError("keras_shape: expected {\"shape\": [...], \"trainable\": n, \"non_trainable\": m}")
+    shape = stored.get("shape")
+    if not isinstance(shape, (list, tuple)) or len(shape) > 16 or not all(
+            d is None or (isinstance(d, int) and not isinstance(d, bool) and d >= 0) for d in shape):
+        raise ConfigError(f"keras_shape.shape: expected a list of sizes (null for unknown), got {shape!r}")
+    counts = {}
+    for key in ("trainable", "non_trainable"):
+        n = stored.get(key, 0)
+        if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+            raise ConfigError(f"keras_shape.{key}: expected a count >= 0, got {n!r}")
+        counts[key] = n
+    return {"shape": list(shape), **counts}

@@ -1,0 +1,124 @@
+"""Minimap (click or drag to pan), image export (PNG and SVG, whole graph or selection, shapes visible), the
+shortcuts list and the menus' shortcuts, and canvas colours that follow a dark or light palette."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage, QPalette
+
+import builder
+from builder.shape_rules import fmt
+from gui.canvas import style
+from gui.canvas.image_export import export_image
+from tests.conftest import EXAMPLES
+from tests.gui.canvas_driver import make_canvas, node_item
+
+
+@pytest.fixture
+def cnn(qtbot):
+    return make_canvas(qtbot, builder.load(EXAMPLES / "cnn_28x28_three_kernels.json"))
+
+
+def _visible_centre(view):
+    return view.mapToScene(view.viewport().rect().center())
+
+
+def test_minimap_shows_the_visible_area_and_pans_on_click_and_drag(cnn, qtbot):
+    controller, view = cnn
+    view.fit_all()
+    view.zoom_by(3.0)
+    minimap = view.minimap
+    assert minimap.isVisible()
+    assert minimap.geometry().right() < view.viewport().width()  # in the corner, inside the canvas
+    last = controller.doc.node_ids()[-1]
+    target = node_item(view, last).sceneBoundingRect().center()
+    qtbot.mouseClick(minimap, Qt.MouseButton.LeftButton, pos=minimap.to_map(target).toPoint())
+    assert (_visible_centre(view) - target).manhattanLength() < 20
+    first = node_item(view, controller.doc.node_ids()[0]).sceneBoundingRect().center()
+    start = minimap.to_map(target).toPoint()
+    qtbot.mousePress(minimap, Qt.MouseButton.LeftButton, pos=start)
+    end = minimap.to_map(first).toPoint()
+    qtbot.mouseMove(minimap, end)
+    qtbot.mouseRelease(minimap, Qt.MouseButton.LeftButton, pos=end)
+    assert (_visible_centre(view) - first).manhattanLength() < 40
+    minimap.grab()  # paints without error
+
+
+def test_export_png_and_svg_of_the_whole_graph_with_shapes(cnn, tmp_path):
+    controller, view = cnn
+    png = export_image(view.canvas_scene, tmp_path / "model.png")
+    image = QImage(str(png))
+    assert not image.isNull() and image.width() > 400
+    svg = export_image(view.canvas_scene, tmp_path / "model.svg").read_text(encoding="utf-8")
+    assert "<svg" in svg
+    shapes = [fmt(r.shape) for r in controller.results.values() if r.shape is not None]
+    assert any(shape in svg or shape.replace("×", "&#215;") in svg for shape in shapes)
+    for node in controller.doc.node_ids():
+        assert node in svg
+
+
+def test_export_of_the_selection_only(cnn, tmp_path):
+    controller, view = cnn
+    nodes = controller.doc.node_ids()
+    controller.select(nodes[:2])
+    svg = export_image(view.canvas_scene, tmp_path / "part.svg", selection_only=True).read_text(encoding="utf-8")
+    assert nodes[0] in svg and nodes[-1] not in svg
+    assert controller.selected == nodes[:2]  # the selection is back, and everything is shown again
+    assert all(item.isVisible() for item in view.canvas_scene.node_items())
+    controller.select([])
+    with pytest.raises(ValueError):
+        export_image(view.canvas_scene, tmp_path / "none.png", selection_only=True)
+
+
+def test_export_image_from_the_menu(window, dialogs, tmp_path):
+    from tests.gui.conftest import open_example
+
+    open_example(window, "dense_branches")
+    dialogs.answers["save_path"].append(str(tmp_path / "graph.png"))
+    window.actions_by_name["export_image_png"].trigger()
+    assert (tmp_path / "graph.png").exists()
+    dialogs.answers["save_path"].append(str(tmp_path / "graph.svg"))
+    window.actions_by_name["export_image_svg"].trigger()
+    assert (tmp_path / "graph.svg").read_text(encoding="utf-8").startswith("<?xml")
+
+
+def test_every_shortcut_is_listed_and_none_is_shared(window):
+    from gui.menus_canvas import shortcut_rows, show_shortcuts
+
+    seen = {}
+    for name, action in window.actions_by_name.items():
+        for sequence in action.shortcuts():
+            key = sequence.toString()
+            assert key not in seen, f"{key} is used by both {seen[key]} and {name}"
+            seen[key] = name
+    rows = shortcut_rows(window)
+    listed = " ".join(keys for keys, _text in rows)
+    for key in ("Ctrl+C", "Ctrl+V", "Ctrl+D", "Ctrl+F", "Ctrl+Z"):
+        assert key in listed
+    dialog = show_shortcuts(window)
+    from PySide6.QtWidgets import QTableWidget
+
+    assert dialog.isVisible() and dialog.findChild(QTableWidget).rowCount() == len(rows)
+    dialog.close()
+    for name in ("copy", "paste", "find", "minimap", "export_image_png", "shortcuts"):
+        assert window.actions_by_name[name].shortcuts(), name  # shown next to the entry in the menu
+
+
+def test_canvas_colours_follow_a_dark_or_light_palette(cnn):
+    _controller, view = cnn
+    try:
+        light = QPalette(QColor("#f0f0f0"))
+        view.setPalette(light)
+        view.set_theme("system")
+        assert style.current_theme == "light" and style.BACKGROUND.lightness() > 200
+        dark = QPalette(QColor("#2b2b2b"))
+        dark.setColor(QPalette.ColorRole.WindowText, QColor("#eeeeee"))
+        view.setPalette(dark)  # a palette change while following the system
+        assert style.current_theme == "dark" and style.BACKGROUND.lightness() < 60
+        picture = view.grab().toImage()
+        corner = picture.pixelColor(5, 5)
+        assert corner.lightness() < 80
+    finally:
+        view.set_theme("dark")
+    assert style.BACKGROUND == QColor("#1c1e24")
