@@ -11,6 +11,7 @@ document from inside the callback.
 
 from __future__ import annotations
 
+import copy
 import math
 import numbers
 from collections.abc import Callable
@@ -96,6 +97,7 @@ class RemovedNode:
     position: tuple | None
     index: int
     edges: tuple  # (source, target, port) in the order they were removed
+    extras: dict = field(default_factory=dict)  # other node attributes (an imported node's config, keras_shape)
 
 
 MAX_ID_LENGTH = 100
@@ -294,12 +296,12 @@ class GraphDocument:
                                    f"give it a value ({param.describe()})")
         position = check_position(position)
         extra = check_node_extras(node_id, spec, config, keras_shape)
-        self._insert_node(node_id, layer, stored, position, index)
-        self._graph.nodes[node_id].update(extra)
+        self._insert_node(node_id, layer, stored, position, index, extra)
         return node_id
 
-    def _insert_node(self, node_id, layer, params, position, index):
-        self._graph.add_node(node_id, layer=layer, params=params)
+    def _insert_node(self, node_id, layer, params, position, index, extras=None):
+        # Every attribute is in place before listeners hear of the node.
+        self._graph.add_node(node_id, **(extras or {}), layer=layer, params=params)
         if index is not None and index < len(self._graph) - 1:
             order = list(self._graph)
             order.pop()
@@ -351,8 +353,9 @@ class GraphDocument:
         for target, port in sorted(self.outputs_of(node_id), key=lambda e: -e[1]):
             self.disconnect(node_id, target, port)
             removed.append((node_id, target, port))
+        extras = {k: copy.deepcopy(v) for k, v in data.items() if k not in ("layer", "params")}
         record = RemovedNode(node_id, data.get("layer"), dict(data.get("params") or {}),
-                             self.positions.pop(node_id, None), index, tuple(removed))
+                             self.positions.pop(node_id, None), index, tuple(removed), extras)
         self._graph.remove_node(node_id)
         self._emit(Change("node_removed", node_id))
         return record
@@ -376,7 +379,8 @@ class GraphDocument:
                     if node not in coming:
                         self._node(node)
         for record in reversed(records):
-            self._insert_node(record.id, record.layer, dict(record.params), record.position, record.index)
+            self._insert_node(record.id, record.layer, dict(record.params), record.position, record.index,
+                              copy.deepcopy(record.extras))
             for source, target, port in reversed(record.edges):
                 self._insert_edge(source, target, port)
 

@@ -17,6 +17,8 @@ import time
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from gui import gc_guard
+
 APP_NAME = "Keras Canvas"
 ORGANIZATION = "Keras Canvas"
 
@@ -29,6 +31,7 @@ def create_application() -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANIZATION)
     apply_style(app)
+    gc_guard.install(app)
     return app
 
 

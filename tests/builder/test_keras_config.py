@@ -78,3 +78,20 @@ def test_build_passes_config_to_keras(keras):
     model = build_model(doc_with_config())
     assert type(model.get_layer("conv").kernel_initializer).__name__ == "Zeros"
     assert model.get_layer("noise").stddev == 0.1
+
+
+def test_deleting_an_imported_node_and_undoing_keeps_its_keras_config():
+    from builder.commands import Delete, History
+    from builder.graph import GraphDocument
+    from builder.project import dumps
+
+    doc = GraphDocument()
+    doc.add_node("x", "Input", {"shape": [4]})
+    doc.add_node("dense", "Dense", {"units": 3}, config={"kernel_initializer": {"class_name": "Zeros", "config": {}}})
+    doc.connect("x", "dense")
+    before = dumps(doc.graph)
+    history = History(doc)
+    history.push(Delete(["dense"]))
+    history.undo()
+    assert dumps(doc.graph) == before
+    assert doc.graph.nodes["dense"]["config"] == {"kernel_initializer": {"class_name": "Zeros", "config": {}}}

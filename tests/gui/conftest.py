@@ -3,12 +3,25 @@ tests/gui/fakes.py, and a check after each test that no Keras worker thread is l
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from PySide6.QtCore import QSettings
 
 import builder
 from tests.conftest import EXAMPLES
 from tests.gui.fakes import FakeDialogs
+
+
+@pytest.fixture(autouse=True)
+def collect_garbage_only_between_tests(qapp):
+    """As the app does (gui/gc_guard.py): no automatic collection in the middle of Qt's event processing,
+    where finalising a leftover wrapper from an earlier test once crashed a paint; collect here instead."""
+    from gui import gc_guard
+
+    gc_guard.install(qapp)
+    gc.collect()
+    yield
 
 
 @pytest.fixture
