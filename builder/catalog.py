@@ -212,7 +212,7 @@ SPECS: tuple[LayerSpec, ...] = (
         "Add", "Merging", "Adds its inputs element-wise (sizes equal, or 1 to broadcast).", (),
         rules.add_shape, inputs=VARIADIC, function="add", id_prefix="add",
     ),
-    *(LayerSpec(name, "Merging", text, (), more.elementwise_shape(name, 2 if name == "Subtract" else None),
+    *(LayerSpec(name, "Merging", text, (), rules.elementwise_shape(name, 2 if name == "Subtract" else None),
                 inputs=VARIADIC, function=name.lower(), id_prefix=name.lower())
       for name, text in (("Multiply", "Multiplies its inputs element-wise (sizes equal, or 1 to broadcast)."),
                          ("Average", "Averages its inputs element-wise (sizes equal, or 1 to broadcast)."),

@@ -301,31 +301,40 @@ def _concat_fix(first: Arriving, other: Arriving) -> str:
     return "make the other sizes equal (Reshape, Dense, or pooling), or concatenate on the axis that differs"
 
 
-def add_shape(params, inputs):
-    """Keras's element-wise merge: shapes align from the right (a shorter one gains size-1 axes after the
-    batch axis); size 1 broadcasts; unknown stays unknown."""
-    rank = max(len(inp.shape) for inp in inputs)
+def elementwise_shape(layer: str, exactly: int | None = None):
+    """Keras's element-wise merges (Add, Multiply, Average, Maximum, Subtract): shapes align from the right (a
+    shorter one gains size-1 axes after the batch axis); size 1 broadcasts; unknown stays unknown."""
+    def rule(params, inputs):
+        if exactly is not None and len(inputs) != exactly:
+            got = ", ".join(_by(inp) for inp in inputs)
+            raise ShapeError(f"{layer} needs exactly {exactly} inputs (the first minus the second), but "
+                             f"{len(inputs)} arrive: {got}; connect exactly two tensors")
+        rank = max(len(inp.shape) for inp in inputs)
 
-    def aligned(inp):  # per sample, right-aligned, size 1 counting as no constraint
-        dims = [None] * (rank - len(inp.shape)) + list(inp.shape[1:])
-        return [None if d == 1 else d for d in dims]
+        def aligned(inp):  # per sample, right-aligned, size 1 counting as no constraint
+            dims = [None] * (rank - len(inp.shape)) + list(inp.shape[1:])
+            return [None if d == 1 else d for d in dims]
 
-    clash = _conflict(inputs, aligned)
-    if clash:
-        a, b = clash
-        raise ShapeError(f"Add needs equal shapes (or size 1 to broadcast), but {_by(a)} and {_by(b)}; make the "
-                         "sizes equal, e.g. with a Dense or a 1×1 Conv2D")
-    # The declared shape folds the inputs pairwise, as Keras does: once a size is unknown it stays unknown.
-    out = inputs[0].shape[1:]
-    for other in inputs[1:]:
-        a, b = out, other.shape[1:]
-        if len(a) < len(b):
-            a, b = b, a
-        merged = list(a[: len(a) - len(b)])
-        for i, j in zip(a[len(a) - len(b):], b):
-            merged.append(None if i is None or j is None else j if i == 1 else i)
-        out = tuple(merged)
-    return (None, *out)
+        clash = _conflict(inputs, aligned)
+        if clash:
+            a, b = clash
+            raise ShapeError(f"{layer} needs equal shapes (or size 1 to broadcast), but {_by(a)} and {_by(b)}; "
+                             "make the sizes equal, e.g. with a Dense or a 1×1 Conv2D")
+        # The declared shape folds the inputs pairwise, as Keras does: once a size is unknown it stays unknown.
+        out = inputs[0].shape[1:]
+        for other in inputs[1:]:
+            a, b = out, other.shape[1:]
+            if len(a) < len(b):
+                a, b = b, a
+            merged = list(a[: len(a) - len(b)])
+            for i, j in zip(a[len(a) - len(b):], b):
+                merged.append(None if i is None or j is None else j if i == 1 else i)
+            out = tuple(merged)
+        return (None, *out)
+    return rule
+
+
+add_shape = elementwise_shape("Add")
 
 
 def no_weights(params, inputs, out):

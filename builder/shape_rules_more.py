@@ -15,7 +15,6 @@ from builder.shape_rules import (
     _as_pair,
     _axis_index,
     _by,
-    _conflict,
     _need_rank,
     _pair_text,
     _window_out,
@@ -178,37 +177,6 @@ def up_sampling2d_shape(params, inputs):
 def relu_shape(params, inputs):
     (x,) = inputs
     return x.shape
-
-
-def elementwise_shape(layer: str, exactly: int | None = None):
-    """Keras's element-wise merges (Multiply, Average, Maximum, Subtract): as Add, right-aligned broadcasting."""
-    def rule(params, inputs):
-        if exactly is not None and len(inputs) != exactly:
-            got = ", ".join(_by(inp) for inp in inputs)
-            raise ShapeError(f"{layer} needs exactly {exactly} inputs (the first minus the second), but "
-                             f"{len(inputs)} arrive: {got}; connect exactly two tensors")
-        rank = max(len(inp.shape) for inp in inputs)
-
-        def aligned(inp):
-            dims = [None] * (rank - len(inp.shape)) + list(inp.shape[1:])
-            return [None if d == 1 else d for d in dims]
-
-        clash = _conflict(inputs, aligned)
-        if clash:
-            a, b = clash
-            raise ShapeError(f"{layer} needs equal shapes (or size 1 to broadcast), but {_by(a)} and {_by(b)}; "
-                             "make the sizes equal, e.g. with a Dense or a 1×1 Conv2D")
-        out = inputs[0].shape[1:]
-        for other in inputs[1:]:
-            a, b = out, other.shape[1:]
-            if len(a) < len(b):
-                a, b = b, a
-            merged = list(a[: len(a) - len(b)])
-            for i, j in zip(a[len(a) - len(b):], b):
-                merged.append(None if i is None or j is None else j if i == 1 else i)
-            out = tuple(merged)
-        return (None, *out)
-    return rule
 
 
 # ---- normalisation ----------------------------------------------------------------------------------------------
