@@ -39,6 +39,7 @@ def _check_json(value, where: str, depth: int, count: list):
     if isinstance(value, (list, tuple)):
         return [_check_json(v, f"{where}[{i}]", depth + 1, count) for i, v in enumerate(value)]
     if isinstance(value, dict):
+        _check_keras_object(value, where)
         out = {}
         for k, v in value.items():
             if not isinstance(k, str):
@@ -47,6 +48,37 @@ def _check_json(value, where: str, depth: int, count: list):
         return out
     raise ConfigError(f"{where}: expected plain JSON (object, list, text, number, true/false, null), "
                       f"got {type(value).__name__}")
+
+
+# What Keras writes when it serializes its own objects: a module of a Keras package, or "builtins" for one of
+# its functions by name ({"module": "builtins", "class_name": "function", "config": "relu"}).
+_KERAS_PACKAGES = ("keras", "keras_hub", "keras_cv", "keras_nlp")
+
+
+def _check_keras_object(value: dict, where: str):
+    """Refuse a serialized object that is not Keras's own, before Keras or an exported script sees it.
+
+    Keras deserializes these dicts itself, in safe mode, and imports only its own packages (tested in
+    tests/builder/test_config_safety.py); refusing them here as well means a hostile project file is turned
+    away when it is opened, with a message naming the node, and never reaches a build or an exported script.
+    """
+    class_name, module = value.get("class_name"), value.get("module")
+    if class_name == "__lambda__":
+        raise ConfigError(f"{where}: a Python lambda (compiled code) cannot be part of a project; only Keras's "
+                          "own objects can")
+    if module is not None:
+        if not isinstance(module, str):
+            raise ConfigError(f"{where}.module: expected the name of a Keras module, got {module!r}")
+        is_keras = module.split(".", 1)[0] in _KERAS_PACKAGES
+        is_keras_function = (module == "builtins" and class_name == "function" and isinstance(value.get("config"), str)
+                             and value["config"].isidentifier())
+        if not (is_keras or is_keras_function):
+            raise ConfigError(f"{where}.module: {module!r} is not a Keras module; a project may name only Keras's "
+                              "own objects (keras.initializers, keras.regularizers, ...)")
+    registered = value.get("registered_name")
+    if isinstance(registered, str) and ">" in registered:
+        raise ConfigError(f"{where}: {registered!r} is a custom object registered outside Keras; only Keras's "
+                          "own objects can be part of a project")
 
 
 def check_config(config, spec) -> dict:
