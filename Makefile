@@ -20,7 +20,7 @@ test: $(VENV)/.installed
 
 # The longer comparison of generated graphs with real Keras (see README).
 long-agreement: $(VENV)/.installed
-	KC_AGREEMENT_EXAMPLES=5000 $(PY) -m pytest -q -m slow tests/builder/test_keras_agreement.py
+	KC_AGREEMENT_EXAMPLES=20000 $(PY) -m pytest -q -s -m slow tests/builder/test_keras_agreement.py
 
 # The performance benchmark: a table of figures against their budgets, also written to benchmarks/results.json.
 bench: $(VENV)/.installed

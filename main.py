@@ -1,14 +1,14 @@
 """Keras Canvas: `python main.py [FILE]` opens the app; the other commands work without a window.
 
-    python main.py check FILE [--json]        shapes, params, errors and warnings of every node
+    python main.py check FILE [--json] [--keras]   shapes, params, errors and warnings of every node
     python main.py export FILE [-o OUT.py] [--style layer|function]
     python main.py build FILE -o OUT.keras     builds the Keras model, saves it, prints its summary
     python main.py examples                    lists the bundled examples
     python main.py example NAME -o FILE        writes one of them
-    python main.py screenshot [-o DIR] [--example NAME ...]   PNGs of the window (runs offscreen)
+    python main.py screenshot [-o DIR] [--example NAME ...] [--theme light|dark]   PNGs of the window
 
 Exit codes: 0 ok, 1 the graph has errors, 2 unreadable file or bad usage, 3 no display for the window.
-`check` and `export` never import TensorFlow; the window imports it only when a Keras build is needed.
+`check` (without --keras) and `export` never import TensorFlow; the window imports it only when a Keras build is needed.
 """
 
 from __future__ import annotations
@@ -35,6 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="print every node's output shape, params, errors and warnings")
     check.add_argument("file")
     check.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    check.add_argument("--keras", action="store_true",
+                       help="first recompute, with Keras, the shapes of imported layers outside the catalog whose "
+                            "inputs were edited (loads TensorFlow; the file is not changed)")
     export = sub.add_parser("export", help="write a Python script that builds the model with Keras")
     export.add_argument("file")
     export.add_argument("-o", "--output", help="where to write the script (default: print it)")
@@ -54,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     shots = sub.add_parser("screenshot", help="write PNG screenshots of the main window with examples loaded")
     shots.add_argument("-o", "--output", default="screenshots", help="folder for the PNG files")
     shots.add_argument("--example", action="append", dest="examples", help="example name (repeatable)")
+    shots.add_argument("--theme", choices=("light", "dark"),
+                       help="the window's theme (default: the desktop's, light offscreen); names get _light/_dark")
     return parser
 
 
@@ -67,6 +72,12 @@ def cmd_check(args) -> int:
     from builder.report import check_dict, check_table
 
     graph = _load(args.file)
+    if args.keras:
+        from builder.generic_shapes import refresh_with_keras
+
+        updated = refresh_with_keras(graph)
+        if updated:
+            print(f"recomputed with Keras: {', '.join(updated)}", file=sys.stderr)
     data = check_dict(graph)
     print(json.dumps(data, indent=2, ensure_ascii=False) if args.json else check_table(graph))
     return 0 if data["valid"] else 1
@@ -153,7 +164,7 @@ def cmd_screenshot(args) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from gui.screenshot import write_screenshots
 
-    for path in write_screenshots(Path(args.output), args.examples):
+    for path in write_screenshots(Path(args.output), args.examples, args.theme):
         print(f"wrote {path}")
     return 0
 

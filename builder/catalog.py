@@ -371,8 +371,8 @@ _GENERIC: dict[str, LayerSpec] = {}
 def generic_spec(layer: str) -> LayerSpec:
     """The spec of a built-in Keras layer outside the catalog: any number of inputs, no typed params."""
     if layer not in _GENERIC:
-        _GENERIC[layer] = LayerSpec(layer, "Keras", f"keras.layers.{layer}, imported from a model; its shape is "
-                                    "the one Keras computed at import.", (), _generic_shape, inputs=VARIADIC,
+        _GENERIC[layer] = LayerSpec(layer, "Keras", f"keras.layers.{layer}, imported from a model; outside the "
+                                    "catalog, so its shape is computed by Keras.", (), _generic_shape, inputs=VARIADIC,
                                     generic=True, id_prefix=layer.lower())
     return _GENERIC[layer]
 

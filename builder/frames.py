@@ -19,7 +19,11 @@ FRAME_KEYS = ("id", "title", "colour", "rect")
 MAX_TITLE = 200
 MIN_SIZE = 40.0
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
-COLOURS = ("#7c3aed", "#2563eb", "#0d9488", "#15803d", "#b45309", "#be185d")
+# The colours offered by name (Frame > Colour). Each takes white title text at a contrast of at least 5:1, so a
+# title reads the same on the dark and the light canvas; new frames take them in turn.
+NAMED_COLOURS = {"Violet": "#7c3aed", "Blue": "#2563eb", "Teal": "#0f766e", "Green": "#15803d",
+                 "Amber": "#b45309", "Rose": "#be185d", "Red": "#b91c1c", "Slate": "#475569"}
+COLOURS = tuple(NAMED_COLOURS.values())
 
 
 class InvalidFrame(GraphError):
@@ -136,11 +140,20 @@ def _changed(doc, frame_id, text, **values) -> SetFrames:
 
 
 def rename_frame(doc, frame_id: str, title: str) -> SetFrames:
+    """A new title; an empty one is refused (a frame is found and moved by its title bar's text)."""
+    if not isinstance(title, str) or not title.strip():
+        raise InvalidFrame(f"a frame needs a title; {frame_by_id(doc, frame_id)['title']!r} is kept")
     return _changed(doc, frame_id, f"Rename frame to {title!r}", title=title)
 
 
+def colour_name(colour: str) -> str:
+    """'Teal' for a named colour, else the '#rrggbb' itself."""
+    names = {value: name for name, value in NAMED_COLOURS.items()}
+    return names.get(colour.lower(), colour.lower())
+
+
 def recolour_frame(doc, frame_id: str, colour: str) -> SetFrames:
-    return _changed(doc, frame_id, "Recolour frame", colour=colour)
+    return _changed(doc, frame_id, f"Colour frame {colour_name(colour)}", colour=colour)
 
 
 def resize_frame(doc, frame_id: str, rect) -> SetFrames:

@@ -77,7 +77,7 @@ class InvalidPosition(GraphError):
 @dataclass(frozen=True)
 class Change:
     """What one mutation did. kind: node_added, node_removed, edge_added, edge_removed, param_changed,
-    node_renamed, node_moved, ui_changed (name: the ui key) or reset. For edges `node` is the target and `source` the source."""
+    keras_shape_changed, node_renamed, node_moved, ui_changed (name: the ui key) or reset. For edges `node` is the target and `source` the source."""
 
     kind: str
     node: str | None = None
@@ -272,7 +272,7 @@ class GraphDocument:
                  index: int | None = None, config: dict | None = None, keras_shape: dict | None = None) -> str:
         """Add a node. `config`: Keras constructor arguments the catalog does not model as typed params
         (initializers, regularizers, ...), plain JSON; `keras_shape`: for a generic node (a Keras layer outside
-        the catalog), the shape and weight counts Keras computed at import. Both are checked by
+        the catalog), the shape and weight counts Keras computed (and for which inputs). Both are checked by
         builder.keras_config."""
         check_node_id(node_id)
         if node_id in self._graph:
@@ -417,6 +417,20 @@ class GraphDocument:
         else:
             params[name] = value
         self._emit(Change("param_changed", node_id, name=name))
+
+    def set_keras_shape(self, node_id: str, keras_shape: dict):
+        """Store what Keras computed for a generic node (builder/generic_shapes.py). Not an edit a person makes
+        and not undoable: a cache of Keras's answer for the inputs it names, so any state of the graph gets the
+        same answer again. Raises InvalidParam if the value is malformed or the node is not generic."""
+        data = self._node(node_id)
+        try:
+            stored = check_keras_shape(keras_shape, self._spec(node_id))
+        except ConfigError as exc:
+            raise InvalidParam(f"{node_id}: {exc}") from None
+        if data.get("keras_shape") == stored:
+            return
+        data["keras_shape"] = stored
+        self._emit(Change("keras_shape_changed", node_id))
 
     def rename(self, old_id: str, new_id: str):
         self._node(old_id)

@@ -11,8 +11,9 @@ Each layer becomes one node whose id is the layer's name:
     the catalog does not model (an axis list), the import is refused with a message naming the layer;
   - a built-in Keras layer outside the catalog becomes a generic node: layer = its class name, every non-default
     argument in `config`, and its output shape and weight counts as Keras computed them from the model at import,
-    stored in `keras_shape`, so check and export work afterwards without TensorFlow. The stored shape is not
-    recomputed if what feeds the node is edited later.
+    stored in `keras_shape` with the input shapes Keras saw, so check and export work afterwards without
+    TensorFlow. When what feeds the node is edited later, inference sees the inputs differ and marks the node
+    stale until Keras recomputes it (builder/generic_shapes.py).
 Nested models (a Sequential or functional model used as a layer) are flattened: their layers become nodes of
 the graph, wired as inside the inner model. A layer used at more than one place (shared weights) or one with
 several outputs cannot be one node, and such models are refused with a message naming the layer.
@@ -222,7 +223,7 @@ class _Walker:
         default, required = _default_config(self.keras, layer)
         diffs = _differences(full, default, required)
         spec = CATALOG.get(class_name)
-        shape, trainable, frozen = self.keras_facts(layer, node)
+        shape, trainable, frozen, inputs = self.keras_facts(layer, node)
         if spec is not None:
             return {"params": self.typed(layer, spec, full, default, diffs),
                     "config": {k: v for k, v in diffs.items() if k not in spec.param_by_name},
@@ -231,7 +232,8 @@ class _Walker:
             raise ImportRefused(f"{layer.name}: {class_name} is not a built-in Keras layer this app knows; only "
                                 "keras.layers classes can be imported")
         return {"layer": class_name, "params": {}, "config": diffs,
-                "keras_shape": {"shape": list(shape), "trainable": trainable, "non_trainable": frozen}}
+                "keras_shape": {"shape": list(shape), "trainable": trainable, "non_trainable": frozen,
+                                "inputs": inputs}}
 
     @staticmethod
     def typed(layer, spec, full, derived, diffs) -> dict:
@@ -256,11 +258,14 @@ class _Walker:
 
     @staticmethod
     def keras_facts(layer, node):
-        out = node.output_tensors[0]
-        shape = [None if d is None else int(d) for d in out.shape]
+        shape = _dims(node.output_tensors[0].shape)
         trainable = sum(int(_size(w)) for w in layer.trainable_weights)
         frozen = sum(int(_size(w)) for w in layer.non_trainable_weights)
-        return shape, trainable, frozen
+        return shape, trainable, frozen, [_dims(t.shape) for t in node.input_tensors]
+
+
+def _dims(shape) -> list:
+    return [None if d is None else int(d) for d in shape]
 
 
 def _size(weight) -> int:

@@ -31,6 +31,8 @@ def check_dict(source) -> dict:
         }
         if r.blocked_by:
             nodes[node]["blocked_by"] = r.blocked_by
+        if r.stale:  # a generic node whose Keras shape was computed for other inputs (check --keras recomputes)
+            nodes[node]["stale"] = True
     valid = bool(inputs) and bool(outputs) and all(r.error is None and r.blocked_by is None for r in results.values())
     return {"valid": valid, "total_params": trainable + frozen, "trainable_params": trainable,
             "non_trainable_params": frozen, "inputs": inputs, "outputs": outputs, "nodes": nodes}
@@ -40,7 +42,9 @@ def check_table(source) -> str:
     data = check_dict(source)
     rows = [("id", "layer", "output shape", "params", "status")]
     for node, info in data["nodes"].items():
-        if info["error"]:
+        if info.get("stale"):
+            status = "ERROR (stale)"
+        elif info["error"]:
             status = "ERROR"
         elif "blocked_by" in info:
             status = f"waits on {info['blocked_by']}"

@@ -116,6 +116,22 @@ def _transpose_length(size, kernel, stride, padding, extra, dilation):
     return (size - 1) * stride + reach - 2 * pad + extra
 
 
+def _check_transpose_round_trip(x, spatial, strides, params):
+    """TensorFlow runs a transposed convolution as the gradient of a convolution, and refuses it when that
+    convolution would not map the output back to the input's size. Keras's size formula does not check this:
+    with padding='same' and an explicit output_padding, an even kernel (say 2, strides 1, output_padding 0)
+    gives one row fewer than the input needs, and the model then fails on its first batch."""
+    if params["padding"] != "same" or params["output_padding"] is None:
+        return
+    for size, out, stride in zip(x.shape[1:3], spatial, strides):
+        if size is not None and out is not None and -(-out // stride) != size:
+            raise ShapeError(
+                f"Conv2DTranspose with padding='same', kernel_size={params['kernel_size']}, strides="
+                f"{params['strides']} and output_padding={params['output_padding']} gives {fmt(spatial)}, which "
+                f"does not map back onto the {fmt(x.shape[1:3])} input of {x.source}: the model would fail on "
+                "its first batch; use an odd kernel_size, output_padding=None, or another output_padding")
+
+
 def conv2d_transpose_shape(params, inputs):
     (x,) = inputs
     _image_channels(x, "Conv2DTranspose")
@@ -127,6 +143,7 @@ def conv2d_transpose_shape(params, inputs):
     if any(s is not None and s <= 0 for s in spatial):
         raise ShapeError(f"Conv2DTranspose would give no rows or columns ({fmt(spatial)}) from the "
                          f"{fmt(x.shape[1:3])} input of {x.source}; use padding='valid' or a larger kernel")
+    _check_transpose_round_trip(x, spatial, strides, params)
     out = (x.shape[0], *spatial, params["filters"])
     check_activation("Conv2DTranspose", params["activation"], out, f"its output {fmt(out)}")
     return out

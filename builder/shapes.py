@@ -14,7 +14,8 @@ from typing import NamedTuple
 
 import networkx as nx
 
-from builder.catalog import CATALOG, UnknownLayerError, generic_spec
+from builder.catalog import CATALOG, UnknownLayerError, generic_spec, spec_for
+from builder.generic_shapes import StaleShape, stored_shape
 from builder.graph import Change, GraphDocument, GraphError, check_node_id
 from builder.keras_layers import KERAS_LAYERS
 from builder.params import ParamError
@@ -33,6 +34,9 @@ class NodeResult(NamedTuple):
     error: str | None = None
     warnings: tuple[str, ...] = ()
     blocked_by: str | None = None  # the node whose error keeps this one from having a shape
+    # A generic node whose stored Keras shape was computed for other inputs (builder/generic_shapes.py): its
+    # error says so, and the app asks Keras to recompute it.
+    stale: bool = False
 
     @property
     def params(self) -> int | None:
@@ -82,7 +86,7 @@ class ShapeInference:
         kind = change.kind
         if kind in ("node_moved", "ui_changed"):  # presentation only: no shape depends on it
             return
-        if kind == "param_changed":
+        if kind in ("param_changed", "keras_shape_changed"):
             self._dirty.add(change.node)
             return
         self._flow_stale = True  # the wiring changed
@@ -227,12 +231,12 @@ class ShapeInference:
             arriving.append(Arriving(source, upstream.shape))
         try:
             if spec.generic:
-                shape, trainable, frozen = stored_keras_shape(data.get("keras_shape"))
+                shape, trainable, frozen = stored_shape(layer, data.get("keras_shape"), [a.shape for a in arriving])
             else:
                 shape = tuple(spec.shape_rule(params, arriving))
                 trainable, frozen = spec.weight_rule(params, arriving, shape)
         except ShapeError as exc:
-            return NodeResult(layer, error=f"{node}: {exc}")
+            return NodeResult(layer, error=f"{node}: {exc}", stale=isinstance(exc, StaleShape))
         warnings = self._warnings_for(graph, node, layer, spec, shape, arriving)
         return NodeResult(layer, shape, trainable, frozen, warnings=warnings)
 
@@ -266,7 +270,7 @@ class ShapeInference:
         wires = sorted(((u, edge.get("port")) for u, keyed in graph._pred[node].items() for edge in keyed.values()),
                        key=lambda e: _port_key(e[1]))
         arriving = [Arriving(u, self._local[u].shape) for u, _p in wires]
-        return self._warnings_for(graph, node, result.layer, CATALOG[result.layer], result.shape, arriving)
+        return self._warnings_for(graph, node, result.layer, spec_for(result.layer), result.shape, arriving)
 
     @staticmethod
     def _warnings_for(graph, node, layer, spec, shape, arriving) -> tuple[str, ...]:
@@ -321,14 +325,6 @@ class _Refused(NamedTuple):
 # resolved dicts are never mutated, so sharing them is safe.
 _RESOLVED: dict[tuple, dict | _Refused] = {}
 _RESOLVED_LIMIT = 20_000
-
-
-def stored_keras_shape(stored) -> tuple[tuple, int, int]:
-    """(shape, trainable, non_trainable) of a generic node, as Keras computed them when it was imported."""
-    if not isinstance(stored, dict) or not isinstance(stored.get("shape"), list):
-        raise ShapeError("this Keras layer is outside the catalog, and its node holds no shape computed by "
-                         "Keras; import it from a model (python main.py import MODEL) so that Keras computes it")
-    return tuple(stored["shape"]), stored.get("trainable", 0), stored.get("non_trainable", 0)
 
 
 def _port_key(port):

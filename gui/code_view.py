@@ -9,6 +9,9 @@ import re
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QSyntaxHighlighter, QTextCharFormat
 from PySide6.QtWidgets import QPlainTextEdit
 
+from gui.style import theme_manager
+from gui.themes import CODE
+
 
 def _format(color: str, bold: bool = False, italic: bool = False) -> QTextCharFormat:
     fmt = QTextCharFormat()
@@ -21,18 +24,33 @@ def _format(color: str, bold: bool = False, italic: bool = False) -> QTextCharFo
 
 class PythonHighlighter(QSyntaxHighlighter):
     """Enough colour to read exported code at a glance: keywords, strings, numbers, comments. Exported code
-    has no multi-line strings except the one-line docstring, so a per-line pass is exact."""
+    has no multi-line strings except the one-line docstring, so a per-line pass is exact. The colours are the
+    theme's (gui/themes.py CODE), each readable on that theme's text background."""
 
-    RULES = (
-        (re.compile(r"\b(" + "|".join(keyword.kwlist) + r")\b"), _format("#7b2cbf", bold=True)),
-        (re.compile(r"\b(keras|layers)\b"), _format("#1565c0")),
-        (re.compile(r"\b-?\d+(\.\d+)?([eE]-?\d+)?\b"), _format("#b26a00")),
-        (re.compile(r'"[^"\\]*(\\.[^"\\]*)*"'), _format("#2e7d32")),
-        (re.compile(r"#.*$"), _format("#6b7280", italic=True)),
+    PATTERNS = (
+        (re.compile(r"\b(" + "|".join(keyword.kwlist) + r")\b"), "keyword", True, False),
+        (re.compile(r"\b(keras|layers)\b"), "module", False, False),
+        (re.compile(r"\b-?\d+(\.\d+)?([eE]-?\d+)?\b"), "number", False, False),
+        (re.compile(r'"[^"\\]*(\\.[^"\\]*)*"'), "string", False, False),
+        (re.compile(r"#.*$"), "comment", False, True),
     )
 
+    def __init__(self, document, theme: str = "light"):
+        super().__init__(document)
+        self.theme = ""
+        self.rules: list = []
+        self.set_theme(theme)
+
+    def set_theme(self, theme: str):
+        if theme == self.theme:
+            return
+        self.theme = theme
+        colours = CODE[theme]
+        self.rules = [(pattern, _format(colours[role], bold, italic)) for pattern, role, bold, italic in self.PATTERNS]
+        self.rehighlight()
+
     def highlightBlock(self, text: str):
-        for pattern, fmt in self.RULES:
+        for pattern, fmt in self.rules:
             for match in pattern.finditer(text):
                 self.setFormat(match.start(), match.end() - match.start(), fmt)
 
@@ -45,7 +63,9 @@ class CodeView(QPlainTextEdit):
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         font.setPointSizeF(9.0)
         self.setFont(font)
-        self.highlighter = PythonHighlighter(self.document())
+        manager = theme_manager()
+        self.highlighter = PythonHighlighter(self.document(), manager.name or "light")
+        manager.changed.connect(self.highlighter.set_theme)
 
     def show_code(self, text: str, wrap: bool = False):
         """Replace the text, keeping the scroll position (the code changes under a person reading it). Code

@@ -7,11 +7,14 @@ QMessageBox or QFileDialog directly; it calls these methods, and a test swaps in
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QColorDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
 
 PROJECT_FILTER = "Keras Canvas projects (*.json);;All files (*)"
 PYTHON_FILTER = "Python scripts (*.py)"
 KERAS_FILTER = "Keras models (*.keras)"
+MODEL_FILTER = ("Keras models (*.keras *.h5 *.hdf5 *.json);;Keras v3 files (*.keras);;Legacy HDF5 (*.h5 *.hdf5);;"
+                "model.to_json() files (*.json);;All files (*)")
 
 
 class Dialogs:
@@ -34,6 +37,11 @@ class Dialogs:
         path, _ = QFileDialog.getOpenFileName(self.parent, "Open project", directory, PROJECT_FILTER)
         return path or None
 
+    def import_path(self, directory: str = "") -> str | None:
+        """A Keras model file to import (File > Import…)."""
+        path, _ = QFileDialog.getOpenFileName(self.parent, "Import Keras model", directory, MODEL_FILTER)
+        return path or None
+
     def save_path(self, title: str, suggested: str, file_filter: str, suffix: str) -> str | None:
         """A path to write, with `suffix` added when the person left it out."""
         path, _ = QFileDialog.getSaveFileName(self.parent, title, suggested, file_filter)
@@ -52,6 +60,16 @@ class Dialogs:
 
     def info(self, title: str, message: str):
         QMessageBox.information(self.parent, title, message)
+
+    def ask_text(self, title: str, label: str, text: str = "") -> str | None:
+        """A line of text, starting from `text`; None when cancelled."""
+        answer, ok = QInputDialog.getText(self.parent, title, label, text=text)
+        return answer if ok else None
+
+    def ask_colour(self, title: str, initial: str) -> str | None:
+        """A colour as '#rrggbb', starting from `initial`; None when cancelled."""
+        colour = QColorDialog.getColor(QColor(initial), self.parent, title)
+        return colour.name() if colour.isValid() else None
 
     def ask_restore(self, message: str) -> bool:
         """After a crash: restore the autosaved changes (True) or discard them."""

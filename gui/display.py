@@ -7,12 +7,6 @@ from builder.params import REQUIRED, Param
 from builder.shape_rules import fmt
 from builder.shapes import NodeResult
 
-# Status colours, chosen to stay readable on the light Fusion palette.
-ERROR_COLOR = "#c62828"
-WARNING_COLOR = "#b26a00"
-OK_COLOR = "#2e7d32"
-MUTED_COLOR = "#6b7280"
-
 
 def shape_text(shape) -> str:
     return "-" if shape is None else fmt(shape)
@@ -50,14 +44,15 @@ def status_text(result: NodeResult | None) -> str:
     return "ok"
 
 
-def status_color(result: NodeResult | None) -> str:
+def status_kind(result: NodeResult | None) -> str:
+    """'error', 'warning', 'ok' or 'muted': the status colour's name (each theme has its own colours)."""
     if result is None:
-        return MUTED_COLOR
+        return "muted"
     if result.error:
-        return ERROR_COLOR
+        return "error"
     if result.warnings:
-        return WARNING_COLOR
-    return MUTED_COLOR if result.blocked_by else OK_COLOR
+        return "warning"
+    return "muted" if result.blocked_by else "ok"
 
 
 def status_tooltip(result: NodeResult | None) -> str:

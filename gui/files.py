@@ -1,4 +1,5 @@
-"""New, Open, Save, Save As, Open Recent and Examples: where the document comes from and goes to.
+"""New, Open, Save, Save As, Open Recent and Examples: where the document comes from and goes to (File >
+Import… runs on the Keras worker, gui/importing.py, and opens its result here).
 
 Opening reads the whole file first; an unreadable one gets a dialog with the reader's message and the open
 document stays exactly as it was. Unsaved changes (the undo stack is not clean) are offered for saving before
@@ -42,11 +43,15 @@ def read_for_window(path) -> nx.MultiDiGraph:
     graph = builder.load(path) if estimate <= MAX_WINDOW_NODES else None
     count = len(graph) if graph is not None else estimate
     if count > MAX_WINDOW_NODES:
-        message = (f"the graph has {'about ' if graph is None else ''}{count:,} nodes; the window shows at "
-                   f"most {MAX_WINDOW_NODES:,} (larger ones would freeze it). Use the command line for it: "
-                   f"python main.py check {path.name}, export or build")
-        raise ProjectError(str(path), [message])
+        raise ProjectError(str(path), [too_large_message(count, f"python main.py check {path.name}, export or "
+                                                                "build", approximate=graph is None)])
     return graph
+
+
+def too_large_message(count: int, command: str, approximate: bool = False) -> str:
+    """Why a graph over MAX_WINDOW_NODES is not shown, and the command line that takes it instead."""
+    return (f"the graph has {'about ' if approximate else ''}{count:,} nodes; the window shows at most "
+            f"{MAX_WINDOW_NODES:,} (larger ones would freeze it). Use the command line for it: {command}")
 
 
 def example_files() -> list[tuple[str, Path, str]]:
@@ -84,6 +89,7 @@ class FileManager(QObject):
         self.settings = settings
         self.path: Path | None = None
         self.example: str | None = None
+        self.imported_from: Path | None = None  # the model file an unsaved imported document came from
 
     # ---- what the title shows -----------------------------------------------------------------------------
 
@@ -93,18 +99,22 @@ class FileManager(QObject):
             return self.path.name
         if self.example:
             return f"{self.example}.json (example)"
+        if self.imported_from is not None:
+            return f"{self.imported_from.stem}.json (imported from {self.imported_from.name})"
         return "untitled.json"
 
     @property
     def stem(self) -> str:
-        return self.path.stem if self.path is not None else (self.example or "untitled")
+        if self.path is not None:
+            return self.path.stem
+        return self.example or (self.imported_from.stem if self.imported_from is not None else "untitled")
 
     @property
     def modified(self) -> bool:
         return not self.controller.undo_stack.isClean()
 
     def suggested_path(self, suffix: str) -> str:
-        folder = self.path.parent if self.path is not None else Path(self._last_dir())
+        folder = self.path.parent if self.path is not None else Path(self.last_dir())
         return str(folder / f"{self.stem}{suffix}")
 
     # ---- actions ------------------------------------------------------------------------------------------
@@ -117,7 +127,7 @@ class FileManager(QObject):
         return True
 
     def open(self) -> bool:
-        path = self.dialogs.open_path(self._last_dir())
+        path = self.dialogs.open_path(self.last_dir())
         return self.open_path(path) if path else False
 
     def open_path(self, path) -> bool:
@@ -161,6 +171,15 @@ class FileManager(QObject):
         self._replace(graph, None, name)
         self.status.emit(f"Opened the example {name}")
         return True
+
+    def open_imported(self, graph, source) -> None:
+        """Show a graph imported from a Keras model file (gui/importing.py) as an unsaved document, like an
+        example: Save asks where. The caller has offered to save the previous document."""
+        source = Path(source)
+        self._replace(with_positions(graph), None, None)
+        self.imported_from = source
+        self.settings.setValue(LAST_DIR_KEY, str(source.resolve().parent))
+        self.name_changed.emit()
 
     def save(self) -> bool:
         return self.save_as() if self.path is None else self._write(self.path)
@@ -232,7 +251,7 @@ class FileManager(QObject):
         except OSError as exc:
             self.dialogs.error(f"Cannot save {path.name}", f"{path}: {exc.strerror or exc}")
             return False
-        self.path, self.example = path.resolve(), None
+        self.path, self.example, self.imported_from = path.resolve(), None, None
         self.controller.undo_stack.setClean()
         self.add_recent(path)
         self.name_changed.emit()
@@ -240,10 +259,11 @@ class FileManager(QObject):
         return True
 
     def _replace(self, graph, path: Path | None, example: str | None):
-        self.path, self.example = path, example
+        self.path, self.example, self.imported_from = path, example, None
         self.controller.replace_document(graph)
         self.name_changed.emit()
         self.document_opened.emit()
 
-    def _last_dir(self) -> str:
+    def last_dir(self) -> str:
+        """The folder of the last file opened, saved or imported (where the file dialogs start)."""
         return str(self.settings.value(LAST_DIR_KEY, str(Path.home())))

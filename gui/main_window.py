@@ -17,6 +17,8 @@ from gui.controller import EditorController
 from gui.dialogs import Dialogs
 from gui.export import ExportManager
 from gui.files import FileManager
+from gui.generic_refresh import GenericShapeRefresher
+from gui.importing import MODEL_SUFFIXES, ImportManager
 from gui.menus import build_menus
 from gui.panels.code_preview import CodePreview
 from gui.panels.inspector import Inspector
@@ -42,9 +44,12 @@ class MainWindow(QMainWindow):
         self.controller = EditorController(parent=self)
         self.keras = KerasService(self)
         self.canvas = CanvasView(self.controller, self)
+        self.canvas.dialogs = self.dialogs  # frame rename and colour ask through the window's dialogs
         self.setCentralWidget(self.canvas)
         self.files = FileManager(self.controller, self.dialogs, self.settings, self)
         self.exports = ExportManager(self.controller, self.dialogs, self.keras, self.files, self)
+        self.imports = ImportManager(self.files, self.dialogs, self.keras, self)
+        self.generic_shapes = GenericShapeRefresher(self.controller, self.keras, self)
         self.autosaver = Autosaver(self.controller, self.files, self)
         self._fitted_once = False
         self._closed = False
@@ -131,7 +136,7 @@ class MainWindow(QMainWindow):
         self.shapes_panel.node_clicked.connect(self.canvas.center_on_node)
         self.canvas.status_message.connect(status.show_info)
         controller.refused.connect(status.show_refusal)
-        for source in (self.files.status, self.exports.status, self.code_preview.copied):
+        for source in (self.files.status, self.exports.status, self.imports.status, self.code_preview.copied):
             source.connect(status.show_info)
         self.files.name_changed.connect(self.update_title)
         self.files.document_opened.connect(self._fit_soon)
@@ -141,7 +146,7 @@ class MainWindow(QMainWindow):
         controller.document_reset.connect(show_counts)
         controller.undo_stack.indexChanged.connect(show_counts)  # a removal may change no other result
         self.keras.state_changed.connect(status.set_keras_state)
-        self.keras.busy_changed.connect(status.set_busy)
+        self.keras.busy_changed.connect(lambda busy: status.set_busy(busy, self.keras.busy_text))
 
     def update_title(self, *_):
         star = "*" if self.files.modified else ""
@@ -204,6 +209,11 @@ class MainWindow(QMainWindow):
             super().dropEvent(event)
             return
         event.acceptProposedAction()
+        if not any(p.lower().endswith(".json") for p in paths):
+            models = [p for p in paths if p.lower().endswith(MODEL_SUFFIXES)]
+            if models:  # a .keras or .h5 file: import it, as File > Import Keras Model… does
+                self.imports.import_path(models[0])
+                return
         self.files.open_dropped(paths)
 
     def closeEvent(self, event):

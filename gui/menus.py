@@ -36,6 +36,9 @@ def build_menus(window):
     file_menu = bar.addMenu("&File")
     file_menu.addAction(_action(window, "new", "&New", files.new, [Key.New], "Start an empty model"))
     file_menu.addAction(_action(window, "open", "&Open…", files.open, [Key.Open], "Open a project file"))
+    file_menu.addAction(_action(window, "import", "&Import Keras Model…", window.imports.import_model, ["Ctrl+I"],
+                                "Open a .keras, .h5 or model.to_json() file as a new project (Keras loads it in "
+                                "the background)"))
     recent = QMenu("Open &Recent", window)
     recent.setToolTipsVisible(True)
     recent.aboutToShow.connect(lambda: files.fill_recent_menu(recent))

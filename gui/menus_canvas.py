@@ -69,7 +69,7 @@ def add_frame_actions(window, edit_menu, make_action):
     canvas = window.canvas
     action = make_action(window, "frame", "&Frame Selection", lambda: canvas.edits.frame_selection(),
                          ["Ctrl+Shift+G"], "Draw a titled frame behind the selected nodes; drag its title to move "
-                         "them together, double-click it to rename")
+                         "them together, double-click it to rename, right-click it to recolour")
     canvas_only(action, canvas)
     edit_menu.addAction(action)
 
@@ -110,24 +110,9 @@ def add_view_actions(window, view_menu, make_action):
                           checkable=True)
     minimap.setChecked(True)
     view_menu.addAction(minimap)
-    themes = view_menu.addMenu("Canvas &Theme")
-    from PySide6.QtGui import QActionGroup
+    from gui.menus_theme import add_theme_menu
 
-    group = QActionGroup(window)
-    for mode, text, key in (("system", "Follow &System", "Ctrl+Alt+0"), ("dark", "&Dark", "Ctrl+Alt+1"),
-                            ("light", "&Light", "Ctrl+Alt+2")):
-        action = make_action(window, f"theme_{mode}", text, lambda on, m=mode: on and set_canvas_theme(window, m),
-                             [key], f"{text.replace('&', '')} colours on the canvas", checkable=True)
-        group.addAction(action)
-        themes.addAction(action)
-    saved = window.settings.value("canvas/theme", "dark")
-    mode = saved if saved in ("system", "dark", "light") else "dark"
-    window.actions_by_name[f"theme_{mode}"].setChecked(True)
-
-
-def set_canvas_theme(window, mode: str):
-    window.canvas.set_theme(mode)
-    window.settings.setValue("canvas/theme", mode)
+    add_theme_menu(window, view_menu, make_action)
 
 
 def add_help_actions(window, help_menu, make_action):

@@ -40,14 +40,17 @@ def _quiet_offscreen_notes(mode, context, message):
         sys.stderr.write(message + "\n")
 
 
-def write_screenshots(out_dir: Path, examples: list[str] | None = None) -> list[Path]:
-    """One PNG per example (all bundled examples by default); returns the paths written."""
+def write_screenshots(out_dir: Path, examples: list[str] | None = None, theme: str | None = None) -> list[Path]:
+    """One PNG per example (all bundled examples by default), in the given theme ('light' or 'dark'; by default
+    the desktop's) with the theme in the file name; returns the paths written. QT_SCALE_FACTOR=2 in the
+    environment renders at 200% (twice the pixels)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     qInstallMessageHandler(_quiet_offscreen_notes)
     from builder.project import ProjectError
     from gui.app import create_application
     from gui.files import example_files
     from gui.main_window import MainWindow
+    from gui.style import SETTINGS_KEY
 
     app = create_application()
     known = [name for name, _path, _description in example_files()]
@@ -60,6 +63,8 @@ def write_screenshots(out_dir: Path, examples: list[str] | None = None) -> list[
     written = []
     with tempfile.TemporaryDirectory() as scratch:
         settings = QSettings(str(Path(scratch) / "settings.ini"), QSettings.Format.IniFormat)
+        if theme is not None:
+            settings.setValue(SETTINGS_KEY, theme)  # the window applies it as it builds its menus
         for name in names:
             window = MainWindow(settings=settings, restore_layout=False)
             window.resize(*SIZE)
@@ -71,7 +76,7 @@ def write_screenshots(out_dir: Path, examples: list[str] | None = None) -> list[
                 window.controller.select([node])
             window.canvas.fit_all()
             _settle(app)
-            path = out_dir / f"{name}.png"
+            path = out_dir / (f"{name}_{theme}.png" if theme else f"{name}.png")
             if not window.grab().save(str(path)):
                 raise OSError(f"cannot write {path}")
             written.append(path)

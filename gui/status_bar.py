@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
 from builder.shapes import totals
-from gui.display import ERROR_COLOR, MUTED_COLOR, OK_COLOR, WARNING_COLOR
+from gui.style import set_status
 from gui.workers import FAILED, LOADING, READY
 
 MESSAGE_MS = 8000
@@ -37,19 +37,19 @@ class EditorStatusBar(QStatusBar):
         self.params_label.setToolTip(f"Trainable {trainable:,}, non-trainable {frozen:,}")
         if errors:
             self.errors_label.setText(f"{errors} error" + ("s" if errors != 1 else ""))
-            self.errors_label.setStyleSheet(f"color: {ERROR_COLOR}; font-weight: bold;")
+            set_status(self.errors_label, "error", strong=True)
         else:
             self.errors_label.setText("No errors")
-            self.errors_label.setStyleSheet(f"color: {OK_COLOR};")
+            set_status(self.errors_label, "ok")
 
     def set_keras_state(self, state: str, detail: str):
-        text, color = {
-            LOADING: ("Keras: loading…", MUTED_COLOR),
-            READY: ("Keras: ready", OK_COLOR),
-            FAILED: ("Keras: unavailable", ERROR_COLOR),
-        }.get(state, ("Keras: not loaded", MUTED_COLOR))
+        text, kind = {
+            LOADING: ("Keras: loading…", "muted"),
+            READY: ("Keras: ready", "ok"),
+            FAILED: ("Keras: unavailable", "error"),
+        }.get(state, ("Keras: not loaded", "muted"))
         self.keras_label.setText(text)
-        self.keras_label.setStyleSheet(f"color: {color};")
+        set_status(self.keras_label, kind)
         self.keras_label.setToolTip(detail)
 
     def set_busy(self, busy: bool, text: str = "Building the Keras model…"):
@@ -58,14 +58,14 @@ class EditorStatusBar(QStatusBar):
         self.busy_bar.setVisible(busy)
 
     def show_info(self, message: str):
-        self.setStyleSheet("")
+        set_status(self, None)
         self.showMessage(message, MESSAGE_MS)
 
     def show_refusal(self, message: str):
         """A refused edit: the reason, in the warning colour, so it is not mistaken for a plain hint."""
-        self.setStyleSheet(f"QStatusBar {{ color: {WARNING_COLOR}; }}")
+        set_status(self, "warning")
         self.showMessage(message, MESSAGE_MS * 2)
 
     def _message_cleared(self, message: str):
         if not message:
-            self.setStyleSheet("")
+            set_status(self, None)

@@ -1,22 +1,114 @@
-"""The application's look: Fusion with its light palette (the status colours are chosen for it), plus the
-small stylesheet in resources/style.qss."""
+"""The application's look: Fusion with a light or dark palette (gui/themes.py), the stylesheet in
+resources/style.qss filled with that theme's colours, and the canvas colours (gui/canvas/style.py), all
+switched together by one ThemeManager.
+
+The theme mode is 'system' (follow the desktop's colour scheme, live), 'light' or 'dark'; View > Theme sets it
+and QSettings ("view/theme") remembers it. Widgets that paint colours themselves (the canvas, the code
+view, the shapes panel) listen to `theme_manager().changed`; labels take their status colour from the
+stylesheet through a `status` property (set_status), so a theme switch restyles them without code.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtWidgets import QApplication, QToolTip, QWidget
+
+from gui import themes
+from gui.canvas import style as canvas_style
 
 STYLE_SHEET = Path(__file__).resolve().parent.parent / "resources" / "style.qss"
+SETTINGS_KEY = "view/theme"
+_OLD_CANVAS_KEY = "canvas/theme"  # the canvas-only choice that came before the window theme
 
 
-def apply_style(app: QApplication):
-    if app.property("keras_canvas_styled"):
-        return  # restyling re-polishes every widget alive: costly, and the result would be the same
-    app.setProperty("keras_canvas_styled", True)
-    app.setStyle("Fusion")
-    app.setPalette(app.style().standardPalette())  # light even on a dark desktop theme
-    try:
-        app.setStyleSheet(STYLE_SHEET.read_text(encoding="utf-8"))
-    except OSError:
-        pass  # an installation without resources still works, with plain Fusion
+class ThemeManager(QObject):
+    changed = Signal(str)  # the theme now shown: 'light' or 'dark'
+
+    def __init__(self, app: QApplication):
+        super().__init__(app)
+        self.app = app
+        self.mode = "system"
+        self.name: str | None = None
+        # What the platform gave before our palette replaced it: the fallback where it reports no scheme.
+        self._platform_dark = canvas_style.is_dark_palette(app.palette())
+        self._scheme = QGuiApplication.styleHints().colorScheme()
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_system_scheme)
+        try:
+            self._template = STYLE_SHEET.read_text(encoding="utf-8")
+        except OSError:
+            self._template = ""  # an installation without resources still works, with plain Fusion
+
+    def system_theme(self) -> str:
+        if self._scheme == Qt.ColorScheme.Dark:
+            return "dark"
+        if self._scheme == Qt.ColorScheme.Light:
+            return "light"
+        return "dark" if self._platform_dark else "light"
+
+    def set_mode(self, mode: str):
+        if mode not in themes.MODES:
+            raise ValueError(f"unknown theme mode {mode!r}; expected one of {', '.join(themes.MODES)}")
+        self.mode = mode
+        self._show(self.system_theme() if mode == "system" else mode)
+
+    def _on_system_scheme(self, scheme):
+        self._scheme = scheme
+        if self.mode == "system":
+            self._show(self.system_theme())
+
+    def _show(self, name: str):
+        if name == self.name:
+            return  # restyling re-polishes every widget alive: costly, and the result would be the same
+        self.name = name
+        palette = themes.palette(name)
+        self.app.setPalette(palette)
+        QToolTip.setPalette(palette)  # tooltips keep the platform's palette unless told
+        if self._template:
+            self.app.setStyleSheet(themes.stylesheet(self._template, name))
+        canvas_style.use_theme(name)
+        self.changed.emit(name)
+
+
+_manager: ThemeManager | None = None
+
+
+def theme_manager() -> ThemeManager:
+    """The application's one ThemeManager (created on first use; apply_style also shows a theme)."""
+    global _manager
+    app = QApplication.instance()
+    if _manager is None or _manager.app is not app:
+        _manager = ThemeManager(app)
+    return _manager
+
+
+def saved_mode(settings: QSettings) -> str:
+    mode = settings.value(SETTINGS_KEY, settings.value(_OLD_CANVAS_KEY, "system"))
+    return mode if mode in themes.MODES else "system"
+
+
+def apply_style(app: QApplication, settings: QSettings | None = None):
+    """Fusion, and the theme saved in the settings (the application's own settings by default)."""
+    if not app.property("keras_canvas_styled"):
+        app.setProperty("keras_canvas_styled", True)
+        app.setStyle("Fusion")
+    manager = theme_manager()
+    manager.set_mode(saved_mode(settings if settings is not None else QSettings()))
+    return manager
+
+
+def status_colour(kind: str) -> QColor:
+    """'error', 'warning', 'ok' or 'muted' in the theme now shown."""
+    return QColor(themes.STATUS[theme_manager().name or "light"][kind])
+
+
+def set_status(widget: QWidget, kind: str | None, strong: bool = False):
+    """Colour a label (or the status bar) by status through the stylesheet; re-polished only on a change."""
+    if widget.property("status") == kind and bool(widget.property("strong")) == strong:
+        return
+    widget.setProperty("status", kind)
+    widget.setProperty("strong", strong)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)

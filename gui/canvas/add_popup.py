@@ -52,13 +52,7 @@ class AddPopup(QFrame):
         self.layers = None if layers is None else set(layers)
         self.setObjectName("canvasAddPopup")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet(
-            "#canvasAddPopup { background: #2a2d36; border: 1px solid #4b5563; border-radius: 6px; }"
-            "QLineEdit { background: #1c1e24; color: #e5e7eb; border: 1px solid #4b5563; border-radius: 4px;"
-            " padding: 4px 6px; }"
-            "QListWidget { background: #2a2d36; color: #e5e7eb; border: none; outline: none; }"
-            "QListWidget::item { padding: 3px 4px; }"
-            "QListWidget::item:selected { background: #2563eb; color: white; border-radius: 3px; }")
+        self.restyle()
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Search layers…")
         self.search.setClearButtonEnabled(True)
@@ -75,6 +69,18 @@ class AddPopup(QFrame):
         self.search.installEventFilter(self)
         self.list.itemClicked.connect(self._choose_item)
         self.filter("")
+
+    def restyle(self):
+        """In the canvas's colours (it opens over the canvas), for the theme now shown."""
+        card, field, text, border = (style.NODE_BODY.name(), style.BACKGROUND.name(), style.TEXT.name(),
+                                     style.PREVIEW_BORDER.name())
+        self.setStyleSheet(
+            f"#canvasAddPopup {{ background: {card}; border: 1px solid {border}; border-radius: 6px; }}"
+            f"QLineEdit {{ background: {field}; color: {text}; border: 1px solid {border}; border-radius: 4px;"
+            " padding: 4px 6px; }"
+            f"QListWidget {{ background: {card}; color: {text}; border: none; outline: none; }}"
+            "QListWidget::item { padding: 3px 4px; }"
+            "QListWidget::item:selected { background: #2563eb; color: white; border-radius: 3px; }")
 
     def filter(self, text: str):
         offered = [spec for spec in SPECS if self.layers is None or spec.name in self.layers]

@@ -5,7 +5,7 @@ Items call `node_face` whenever they paint or refresh, so what is drawn is alway
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from builder.catalog import UnknownLayerError, spec_for
 from builder.shape_rules import fmt
@@ -20,18 +20,47 @@ class NodeFace:
     summary: str
     shape: str  # the output shape, or a short reason why there is none
     params: str  # "320 params", or "" when there is no shape
-    status: str  # ok, warning, error, blocked, pending (inference has not run yet)
+    status: str  # ok, warning, error, blocked, stale (a Keras shape to recompute), pending (not inferred yet)
     tooltip: str
     blocked_by: str | None = None
+    # A generic node (a Keras layer outside the catalog) shows a "K" badge: its shape is Keras's, not a rule's.
+    # "ok": computed by Keras for the inputs arriving now; "stale": to be recomputed; "error": Keras refused.
+    keras: str | None = None
+
+
+KERAS_SHAPE_NOTE = "shape computed by Keras"
+STALE_TEXT = "recomputing with Keras…"
 
 
 def node_face(doc, results: dict, node_id: str) -> NodeFace:
     layer = doc.layer(node_id)
+    generic = False
     try:
         spec = spec_for(layer)
-        category, help_text = spec.category, spec.help
+        category, help_text, generic = spec.category, spec.help, spec.generic
     except UnknownLayerError:
         category, help_text = None, f"{layer} is not in the catalog"
+    face = _face(doc, results, node_id, layer, category, help_text)
+    if not generic or face.status in ("pending", "blocked"):
+        return face
+    return _generic_face(face, node_id, results[node_id])
+
+
+def _generic_face(face: NodeFace, node_id: str, result) -> NodeFace:
+    """The badge, body line and tooltip that say a generic node's shape is Keras's, or is being recomputed."""
+    if result.stale:
+        return replace(face, status="stale", shape=STALE_TEXT, keras="stale", summary=KERAS_SHAPE_NOTE,
+                       tooltip=f"{result.error}\n\nThe shape of this Keras layer outside the catalog comes from "
+                               "Keras; it is recomputed on the Keras worker, without an undo step.")
+    if face.status == "error":
+        return replace(face, keras="error")
+    note = f"{node_id} ({face.layer}): {KERAS_SHAPE_NOTE} for the input it gets now; this layer is outside the " \
+           "catalog, so there is no shape rule of its own here"
+    return replace(face, keras="ok", summary=KERAS_SHAPE_NOTE,
+                   tooltip=note if face.status == "ok" else f"{face.tooltip}\n\n{note}")
+
+
+def _face(doc, results, node_id, layer, category, help_text) -> NodeFace:
     summary = summary_text(layer, doc.params(node_id))
     result = results.get(node_id)
     if result is None:

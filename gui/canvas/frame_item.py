@@ -2,18 +2,23 @@
 reads its title, colour and rectangle from the document's `ui["frames"]` (builder/frames.py).
 
 Dragging the title bar moves the frame and the nodes inside it, as one "Move frame" step on release;
-dragging the bottom-right corner resizes it; double-clicking the title renames it.
+dragging the bottom-right corner resizes it; double-clicking the title renames it; right-clicking the title
+opens the frame's menu (rename, colour, delete: gui/canvas/frame_menu.py).
+
+The title bar is opaque in the frame's colour and its text white or black, whichever reads better on that
+colour, so a title stays readable on the dark and the light canvas whatever colour was picked.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsItem, QInputDialog
+from PySide6.QtWidgets import QGraphicsItem
 
-from builder.frames import MIN_SIZE, frame_by_id, move_frame, nodes_inside, rename_frame, resize_frame
-from builder.graph import GraphError
+from builder.frames import MIN_SIZE, frame_by_id, move_frame, nodes_inside, resize_frame
 from gui.canvas import style
+from gui.canvas.frame_menu import ask_rename, frame_menu
+from gui.themes import readable_text_on
 
 TITLE_HEIGHT = 30.0
 GRIP = 16.0  # the resize corner
@@ -45,12 +50,19 @@ class FrameItem(QGraphicsItem):
         self._rect = QRectF(0, 0, w, h)
         self._title, self._colour = frame["title"], QColor(frame["colour"])
         self.setToolTip(style.tooltip_html(f"{self._title}\nDrag the title to move the frame with its nodes; "
-                                           "double-click it to rename; drag the corner to resize"))
+                                           "double-click it to rename, right-click it to recolour; drag the corner to resize"))
         self.update()
 
     @property
     def title(self) -> str:
         return self._title
+
+    @property
+    def colour(self) -> QColor:
+        return QColor(self._colour)
+
+    def title_colour(self) -> QColor:
+        return readable_text_on(self._colour)
 
     def boundingRect(self) -> QRectF:
         return self._rect.adjusted(-2, -2, 2, 2)
@@ -78,7 +90,6 @@ class FrameItem(QGraphicsItem):
         painter.setBrush(QBrush(fill))
         painter.drawRoundedRect(self._rect, 10, 10)
         bar = QColor(self._colour)
-        bar.setAlpha(150)
         painter.save()
         painter.setClipRect(self.title_rect())
         painter.setPen(Qt.PenStyle.NoPen)
@@ -88,7 +99,7 @@ class FrameItem(QGraphicsItem):
         title_font = QFont(style.font("title"))
         title_font.setPointSizeF(11.5)
         painter.setFont(title_font)
-        painter.setPen(style.TEXT_ON_HEADER)
+        painter.setPen(self.title_colour())
         text_rect = self.title_rect().adjusted(12, 0, -12, 0)
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                          QFontMetricsF(title_font).elidedText(self._title, Qt.TextElideMode.ElideRight,
@@ -147,13 +158,19 @@ class FrameItem(QGraphicsItem):
 
     def mouseDoubleClickEvent(self, event):
         if self.title_rect().contains(event.pos()):
-            title, ok = QInputDialog.getText(None, "Rename Frame", "Title:", text=self._title)
-            if ok and title != self._title:
-                try:
-                    self.controller.push(rename_frame(self.controller.doc, self.frame_id, title))
-                except GraphError as exc:
-                    self.controller.refused.emit(str(exc))
+            ask_rename(self._view(), self.frame_id)
         event.accept()
+
+    def contextMenuEvent(self, event):
+        self.scene().clearSelection()
+        self.setSelected(True)
+        menu = frame_menu(self._view(), self.frame_id)
+        menu.exec(event.screenPos())
+        menu.deleteLater()  # a child of the view: one per right-click would pile up
+        event.accept()
+
+    def _view(self):
+        return self.scene().views()[0]
 
 
 def _rect_tuple(item) -> tuple:

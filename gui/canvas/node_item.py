@@ -105,6 +105,8 @@ class NodeItem(QGraphicsItem):
         status = self.face().status
         if status == "error":
             return QPen(style.ERROR, 2.5)
+        if status == "stale" and not self.isSelected():
+            return QPen(style.STALE, 1.5, Qt.PenStyle.DashLine)
         if self.isSelected():
             return QPen(style.NODE_SELECTED, 2.0)
         if self._hovered:
@@ -186,7 +188,7 @@ class NodeItem(QGraphicsItem):
     def _paint_header(self, painter, face: NodeFace, blocked: bool):
         margin = style.TEXT_MARGIN
         mark = face.status if face.status in ("error", "warning") else None
-        text_width = style.NODE_WIDTH - 2 * margin - (22 if mark else 0)
+        text_width = style.NODE_WIDTH - 2 * margin - (22 if mark else 0) - (22 if face.keras else 0)
         title_font, layer_font = style.font("title"), style.font("layer")
         painter.setFont(title_font)
         painter.setPen(style.TEXT_DIM if blocked else style.TEXT_ON_HEADER)
@@ -198,6 +200,21 @@ class NodeItem(QGraphicsItem):
                          QFontMetricsF(layer_font).elidedText(face.layer, _ELIDE, text_width))
         if mark:
             self._paint_mark(painter, mark, QPointF(style.NODE_WIDTH - margin - 8, style.HEADER_HEIGHT / 2))
+        if face.keras:
+            right = style.NODE_WIDTH - margin - 8 - (22 if mark else 0)
+            self._paint_keras_badge(painter, face.keras, QPointF(right, style.HEADER_HEIGHT / 2))
+
+    def _paint_keras_badge(self, painter, state: str, centre: QPointF):
+        """A "K" badge: the shape is Keras's. Slate when it fits the inputs arriving now, sky blue with a dashed
+        rim while Keras recomputes it."""
+        rect = QRectF(centre.x() - 9, centre.y() - 8, 18, 16)
+        stale = state == "stale"
+        painter.setPen(QPen(QColor(255, 255, 255, 220), 1.0, Qt.PenStyle.DashLine if stale else Qt.PenStyle.SolidLine))
+        painter.setBrush(QBrush(style.STALE if stale else style.KERAS_BADGE))
+        painter.drawRoundedRect(rect, 3, 3)
+        painter.setFont(style.font("mark"))
+        painter.setPen(QColor("#ffffff"))
+        painter.drawText(rect, _CENTER, "K")
 
     def _paint_mark(self, painter, mark: str, centre: QPointF):
         colour = style.ERROR if mark == "error" else style.WARNING
@@ -223,16 +240,16 @@ class NodeItem(QGraphicsItem):
         if face.status == "error":
             room = self._height - style.BODY_PADDING - (top + line)  # a tall merge node has room for more
             lines = max(int(room // line), 1)
-            painter.setPen(style.ERROR)
+            painter.setPen(style.ERROR_TEXT)
             painter.drawText(QRectF(margin, top + line, width, lines * line),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
                              _wrapped(body_metrics, face.shape, width, lines))
             return
-        if blocked:
+        if blocked or face.status == "stale":
             italic = QFont(body_font)
             italic.setItalic(True)
             painter.setFont(italic)
-            painter.setPen(style.TEXT_MUTED)
+            painter.setPen(style.TEXT_MUTED if blocked else style.STALE)
             painter.drawText(QRectF(margin, top + line, width, line), _LEFT,
                              QFontMetricsF(italic).elidedText(face.shape, _ELIDE, width))
             return

@@ -39,13 +39,16 @@ NODE_SELECTED = QColor("#f8fafc")
 NODE_BLOCKED_BODY = QColor("#24262d")
 TEXT = QColor("#e5e7eb")
 TEXT_DIM = QColor("#9ca3af")
-TEXT_MUTED = QColor("#6b7280")
+TEXT_MUTED = QColor("#969eab")  # still 4.5:1 on a waiting node's dimmed card and header
 TEXT_ON_HEADER = QColor("#ffffff")
-TEXT_ON_HEADER_DIM = QColor(255, 255, 255, 190)
+TEXT_ON_HEADER_DIM = QColor(255, 255, 255, 240)  # a shade under the id, still 4.5:1 on every header
 SHAPE_TEXT = QColor("#7dd3fc")
 
 ERROR = QColor("#ef4444")
+ERROR_TEXT = QColor("#f87171")  # error messages as text: lighter than the outline red, for 4.5:1 on the card
 WARNING = QColor("#f59e0b")
+KERAS_BADGE = QColor("#1e293b")  # a shape that Keras computed, not a catalog rule (red and amber mean problems)
+STALE = QColor("#0ea5e9")  # a Keras shape being recomputed: neither a mistake (red) nor a warning (amber)
 
 PORT_FILL = QColor("#9ca3af")
 PORT_FREE_FILL = QColor("#1c1e24")
@@ -65,14 +68,14 @@ PREVIEW_BORDER = QColor("#4b5563")
 CATEGORY_COLOURS = {
     "Core": QColor("#2563eb"),
     "Convolution": QColor("#7c3aed"),
-    "Pooling": QColor("#0d9488"),
+    "Pooling": QColor("#0f766e"),  # a deeper teal: white text on #0d9488 was 3.7:1
     "Reshaping": QColor("#4f6378"),
     "Regularization": QColor("#be185d"),
     "Normalization": QColor("#0369a1"),
     "Merging": QColor("#15803d"),
 }
 UNKNOWN_CATEGORY = QColor("#52525b")
-BLOCKED_HEADER = QColor("#3f434e")
+BLOCKED_HEADER = QColor("#30333b")
 
 
 def category_colour(category: str | None) -> QColor:
@@ -114,11 +117,11 @@ _DARK = {name: QColor(value) for name, value in globals().items() if isinstance(
 _LIGHT = {
     "BACKGROUND": "#f4f5f7", "GRID_MINOR": "#e8eaee", "GRID_MAJOR": "#d9dce3",
     "NODE_BODY": "#ffffff", "NODE_BORDER": "#c5cad3", "NODE_SELECTED": "#111827", "NODE_BLOCKED_BODY": "#eceef2",
-    "TEXT": "#111827", "TEXT_DIM": "#4b5563", "TEXT_MUTED": "#9ca3af", "SHAPE_TEXT": "#0369a1",
+    "TEXT": "#111827", "TEXT_DIM": "#4b5563", "TEXT_MUTED": "#555c66", "SHAPE_TEXT": "#0369a1",
     "PORT_FILL": "#6b7280", "PORT_FREE_FILL": "#ffffff", "PORT_BORDER": "#4b5563",
     "WIRE": "#6b7280", "WIRE_HOVER": "#111827", "WIRE_SELECTED": "#2563eb", "WIRE_BROKEN": "#b0b6c0",
     "WIRE_DRAFT": "#111827", "PREVIEW_BACKGROUND": "#fbfbfc", "PREVIEW_BORDER": "#c5cad3",
-    "BLOCKED_HEADER": "#9ca3af",
+    "BLOCKED_HEADER": "#dde0e6", "ERROR_TEXT": "#dc2626", "STALE": "#0e7490",
 }
 THEMES = ("dark", "light")
 current_theme = "dark"

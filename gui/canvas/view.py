@@ -14,7 +14,7 @@ Drops of LAYER_MIME_TYPE (the layer name in UTF-8) add that layer at the drop po
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QCursor, QGuiApplication, QKeySequence, QPainter
+from PySide6.QtGui import QCursor, QKeySequence, QPainter
 from PySide6.QtWidgets import QGraphicsView
 
 from builder.catalog import SPECS, UnknownLayerError, spec_for
@@ -29,6 +29,7 @@ from gui.canvas.find_bar import FindBar
 from gui.canvas.minimap import Minimap
 from gui.canvas.node_item import PORT_Y
 from gui.canvas.scene import CanvasScene, snapped
+from gui.dialogs import Dialogs
 
 LAYER_MIME_TYPE = "application/x-keras-canvas-layer"
 FIT_MARGIN = 40.0
@@ -58,11 +59,13 @@ class CanvasView(QGraphicsView):
         self._space_held = False
         self._pan_from: QPoint | None = None
         self.add_popup: AddPopup | None = None
+        self.dialogs = Dialogs(self)  # the main window hands in its own, which tests replace
         self.edits = CanvasEdits(self)  # copy, cut, paste, duplicate, delete keeping wires, align
         self.find_bar = FindBar(self)
         self.minimap = Minimap(self)
-        self.theme_mode = "dark"
-        QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_colour_scheme)
+        from gui.style import theme_manager  # here: gui.style imports the canvas package
+
+        theme_manager().changed.connect(self._on_theme)
         self.rubberBandChanged.connect(self._on_rubber_band)
         controller.refused.connect(self.status_message)
         self._scene.status_message.connect(self.status_message)
@@ -83,33 +86,14 @@ class CanvasView(QGraphicsView):
 
     # ---- theme ----------------------------------------------------------------------------------------------
 
-    def set_theme(self, mode: str):
-        """'dark', 'light', or 'system': dark or light as the application's palette is."""
-        self.theme_mode = mode
-        name = mode if mode in style.THEMES else "dark" if self._system_is_dark() else "light"
-        if name != style.current_theme:
-            style.use_theme(name)
+    def _on_theme(self, _name: str):
+        """The window switched themes (gui/style.py has switched the canvas colours): repaint with them."""
         for item in self._scene.items():
             item.update()  # also drops each node's cached picture
         self.viewport().update()
         self.minimap.update()
-
-    def _system_is_dark(self) -> bool:
-        """The desktop's colour scheme where the platform tells it (the app itself keeps a light palette),
-        else whether this widget's palette is dark."""
-        scheme = QGuiApplication.styleHints().colorScheme()
-        if scheme != Qt.ColorScheme.Unknown:
-            return scheme == Qt.ColorScheme.Dark
-        return style.is_dark_palette(self.palette())
-
-    def _on_colour_scheme(self, _scheme):
-        if self.theme_mode == "system":
-            self.set_theme("system")
-
-    def changeEvent(self, event):
-        super().changeEvent(event)
-        if event.type() == event.Type.PaletteChange and getattr(self, "theme_mode", None) == "system":
-            self.set_theme("system")
+        if self.add_popup is not None:
+            self.add_popup.restyle()
 
     def find_node(self):
         self.find_bar.open()

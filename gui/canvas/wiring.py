@@ -55,7 +55,7 @@ class PreviewLabel(QGraphicsItem):
         painter.setBrush(QBrush(style.PREVIEW_BACKGROUND))
         painter.drawRoundedRect(self._rect, 6, 6)
         painter.setFont(style.font("preview"))
-        colour = style.ERROR if self.is_error else style.TEXT_DIM if self.is_hint else style.SHAPE_TEXT
+        colour = style.ERROR_TEXT if self.is_error else style.TEXT_DIM if self.is_hint else style.SHAPE_TEXT
         painter.setPen(colour)
         painter.drawText(self._rect.adjusted(8, 5, -8, -5), Qt.TextFlag.TextWordWrap, self.text)
 

@@ -25,8 +25,10 @@ from builder.catalog import spec_for
 from builder.commands import Rename, SetParam
 from builder.graph import UNSET, GraphError, check_node_id
 from builder.params import Param
-from gui.display import ERROR_COLOR, MUTED_COLOR, WARNING_COLOR, count_text, default_text, shape_text
+from gui.display import count_text, default_text, shape_text
+from gui.panels.keras_details import KerasDetails
 from gui.panels.param_editors import PairEditor, ParamEditor, editor_for
+from gui.style import set_status
 
 GETTING_STARTED = (
     "<p><b>Select a node</b> on the canvas to see and edit it.</p>"
@@ -40,11 +42,11 @@ GETTING_STARTED = (
     "</ul>")
 
 
-def _small(text: str = "", color: str = MUTED_COLOR) -> QLabel:
+def _small(text: str = "", status: str = "muted") -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
     label.setProperty("role", "hint")
-    label.setStyleSheet(f"color: {color};")
+    set_status(label, status)  # its colour comes from the theme's stylesheet
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
 
@@ -78,7 +80,7 @@ class ParamRow(QWidget):
         hint = default[0].upper() + default[1:] + (f". {param.help}" if param.help else "")
         self.hint_label = _small(hint)
         layout.addWidget(self.hint_label)
-        self.message_label = _small("", ERROR_COLOR)
+        self.message_label = _small("", "error")
         self.message_label.hide()
         layout.addWidget(self.message_label)
 
@@ -149,7 +151,7 @@ class Inspector(QScrollArea):
         self.id_edit.setToolTip("The node's id is its Keras layer name and the variable name in exported code.")
         self.id_edit.editingFinished.connect(self._commit_id)
         form.addRow("id", self.id_edit)
-        self.id_message = _small("", ERROR_COLOR)
+        self.id_message = _small("", "error")
         self.id_message.hide()
         form.addRow("", self.id_message)
         self.shape_label = QLabel()
@@ -161,6 +163,8 @@ class Inspector(QScrollArea):
         layout.addWidget(self.node_box)
         self.status_label = _small()
         layout.addWidget(self.status_label)
+        self.keras_details = KerasDetails()  # imported nodes: Keras's shape, and the config kept as imported
+        layout.addWidget(self.keras_details)
 
         self.params_title = QLabel("Parameters")
         self.params_title.setProperty("role", "section")
@@ -193,6 +197,7 @@ class Inspector(QScrollArea):
         self.empty_label.setText(empty_text)
         self.no_params_label.hide()
         if not showing:
+            self.keras_details.hide()
             self._clear_rows()
             return
         doc = self.controller.doc
@@ -207,6 +212,13 @@ class Inspector(QScrollArea):
         for row in self.rows.values():
             row.show_value(params)
         self.no_params_label.setVisible(not spec.params)
+        if spec.generic:  # a layer outside the catalog: its Keras arguments are its config, shown above
+            has_config = bool(doc.graph.nodes[node_id].get("config"))
+            self.no_params_label.setText("No typed params: its Keras arguments are the config above (read-only)."
+                                         if has_config
+                                         else "It uses Keras's defaults for all its arguments.")
+        else:
+            self.no_params_label.setText("This layer has no parameters.")
         self.params_title.setVisible(bool(spec.params))
         self._show_result()
 
@@ -231,6 +243,7 @@ class Inspector(QScrollArea):
         self.rows = {}
 
     def _show_result(self):
+        self.keras_details.show_node(self.controller.doc, self.controller.results, self.node_id)
         result = self.controller.results.get(self.node_id)
         if result is None:
             self.shape_label.setText("-")
@@ -246,15 +259,15 @@ class Inspector(QScrollArea):
         else:
             self.params_label.setText(count_text(result.params))
         if result.error:
-            text, color = f"Error: {result.error}", ERROR_COLOR
+            text, kind = f"Error: {result.error}", "error"
         elif result.blocked_by:
-            text, color = f"No shape yet: {result.blocked_by} has an error upstream; fix it first.", MUTED_COLOR
+            text, kind = f"No shape yet: {result.blocked_by} has an error upstream; fix it first.", "muted"
         elif result.warnings:
-            text, color = "\n".join(f"Warning: {w}" for w in result.warnings), WARNING_COLOR
+            text, kind = "\n".join(f"Warning: {w}" for w in result.warnings), "warning"
         else:
-            text, color = "", MUTED_COLOR
+            text, kind = "", "muted"
         self.status_label.setText(text)
-        self.status_label.setStyleSheet(f"color: {color};")
+        set_status(self.status_label, kind)
         self.status_label.setVisible(bool(text))
 
     # ---- listening ----------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ Clicking a row or a message selects the node and asks the canvas to centre on it
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QRect, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from builder.shapes import topological_order, totals
-from gui.display import ERROR_COLOR, WARNING_COLOR, count_text, shape_text, status_color, status_text, status_tooltip
+from gui.display import count_text, shape_text, status_kind, status_text, status_tooltip
+from gui.style import status_colour, theme_manager
 
 COLUMNS = ("id", "layer", "output shape", "params", "status")
 MAX_PROBLEMS_HEIGHT = 130
@@ -67,7 +68,7 @@ class ShapesTableModel(QAbstractTableModel):
         if role == NODE_ROLE:
             return node
         if role == Qt.ItemDataRole.ForegroundRole and column == 4:
-            return QBrush(QColor(status_color(result)))
+            return QBrush(status_colour(status_kind(result)))
         if role == Qt.ItemDataRole.ToolTipRole:
             return status_tooltip(result) or None
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 3:
@@ -147,6 +148,7 @@ class ShapesPanel(QWidget):
         controller.document_reset.connect(self.rebuild)
         controller.selection_changed.connect(self._on_selection)
         controller.undo_stack.indexChanged.connect(self._on_step)
+        theme_manager().changed.connect(self._on_theme)
         self.rebuild()
 
     # ---- updating -----------------------------------------------------------------------------------------
@@ -157,6 +159,10 @@ class ShapesPanel(QWidget):
         self._problems = {}
         self._problems_order_stale = True
         self._on_results_changed(set(self.controller.results))
+
+    def _on_theme(self, _name: str):
+        self._fill_problems()  # the listed messages hold their colours
+        self.table.viewport().update()  # the table reads them as it paints
 
     def _on_document_changed(self, change):
         if change.kind in _WIRING:
@@ -215,13 +221,15 @@ class ShapesPanel(QWidget):
         errors = [(node, error) for node, (error, _w) in ranked if error]
         warnings = [(node, w) for node, (_e, ws) in ranked for w in ws]
         for node, message in errors:
-            self._add_problem(node, "Error", message, ERROR_COLOR)
+            self._add_problem(node, "Error", message, "error")
         for node, message in warnings:
-            self._add_problem(node, "Warning", message, WARNING_COLOR)
+            self._add_problem(node, "Warning", message, "warning")
         if not errors and not warnings:
             text = "No errors or warnings." if self.controller.doc.node_ids() else "The canvas is empty."
             item = QListWidgetItem(text)
-            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            # Enabled (not greyed out, so it reads as body text) but not selectable: there is nothing to go to.
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            item.setForeground(QBrush(status_colour("muted")))
             self.problems.addItem(item)
         self._fit_problems_height()
 
@@ -242,10 +250,10 @@ class ShapesPanel(QWidget):
         super().resizeEvent(event)
         self._fit_problems_height()  # wrapped messages take more lines when the panel is narrower
 
-    def _add_problem(self, node, kind, message, color):
+    def _add_problem(self, node, kind, message, status):
         item = QListWidgetItem(f"{kind}: {message}")
         item.setData(NODE_ROLE, node)
-        item.setForeground(QBrush(QColor(color)))
+        item.setForeground(QBrush(status_colour(status)))
         item.setToolTip(message)
         self.problems.addItem(item)
 

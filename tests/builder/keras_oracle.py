@@ -28,6 +28,10 @@ an axis that would work with two (Keras passes one input through whatever the ax
 because the node fails as soon as a second branch is wired in. The oracle checks it by concatenating the input
 with itself.
 
+And one more: a node whose output has a size of 0 (a 'same' Conv2DTranspose with output_padding=0 on a 1x1
+input: Keras declares (None, 0, 0, filters) and runs it on zeros) fails here: nothing can flow through an
+empty tensor, so we report an error there, as we do for zero sizes in params.
+
 Keras is passed in (the session-scoped `keras` fixture), so importing this module imports no TensorFlow.
 """
 
@@ -109,6 +113,8 @@ def _judge_node(keras, graph, node, tensors, layers, suspect) -> KerasNode:
     except Exception as exc:  # noqa: BLE001
         return KerasNode("error", reason=f"symbolic call: {type(exc).__name__}: {exc}")
     shape = tuple(out.shape)
+    if 0 in shape[1:]:
+        return KerasNode("error", reason=f"symbolic call gave an empty tensor {shape}: no data can flow on")
     result = KerasNode("ok", shape, _size(layer.trainable_weights), _size(layer.non_trainable_weights),
                        layer.count_params())
     failure = _run(_traced(layer), feed([tensors.batched[s] for s in sources]), shape, {}, node,

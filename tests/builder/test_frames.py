@@ -8,9 +8,11 @@ import pytest
 from builder import project
 from builder.commands import History
 from builder.frames import (
+    NAMED_COLOURS,
     InvalidFrame,
     SetFrames,
     add_frame,
+    colour_name,
     frames_of,
     move_frame,
     nodes_inside,
@@ -114,3 +116,21 @@ def test_a_file_with_a_bad_frame_is_refused_with_where():
     with pytest.raises(ProjectError) as info:
         project.from_dict(data)
     assert "ui.frames" in str(info.value)
+
+
+@pytest.mark.parametrize("title", ["", "   ", "\t"])
+def test_renaming_to_an_empty_title_is_refused_and_says_what_is_kept(title):
+    doc = _framed()
+    with pytest.raises(InvalidFrame, match="needs a title; 'Inception block' is kept"):
+        rename_frame(doc, "frame_1", title)
+    assert frames_of(doc)[0]["title"] == "Inception block"
+
+
+def test_recolouring_names_the_colour_and_stores_it_in_the_ui_part():
+    doc = _framed()
+    command = recolour_frame(doc, "frame_1", NAMED_COLOURS["Teal"])
+    assert command.text == "Colour frame Teal"
+    _do_undo_redo(doc, command)
+    assert project.to_dict(doc.graph)["ui"]["frames"][0]["colour"] == "#0f766e"
+    assert recolour_frame(doc, "frame_1", "#ABCDEF").text == "Colour frame #abcdef"
+    assert colour_name("#B91C1C") == "Red" and len(set(NAMED_COLOURS.values())) == len(NAMED_COLOURS)

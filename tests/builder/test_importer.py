@@ -59,6 +59,7 @@ def test_non_default_arguments_survive(keras, tmp_path):
     generic = graph.nodes["spatial_dropout"]
     assert generic["layer"] == "SpatialDropout2D" and generic["config"] == {"rate": 0.2}
     assert generic["keras_shape"]["shape"] == [None, 5, 5, 8]
+    assert generic["keras_shape"]["inputs"] == [[None, 5, 5, 8]]  # what Keras computed it from
     assert set(graph.graph["ui"]["positions"]) == set(graph)
 
 

@@ -154,6 +154,20 @@ ROWS |= {
     "conv_t_output_padding_not_below_strides": R(
         "Conv2DTranspose", {"filters": 1, "kernel_size": 3, "strides": 2, "output_padding": 2}, [(4, 4, 1)],
         "output_padding smaller than strides"),
+    # 'same' with an explicit output_padding and an even kernel: Keras declares a size that TensorFlow's
+    # convolution gradient then refuses on the first batch (found by the 20,000-graph agreement run).
+    "conv_t_same_even_kernel_output_padding": R(
+        "Conv2DTranspose", {"filters": 1, "kernel_size": 2, "padding": "same", "output_padding": 0}, [(2, 2, 1)],
+        "does not map back"),
+    "conv_t_same_even_kernel_strides_2": R(
+        "Conv2DTranspose", {"filters": 1, "kernel_size": 4, "strides": 2, "padding": "same", "output_padding": 0},
+        [(3, 3, 1)], "does not map back"),
+    "conv_t_same_even_kernel_output_padding_1": R(
+        "Conv2DTranspose", {"filters": 1, "kernel_size": 4, "strides": 2, "padding": "same", "output_padding": 1},
+        [(3, 3, 1)], (None, 5, 5, 1)),
+    "conv_t_same_odd_kernel_output_padding_0": R(
+        "Conv2DTranspose", {"filters": 1, "kernel_size": 3, "strides": 2, "padding": "same", "output_padding": 0},
+        [(3, 3, 1)], (None, 5, 5, 1)),
     "conv_t_unknown": R("Conv2DTranspose", {"filters": 1, "kernel_size": 2}, [(None, 3, 1)], (None, None, 4, 1)),
     # ---- depthwise and separable ----
     "depthwise": R("DepthwiseConv2D", {"kernel_size": 3, "depth_multiplier": 2}, [(5, 5, 3)], (None, 3, 3, 6),

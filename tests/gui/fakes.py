@@ -33,8 +33,17 @@ class FakeDialogs:
     def open_path(self, directory: str = "") -> str | None:
         return self._answer("open_path", (directory,), None)
 
+    def import_path(self, directory: str = "") -> str | None:
+        return self._answer("import_path", (directory,), None)
+
     def save_path(self, title: str, suggested: str, file_filter: str, suffix: str) -> str | None:
         return self._answer("save_path", (title, suggested, file_filter, suffix), None)
+
+    def ask_text(self, title: str, label: str, text: str = "") -> str | None:
+        return self._answer("ask_text", (title, label, text), None)
+
+    def ask_colour(self, title: str, initial: str) -> str | None:
+        return self._answer("ask_colour", (title, initial), None)
 
     def ask_restore(self, message: str) -> bool:
         return self._answer("ask_restore", (message,), False)

@@ -127,3 +127,31 @@ def test_closing_the_window_stops_the_worker(window, qtbot, keras):
     assert window.keras.running and window.status.keras_label.text() == "Keras: ready"
     window.close()
     assert not window.keras.running
+
+
+def test_recompute_shapes_answers_with_plain_data_once_keras_is_loaded(service, qtbot, keras):
+    request = {"node": "act", "layer": "PReLU", "config": {}, "inputs": [[None, 3, 5]]}
+    with pytest.raises(RuntimeError, match="needs Keras loaded"):
+        service.recompute_shapes([request])
+    with qtbot.waitSignal(service.state_changed, timeout=TIMEOUT_MS,
+                          check_params_cb=lambda state, _detail: state == READY):
+        service.start_loading()
+    with qtbot.waitSignal(service.shapes_recomputed, timeout=TIMEOUT_MS) as signal:
+        service.recompute_shapes([request])
+    assert signal.args[0] == [{**request, "keras_shape": {"shape": [None, 3, 5], "trainable": 15,
+                                                          "non_trainable": 0, "inputs": [[None, 3, 5]]}}]
+    assert not service.busy  # quick housekeeping, not a task that refuses builds and imports
+
+
+def test_import_model_gives_project_text(service, qtbot, keras, tmp_path):
+    from builder.project import parse
+
+    inp = keras.Input((4,), name="x")
+    path = tmp_path / "m.keras"
+    keras.Model(inp, keras.layers.LeakyReLU(name="leaky")(inp)).save(path)
+    with qtbot.waitSignal(service.import_finished, timeout=TIMEOUT_MS) as signal:
+        assert service.import_model(str(path)) and service.busy_text == "Importing m.keras…"
+        assert not service.build_and_save("{}", str(tmp_path / "x.keras"))  # one task at a time
+    info = signal.args[0]
+    assert info["nodes"] == 2 and info["path"] == str(path) and not service.busy
+    assert parse(info["text"]).nodes["leaky"]["keras_shape"]["inputs"] == [[None, 4]]

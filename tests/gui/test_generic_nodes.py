@@ -1,0 +1,178 @@
+"""Generic nodes in the window: the "shape computed by Keras" marker (node face, tooltip, inspector), the stale
+state after an edit upstream, and Keras recomputing it on the worker without an undo step."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtWidgets import QStyleOptionGraphicsItem
+
+from builder import project
+from builder.commands import SetParam
+from builder.importer import import_model
+from gui.canvas import style
+from gui.canvas.face import KERAS_SHAPE_NOTE, STALE_TEXT
+from gui.workers import READY
+
+TIMEOUT_MS = 60_000
+
+
+def chain_model(keras):
+    """x -> conv -> act (PReLU, weights per position) -> noise (GaussianNoise) -> pool -> head."""
+    inp = keras.Input((7, 7, 4), name="x")
+    y = keras.layers.Conv2D(8, 3, padding="same", kernel_initializer="he_normal", name="conv")(inp)
+    y = keras.layers.PReLU(name="act")(y)
+    y = keras.layers.GaussianNoise(0.1, name="noise")(y)
+    y = keras.layers.GlobalAveragePooling2D(name="pool")(y)
+    return keras.Model(inp, keras.layers.Dense(3, name="head")(y))
+
+
+@pytest.fixture
+def imported(window, keras, tmp_path):
+    """The window showing chain_model as File > Import… opens it; returns the project text as imported."""
+    path = tmp_path / "chain.keras"
+    chain_model(keras).save(path)
+    window.files.open_imported(import_model(path).graph, path)
+    return project.dumps(window.controller.doc.graph)
+
+
+def load_keras(qtbot, window):
+    if window.keras.state != READY:
+        with qtbot.waitSignal(window.keras.state_changed, timeout=TIMEOUT_MS,
+                              check_params_cb=lambda state, _detail: state == READY):
+            window.keras.start_loading()
+
+
+def paint(item) -> QImage:
+    image = QImage(int(style.NODE_WIDTH) + 8, int(item.height) + 8, QImage.Format.Format_ARGB32)
+    image.fill(QColor("#000000"))
+    painter = QPainter(image)
+    painter.translate(4, 4)
+    item.paint(painter, QStyleOptionGraphicsItem())
+    painter.end()
+    return image
+
+
+def badge_fill(item) -> QColor:
+    """The colour inside the K badge, left of its letter (see NodeItem._paint_keras_badge)."""
+    x = style.NODE_WIDTH - style.TEXT_MARGIN - 8 - 6 + 4
+    return paint(item).pixelColor(int(x), int(style.HEADER_HEIGHT / 2) + 4)
+
+
+def test_generic_nodes_say_their_shape_comes_from_keras(window, imported, qtbot):
+    scene = window.canvas.canvas_scene
+    act, conv = scene.node_item("act"), scene.node_item("conv")
+    face = act.face()
+    assert (face.keras, face.status, face.summary) == ("ok", "ok", KERAS_SHAPE_NOTE)
+    assert face.shape == "(None, 7, 7, 8)" and face.params == "392 params"
+    assert "shape computed by Keras for the input it gets now" in act.toolTip()
+    assert conv.face().keras is None  # a catalog layer has its own shape rule
+    assert badge_fill(act) == style.KERAS_BADGE
+    assert badge_fill(conv) != style.KERAS_BADGE
+
+    window.controller.select(["noise"])
+    details = window.inspector.keras_details
+    assert details.isVisibleTo(window.inspector)
+    assert details.class_label.text() == "keras.layers.GaussianNoise"
+    assert details.origin_label.text() == ("Shape computed by Keras for input (None, 7, 7, 8): "
+                                           "keras.layers.GaussianNoise is outside the catalog.")
+    assert details.config_view.isReadOnly() and '"stddev": 0.1' in details.config_view.toPlainText()
+    assert window.inspector.no_params_label.text() == ("No typed params: its Keras arguments are the "
+                                                          "config above (read-only).")
+    window.controller.select(["conv"])  # a catalog node with imported config: shown read-only, no origin line
+    assert details.isVisibleTo(window.inspector) and not details.origin_label.isVisibleTo(window.inspector)
+    assert "HeNormal" in details.config_view.toPlainText()
+    window.controller.select(["pool"])
+    assert not details.isVisibleTo(window.inspector)
+
+
+def test_an_edit_upstream_makes_it_stale_then_keras_recomputes_it_without_an_undo_step(window, imported, qtbot,
+                                                                                        keras):
+    load_keras(qtbot, window)
+    refresher, results = window.generic_shapes, window.controller.results
+    asked = []
+    refresher.asked.connect(asked.append)
+    with qtbot.waitSignal(refresher.applied, timeout=TIMEOUT_MS):
+        window.controller.push(SetParam("x", "shape", [9, 9, 4]))
+        act = window.canvas.canvas_scene.node_item("act")
+        assert results["act"].stale and results["head"].blocked_by == "act"  # at once, before Keras answers
+        face = act.face()
+        assert (face.status, face.keras, face.shape) == ("stale", "stale", STALE_TEXT)
+        assert "(None, 9, 9, 8)" in act.toolTip()
+        assert act.outline_pen().style() == Qt.PenStyle.DashLine and badge_fill(act) == style.STALE
+        window.controller.select(["act"])
+        assert "recomputing with Keras" in window.inspector.keras_details.origin_label.text()
+    # act first, then noise (blocked by act until then, stale in its turn)
+    qtbot.waitUntil(lambda: results["head"].shape == (None, 3), timeout=TIMEOUT_MS)
+    assert asked == [["act"], ["noise"]]
+    assert results["act"].params == 9 * 9 * 8 and not results["noise"].stale
+    model = keras.Model(*_rebuilt(keras, 9))
+    assert sum(r.params for r in results.values()) == model.count_params()
+    assert window.controller.undo_stack.count() == 1  # only the person's edit
+    assert window.canvas.canvas_scene.node_item("act").face().keras == "ok"
+
+    window.controller.undo_stack.undo()  # back to 7×7: the remembered shapes return at once, Keras not asked
+    qtbot.waitUntil(lambda: results["head"].shape == (None, 3))
+    assert project.dumps(window.controller.doc.graph) == imported and not window.files.modified
+    window.controller.undo_stack.redo()
+    qtbot.waitUntil(lambda: results["head"].shape == (None, 3))
+    assert results["act"].params == 9 * 9 * 8
+    assert asked == [["act"], ["noise"]]
+
+
+def _rebuilt(keras, size):
+    inp = keras.Input((size, size, 4))
+    y = keras.layers.Conv2D(8, 3, padding="same")(inp)
+    y = keras.layers.GaussianNoise(0.1)(keras.layers.PReLU()(y))
+    return inp, keras.layers.Dense(3)(keras.layers.GlobalAveragePooling2D()(y))
+
+
+def test_stale_nodes_wait_for_keras_then_are_recomputed(window, imported, qtbot, keras):
+    assert window.keras.state != READY
+    window.controller.push(SetParam("x", "shape", [5, 5, 4]))
+    qtbot.wait(50)
+    assert window.controller.results["act"].stale and window.generic_shapes.in_flight is None
+    load_keras(qtbot, window)
+    qtbot.waitUntil(lambda: window.controller.results["head"].shape == (None, 3), timeout=TIMEOUT_MS)
+    assert window.controller.results["act"].params == 5 * 5 * 8
+
+
+def test_an_answer_for_inputs_that_changed_meanwhile_is_not_applied(window, imported, qtbot, keras):
+    refresher, doc = window.generic_shapes, window.controller.doc
+    window.controller.push(SetParam("x", "shape", [6, 6, 4]))  # Keras not loaded: nothing is asked yet
+    qtbot.wait(20)
+    late = {"node": "act", "layer": "PReLU", "config": {}, "inputs": [[None, 5, 5, 8]],
+            "keras_shape": {"shape": [None, 5, 5, 8], "trainable": 200, "non_trainable": 0,
+                            "inputs": [[None, 5, 5, 8]]}}
+    refresher._on_answers([late])
+    assert doc.graph.nodes["act"]["keras_shape"]["inputs"] == [[None, 7, 7, 8]]  # not applied: act gets 6×6
+    assert window.controller.results["act"].stale
+    window.controller.push(SetParam("x", "shape", [5, 5, 4]))  # now it is Keras's answer for these inputs
+    qtbot.waitUntil(lambda: not window.controller.results["act"].stale)
+    assert doc.graph.nodes["act"]["keras_shape"] == late["keras_shape"]
+
+
+def test_keras_refusing_the_new_input_puts_its_message_on_the_node(window, qtbot, keras):
+    from builder.generic_shapes import recompute
+    from builder.graph import GraphDocument
+
+    doc = GraphDocument()
+    doc.add_node("x", "Input", {"shape": [6, 6, 6, 2]})
+    config = {"filters": 4, "kernel_size": [3, 3, 3]}
+    doc.add_node("c3", "Conv3D", {}, config=config, keras_shape=recompute("c3", "Conv3D", config, [[None, 6, 6, 6, 2]]))
+    doc.connect("x", "c3")
+    window.controller.replace_document(doc.graph)
+    assert window.controller.results["c3"].params == 3 * 3 * 3 * 2 * 4 + 4
+    load_keras(qtbot, window)
+    with qtbot.waitSignal(window.generic_shapes.applied, timeout=TIMEOUT_MS):
+        window.controller.push(SetParam("x", "shape", [6, 6, 2]))  # 4D: Conv3D needs 5D
+    result = window.controller.results["c3"]
+    assert not result.stale
+    assert result.error.startswith("c3: Keras refuses Conv3D on input (None, 6, 6, 2): ValueError: ")
+    assert "expected min_ndim=5, found ndim=4" in result.error
+    item = window.canvas.canvas_scene.node_item("c3")
+    assert (item.face().status, item.face().keras) == ("error", "error")
+    window.controller.select(["c3"])
+    assert window.inspector.keras_details.origin_label.text() == ("Keras refuses keras.layers.Conv3D on input "
+                                                                  "(None, 6, 6, 2).")
