@@ -139,11 +139,27 @@ def _differences(config: dict, default: dict, required: set) -> dict:
             if k not in _SKIP_KEYS and (k in required or k not in default or default[k] != v)}
 
 
-def _operations(keras, model) -> list:
-    """The model's layers in graph order, its InputLayers included (a Sequential keeps them in its
-    functional twin)."""
+def _graph_of(keras, model):
+    """The functional graph of a model (a Sequential keeps its graph in a functional twin)."""
     functional = getattr(model, "_functional", None) if isinstance(model, keras.Sequential) else None
-    return list((functional or model).operations)
+    return functional or model
+
+
+def _operations(keras, model) -> list:
+    """The model's layers in graph order, its InputLayers included."""
+    return list(_graph_of(keras, model).operations)
+
+
+def _uses_in(keras, layer, model) -> list:
+    """The calls of `layer` that belong to this model's graph. A layer also keeps the calls made outside it:
+    a Sequential calls its layers again each time it is built (once more when it is loaded), and those
+    calls are not uses of the layer in the model."""
+    by_depth = getattr(_graph_of(keras, model), "_nodes_by_depth", None)  # {depth: [Node, ...]} of its graph
+    inbound = list(layer._inbound_nodes)
+    if not by_depth:
+        return inbound
+    in_graph = {id(node) for nodes in by_depth.values() for node in nodes}
+    return [node for node in inbound if id(node) in in_graph]
 
 
 def _history(tensor):
@@ -173,13 +189,14 @@ class _Walker:
 
     def walk(self):
         for layer in _operations(self.keras, self.model):
-            self.add(layer)
+            self.add(layer, self.model)
         return self.nodes
 
-    def add(self, layer):
+    def add(self, layer, owner):
+        """Add `layer`, a layer of the model `owner` (the walked model, or an inner model flattened into it)."""
         keras = self.keras
         if isinstance(layer, keras.Model):
-            self.add_nested(layer)
+            self.add_nested(layer, owner)
             return
         name = layer.name
         if name in self.seen:
@@ -192,7 +209,7 @@ class _Walker:
             self.nodes.append({"id": name, "layer": "Input", "params": {"shape": config["batch_shape"][1:]},
                                "config": extra, "sources": [], "keras": layer})
             return
-        inbound = list(layer._inbound_nodes)
+        inbound = _uses_in(keras, layer, owner)
         if len(inbound) != 1:
             raise ImportRefused(f"{name}: this {class_name} layer is used at {len(inbound)} places (shared "
                                 "weights); a node is one use of one layer, so such models cannot be imported")
@@ -201,9 +218,9 @@ class _Walker:
         self.nodes.append({"id": name, "layer": class_name, "sources": sources, "keras": layer,
                            **self.describe(layer, class_name, node)})
 
-    def add_nested(self, inner):
+    def add_nested(self, inner, owner):
         # Flattened: the inner model's Input layers stand for what feeds the inner model at its single use.
-        inbound = inner._inbound_nodes
+        inbound = _uses_in(self.keras, inner, owner)
         if len(inbound) != 1:
             raise ImportRefused(f"{inner.name}: this inner model is used at {len(inbound)} places; only an "
                                 "inner model used once can be flattened into the graph")
@@ -214,7 +231,7 @@ class _Walker:
             if type(layer).__name__ == "InputLayer":
                 continue
             before = len(self.nodes)
-            self.add(layer)
+            self.add(layer, inner)
             for added in self.nodes[before:]:
                 added["sources"] = [rename.get(s, s) for s in added["sources"]]
 

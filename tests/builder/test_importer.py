@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from builder.keras_layers import KERAS_LAYERS, NOT_GENERIC
+from builder.shapes import infer
 from tests.builder.import_check import round_trip
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -142,6 +143,46 @@ def test_sequential_and_nested_models_are_flattened(keras):
                                                     ("inner_b", "post")]
     seq = keras.Sequential([keras.Input((8,), name="s_in"), layers.Dense(2, name="only")])
     assert list(model_to_graph(seq).graph) == ["s_in", "only"]
+
+
+@pytest.mark.parametrize("kind", ["keras", "json", "h5"])
+def test_a_saved_sequential_model_imports(keras, tmp_path, kind):
+    """A loaded Sequential has called each layer more than once (each build calls them again): only the calls
+    in the model's own graph are its uses, so this is no shared layer. The same for an inner Sequential."""
+    from keras import layers
+
+    from builder.codegen import export_code
+    from builder.importer import import_model
+
+    seq = keras.Sequential([keras.Input((28, 28, 1), name="image"), layers.Conv2D(8, 3, name="conv"),
+                            layers.LeakyReLU(name="leaky"), layers.Flatten(name="flat"), layers.Dense(10, name="out")])
+    inner = keras.Sequential([layers.Dense(4, name="inner_a"), layers.GaussianNoise(0.1, name="noise")], name="inner")
+    x = keras.Input((6,), name="x")
+    wrapped = keras.Model(x, layers.Dense(2, name="post")(inner(x)))
+    for model, expected in ((seq, ["image", "conv", "leaky", "flat", "out"]),
+                            (wrapped, ["x", "inner_a", "noise", "post"])):
+        path = tmp_path / f"{model.name}.{kind}"
+        path.write_text(model.to_json()) if kind == "json" else model.save(path)
+        doc = import_model(path)
+        assert list(doc.graph) == expected
+        results = infer(doc.graph)
+        assert sum(r.params for r in results.values()) == model.count_params()
+        assert all(r.error is None for r in results.values())
+        namespace = {}
+        exec(compile(export_code(doc), "exported.py", "exec"), namespace)  # noqa: S102 -- our own export, in a test
+        assert namespace["build_model"]().count_params() == model.count_params()
+
+
+def test_a_layer_used_twice_is_still_refused(keras):
+    from keras import layers
+
+    from builder.importer import ImportRefused, model_to_graph
+
+    shared = layers.Dense(3, name="shared")
+    x = keras.Input((3,), name="x")
+    model = keras.Model(x, shared(shared(x)))
+    with pytest.raises(ImportRefused, match="shared: this Dense layer is used at 2 places"):
+        model_to_graph(model)
 
 
 def test_exported_script_of_an_imported_model_passes_ruff(keras, tmp_path):
