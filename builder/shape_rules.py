@@ -47,8 +47,8 @@ def _as_pair(value) -> tuple:
 
 
 def _pair_text(value) -> str:
-    a, b = _as_pair(value)
-    return f"{a}×{b}"
+    """3×3 for a pair, or one number; also a 1D layer's one-item list ([2] -> 2)."""
+    return "×".join(str(v) for v in _as_pair(value))
 
 
 def check_activation(layer: str, activation, shape, what: str):

@@ -237,6 +237,8 @@ class ShapeInference:
                 trainable, frozen = spec.weight_rule(params, arriving, shape)
         except ShapeError as exc:
             return NodeResult(layer, error=f"{node}: {exc}", stale=isinstance(exc, StaleShape))
+        except Exception as exc:  # noqa: BLE001 -- see internal_error
+            return NodeResult(layer, error=f"{node}: {internal_error(spec.name, exc)}")
         warnings = self._warnings_for(graph, node, layer, spec, shape, arriving)
         return NodeResult(layer, shape, trainable, frozen, warnings=warnings)
 
@@ -256,6 +258,8 @@ class ShapeInference:
                     spec.params_rule(outcome)
             except (ParamError, ShapeError) as exc:
                 outcome = _Refused(str(exc))
+            except Exception as exc:  # noqa: BLE001 -- a bug in a rule must not take an edit down with it
+                outcome = _Refused(internal_error(spec.name, exc))
             if key is not None:
                 if len(_RESOLVED) >= _RESOLVED_LIMIT:
                     _RESOLVED.clear()
@@ -325,6 +329,17 @@ class _Refused(NamedTuple):
 # resolved dicts are never mutated, so sharing them is safe.
 _RESOLVED: dict[tuple, dict | _Refused] = {}
 _RESOLVED_LIMIT = 20_000
+
+
+INTERNAL_ERROR = "internal error in Keras Canvas's rule for"
+
+
+def internal_error(layer: str, exc: Exception) -> str:
+    """The node's message when a shape rule itself fails (a bug of ours, not the person's mistake): the edit
+    goes through and the node says so, instead of the window or the command crashing. The agreement tests
+    fail on any such message."""
+    return (f"{INTERNAL_ERROR} {layer} ({type(exc).__name__}: {exc}); the node cannot be checked. Please "
+            "report it with the project file")
 
 
 def _port_key(port):

@@ -26,7 +26,7 @@ PORT_HIT_RADIUS = 11.0  # wider than the drawn dot, so ports are easy to grab
 TEXT_MARGIN = 12.0
 
 TOOLTIP_WIDTH = 420
-MIN_ZOOM, MAX_ZOOM = 0.1, 4.0
+MIN_ZOOM, MAX_ZOOM = 0.05, 4.0  # 0.05: an imported 800-layer model fits the window whole
 LOW_DETAIL_BELOW = 0.45  # zoom under which nodes are drawn as coloured boxes with their id only
 
 BACKGROUND = QColor("#1c1e24")

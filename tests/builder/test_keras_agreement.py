@@ -35,7 +35,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from builder.catalog import SPECS
-from builder.shapes import infer, totals
+from builder.shapes import INTERNAL_ERROR, infer, totals
 from tests.builder.graph_strategy import describe, graphs
 from tests.builder.keras_oracle import BATCH, judge
 
@@ -65,7 +65,7 @@ def compare(keras, graph):
     ours = infer(graph)
     verdict, _layers = judge(keras, graph, suspects={n for n, r in ours.items() if r.error})
     _count(graph, verdict)
-    problems = []
+    problems = [f"{node}: {r.error}" for node, r in ours.items() if r.error and INTERNAL_ERROR in r.error]
     for node in graph:
         problem = _node_problem(node, ours[node], verdict[node], verdict, graph)
         if problem:

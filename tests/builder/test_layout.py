@@ -72,3 +72,67 @@ def test_cycles_and_empty_graphs_do_not_break_it():
     assert col["x"] == 0 and col["a"] == col["b"] == col["c"] == 1
     assert auto_layout(nx.MultiDiGraph()) == {}
     assert auto_layout(GraphDocument()) == {}
+
+
+def chain_of_diamonds(blocks: int) -> GraphDocument:
+    """`blocks` diamonds in a row (split into two Dense branches, Add them): 2 columns per block; 2 tensors cross
+    into an Add (its two branches), 1 into the next block (the Add's output, read by both branches)."""
+    doc = GraphDocument()
+    doc.add_node("x", "Input", {"shape": [4]})
+    last = "x"
+    for b in range(blocks):
+        for branch in ("l", "r"):
+            doc.add_node(f"{branch}{b}", "Dense", {"units": 4})
+            doc.connect(last, f"{branch}{b}")
+        doc.add_node(f"add{b}", "Add")
+        doc.connect(f"l{b}", f"add{b}")
+        doc.connect(f"r{b}", f"add{b}")
+        last = f"add{b}"
+    return doc
+
+
+def bands(positions):
+    """Nodes grouped by band: a band starts where x goes back to 0."""
+    found = []
+    for node, (x, _y) in positions.items():
+        if x == 0 or not found:
+            found.append([])
+        found[-1].append(node)
+    return found
+
+
+def test_a_deep_model_is_wrapped_into_bands_about_as_wide_as_high():
+    doc = GraphDocument()
+    doc.add_node("n0", "Input", {"shape": [4]})
+    for i in range(1, 800):
+        doc.add_node(f"n{i}", "Dense", {"units": 4})
+        doc.connect(f"n{i - 1}", f"n{i}")
+    positions = auto_layout(doc)
+    xs, ys = [x for x, _y in positions.values()], [y for _x, y in positions.values()]
+    width, height = max(xs) - min(xs) + COLUMN_WIDTH, max(ys) - min(ys) + ROW_HEIGHT
+    assert 1.0 < width / height < 2.5  # one strip would be 800 columns wide and one row high
+    assert len(set(positions.values())) == 800
+    found = bands(positions)
+    assert len(found) > 5
+    for band in found:  # a band reads left to right, one column further per step of the chain
+        assert [positions[n][0] for n in band] == [i * COLUMN_WIDTH for i in range(len(band))]
+    tops = [positions[band[0]][1] for band in found]
+    assert tops == sorted(tops) and len(set(tops)) == len(tops)  # bands stacked top to bottom
+    assert positions == auto_layout(doc)
+
+
+def test_bands_end_between_blocks_where_fewest_wires_cross():
+    doc = chain_of_diamonds(40)  # 81 columns
+    positions = auto_layout(doc)
+    found = bands(positions)
+    assert len(found) > 2
+    for band in found[1:]:
+        assert band[0].startswith(("l", "r")), band[:3]  # each band opens with a block, not inside one
+    ys = {n: y for n, (_x, y) in positions.items()}
+    for b in range(40):  # within a block the two branches keep their own rows
+        assert ys[f"l{b}"] != ys[f"r{b}"]
+
+
+def test_a_graph_of_up_to_forty_columns_keeps_one_strip():
+    assert len(bands(auto_layout(chain_of_diamonds(19)))) == 1  # 39 columns
+    assert len(bands(auto_layout(chain_of_diamonds(20)))) > 1  # 41

@@ -219,6 +219,10 @@ ROWS |= {
                                [(7, 2)], (None, 4, 4)),
     "conv1d_dilation_too_big": R("Conv1D", {"filters": 1, "kernel_size": 3, "dilation_rate": 3}, [(6, 1)],
                                  "does not fit"),
+    # One-item lists (the stored form of a 1D size): the message once crashed formatting them as pairs.
+    "conv1d_strides_and_dilation_as_lists": R(
+        "Conv1D", {"filters": 1, "kernel_size": 2, "strides": [2], "dilation_rate": [2]}, [(9, 1)],
+        "cannot combine strides 2 with dilation_rate 2"),
     "conv1d_groups": R("Conv1D", {"filters": 4, "kernel_size": 1, "groups": 2}, [(3, 4)], (None, 3, 4), (12, 0)),
     # ---- sequences ----
     "embedding": R("Embedding", {"input_dim": 10, "output_dim": 4}, [(5,)], (None, 5, 4), (40, 0)),
@@ -438,3 +442,29 @@ def test_error_messages_say_what_was_received_and_how_to_fix():
     assert results["shaped"].error == ("shaped: Reshape needs the sizes in target_shape to divide its input, but seq "
                                        "gives (None, 5, 3), 15 values per sample, which is not a multiple of 4 (the "
                                        "sizes of (-1, 4) other than -1); change target_shape")
+
+
+@pytest.mark.parametrize("where", ["shape_rule", "params_rule"])
+def test_a_failing_rule_becomes_the_node_s_error_not_a_crash(monkeypatch, where):
+    """A bug in one of our rules (once: a 1D message formatted as a pair) must not crash an edit or a check:
+    the node reports an internal error, what follows waits on it, and the agreement tests fail on it."""
+    import dataclasses
+
+    from builder import catalog, shapes
+    from builder.graph import GraphDocument
+    from builder.shapes import INTERNAL_ERROR, infer
+
+    def broken(*_args):
+        raise ValueError("not enough values to unpack")
+
+    monkeypatch.setitem(catalog.CATALOG, "Dense", dataclasses.replace(catalog.CATALOG["Dense"], **{where: broken}))
+    monkeypatch.setattr(shapes, "_RESOLVED", {})  # params resolved by earlier tests are remembered
+    doc = GraphDocument()
+    doc.add_node("x", "Input", {"shape": [3]})
+    doc.add_node("d", "Dense", {"units": 7})
+    doc.add_node("after", "Flatten")
+    doc.connect("x", "d")
+    doc.connect("d", "after")
+    results = infer(doc.graph)
+    assert results["d"].error.startswith(f"d: {INTERNAL_ERROR} Dense (ValueError: not enough values")
+    assert results["after"].blocked_by == "d"
