@@ -35,6 +35,8 @@ def default_text(param: Param) -> str:
 def status_text(result: NodeResult | None) -> str:
     if result is None:
         return ""
+    if result.stale:
+        return "stale: Keras recomputes"
     if result.error:
         return "error"
     if result.blocked_by:
@@ -45,9 +47,11 @@ def status_text(result: NodeResult | None) -> str:
 
 
 def status_kind(result: NodeResult | None) -> str:
-    """'error', 'warning', 'ok' or 'muted': the status colour's name (each theme has its own colours)."""
+    """'error', 'warning', 'ok', 'muted' or 'stale': the status colour's name (each theme has its own)."""
     if result is None:
         return "muted"
+    if result.stale:
+        return "stale"
     if result.error:
         return "error"
     if result.warnings:

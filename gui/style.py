@@ -100,7 +100,7 @@ def apply_style(app: QApplication, settings: QSettings | None = None):
 
 
 def status_colour(kind: str) -> QColor:
-    """'error', 'warning', 'ok' or 'muted' in the theme now shown."""
+    """'error', 'warning', 'ok', 'muted' or 'stale' in the theme now shown."""
     return QColor(themes.STATUS[theme_manager().name or "light"][kind])
 
 

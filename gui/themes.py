@@ -47,11 +47,12 @@ TEXT_PAIRS = [
     (Role.PlaceholderText, Role.Base),
 ]
 
-# Status colours: error, warning, ok, and muted (for "waits on ..." and hints). Shown on Base, AlternateBase
-# (tables, lists) and Window (status bar, inspector).
+# Status colours: error, warning, ok, muted (for "waits on ..." and hints), and stale (a generic node's Keras
+# shape being recomputed: the canvas's STALE). Shown on Base, AlternateBase (tables, lists) and Window (status
+# bar, inspector).
 STATUS = {
-    "light": {"error": "#c62828", "warning": "#9a5b00", "ok": "#1b6e20", "muted": "#5f6670"},
-    "dark": {"error": "#f87171", "warning": "#fbbf24", "ok": "#4ade80", "muted": "#a3aab5"},
+    "light": {"error": "#c62828", "warning": "#9a5b00", "ok": "#1b6e20", "muted": "#5f6670", "stale": "#0e7490"},
+    "dark": {"error": "#f87171", "warning": "#fbbf24", "ok": "#4ade80", "muted": "#a3aab5", "stale": "#38bdf8"},
 }
 STATUS_BACKGROUNDS = (Role.Base, Role.AlternateBase, Role.Window)
 

@@ -91,7 +91,9 @@ class Minimap(QWidget):
             except (UnknownLayerError, GraphError):  # a layer the catalog lacks, or a node being removed
                 colour = style.UNKNOWN_CATEGORY
             result = results.get(item.node_id)
-            painter.setBrush(style.ERROR if result is not None and result.error else colour)
+            if result is not None and result.error:
+                colour = style.STALE if result.stale else style.ERROR
+            painter.setBrush(colour)
             painter.drawRect(mapped(item.sceneBoundingRect()))
         visible = mapped(self.visible_area()).intersected(QRectF(self.rect()).adjusted(1, 1, -1, -1))
         painter.setPen(QPen(style.NODE_SELECTED, 1.5))

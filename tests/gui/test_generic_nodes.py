@@ -13,6 +13,7 @@ from builder.commands import SetParam
 from builder.importer import import_model
 from gui.canvas import style
 from gui.canvas.face import KERAS_SHAPE_NOTE, STALE_TEXT
+from gui.style import status_colour
 from gui.workers import READY
 
 TIMEOUT_MS = 60_000
@@ -133,6 +134,12 @@ def test_stale_nodes_wait_for_keras_then_are_recomputed(window, imported, qtbot,
     window.controller.push(SetParam("x", "shape", [5, 5, 4]))
     qtbot.wait(50)
     assert window.controller.results["act"].stale and window.generic_shapes.in_flight is None
+    # Shown as stale, not as a mistake: in the Shapes & Errors table and in the minimap.
+    assert window.shapes_panel.row_texts()["act"][4] == "stale: Keras recomputes"
+    row = list(window.shapes_panel.row_texts()).index("act")
+    model = window.shapes_panel.table.model()
+    brush = model.data(model.index(row, 4), Qt.ItemDataRole.ForegroundRole)
+    assert brush.color() == status_colour("stale") != status_colour("error")
     load_keras(qtbot, window)
     qtbot.waitUntil(lambda: window.controller.results["head"].shape == (None, 3), timeout=TIMEOUT_MS)
     assert window.controller.results["act"].params == 5 * 5 * 8
