@@ -98,6 +98,13 @@ class EdgeItem(QGraphicsPathItem):
         return pen
 
     def paint(self, painter, option, widget=None):
+        if painter.worldTransform().m11() < style.PLAIN_BELOW and not (self.isSelected() or self.drop_hint):
+            pen = QPen(style.WIRE if self.carried_shape() is not None else style.WIRE_BROKEN, 1.0)
+            pen.setCosmetic(True)  # one pixel at any zoom, the cheapest line to draw
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(self.path())
+            return
         painter.setRenderHint(painter.RenderHint.Antialiasing, True)
         painter.setPen(self.pen())
         painter.setBrush(Qt.BrushStyle.NoBrush)

@@ -8,6 +8,8 @@ zoomed out, which keeps graphs of hundreds of nodes smooth.
 
 from __future__ import annotations
 
+import copy
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
@@ -45,6 +47,7 @@ class NodeItem(QGraphicsItem):
         self.controller = controller
         self.node_id = node_id
         self._height = node_height(1)
+        self._face_cache: tuple | None = None  # (result, (layer, params, keras_shape), face): see face()
         self.input_ports: list[PortItem] = []
         self.output_port = PortItem(self, OUTPUT, 0)
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable
@@ -59,7 +62,17 @@ class NodeItem(QGraphicsItem):
     # ---- reading the document -----------------------------------------------------------------------------
 
     def face(self) -> NodeFace:
-        return node_face(self.controller.doc, self.controller.results, self.node_id)
+        """What the card shows, kept while the node's result, layer and params stay the same: painting asks
+        for it on every repaint of the item, and a zoomed-out frame repaints thousands of them."""
+        doc, result = self.controller.doc, self.controller.results.get(self.node_id)
+        data = doc.graph.nodes[self.node_id] if self.node_id in doc else {}
+        key = (data.get("layer"), data.get("params"), data.get("keras_shape"))
+        cached = self._face_cache
+        if cached is not None and cached[0] is result and cached[1] == key:
+            return cached[2]
+        face = node_face(doc, self.controller.results, self.node_id)
+        self._face_cache = (result, copy.deepcopy(key), face)
+        return face
 
     def sync(self):
         """Match ports, size and tooltip to the document and results; called by the scene on every change
@@ -155,6 +168,9 @@ class NodeItem(QGraphicsItem):
             return
         face = self.face()
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        if lod < style.PLAIN_BELOW:
+            self._paint_plain(painter, face)
+            return
         painter.setRenderHint(painter.RenderHint.Antialiasing, True)
         rect = self.card_rect()
         blocked = face.status == "blocked"
@@ -261,6 +277,22 @@ class NodeItem(QGraphicsItem):
         painter.setPen(style.TEXT_DIM)
         painter.drawText(QRectF(margin, top + 2 * line, width, line), _LEFT,
                          body_metrics.elidedText(face.params, _ELIDE, width))
+
+    def _paint_plain(self, painter, face: NodeFace):
+        """Far out (a whole imported model in view): two flat rectangles, the category colour on top, and an
+        outline only where it means something (selected, error, warning). A node is a few pixels there, and
+        rounded, antialiased cards for 2,000 nodes cost more than a frame."""
+        rect = self.card_rect()
+        blocked = face.status == "blocked"
+        painter.fillRect(rect, style.NODE_BLOCKED_BODY if blocked else style.NODE_BODY)
+        painter.fillRect(QRectF(0, 0, rect.width(), style.HEADER_HEIGHT),
+                         style.BLOCKED_HEADER if blocked else style.category_colour(face.category))
+        if self.isSelected() or face.status in ("error", "warning", "stale"):
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            pen = self.outline_pen()
+            pen.setWidthF(max(pen.widthF(), 12.0))  # still a visible ring a few pixels wide
+            painter.setPen(pen)
+            painter.drawRect(rect)
 
     def _paint_overview(self, painter, face: NodeFace, lod: float):
         """Zoomed out: the id, large enough to read, and the status mark."""

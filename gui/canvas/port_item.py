@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from builder.shape_rules import fmt
 from gui.canvas import style
 
 INPUT, OUTPUT = "in", "out"
+PORTS_HIDDEN_BELOW = 0.3  # zoom under which plain ports are not drawn (highlighted ones still are)
 
 
 class PortItem(QGraphicsItem):
@@ -76,6 +77,9 @@ class PortItem(QGraphicsItem):
         return path
 
     def paint(self, painter, option, widget=None):
+        if not self.highlight and QStyleOptionGraphicsItem.levelOfDetailFromTransform(
+                painter.worldTransform()) < PORTS_HIDDEN_BELOW:
+            return  # a dot under 2 pixels across: invisible, and 2,000 nodes' ports cost a third of a frame
         radius = style.PORT_RADIUS
         if self.highlight in ("valid", "hover"):
             ring = style.PORT_HOVER_VALID if self.highlight == "hover" else style.PORT_VALID

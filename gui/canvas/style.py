@@ -27,6 +27,7 @@ TEXT_MARGIN = 12.0
 
 TOOLTIP_WIDTH = 420
 MIN_ZOOM, MAX_ZOOM = 0.05, 4.0  # 0.05: an imported 800-layer model fits the window whole
+PLAIN_BELOW = 0.15  # zoom under which nodes are flat rectangles and wires thin unsmoothed lines
 LOW_DETAIL_BELOW = 0.45  # zoom under which nodes are drawn as coloured boxes with their id only
 
 BACKGROUND = QColor("#1c1e24")

@@ -28,6 +28,7 @@ from gui.canvas.edits import CanvasEdits
 from gui.canvas.find_bar import FindBar
 from gui.canvas.minimap import Minimap
 from gui.canvas.node_item import PORT_Y
+from gui.canvas.overview_cache import OverviewCache
 from gui.canvas.scene import CanvasScene, snapped
 from gui.dialogs import Dialogs
 
@@ -63,6 +64,7 @@ class CanvasView(QGraphicsView):
         self.edits = CanvasEdits(self)  # copy, cut, paste, duplicate, delete keeping wires, align
         self.find_bar = FindBar(self)
         self.minimap = Minimap(self)
+        self.overview = OverviewCache(self)  # zoomed far out, frames come from a picture (overview_cache.py)
         from gui.style import theme_manager  # here: gui.style imports the canvas package
 
         theme_manager().changed.connect(self._on_theme)
@@ -98,8 +100,13 @@ class CanvasView(QGraphicsView):
     def find_node(self):
         self.find_bar.open()
 
+    def paintEvent(self, event):
+        if not self.overview.paint(event):
+            super().paintEvent(event)
+
     def resizeEvent(self, event):
         super().resizeEvent(event)
+        self.overview.invalidate()
         self.find_bar._place()  # overlays keep to their corners
         self.minimap.place()
 

@@ -46,6 +46,35 @@ def test_minimap_shows_the_visible_area_and_pans_on_click_and_drag(cnn, qtbot):
     minimap.grab()  # paints without error
 
 
+def test_minimap_colours_nodes_and_catches_up_with_edits_after_a_short_pause(cnn, qtbot):
+    from builder.catalog import spec_for
+    from builder.commands import SetParam
+    from gui.canvas.minimap import REDRAW_AFTER_MS
+
+    controller, view = cnn
+    view.fit_all()
+    minimap = view.minimap
+    centre = node_item(view, "merged").sceneBoundingRect().center()
+
+    def strongest(colour: QColor) -> str:
+        return max(("red", colour.red()), ("green", colour.green()), ("blue", colour.blue()), key=lambda c: c[1])[0]
+
+    def strongest_channel_at_merged() -> str:
+        """The node is a few pixels there, scaled and blended: its strongest channel tells the colour."""
+        return strongest(minimap.grab().toImage().pixelColor(minimap.to_map(centre).toPoint()))
+
+    merging = strongest(style.category_colour(spec_for("Concatenate").category))
+    assert merging != strongest(style.ERROR)
+    assert strongest_channel_at_merged() == merging
+    controller.push(SetParam("conv_5x5", "padding", "valid"))  # merged now joins mismatched sizes
+    assert controller.results["merged"].error
+    qtbot.wait(REDRAW_AFTER_MS * 3)
+    assert strongest_channel_at_merged() == strongest(style.ERROR)
+    controller.undo_stack.undo()
+    qtbot.wait(REDRAW_AFTER_MS * 3)
+    assert strongest_channel_at_merged() == merging
+
+
 def test_export_png_and_svg_of_the_whole_graph_with_shapes(cnn, tmp_path):
     controller, view = cnn
     png = export_image(view.canvas_scene, tmp_path / "model.png")

@@ -1,0 +1,93 @@
+"""A picture of the zoomed-out canvas, so that panning and zooming a whole large model stays smooth.
+
+Far out (zoom under style.PLAIN_BELOW, where an imported 800-layer model fits the window), every frame would
+otherwise walk thousands of nodes, ports and wires. Instead the view renders the scene once into a pixmap and
+paints frames from it: a pan moves the picture, a zoom scales it, and shortly after zooming stops
+(REBUILD_AFTER_MS) the picture is drawn again at the new zoom, sharp.
+
+The picture is dropped, and frames are painted live, whenever anything in the scene changes (an edit, a new
+result, a selection, a hover), while a rubber band or a drag is under way, when the view is resized, and
+when it no longer covers the visible area; it is then rebuilt after the same short pause. So what it shows
+is never out of date by more than one repaint.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtGui import QPainter, QPixmap
+
+from gui.canvas import style
+
+REBUILD_AFTER_MS = 150
+MAX_PIXELS = 4096 * 4096  # a larger picture would cost more memory than live painting costs time
+
+
+class OverviewCache:
+    def __init__(self, view):
+        self.view = view
+        self.pixmap: QPixmap | None = None
+        self.scene_rect = QRectF()  # the part of the scene the picture shows
+        self.zoom = 0.0  # the zoom it was drawn at
+        self.builds = 0  # how many pictures were drawn (for tests and benchmarks)
+        self._timer = QTimer(view)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(REBUILD_AFTER_MS)
+        self._timer.timeout.connect(self.rebuild)
+        view.canvas_scene.changed.connect(self.invalidate)
+
+    def wanted(self) -> bool:
+        # Dragging a node or a wire changes the scene, which drops the picture anyway; a rubber band does not.
+        view = self.view
+        return view.zoom() < style.PLAIN_BELOW and view.rubberBandRect().isNull()
+
+    def invalidate(self, _regions=None):
+        self.pixmap = None
+        if self.view.zoom() < style.PLAIN_BELOW:
+            self._timer.start()
+
+    def paint(self, event) -> bool:
+        """Paint the view's viewport from the picture; False (nothing painted) when it cannot be used."""
+        view = self.view
+        if not self.wanted():
+            self.pixmap = None
+            return False
+        visible = view.mapToScene(view.viewport().rect()).boundingRect()
+        if self.pixmap is None or not self.scene_rect.contains(visible):
+            self._timer.start()
+            return False
+        if abs(view.zoom() - self.zoom) > 1e-9 * self.zoom:
+            self._timer.start()  # sharp again once the zooming stops
+        painter = QPainter(view.viewport())
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        target = view.mapFromScene(self.scene_rect).boundingRect()
+        painter.drawPixmap(QRectF(target), self.pixmap, QRectF(self.pixmap.rect()))
+        painter.end()
+        return True
+
+    def rebuild(self):
+        """Draw the picture at the current zoom: the visible area and a viewport's width and height around it,
+        within reason, so that panning stays on the picture for a while."""
+        view = self.view
+        if not self.wanted():
+            return
+        visible = view.mapToScene(view.viewport().rect()).boundingRect()
+        rect = visible.adjusted(-visible.width(), -visible.height(), visible.width(), visible.height())
+        items = view.canvas_scene.itemsBoundingRect()
+        rect = rect.intersected(items.adjusted(-visible.width(), -visible.height(), visible.width(),
+                                               visible.height())).united(visible)
+        ratio = view.viewport().devicePixelRatioF()
+        zoom = view.zoom()
+        width, height = round(rect.width() * zoom * ratio), round(rect.height() * zoom * ratio)
+        if width <= 0 or height <= 0 or width * height > MAX_PIXELS:
+            return
+        pixmap = QPixmap(width, height)
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(style.BACKGROUND)
+        painter = QPainter(pixmap)
+        painter.setRenderHints(view.renderHints())
+        view.canvas_scene.render(painter, QRectF(0, 0, width / ratio, height / ratio), rect,
+                                 Qt.AspectRatioMode.IgnoreAspectRatio)
+        painter.end()
+        self.pixmap, self.scene_rect, self.zoom = pixmap, rect, zoom
+        self.builds += 1
+        view.viewport().update()
