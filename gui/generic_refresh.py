@@ -8,7 +8,7 @@ its new keras_shape comes from Keras on the worker thread and is stored in the d
   GraphDocument.set_keras_shape, outside the undo stack, and the undo history holds only the person's edits.
   Every answer seen (the document's own stored shapes too, from the moment it opens) is remembered, so undoing
   back to earlier inputs gives the earlier shape again at once, without Keras, and the document is exactly what
-  it was before the edit (tests/gui/test_generic_refresh.py).
+  it was before the edit (tests/gui/test_generic_nodes.py).
 - Remembered answers are applied even while Keras is not loaded; new questions wait until it is (READY).
 """
 
