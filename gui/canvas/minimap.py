@@ -177,5 +177,5 @@ class Minimap(QWidget):
             event.accept()
 
     def _pan_to(self, map_point: QPointF):
-        self.view.centerOn(self.to_scene(map_point))
+        self.view.look_at(self.to_scene(map_point))
         self.update()

@@ -59,6 +59,7 @@ class CanvasView(QGraphicsView):
         self.setFrameShape(QGraphicsView.Shape.NoFrame)
         self._space_held = False
         self._pan_from: QPoint | None = None
+        self._keep_fitted = False  # see fit_all
         self.add_popup: AddPopup | None = None
         self.dialogs = Dialogs(self)  # the main window hands in its own, which tests replace
         self.edits = CanvasEdits(self)  # copy, cut, paste, duplicate, delete keeping wires, align
@@ -106,6 +107,8 @@ class CanvasView(QGraphicsView):
 
     def resizeEvent(self, event):
         super().resizeEvent(event)
+        if self._keep_fitted:
+            self.fit_all()
         self.overview.invalidate()
         self.find_bar._place()  # overlays keep to their corners
         self.minimap.place()
@@ -116,6 +119,9 @@ class CanvasView(QGraphicsView):
     # ---- framing ------------------------------------------------------------------------------------------
 
     def fit_all(self):
+        # Stays fitted while the canvas changes size (the window settling its docks after a file opens, or
+        # being resized) until the person pans or zooms.
+        self._keep_fitted = True
         items = self._scene.node_items()
         if not items:
             self.resetTransform()
@@ -135,7 +141,13 @@ class CanvasView(QGraphicsView):
     def center_on_node(self, node_id: str):
         item = self._scene.node_item(node_id)
         if item is not None:
-            self.centerOn(item.sceneBoundingRect().center())
+            self.look_at(item.sceneBoundingRect().center())
+
+    def look_at(self, scene_point: QPointF):
+        """Centre the view on a scene point (a found node, a click in the minimap): the person's choice of
+        view, which a resize then keeps."""
+        self._keep_fitted = False
+        self.centerOn(scene_point)
 
     def zoom_by(self, factor: float, view_pos: QPoint | None = None):
         """Zoom by `factor` keeping the scene point under `view_pos` (default: the centre) where it is."""
@@ -145,12 +157,14 @@ class CanvasView(QGraphicsView):
             return
         anchor = view_pos if view_pos is not None else self.viewport().rect().center()
         scene_point = self.mapToScene(anchor)
+        self._keep_fitted = False
         self.scale(target / zoom, target / zoom)
         drift = self.mapFromScene(scene_point) - anchor
         self.pan_by(drift.x(), drift.y())
 
     def pan_by(self, dx: float, dy: float):
         """Scroll the view by (dx, dy) viewport pixels."""
+        self._keep_fitted = False
         self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + round(dx))
         self.verticalScrollBar().setValue(self.verticalScrollBar().value() + round(dy))
 

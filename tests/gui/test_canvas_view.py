@@ -199,6 +199,29 @@ def test_fit_all_shows_every_node(cnn):
     assert style.MIN_ZOOM <= view.zoom() <= 1.25
 
 
+def test_a_fitted_view_stays_fitted_as_the_canvas_resizes_until_the_person_moves_it(cnn):
+    """A file opens fitted, and then the window settles its docks: the whole graph must stay in view."""
+    controller, view = cnn
+
+    def everything_visible() -> bool:
+        visible = view.mapToScene(view.viewport().rect()).boundingRect()
+        return all(visible.contains(node_item(view, n).sceneBoundingRect()) for n in controller.doc.node_ids())
+
+    view.resize(1200, 800)
+    view.fit_all()
+    view.resize(500, 300)
+    assert everything_visible()
+    view.resize(1400, 900)
+    assert everything_visible() and view.zoom() <= 1.25
+    for move in (lambda: view.pan_by(40, 0), lambda: view.zoom_by(1.5), lambda: view.center_on_node("dense")):
+        view.fit_all()
+        move()
+        transform = view.transform()
+        view.resize(420, 260)
+        assert view.transform() == transform  # the person's zoom is kept; no refit
+        view.resize(1400, 900)
+
+
 def test_fit_all_and_center_on_node_with_few_or_no_nodes(qtbot):
     _controller, view = make_canvas(qtbot)
     view.fit_all()
