@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
 from builder.shape_rules import fmt
 from gui.canvas import style
+from gui.canvas.hover import HoverHighlight
 
 
 def wire_path(start: QPointF, end: QPointF) -> QPainterPath:
@@ -23,12 +24,11 @@ def wire_path(start: QPointF, end: QPointF) -> QPainterPath:
     return path
 
 
-class EdgeItem(QGraphicsPathItem):
+class EdgeItem(HoverHighlight, QGraphicsPathItem):
     def __init__(self, controller, source: str, target: str, port: int):
         super().__init__()
         self.controller = controller
         self.source, self.target, self.port = source, target, port
-        self._hovered = False
         self.drop_hint: str | None = None  # "ok" / "refused" while a node is dragged over the wire
         self._hit_path = QPainterPath()
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
@@ -117,13 +117,5 @@ class EdgeItem(QGraphicsPathItem):
             return False  # a rubber band picks nodes; wires crossing it are not meant for deletion
         return super().itemChange(change, value)
 
-    def hoverEnterEvent(self, event):
-        self._hovered = True
-        self.setToolTip(style.tooltip_html(self.tooltip_text()))
-        self.update()
-        super().hoverEnterEvent(event)
-
-    def hoverLeaveEvent(self, event):
-        self._hovered = False
-        self.update()
-        super().hoverLeaveEvent(event)
+    def about_to_hover(self):
+        self.setToolTip(style.tooltip_html(self.tooltip_text()))  # read now: the shape may have changed since

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from gui.canvas import style
 from gui.canvas.face import NodeFace, input_port_count, node_face
+from gui.canvas.hover import HoverHighlight
 from gui.canvas.port_item import INPUT, OUTPUT, PortItem
 
 _ELIDE = Qt.TextElideMode.ElideRight
@@ -41,7 +42,7 @@ def node_height(input_ports: int) -> float:
     return max(style.HEADER_HEIGHT + _TEXT_BLOCK, last_port + 14)
 
 
-class NodeItem(QGraphicsItem):
+class NodeItem(HoverHighlight, QGraphicsItem):
     def __init__(self, controller, node_id: str):
         super().__init__()
         self.controller = controller
@@ -55,7 +56,6 @@ class NodeItem(QGraphicsItem):
                       | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
         self.setAcceptHoverEvents(True)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self._hovered = False
         self.drop_hint: str | None = None  # "ok" / "refused" while dragged over a wire
         self.sync()
 
@@ -150,16 +150,6 @@ class NodeItem(QGraphicsItem):
         if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
             self.setZValue(2 if value else 0)
         return super().itemChange(change, value)
-
-    def hoverEnterEvent(self, event):
-        self._hovered = True
-        self.update()
-        super().hoverEnterEvent(event)
-
-    def hoverLeaveEvent(self, event):
-        self._hovered = False
-        self.update()
-        super().hoverLeaveEvent(event)
 
     # ---- painting -----------------------------------------------------------------------------------------
 

@@ -102,18 +102,31 @@ class AxisEditor(IntEditor):
         self.spin.describe = f"{param.describe()} from -64 to 64"
 
 
-class FloatEditor(ParamEditor):
-    """A line edit rather than a spin box: rates and epsilons need exact values such as 1e-5."""
+class LineEditor(ParamEditor):
+    """A value typed as text and read when the field is left (or Enter is pressed). Subclasses say how a value
+    is shown (`to_text`) and read (`parse`, which raises ValueError with the end of the refusal message)."""
+
+    placeholder = ""
 
     def __init__(self, param, parent=None):
         super().__init__(param, parent)
         self.line = QLineEdit()
+        self.line.setPlaceholderText(self.placeholder_for(param))
         self.layout_.addWidget(self.line, 1)
         self.line.editingFinished.connect(self._commit)
         self._shown = ""
 
+    def placeholder_for(self, param) -> str:
+        return self.placeholder
+
+    def to_text(self, value) -> str:
+        raise NotImplementedError
+
+    def parse(self, text: str):
+        raise NotImplementedError
+
     def set_value(self, value):
-        self._shown = "" if value is None else repr(value)
+        self._shown = self.to_text(value)
         self.line.setText(self._shown)
 
     def _commit(self):
@@ -121,11 +134,24 @@ class FloatEditor(ParamEditor):
         if text == self._shown:
             return
         try:
-            value = float(text)
-        except ValueError:
-            self.unreadable.emit(f"expected {self.param.describe()}, got {text!r}")
+            value = self.parse(text)
+        except ValueError as exc:
+            self.unreadable.emit(f"expected {self.param.describe()}{exc}")
             return
         self.edited.emit(value)
+
+
+class FloatEditor(LineEditor):
+    """A line edit rather than a spin box: rates and epsilons need exact values such as 1e-5."""
+
+    def to_text(self, value) -> str:
+        return "" if value is None else repr(value)
+
+    def parse(self, text: str):
+        try:
+            return float(text)
+        except ValueError:
+            raise ValueError(f", got {text!r}") from None
 
 
 class BoolEditor(ParamEditor):
@@ -253,64 +279,40 @@ class PairEditor(ParamEditor):
         self.edited.emit(self.value())
 
 
-class ShapeEditor(ParamEditor):
+class ShapeEditor(LineEditor):
     """A list of sizes typed as text, e.g. `28, 28, 1`; `None` for a size that varies (Input), `-1` for the one
     size Reshape computes. Brackets are optional."""
 
-    def __init__(self, param, parent=None):
-        super().__init__(param, parent)
-        self.line = QLineEdit()
-        example = "28, 28, 1   (None: any size)" if param.kind == "shape" else "7, 7, 64   (one -1 is computed)"
-        self.line.setPlaceholderText(example)
-        self.layout_.addWidget(self.line, 1)
-        self.line.editingFinished.connect(self._commit)
-        self._shown = ""
+    def placeholder_for(self, param) -> str:
+        return "28, 28, 1   (None: any size)" if param.kind == "shape" else "7, 7, 64   (one -1 is computed)"
 
-    def set_value(self, value):
-        self._shown = shape_to_text(value)
-        self.line.setText(self._shown)
+    def to_text(self, value) -> str:
+        return shape_to_text(value)
 
-    def _commit(self):
-        text = self.line.text().strip()
-        if text == self._shown:
-            return
+    def parse(self, text: str):
         if not text.strip("[]() "):
-            self.unreadable.emit(f"expected {self.param.describe()}; the field is empty")
-            return
+            raise ValueError("; the field is empty")
         try:
-            value = parse_sizes(text)
+            return parse_sizes(text)
         except ValueError as exc:
-            self.unreadable.emit(f"expected {self.param.describe()}; {exc}")
-            return
-        self.edited.emit(value)
+            raise ValueError(f"; {exc}") from None
 
 
-class TextValueEditor(ParamEditor):
+class TextValueEditor(LineEditor):
     """Any other kind (paddings such as [[1, 1], [2, 2]], axis orders): the value typed as JSON text, read with
     json (never evaluated); the document checks it like every other value."""
 
-    def __init__(self, param, parent=None):
-        super().__init__(param, parent)
-        self.line = QLineEdit()
-        self.line.setPlaceholderText(param.describe())
-        self.layout_.addWidget(self.line, 1)
-        self.line.editingFinished.connect(self._commit)
-        self._shown = ""
+    def placeholder_for(self, param) -> str:
+        return param.describe()
 
-    def set_value(self, value):
-        self._shown = "" if value is None else json.dumps(value)
-        self.line.setText(self._shown)
+    def to_text(self, value) -> str:
+        return "" if value is None else json.dumps(value)
 
-    def _commit(self):
-        text = self.line.text().strip()
-        if text == self._shown:
-            return
+    def parse(self, text: str):
         try:
-            value = json.loads(text, parse_constant=_no_constant)
+            return json.loads(text, parse_constant=_no_constant)
         except ValueError:
-            self.unreadable.emit(f"expected {self.param.describe()}, got {text[:40]!r}")
-            return
-        self.edited.emit(value)
+            raise ValueError(f", got {text[:40]!r}") from None
 
 
 def _no_constant(name):

@@ -187,3 +187,25 @@ def test_painting_at_all_zoom_levels(cnn, mismatch):
             painter = QPainter(image)
             view.render(painter)
             painter.end()
+
+
+def test_nodes_and_wires_brighten_under_the_pointer_and_a_wire_then_says_its_shape(cnn):
+    from PySide6.QtTest import QTest
+
+    from builder.shape_rules import fmt
+
+    controller, view = cnn
+    view.resetTransform()
+    node = node_item(view, "dense")
+    view.look_at(node.sceneBoundingRect().center())
+    resting = node.outline_pen().color()
+    QTest.mouseMove(view.viewport(), view.mapFromScene(node.sceneBoundingRect().center()))
+    assert node.outline_pen().color() == style.TEXT_DIM != resting
+    wire = edge_item(view, "flatten", "dense")
+    wire.setToolTip("")
+    point = wire.path().pointAtPercent(0.5)
+    view.look_at(point)
+    QTest.mouseMove(view.viewport(), view.mapFromScene(point))
+    assert node.outline_pen().color() == resting
+    assert wire.pen().color() == style.WIRE_HOVER
+    assert fmt(controller.results["flatten"].shape) in wire.toolTip()
