@@ -11,6 +11,23 @@ def snapshot(doc) -> str:
     return project.dumps(doc.graph if isinstance(doc, GraphDocument) else doc)
 
 
+def do_undo_redo(doc, command) -> str:
+    """Push `command` on a fresh History, check that it changed the document, that undo restores the exact
+    saved text and that redo gives the edited one again; returns that edited text."""
+    from builder.commands import History
+
+    history = History(doc)
+    before = snapshot(doc)
+    history.push(command)
+    after = snapshot(doc)
+    assert after != before
+    history.undo()
+    assert snapshot(doc) == before
+    history.redo()
+    assert snapshot(doc) == after
+    return after
+
+
 class Recorder:
     """Collects a document's change events."""
 

@@ -7,7 +7,6 @@ import pytest
 
 from builder import project
 from builder.clipboard import NotASelection, Paste, copy_text, extract, fresh_id, read_selection
-from builder.commands import History
 from builder.editing import (
     DeleteKeepingWires,
     InsertOnWire,
@@ -16,21 +15,7 @@ from builder.editing import (
     layers_accepting,
 )
 from builder.graph import GraphDocument, GraphError
-from tests.builder.samples import cnn_branches, dense_merges, snapshot
-
-
-def _do_undo_redo(doc, command):
-    history = History(doc)
-    before = snapshot(doc)
-    history.push(command)
-    after = snapshot(doc)
-    assert after != before
-    history.undo()
-    assert snapshot(doc) == before
-    history.redo()
-    assert snapshot(doc) == after
-    return after
-
+from tests.builder.samples import cnn_branches, dense_merges, do_undo_redo, snapshot
 
 # ---- copy ---------------------------------------------------------------------------------------------------
 
@@ -83,7 +68,7 @@ def test_fresh_id(given, taken, expected):
 def test_paste_into_same_document_gets_fresh_ids_wires_and_positions():
     doc = cnn_branches()
     command = Paste(copy_text(doc, ["conv_3x3", "conv_5x5", "merged"]), at=(100, 500))
-    _do_undo_redo(doc, command)
+    do_undo_redo(doc, command)
     assert command.added == ["conv_3x3_2", "conv_5x5_2", "merged_2"]
     assert doc.inputs_of("merged_2") == [("conv_3x3_2", 0), ("conv_5x5_2", 1)]
     assert doc.positions["conv_3x3_2"] == (100, 500) and doc.positions["merged_2"] == (320, 580)
@@ -95,7 +80,7 @@ def test_paste_into_another_document_keeps_free_ids():
     other = GraphDocument()
     other.add_node("flat", "Flatten")
     command = Paste(text, at=(0, 0))
-    _do_undo_redo(other, command)
+    do_undo_redo(other, command)
     assert command.added == ["flat_2", "classes"]
     assert other.inputs_of("classes") == [("flat_2", 0)]
 
@@ -103,7 +88,7 @@ def test_paste_into_another_document_keeps_free_ids():
 def test_paste_of_a_merge_with_its_inputs_twice():
     doc = dense_merges()
     command = Paste(copy_text(doc, ["a", "cat", "sum"]), at=(0, 900))
-    _do_undo_redo(doc, command)
+    do_undo_redo(doc, command)
     assert doc.inputs_of("cat_2") == [("a_2", 0), ("a_2", 1)]
 
 
@@ -111,7 +96,7 @@ def test_paste_without_positions_places_nodes_in_a_row():
     graph = extract(dense_merges(), ["b", "cat"])  # neither has a position
     doc = GraphDocument()
     command = Paste(graph, at=(10, 20))
-    _do_undo_redo(doc, command)
+    do_undo_redo(doc, command)
     assert doc.positions["b"][0] != doc.positions["cat"][0]
 
 
@@ -128,26 +113,26 @@ def test_paste_that_fails_changes_nothing():
 
 def test_delete_keeping_wires_bridges_a_single_input_node():
     doc = cnn_branches()
-    _do_undo_redo(doc, DeleteKeepingWires(["flat"]))
+    do_undo_redo(doc, DeleteKeepingWires(["flat"]))
     assert doc.inputs_of("classes") == [("merged", 0)]
 
 
 def test_delete_keeping_wires_into_a_merge_keeps_the_port():
     doc = cnn_branches()
-    _do_undo_redo(doc, DeleteKeepingWires(["conv_3x3"]))
+    do_undo_redo(doc, DeleteKeepingWires(["conv_3x3"]))
     assert doc.inputs_of("merged") == [("image", 0), ("conv_5x5", 1)]
 
 
 def test_delete_keeping_wires_through_a_chain_and_a_merge():
     doc = cnn_branches()
-    _do_undo_redo(doc, DeleteKeepingWires(["merged", "flat"]))  # merged has two inputs: nothing to keep
+    do_undo_redo(doc, DeleteKeepingWires(["merged", "flat"]))  # merged has two inputs: nothing to keep
     assert doc.inputs_of("classes") == []
     doc = cnn_branches()
     doc.add_node("drop", "Dropout", {"rate": 0.5})
     doc.disconnect("flat", "classes", 0)
     doc.connect("flat", "drop")
     doc.connect("drop", "classes")
-    _do_undo_redo(doc, DeleteKeepingWires(["drop", "flat"]))
+    do_undo_redo(doc, DeleteKeepingWires(["drop", "flat"]))
     assert doc.inputs_of("classes") == [("merged", 0)]
 
 
@@ -165,14 +150,14 @@ def test_insert_on_wire_puts_the_node_between_the_ends():
     doc = cnn_branches()
     doc.add_node("drop", "Dropout", {"rate": 0.25}, position=(0, 400))
     assert insertion_problem(doc, "drop", ("flat", "classes", 0)) is None
-    _do_undo_redo(doc, InsertOnWire("drop", ("flat", "classes", 0)))
+    do_undo_redo(doc, InsertOnWire("drop", ("flat", "classes", 0)))
     assert doc.inputs_of("drop") == [("flat", 0)] and doc.inputs_of("classes") == [("drop", 0)]
 
 
 def test_insert_on_a_merge_wire_keeps_the_port():
     doc = cnn_branches()
     doc.add_node("pool", "MaxPooling2D", {"pool_size": 1})
-    _do_undo_redo(doc, InsertOnWire("pool", ("conv_3x3", "merged", 0)))
+    do_undo_redo(doc, InsertOnWire("pool", ("conv_3x3", "merged", 0)))
     assert doc.inputs_of("merged") == [("pool", 0), ("conv_5x5", 1)]
 
 
@@ -200,11 +185,11 @@ def test_insert_of_a_wired_node_or_an_input_is_refused():
 def test_add_and_connect_from_an_output_and_into_an_input():
     doc = cnn_branches()
     node, command = add_and_connect(doc, "Dense", (1000, 0), source="classes")
-    _do_undo_redo(doc, command)
+    do_undo_redo(doc, command)
     assert node == "dense_1" and doc.inputs_of(node) == [("classes", 0)]
     doc.disconnect("flat", "classes", 0)
     node, command = add_and_connect(doc, "Flatten", (500, 0), target=("classes", 0))
-    _do_undo_redo(doc, command)
+    do_undo_redo(doc, command)
     assert doc.inputs_of("classes") == [(node, 0)]
 
 

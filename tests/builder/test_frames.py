@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from builder import project
-from builder.commands import History
 from builder.frames import (
     NAMED_COLOURS,
     InvalidFrame,
@@ -22,19 +21,7 @@ from builder.frames import (
     resize_frame,
 )
 from builder.project import ProjectError
-from tests.builder.samples import Recorder, cnn_branches, snapshot
-
-
-def _do_undo_redo(doc, command):
-    history = History(doc)
-    before = snapshot(doc)
-    history.push(command)
-    after = snapshot(doc)
-    assert after != before
-    history.undo()
-    assert snapshot(doc) == before
-    history.redo()
-    assert snapshot(doc) == after
+from tests.builder.samples import Recorder, cnn_branches, do_undo_redo, snapshot
 
 
 def _framed():
@@ -48,7 +35,7 @@ def test_add_frame_undoes_to_a_file_without_frames():
     doc = cnn_branches()
     recorder = Recorder(doc)
     frame_id, command = add_frame(doc, [200, -100, 260, 300], "Inception block")
-    _do_undo_redo(doc, command)
+    do_undo_redo(doc, command)
     assert frame_id == "frame_1"
     assert frames_of(doc) == [{"id": "frame_1", "title": "Inception block", "colour": "#7c3aed",
                                "rect": [200.0, -100.0, 260.0, 300.0]}]
@@ -65,7 +52,7 @@ def test_add_frame_undoes_to_a_file_without_frames():
 ])
 def test_frame_edits_undo_and_redo_exactly(edit):
     doc = _framed()
-    _do_undo_redo(doc, edit(doc))
+    do_undo_redo(doc, edit(doc))
 
 
 def test_move_frame_moves_the_nodes_inside():
@@ -130,7 +117,7 @@ def test_recolouring_names_the_colour_and_stores_it_in_the_ui_part():
     doc = _framed()
     command = recolour_frame(doc, "frame_1", NAMED_COLOURS["Teal"])
     assert command.text == "Colour frame Teal"
-    _do_undo_redo(doc, command)
+    do_undo_redo(doc, command)
     assert project.to_dict(doc.graph)["ui"]["frames"][0]["colour"] == "#0f766e"
     assert recolour_frame(doc, "frame_1", "#ABCDEF").text == "Colour frame #abcdef"
     assert colour_name("#B91C1C") == "Red" and len(set(NAMED_COLOURS.values())) == len(NAMED_COLOURS)
