@@ -38,3 +38,19 @@ def build_model(source):
     # One input or output is passed bare, as hand-written Keras code does, so the model's structure matches it.
     return keras.Model(inputs=inputs[0] if len(inputs) == 1 else inputs,
                        outputs=outputs[0] if len(outputs) == 1 else outputs)
+
+
+def build_and_save(source, path):
+    """Build the graph's model and save it as a .keras file, atomically (builder/atomic_file.py): a failed or
+    killed save leaves the old file, or none, never a truncated archive. Returns the model and plain facts
+    about it: {"path", "params", "trainable", "layers"}. The command line's `build` and the Keras worker process
+    both use it.
+    """
+    from builder.atomic_file import atomic_target
+
+    model = build_model(source)
+    with atomic_target(path, keep_suffix=True) as tmp:  # Keras insists on the .keras suffix
+        model.save(tmp)
+    trainable = sum(int(w.numpy().size) for w in model.trainable_weights)
+    return model, {"path": str(path), "params": int(model.count_params()), "trainable": trainable,
+                   "layers": len(model.layers)}

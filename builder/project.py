@@ -12,16 +12,14 @@ same document always gives the same bytes.
 
 from __future__ import annotations
 
-import glob
 import json
 import math
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import networkx as nx
 
+from builder import atomic_file
 from builder.catalog import UnknownLayerError, spec_for
 from builder.frames import InvalidFrame, check_frames
 from builder.graph import GraphError, check_node_id
@@ -371,66 +369,5 @@ def dumps(graph: nx.MultiDiGraph) -> str:
 
 
 def write(graph: nx.MultiDiGraph, path) -> None:
-    """Save atomically: a temporary file in the same folder, flushed to disk, then renamed over the target, so
-    a crash mid-save leaves either the old file or the new one, never a damaged one."""
-    path = Path(os.path.realpath(path))  # saving through a symlink updates the file it points to
-    data = dumps(graph).encode("utf-8")  # fails, if it must, before anything is written
-    mode = _file_mode(path)
-    _remove_stale_temps(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:  # closes the descriptor even when writing fails
-            os.chmod(tmp, mode)
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _sync_folder(path.parent)
-
-
-def _remove_stale_temps(path: Path):
-    """A process killed mid-save leaves its hidden `.name.<pid>.*.tmp`; the next save of the same file removes
-    those whose process is gone (a live one may be saving right now)."""
-    for tmp in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
-        pid = tmp.name[len(path.name) + 2:].split(".", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not _process_alive(int(pid)):
-            tmp.unlink(missing_ok=True)
-
-
-def _process_alive(pid: int) -> bool:
-    if os.name == "nt":  # os.kill would end the process there; keep the file instead
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # it exists (or cannot be asked): leave its file alone
-    return True
-
-
-def _sync_folder(folder: Path):
-    """Make the rename itself durable (POSIX); where folders cannot be opened this is skipped."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _file_mode(path: Path) -> int:
-    """Keep an existing file's permissions; a new file gets the usual ones (mkstemp would make it private)."""
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+    """Save atomically (builder/atomic_file.py): a crash mid-save leaves either the old file or the new one."""
+    atomic_file.write_bytes(path, dumps(graph).encode("utf-8"))  # dumps fails, if it must, before any write

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builder import project
+from builder import atomic_file, project
 from builder.project import MAX_FILE_BYTES, ProjectError
 from tests.builder.samples import cnn_branches, dense_merges, snapshot
 from tests.conftest import EXAMPLES, ROOT
@@ -324,11 +324,11 @@ def test_a_failed_save_leaves_the_old_file_intact_and_no_temp_file(saved, tmp_pa
             def __getattr__(self, name):
                 return getattr(self.handle, name)
 
-        monkeypatch.setattr(project.os, "fdopen", lambda *a, **k: HalfWriter(real_fdopen(*a, **k)))
+        monkeypatch.setattr(atomic_file.os, "fdopen", lambda *a, **k: HalfWriter(real_fdopen(*a, **k)))
     else:
         def fail(*args, **kwargs):
             raise OSError(5, f"{failing} failed")
-        monkeypatch.setattr(project.os, failing, fail)
+        monkeypatch.setattr(atomic_file.os, failing, fail)
     with pytest.raises(OSError):
         project.write(doc.graph, saved)
     monkeypatch.undo()
