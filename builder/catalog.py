@@ -14,6 +14,7 @@ from builder import shape_rules as rules
 from builder import shape_rules_more as more
 from builder.keras_layers import KERAS_LAYERS
 from builder.params import REQUIRED, Param, ParamError, UnknownParam, activation, pair
+from builder.quoting import quote
 
 VARIADIC = None  # input count of merge layers: ports 0..n-1, any n >= 1
 
@@ -54,7 +55,7 @@ class LayerSpec:
             return self.param_by_name[name]
         except KeyError:
             known = ", ".join(self.param_by_name) or "none"
-            raise UnknownParam(f"{self.name} has no parameter '{name}' (its parameters: {known})") from None
+            raise UnknownParam(f"{self.name} has no parameter {quote(name)} (its parameters: {known})") from None
 
     def start_params(self) -> dict:
         """Params of a newly placed node: every required one, with a sensible starting value."""
@@ -357,7 +358,7 @@ class UnknownLayerError(KeyError):
 
     @staticmethod
     def message(layer) -> str:
-        return f"unknown layer {layer!r}; the catalog has: {', '.join(CATALOG)}"
+        return f"unknown layer {quote(layer)}; the catalog has: {', '.join(CATALOG)}"
 
 
 def _generic_shape(params, inputs):

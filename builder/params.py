@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from builder.quoting import show
+
 REQUIRED = object()  # sentinel default: Keras has no default, the user must give a value
 
 # Activation names that `keras.activations.get` accepts by name alone (Keras 3). `threshold` is left out:
@@ -32,7 +34,7 @@ class UnknownParam(ParamError):
 
 
 def _show(value) -> str:
-    return repr(value) if not isinstance(value, str) else f'"{value}"'
+    return show(value, python=True)  # a value from a file: short, control characters escaped (builder/quoting.py)
 
 
 def _is_int(value) -> bool:
@@ -40,7 +42,9 @@ def _is_int(value) -> bool:
 
 
 def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return abs(value) <= 1e300  # an int is finite, but math.isfinite overflows on one of 4,000 digits
+    return isinstance(value, float) and math.isfinite(value)
 
 
 @dataclass(frozen=True)

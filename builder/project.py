@@ -15,21 +15,29 @@ from __future__ import annotations
 import json
 import math
 import re
-from pathlib import Path
 
 import networkx as nx
 
 from builder import atomic_file
 from builder.catalog import UnknownLayerError, spec_for
 from builder.frames import InvalidFrame, check_frames
-from builder.graph import GraphError, check_node_id
+from builder.graph import MAX_ID_LENGTH, GraphError, check_node_id
 from builder.keras_config import ConfigError, check_config, check_keras_shape
 from builder.params import ParamError
+from builder.quoting import escape_controls, quote, shorten, show
+from builder.safe_read import UnreadableFile, read_limited
 
 FORMAT = "keras-canvas"
 VERSION = 1
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 32  # a project nests about 5 levels; anything far deeper is not one (and would strain the writer)
+# JSON values (objects, lists, texts, numbers...) in one file: a 10,000-node project holds a few hundred
+# thousand. Counted on the text before parsing (commas and opening brackets, an upper bound), so a file of
+# twenty million empty lists is refused in milliseconds instead of costing a minute and gigabytes.
+MAX_JSON_VALUES = 5_000_000
+MAX_INT_DIGITS = 40  # no value in a project needs more; Python refuses to read integers beyond 4,300 digits
+MAX_PROBLEM_CHARS = 2400  # one problem line in a message, whatever a file managed to put in it
+EXPORT_STYLES = ("layer", "function")  # builder/codegen.STYLES (not imported: codegen imports plan and shapes)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _NODE_KEYS = {"id", "layer", "params", "config", "keras_shape"}
 _EDGE_KEYS = {"source", "target", "port"}
@@ -41,7 +49,8 @@ class ProjectError(ValueError):
 
     def __init__(self, source: str, problems: list[str]):
         self.source = source
-        self.problems = list(problems)
+        self.problems = [escape_controls(p if len(p) <= MAX_PROBLEM_CHARS else p[:MAX_PROBLEM_CHARS - 1] + "…")
+                         for p in problems]
         shown = self.problems[:20]
         more = f"\n  ... and {len(self.problems) - 20} more" if len(self.problems) > 20 else ""
         super().__init__(f"{source}: cannot open this project:\n" + "\n".join(f"  {p}" for p in shown) + more)
@@ -58,24 +67,56 @@ def _finite_float(text):
     return value
 
 
+def _bounded_int(text):
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise ValueError(f"an integer of {len(text.lstrip('-')):,} digits is too large (at most {MAX_INT_DIGITS})")
+    return int(text)
+
+
 def _no_duplicate_keys(pairs):
     seen = {}
     for key, value in pairs:
         if key in seen:
-            raise ValueError(f"the key {key!r} appears twice in one object")
+            raise ValueError(f"the key {quote(key)} appears twice in one object")
         seen[key] = value
     return seen
+
+
+def load_json(text: str):
+    """Plain JSON from a file, read the careful way (no NaN/Infinity, no duplicate keys, no integer beyond
+    MAX_INT_DIGITS digits, nothing beyond MAX_JSON_VALUES values); ValueError with a short message otherwise.
+    The importer reads Keras configs with it too."""
+    values = count_values(text)
+    if values > MAX_JSON_VALUES:
+        raise ValueError(_too_many_values(values))
+    try:
+        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float, parse_int=_bounded_int,
+                          object_pairs_hook=_no_duplicate_keys)
+    except RecursionError:
+        raise ValueError("the JSON is nested too deeply") from None
+    except ValueError as exc:
+        raise ValueError(f"not valid JSON: {shorten(str(exc), 200)}") from None
+
+
+def _too_many_values(values: int) -> str:
+    return (f"the file holds about {values:,} JSON values; a project or a model config holds at most "
+            f"{MAX_JSON_VALUES:,} (a 10,000-node project holds a few hundred thousand)")
+
+
+def count_values(text) -> int:
+    """An upper bound on the number of JSON values in a text (or bytes): every value but the first follows a
+    comma or an opening bracket. Counted by str.count, so 64 MiB take a few tens of milliseconds."""
+    if isinstance(text, str):
+        return text.count(",") + text.count("[") + text.count("{") + 1
+    return text.count(b",") + text.count(b"[") + text.count(b"{") + 1
 
 
 def parse(text: str, source: str = "<text>") -> nx.MultiDiGraph:
     """A graph from project JSON text, or ProjectError listing every problem."""
     try:
-        data = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float,
-                          object_pairs_hook=_no_duplicate_keys)
-    except RecursionError:
-        raise ProjectError(source, ["the JSON is nested too deeply to be a project file"]) from None
+        data = load_json(text)
     except ValueError as exc:
-        raise ProjectError(source, [f"not valid JSON: {exc}"]) from None
+        raise ProjectError(source, [str(exc)]) from None
     problems = _structure_problems(data)
     if problems:
         raise ProjectError(source, problems)
@@ -84,15 +125,48 @@ def parse(text: str, source: str = "<text>") -> nx.MultiDiGraph:
 
 def _structure_problems(data) -> list[str]:
     """Nesting too deep, and texts that are not valid Unicode (JSON's "\\ud800" escapes give unpaired
-    surrogates, which no UTF-8 file can hold, so such a project could never be saved again)."""
+    surrogates, which no UTF-8 file can hold, so such a project could never be saved again).
+    A first pass looks at every value at a few operations each and builds no text; only when it finds a problem
+    does the second pass walk again to say where (a located walk builds a path for every value, which cost a
+    minute and gigabytes on a file of twenty million empty lists)."""
+    if not _has_structure_problem(data):
+        return []
+    return _located_structure_problems(data)
+
+
+def _has_structure_problem(data) -> bool:
+    stack = [(data, 1)]
+    pop, push, search = stack.pop, stack.append, _SURROGATE.search
+    while stack:
+        value, depth = pop()
+        kind = type(value)
+        if kind is str:
+            if search(value):
+                return True
+        elif kind is dict or kind is list:
+            if depth > MAX_DEPTH:
+                return True
+            if kind is dict:
+                for key, item in value.items():
+                    if search(key):
+                        return True
+                    if type(item) in (dict, list, str):
+                        push((item, depth + 1))
+            else:
+                for item in value:
+                    if type(item) in (dict, list, str):
+                        push((item, depth + 1))
+    return False
+
+
+def _located_structure_problems(data) -> list[str]:
     problems = []
     stack = [(data, 1, "")]
     while stack and len(problems) < 20:
         value, depth, where = stack.pop()
         if isinstance(value, str):
             if _SURROGATE.search(value):
-                shown = ascii(value) if len(value) <= 40 else ascii(value[:37]) + "..."
-                problems.append(f"{_where(where)}: the text {shown} holds an unpaired surrogate "
+                problems.append(f"{_where(where)}: the text {shorten(ascii(value), 40)} holds an unpaired surrogate "
                                 "(an invalid \\ud800-\\udfff escape); use valid Unicode text")
             continue
         if not isinstance(value, (dict, list)):
@@ -102,7 +176,8 @@ def _structure_problems(data) -> list[str]:
             continue
         if isinstance(value, dict):
             for key, item in reversed(value.items()):
-                inner = f"{where}.{key}" if where else str(key)
+                shown = shorten(key, 40)
+                inner = f"{where}.{shown}" if where else shown
                 if _SURROGATE.search(key):
                     problems.append(f"{_where(ascii(inner))}: this key holds an unpaired surrogate; use valid Unicode text")
                 stack.append((item, depth + 1, inner))
@@ -112,25 +187,33 @@ def _structure_problems(data) -> list[str]:
 
 
 def _where(path: str) -> str:
-    return "the file" if not path else path if len(path) <= 80 else path[:77] + "..."
+    return "the file" if not path else shorten(path, 80)
 
 
 def read(path) -> nx.MultiDiGraph:
-    """Load a project file. Raises ProjectError (with the file name) for anything wrong with it."""
-    path = Path(path)
+    """Load a project file. Raises ProjectError (with the file name) for anything wrong with it.
+    Only a regular file is read, and at most MAX_FILE_BYTES of it (builder/safe_read.py)."""
+    return from_bytes(read_bytes(path), str(path))
+
+
+def read_bytes(path) -> bytes:
+    """The bytes of a project file (a regular file of at most MAX_FILE_BYTES), or ProjectError."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ProjectError(str(path), [(f"the file is {size:,} bytes; a project file is at most "
-                                            f"{MAX_FILE_BYTES:,} bytes")])
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ProjectError(str(path), [f"cannot read the file: {exc.strerror or exc}"]) from None
+        return read_limited(path, MAX_FILE_BYTES)
+    except UnreadableFile as exc:
+        raise ProjectError(str(path), [str(exc)]) from None
+
+
+def from_bytes(raw: bytes, source: str = "<bytes>") -> nx.MultiDiGraph:
+    """A graph from a project file's bytes (UTF-8, a byte-order mark allowed), or ProjectError."""
+    values = count_values(raw)
+    if values > MAX_JSON_VALUES:  # before decoding: the cheapest refusal of an absurd file
+        raise ProjectError(source, [_too_many_values(values)])
     try:
         text = raw.decode("utf-8-sig")  # a byte-order mark, as some editors write, is allowed
     except UnicodeDecodeError as exc:
-        raise ProjectError(str(path), [f"not UTF-8 text (byte {exc.start}); is this a project file?"]) from None
-    return parse(text, str(path))
+        raise ProjectError(source, [f"not UTF-8 text (byte {exc.start}); is this a project file?"]) from None
+    return parse(text, source)
 
 
 def from_dict(data, source: str = "<data>") -> nx.MultiDiGraph:
@@ -146,8 +229,8 @@ def from_dict(data, source: str = "<data>") -> nx.MultiDiGraph:
     if version > VERSION:
         raise ProjectError(source, [(f"version: this file was written by a newer Keras Canvas (format version "
                                      f"{version}); this one reads version {VERSION}; please update")])
-    for key in sorted(data.keys() - _TOP_KEYS):
-        problems.append(f"{key}: unknown key; a project has {', '.join(sorted(_TOP_KEYS))}")
+    for key in sorted(data.keys() - _TOP_KEYS)[:5]:
+        problems.append(f"{_key(key)}: unknown key; a project has {', '.join(sorted(_TOP_KEYS))}")
     graph = nx.MultiDiGraph()
     _read_nodes(data.get("nodes"), graph, problems)
     _read_edges(data.get("edges", []), graph, problems)
@@ -166,17 +249,16 @@ def _read_nodes(nodes, graph, problems):
         if not isinstance(node, dict):
             problems.append(f"{where}: expected an object with id, layer and params, got {_kind(node)}")
             continue
-        for key in sorted(node.keys() - _NODE_KEYS):
-            problems.append(f"{where}.{key}: unknown key; a node has id, layer, params and optionally config "
+        for key in sorted(node.keys() - _NODE_KEYS)[:5]:
+            problems.append(f"{where}.{_key(key)}: unknown key; a node has id, layer, params and optionally config "
                             "and keras_shape")
         node_id, layer, params = node.get("id"), node.get("layer"), node.get("params", {})
-        try:
-            check_node_id(node_id)
-        except GraphError as exc:
-            problems.append(f"{where}.id: {exc}")
+        id_problem = node_id_problem(node_id)
+        if id_problem:
+            problems.append(f"{where}.id: {id_problem}")
             continue
         if node_id in graph:
-            problems.append(f"{where}.id: duplicate id {node_id!r}; every node needs its own id")
+            problems.append(f"{where}.id: duplicate id {quote(node_id)}; every node needs its own id")
             continue
         try:
             spec = spec_for(layer)
@@ -191,7 +273,7 @@ def _read_nodes(nodes, graph, problems):
             try:
                 stored[name] = spec.param(name).validate(value)
             except ParamError as exc:
-                problems.append(f"{where}.params.{name}: {exc}")
+                problems.append(f"{where}.params.{shorten(name, 40)}: {exc}")
         for p in spec.params:
             if p.required and p.name not in params:
                 problems.append(f"{where}.params.{p.name}: required by {spec.name} ({p.describe()}) but missing")
@@ -216,8 +298,8 @@ def _read_edges(edges, graph, problems):
         if not isinstance(edge, dict):
             problems.append(f"{where}: expected an object with source, target and port, got {_kind(edge)}")
             continue
-        for key in sorted(edge.keys() - _EDGE_KEYS):
-            problems.append(f"{where}.{key}: unknown key; an edge has source, target and port")
+        for key in sorted(edge.keys() - _EDGE_KEYS)[:5]:
+            problems.append(f"{where}.{_key(key)}: unknown key; an edge has source, target and port")
         source, target, port = edge.get("source"), edge.get("target"), edge.get("port", 0)
         bad = False
         for key, value in (("source", source), ("target", target)):
@@ -263,13 +345,18 @@ def _read_ui(ui, graph, problems):
         return
     clean = {}
     for node_id, xy in positions.items():
+        if len(problems) > 100:  # enough to say what is wrong; a message of millions of lines helps nobody
+            break
         if node_id not in graph:
-            problems.append(f"ui.positions.{node_id}: no node has this id")
+            problems.append(f"ui.positions.{_key(node_id)}: no node has this id")
         elif not (isinstance(xy, list) and len(xy) == 2 and all(_finite(v) for v in xy)):
-            problems.append(f"ui.positions.{node_id}: expected [x, y] with finite numbers, got {_show(xy)}")
+            problems.append(f"ui.positions.{_key(node_id)}: expected [x, y] with finite numbers, got {_show(xy)}")
         else:
             clean[node_id] = (float(xy[0]), float(xy[1]))
     kept["positions"] = clean
+    style = ui.get("export_style")
+    if style is not None and not (isinstance(style, str) and style in EXPORT_STYLES):
+        problems.append(f"ui.export_style: expected \"layer\" or \"function\", got {_show(style)}")
     if "frames" in ui:
         try:
             kept["frames"] = check_frames(ui["frames"])
@@ -288,16 +375,27 @@ def _kind(value) -> str:
 
 
 def _show(value) -> str:
-    text = json.dumps(value, ensure_ascii=False) if _jsonable(value) else repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return show(value, 60)
 
 
-def _jsonable(value) -> bool:
+def _key(key) -> str:
+    """A key from a file inside a location (ui.positions.KEY): as it is when plain, quoted when odd."""
+    shown = quote(key, 40)
+    return key if isinstance(key, str) and shown[1:-1] == key else shown
+
+
+def node_id_problem(node_id) -> str | None:
+    """Why `node_id` cannot be an id (graph.check_node_id's rule), quoting it short, or None."""
+    if isinstance(node_id, str) and len(node_id) > MAX_ID_LENGTH:
+        return (f"invalid id {quote(node_id)} ({len(node_id):,} characters): a Keras layer name here is at most "
+                f"{MAX_ID_LENGTH} characters; use letters, digits and '_', e.g. 'conv_3x3'")
+    if not isinstance(node_id, str):  # graph.check_node_id would quote its whole repr
+        return (f"invalid id {show(node_id, python=True)}: an id must be a non-empty text, e.g. 'conv_3x3'")
     try:
-        json.dumps(value)
-        return True
-    except (TypeError, ValueError):
-        return False
+        check_node_id(node_id)
+    except GraphError as exc:
+        return str(exc).replace(repr(node_id), quote(node_id), 1)  # the id is short: its repr is cheap
+    return None
 
 
 # ---- writing ----------------------------------------------------------------------------------------------
