@@ -12,7 +12,8 @@ import keyword
 import math
 import re
 
-from builder.plan import Plan, make_plan
+from builder.plan import ModelError, Plan, make_plan
+from builder.quoting import quote, show
 
 STYLES = ("layer", "function")
 _RESERVED = {"keras", "layers", "build_model", "model", "inputs", "outputs"} | set(dir(builtins))
@@ -37,13 +38,24 @@ def string_literal(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
+class ExportError(ModelError):
+    """A value that has no place in a script (a style that does not exist, a non-finite number...)."""
+
+    def __init__(self, message: str):
+        super().__init__([message])
+
+
 def literal(value) -> str:
     """Python source for a stored param value; text as an escaped ASCII string literal."""
     if isinstance(value, bool) or value is None:
         return repr(value)
-    if isinstance(value, (int, float)):
+    if isinstance(value, int):  # any int is finite (math.isfinite overflows on one of 4,000 digits)
+        if abs(value) >= 10 ** 40:  # the readers refuse these; a hand-built graph is told so too
+            raise ExportError(f"cannot write the integer {show(value)} into code; no Keras argument takes it")
+        return repr(value)
+    if isinstance(value, float):
         if not math.isfinite(value):
-            raise ValueError(f"cannot write the non-finite number {value!r} into code")
+            raise ExportError(f"cannot write the non-finite number {value!r} into code")
         return repr(value)
     if isinstance(value, str):
         return string_literal(value)
@@ -53,7 +65,7 @@ def literal(value) -> str:
     if isinstance(value, dict):  # a Keras config (an initializer, a dtype policy): keys are text
         items = [f"{string_literal(k)}: {literal(v)}" for k, v in value.items() if isinstance(k, str)]
         return "{" + ", ".join(items) + "}"
-    raise TypeError(f"cannot write {type(value).__name__} values into code")
+    raise ExportError(f"cannot write {type(value).__name__} values into code")
 
 
 def variable_names(ids) -> dict[str, str]:
@@ -107,9 +119,13 @@ def _list(items) -> str:
     return items[0] if len(items) == 1 else f"[{', '.join(items)}]"
 
 
+def _check_style(style):
+    if not (isinstance(style, str) and style in STYLES):
+        raise ExportError(f"unknown style {quote(style)}; choose 'layer' or 'function'")
+
+
 def render(plan: Plan, style: str = "layer") -> str:
-    if style not in STYLES:
-        raise ValueError(f"unknown style {style!r}; choose 'layer' or 'function'")
+    _check_style(style)
     names = variable_names(step.id for step in plan.steps)
     body = [f"    {_line(step, names, style)}" for step in plan.steps]
     inputs = _list([names[n] for n in plan.inputs])
@@ -136,7 +152,6 @@ def render(plan: Plan, style: str = "layer") -> str:
 def export_code(source, style: str = "layer") -> str:
     """A standalone script for the graph (a GraphDocument or networkx MultiDiGraph); `style` is 'layer'
     (`layers.Concatenate(...)([a, b])`) or 'function' (`layers.concatenate([a, b], ...)`). Raises
-    builder.plan.ModelError if the graph has errors."""
-    if style not in STYLES:
-        raise ValueError(f"unknown style {style!r}; choose 'layer' or 'function'")
+    builder.plan.ModelError if the graph has errors, ExportError (a ModelError) for what no script can hold."""
+    _check_style(style)
     return render(make_plan(source), style)

@@ -18,9 +18,19 @@ from __future__ import annotations
 
 import keyword
 import math
+import unicodedata
+
+from builder.params import ACTIVATIONS
+from builder.quoting import quote, show
 
 MAX_DEPTH = 12
 MAX_ITEMS = 100_000
+MAX_INT = 2 ** 63 - 1  # Keras and TensorFlow take 64-bit integers; a larger one fails deep inside them
+# Python's own argument names for "the rest": a config key of that name reaches Keras as a stray keyword.
+_NOT_ARGUMENTS = {"kwargs", "args", "self"}
+# What an Input node's config may hold: keras.Input(shape, name) are the node's own; batch_size and batch_shape
+# would change the batch axis that inference and the exported script both assume, and tensor is not JSON.
+INPUT_CONFIG_KEYS = ("dtype",)
 
 
 class ConfigError(ValueError):
@@ -34,10 +44,12 @@ def _check_json(value, where: str, depth: int, count: list):
     if value is None or isinstance(value, (bool, str)):
         return value
     if isinstance(value, int):
+        if abs(value) > MAX_INT:
+            raise ConfigError(f"{where}: the integer {show(value)} is too large; Keras takes 64-bit integers")
         return value
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise ConfigError(f"{where}: expected a finite number, got {value!r}")
+            raise ConfigError(f"{where}: expected a finite number, got {value!r}")  # a float: short
         return value
     if isinstance(value, (list, tuple)):
         return [_check_json(v, f"{where}[{i}]", depth + 1, count) for i, v in enumerate(value)]
@@ -46,11 +58,16 @@ def _check_json(value, where: str, depth: int, count: list):
         out = {}
         for k, v in value.items():
             if not isinstance(k, str):
-                raise ConfigError(f"{where}: keys must be text, got {k!r}")
-            out[k] = _check_json(v, f"{where}.{k}", depth + 1, count)
+                raise ConfigError(f"{where}: keys must be text, got {show(k, python=True)}")
+            out[k] = _check_json(v, f"{where}.{_located(k)}", depth + 1, count)
         return out
     raise ConfigError(f"{where}: expected plain JSON (object, list, text, number, true/false, null), "
                       f"got {type(value).__name__}")
+
+
+def _located(key: str) -> str:
+    shown = quote(key, 40)
+    return key if shown[1:-1] == key else shown
 
 
 # What Keras writes when it serializes its own objects: a module of a Keras package, or "builtins" for one of
@@ -71,16 +88,21 @@ def _check_keras_object(value: dict, where: str):
                           "own objects can")
     if module is not None:
         if not isinstance(module, str):
-            raise ConfigError(f"{where}.module: expected the name of a Keras module, got {module!r}")
+            raise ConfigError(f"{where}.module: expected the name of a Keras module, got {show(module)}")
         is_keras = module.split(".", 1)[0] in _KERAS_PACKAGES
-        is_keras_function = (module == "builtins" and class_name == "function" and isinstance(value.get("config"), str)
-                             and value["config"].isidentifier())
-        if not (is_keras or is_keras_function):
-            raise ConfigError(f"{where}.module: {module!r} is not a Keras module; a project may name only Keras's "
-                              "own objects (keras.initializers, keras.regularizers, ...)")
+        if module == "builtins":
+            # Keras's form for one of its functions by name; Keras looks the name up among its own (an
+            # activation), and refuses any other ('eval', 'open') only when a build deserializes it.
+            function = value.get("config")
+            if class_name != "function" or not (isinstance(function, str) and function in ACTIVATIONS):
+                raise ConfigError(f"{where}: {show(value)} is not one of Keras's functions; by name a config may "
+                                  "hold a Keras activation ('relu', 'gelu', ...)")
+        elif not is_keras:
+            raise ConfigError(f"{where}.module: {quote(module)} is not a Keras module; a project may name only "
+                              "Keras's own objects (keras.initializers, keras.regularizers, ...)")
     registered = value.get("registered_name")
     if isinstance(registered, str) and ">" in registered:
-        raise ConfigError(f"{where}: {registered!r} is a custom object registered outside Keras; only Keras's "
+        raise ConfigError(f"{where}: {quote(registered)} is a custom object registered outside Keras; only Keras's "
                           "own objects can be part of a project")
 
 
@@ -90,11 +112,22 @@ def check_config(config, spec) -> dict:
         raise ConfigError(f"config: expected an object of Keras arguments, got {type(config).__name__}")
     out = {}
     for key, value in config.items():
-        if not isinstance(key, str) or not key.isidentifier() or keyword.iskeyword(key):
-            raise ConfigError(f"config: {key!r} is not a Keras argument name")
-        if key == "name" or key in spec.param_by_name:
-            raise ConfigError(f"config.{key}: {spec.name}'s {key} is a typed param; set it in params instead")
-        out[key] = _check_json(value, f"config.{key}", 0, [0])
+        if not isinstance(key, str) or not key.isidentifier() or keyword.iskeyword(key) or key in _NOT_ARGUMENTS:
+            raise ConfigError(f"config: {quote(key)} is not a Keras argument name")
+        # Python reads identifiers in NFKC form: in an exported script 'ｕｎｉｔｓ' and 'ﬁlters' ARE units and
+        # filters. Keys are kept as Python reads them, so the script, the build and the checks all see one name.
+        name = unicodedata.normalize("NFKC", key)
+        if name != key and (not name.isidentifier() or keyword.iskeyword(name) or name in _NOT_ARGUMENTS):
+            raise ConfigError(f"config: {quote(key)} is not a Keras argument name")
+        shown = _located(key) if name == key else f"{_located(key)} (Python reads it as {name})"
+        if name == "name" or name in spec.param_by_name:
+            raise ConfigError(f"config.{shown}: {spec.name}'s {name} is a typed param; set it in params instead")
+        if name in out:
+            raise ConfigError(f"config.{shown}: the argument {name} is given twice")
+        if spec.is_input and name not in INPUT_CONFIG_KEYS:
+            raise ConfigError(f"config.{shown}: an Input's config may hold only {', '.join(INPUT_CONFIG_KEYS)}; "
+                              "its shape is a param, and its batch size is left to the data")
+        out[name] = _check_json(value, f"config.{name}", 0, [0])
     return out
 
 
@@ -106,7 +139,7 @@ MAX_INPUTS = 64
 def _check_sizes(shape, where: str) -> list:
     if not isinstance(shape, (list, tuple)) or len(shape) > MAX_RANK or not all(
             d is None or (isinstance(d, int) and not isinstance(d, bool) and d >= 0) for d in shape):
-        raise ConfigError(f"{where}: expected a list of sizes (null for unknown), got {shape!r}")
+        raise ConfigError(f"{where}: expected a list of sizes (null for unknown), got {show(shape)}")
     return list(shape)
 
 
@@ -122,7 +155,7 @@ def check_keras_shape(stored, spec) -> dict:
         inputs = stored["inputs"]
         if not isinstance(inputs, (list, tuple)) or not 1 <= len(inputs) <= MAX_INPUTS:
             raise ConfigError(f"keras_shape.inputs: expected a list of 1 to {MAX_INPUTS} input shapes, "
-                              f"got {inputs!r}")
+                              f"got {show(inputs)}")
         out["inputs"] = [_check_sizes(s, f"keras_shape.inputs[{i}]") for i, s in enumerate(inputs)]
     if "error" in stored:
         error = stored["error"]
@@ -138,6 +171,6 @@ def check_keras_shape(stored, spec) -> dict:
     for key in ("trainable", "non_trainable"):
         n = stored.get(key, 0)
         if not isinstance(n, int) or isinstance(n, bool) or n < 0:
-            raise ConfigError(f"keras_shape.{key}: expected a count >= 0, got {n!r}")
+            raise ConfigError(f"keras_shape.{key}: expected a count >= 0, got {show(n)}")
         counts[key] = n
     return {"shape": shape, **counts, **out}

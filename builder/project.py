@@ -82,15 +82,16 @@ def _no_duplicate_keys(pairs):
     return seen
 
 
-def load_json(text: str):
+def load_json(text: str, allow_nonfinite: bool = False):
     """Plain JSON from a file, read the careful way (no NaN/Infinity, no duplicate keys, no integer beyond
     MAX_INT_DIGITS digits, nothing beyond MAX_JSON_VALUES values); ValueError with a short message otherwise.
-    The importer reads Keras configs with it too."""
+    The importer reads Keras configs with it too, with allow_nonfinite, to find the layer that holds a NaN."""
     values = count_values(text)
     if values > MAX_JSON_VALUES:
         raise ValueError(_too_many_values(values))
     try:
-        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float, parse_int=_bounded_int,
+        return json.loads(text, parse_constant=float if allow_nonfinite else _refuse_constant,
+                          parse_float=float if allow_nonfinite else _finite_float, parse_int=_bounded_int,
                           object_pairs_hook=_no_duplicate_keys)
     except RecursionError:
         raise ValueError("the JSON is nested too deeply") from None

@@ -146,7 +146,7 @@ def test_literals_of_values():
         literal(float("nan"))
     # Dicts are Keras configs carried by imported nodes (initializers...): keys escaped like any text.
     assert literal({"a": 1, 'say "hi"': [1, 2]}) == '{"a": 1, "say \\"hi\\"": (1, 2)}'
-    with pytest.raises(TypeError):
+    with pytest.raises(ModelError):
         literal({1, 2})
 
 
