@@ -2,23 +2,28 @@
 
     python main.py check FILE [--json] [--keras]   shapes, params, errors and warnings of every node
     python main.py export FILE [-o OUT.py] [--style layer|function]
-    python main.py build FILE -o OUT.keras     builds the Keras model, saves it, prints its summary
+    python main.py build FILE -o OUT.keras [--max-weights 2GB]   builds the Keras model, saves it, prints its summary
+    python main.py import MODEL -o FILE.json [--max-weights 2GB]  imports a .keras, .h5 or to_json() file
     python main.py examples                    lists the bundled examples
     python main.py example NAME -o FILE        writes one of them
     python main.py screenshot [-o DIR] [--example NAME ...] [--theme light|dark]   PNGs of the window
 
 Exit codes: 0 ok, 1 the graph has errors, 2 unreadable file or bad usage, 3 no display for the window.
 `check` (without --keras) and `export` never import TensorFlow; the window imports it only when a Keras build is needed.
+Every file written is written atomically (builder/atomic_file.py): a failed write leaves the old file as it was.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import json
 import os
 import socket
 import sys
 from pathlib import Path
+
+from builder.quoting import escape_controls
 
 EXAMPLES_DIR = Path(__file__).resolve().parent / "resources" / "examples"
 COMMANDS = ("check", "export", "build", "import", "examples", "example", "screenshot")
@@ -26,6 +31,21 @@ COMMANDS = ("check", "export", "build", "import", "examples", "example", "screen
 
 class UsageError(Exception):
     """A mistake in how the command was called; exit code 2."""
+
+
+def _size(text: str) -> int:
+    from builder.weight_limit import parse_size
+
+    try:
+        return parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _add_max_weights(parser):
+    parser.add_argument("--max-weights", type=_size, default=None, metavar="SIZE",
+                        help="refuse, before Keras allocates anything, a model whose weights take more than SIZE "
+                             "(float32, 4 bytes each; e.g. 500MB, 8GB; default 2GB)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--keras", action="store_true",
                        help="first recompute, with Keras, the shapes of imported layers outside the catalog whose "
                             "inputs were edited (loads TensorFlow; the file is not changed)")
+    _add_max_weights(check)
     export = sub.add_parser("export", help="write a Python script that builds the model with Keras")
     export.add_argument("file")
     export.add_argument("-o", "--output", help="where to write the script (default: print it)")
@@ -47,9 +68,11 @@ def _parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="build the Keras model and save it as a .keras file")
     build.add_argument("file")
     build.add_argument("-o", "--output", required=True, help="the .keras file to write")
+    _add_max_weights(build)
     imp = sub.add_parser("import", help="import a Keras model (.keras, .h5 or model.to_json() JSON) as a project")
     imp.add_argument("model")
     imp.add_argument("-o", "--output", required=True, help="the project file (.json) to write")
+    _add_max_weights(imp)
     sub.add_parser("examples", help="list the bundled examples")
     example = sub.add_parser("example", help="write a bundled example to a project file")
     example.add_argument("name")
@@ -68,12 +91,21 @@ def _load(path: str):
     return builder.load(path)
 
 
+def _max_weights(args) -> int:
+    from builder.weight_limit import DEFAULT_MAX_WEIGHT_BYTES
+
+    return DEFAULT_MAX_WEIGHT_BYTES if args.max_weights is None else args.max_weights
+
+
 def cmd_check(args) -> int:
     from builder.report import check_dict, check_table
 
     graph = _load(args.file)
     if args.keras:
         from builder.generic_shapes import refresh_with_keras
+        from builder.weight_limit import check_weights
+
+        check_weights(graph, _max_weights(args))  # Keras builds each recomputed layer's weights
 
         updated = refresh_with_keras(graph)
         if updated:
@@ -90,8 +122,10 @@ def cmd_export(args) -> int:
     style = args.style or (graph.graph.get("ui") or {}).get("export_style") or "layer"
     code = export_code(graph, style)
     if args.output:
-        _write_text(args.output, code)
-        print(f"wrote {args.output} ({style} style)", file=sys.stderr)
+        from builder.atomic_file import write_text
+
+        write_text(args.output, code)
+        print(escape_controls(f"wrote {args.output} ({style} style)"), file=sys.stderr)
     else:
         sys.stdout.write(code)
     return 0
@@ -101,15 +135,11 @@ def cmd_build(args) -> int:
     if not args.output.endswith(".keras"):
         raise UsageError(f"the output must end in .keras (Keras 3's format), got {args.output!r}")
     graph = _load(args.file)
-    from builder.keras_build import build_model
+    from builder.keras_build import build_and_save
 
-    model = build_model(graph)
-    try:
-        model.save(args.output)
-    except OSError as exc:
-        raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    model, _facts = build_and_save(graph, args.output, _max_weights(args))
     model.summary()
-    print(f"wrote {args.output}")
+    print(escape_controls(f"wrote {args.output}"))
     return 0
 
 
@@ -118,14 +148,11 @@ def cmd_import(args) -> int:
     from builder.importer import ImportRefused, import_model
 
     try:
-        doc = import_model(args.model)
+        doc = import_model(args.model, _max_weights(args))
     except ImportRefused as exc:
         raise UsageError(str(exc)) from None
-    try:
-        project.write(doc.graph, args.output)
-    except OSError as exc:
-        raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
-    print(f"wrote {args.output} ({doc.graph.number_of_nodes()} nodes)", file=sys.stderr)
+    project.write(doc.graph, args.output)
+    print(escape_controls(f"wrote {args.output} ({doc.graph.number_of_nodes()} nodes)"), file=sys.stderr)
     return 0
 
 
@@ -152,11 +179,8 @@ def cmd_example(args) -> int:
     if not path.is_file():
         raise UsageError(f"there is no example {args.name!r}; `python main.py examples` lists them: "
                          + ", ".join(example_names()))
-    try:
-        builder.save(builder.load(path), args.output)
-    except OSError as exc:
-        raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
-    print(f"wrote {args.output}")
+    builder.save(builder.load(path), args.output)
+    print(escape_controls(f"wrote {args.output}"))
     return 0
 
 
@@ -167,13 +191,6 @@ def cmd_screenshot(args) -> int:
     for path in write_screenshots(Path(args.output), args.examples, args.theme):
         print(f"wrote {path}")
     return 0
-
-
-def _write_text(path: str, text: str):
-    try:
-        Path(path).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def display_problem() -> str | None:
@@ -206,9 +223,58 @@ def open_window(file: str | None) -> int:
               "Run it from a desktop session, or under a virtual screen with `xvfb-run python main.py`, or use "
               "the command line: `python main.py check FILE`, `export`, `build` (see --help).", file=sys.stderr)
         return 3
+    missing = missing_xcb_libraries()
+    if missing:
+        packages = " ".join(dict.fromkeys(package for _library, package in missing))
+        print(f"keras-canvas: Qt's X11 (xcb) platform plugin needs system libraries that are missing here: "
+              f"{', '.join(library for library, _package in missing)}. On Debian or Ubuntu install them with\n"
+              f"  sudo apt-get install {packages}\n"
+              "then start the app again (or use the command line: `python main.py check FILE`, `export`, `build`).",
+              file=sys.stderr)
+        return 3
     from gui.app import run
 
     return run(file)
+
+
+# What Qt 6's xcb platform plugin (PySide6/Qt/plugins/platforms/libqxcb.so and libQt6XcbQpa) loads, with the
+# Debian/Ubuntu package of each. A missing one makes Qt abort inside QApplication with a message that names
+# only the plugin; a fresh Debian lacked the first three.
+XCB_LIBRARIES = (
+    ("libxcb-cursor.so.0", "libxcb-cursor0"), ("libxcb-icccm.so.4", "libxcb-icccm4"),
+    ("libxcb-keysyms.so.1", "libxcb-keysyms1"), ("libxcb-image.so.0", "libxcb-image0"),
+    ("libxcb-render-util.so.0", "libxcb-render-util0"), ("libxkbcommon-x11.so.0", "libxkbcommon-x11-0"),
+    ("libxkbcommon.so.0", "libxkbcommon0"), ("libxcb-util.so.1", "libxcb-util1"), ("libxcb-randr.so.0", "libxcb-randr0"),
+    ("libxcb-shape.so.0", "libxcb-shape0"), ("libxcb-shm.so.0", "libxcb-shm0"), ("libxcb-sync.so.1", "libxcb-sync1"),
+    ("libxcb-xfixes.so.0", "libxcb-xfixes0"), ("libxcb-xkb.so.1", "libxcb-xkb1"), ("libxcb-render.so.0", "libxcb-render0"),
+    ("libX11-xcb.so.1", "libx11-xcb1"), ("libxcb.so.1", "libxcb1"), ("libEGL.so.1", "libegl1"),
+    ("libfontconfig.so.1", "libfontconfig1"), ("libdbus-1.so.3", "libdbus-1-3"),
+)
+
+
+def _loadable(library: str) -> bool:
+    try:
+        ctypes.CDLL(library)
+    except OSError:
+        return False
+    return True
+
+
+def platform_is_xcb() -> bool:
+    """Whether Qt will use its X11 (xcb) plugin: asked for by name, or Linux with DISPLAY and no Wayland."""
+    chosen = os.environ.get("QT_QPA_PLATFORM", "")
+    if chosen:
+        return chosen.split(":")[0] == "xcb"
+    return sys.platform.startswith("linux") and bool(os.environ.get("DISPLAY")) and not os.environ.get(
+        "WAYLAND_DISPLAY")
+
+
+def missing_xcb_libraries(loadable=_loadable) -> list[tuple[str, str]]:
+    """(library, Debian package) for each library the xcb plugin needs that cannot be loaded; [] when Qt will
+    not use xcb. Trying to load about twenty libraries takes a few milliseconds."""
+    if not platform_is_xcb():
+        return []
+    return [(library, package) for library, package in XCB_LIBRARIES if not loadable(library)]
 
 
 HANDLERS = {"check": cmd_check, "export": cmd_export, "build": cmd_build, "import": cmd_import,
@@ -232,18 +298,29 @@ def main(argv: list[str] | None = None) -> int:
         return open_window(None)
     from builder.plan import ModelError
     from builder.project import ProjectError
+    from builder.weight_limit import WeightLimitExceeded
 
     try:
         return HANDLERS[args.command](args)
     except ProjectError as exc:
-        print(f"keras-canvas: {exc}", file=sys.stderr)
-        return 2
+        return _fail(str(exc), 2)
     except ModelError as exc:
-        print(f"keras-canvas: {args.file}: {exc}", file=sys.stderr)
-        return 1
-    except UsageError as exc:
-        print(f"keras-canvas: {exc}", file=sys.stderr)
-        return 2
+        return _fail(f"{args.file}: {exc}", 1)
+    except WeightLimitExceeded as exc:
+        return _fail(f"{args.file}: {exc}", 2)
+    except (UsageError, OSError) as exc:  # OSError: atomic_file.WriteError and the like name the file
+        return _fail(str(exc) if isinstance(exc, UsageError) or not exc.strerror else _os_message(exc), 2)
+
+
+def _os_message(exc: OSError) -> str:
+    return f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc.strerror)
+
+
+def _fail(message: str, code: int) -> int:
+    """Print one error message, every control character in it escaped (a file name or a quoted value could
+    otherwise retitle or clear the terminal); line breaks between its lines stay."""
+    print(f"keras-canvas: {escape_controls(message, keep_newlines=True)}", file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from builder.plan import make_plan
+from builder.plan import ModelError, make_plan
+from builder.quoting import shorten
+from builder.weight_limit import DEFAULT_MAX_WEIGHT_BYTES, check_weights
 
 
 def keras_kwargs(params: dict) -> dict:
@@ -15,24 +17,32 @@ def takes_list(step) -> bool:
     return step.spec.is_merge and not (step.spec.generic and len(step.sources) == 1)
 
 
-def build_model(source):
+def build_model(source, max_weight_bytes: int | None = DEFAULT_MAX_WEIGHT_BYTES):
     """A fresh keras.Model for the graph (a GraphDocument or a networkx MultiDiGraph).
 
     Inputs are the Input nodes in document order, outputs the nodes nothing reads from, in document order;
-    layer names are node ids. Raises builder.plan.ModelError, with inference's messages, if the graph has errors.
+    layer names are node ids. Raises builder.plan.ModelError, with inference's messages, if the graph has errors
+    or Keras refuses a node (a config argument it does not take, say: the message names the node);
+    builder.weight_limit.WeightLimitExceeded, before Keras allocates anything, if the weights would take more
+    than max_weight_bytes (None: no limit).
     """
     plan = make_plan(source)
+    if max_weight_bytes is not None:
+        check_weights(source, max_weight_bytes)
     import keras  # deferred: importing TensorFlow costs seconds, and only a build needs it
 
     tensors = {}
     for step in plan.steps:
         kwargs = keras_kwargs(step.params)
-        if step.spec.is_input:
-            tensors[step.id] = keras.Input(shape=kwargs["shape"], name=step.id, **step.config)
-            continue
-        layer = getattr(keras.layers, step.spec.name)(name=step.id, **step.config, **kwargs)
-        arriving = [tensors[s] for s in step.sources]
-        tensors[step.id] = layer(arriving if takes_list(step) else arriving[0])
+        try:
+            if step.spec.is_input:
+                tensors[step.id] = keras.Input(shape=kwargs["shape"], name=step.id, **step.config)
+                continue
+            layer = getattr(keras.layers, step.spec.name)(name=step.id, **step.config, **kwargs)
+            arriving = [tensors[s] for s in step.sources]
+            tensors[step.id] = layer(arriving if takes_list(step) else arriving[0])
+        except Exception as exc:  # noqa: BLE001 - Keras is the judge of a config; its refusal names the node
+            raise ModelError([f"{step.id}: Keras refuses this {step.spec.name}: {keras_message(exc)}"]) from None
     inputs = [tensors[n] for n in plan.inputs]
     outputs = [tensors[n] for n in plan.outputs]
     # One input or output is passed bare, as hand-written Keras code does, so the model's structure matches it.
@@ -40,15 +50,20 @@ def build_model(source):
                        outputs=outputs[0] if len(outputs) == 1 else outputs)
 
 
-def build_and_save(source, path):
+def keras_message(exc: Exception) -> str:
+    """Keras's (or TensorFlow's) message on one line, at most 600 characters, control characters escaped."""
+    return shorten(f"{type(exc).__name__}: {' '.join(str(exc).split())}", 600)
+
+
+def build_and_save(source, path, max_weight_bytes: int | None = DEFAULT_MAX_WEIGHT_BYTES):
     """Build the graph's model and save it as a .keras file, atomically (builder/atomic_file.py): a failed or
     killed save leaves the old file, or none, never a truncated archive. Returns the model and plain facts
     about it: {"path", "params", "trainable", "layers"}. The command line's `build` and the Keras worker process
-    both use it.
+    both use it. Refuses, as build_model does, a model whose weights would pass max_weight_bytes.
     """
     from builder.atomic_file import atomic_target
 
-    model = build_model(source)
+    model = build_model(source, max_weight_bytes)
     with atomic_target(path, keep_suffix=True) as tmp:  # Keras insists on the .keras suffix
         model.save(tmp)
     trainable = sum(int(w.numpy().size) for w in model.trainable_weights)

@@ -33,18 +33,22 @@ MAX_WINDOW_NODES = 2500
 
 
 def read_for_window(path) -> nx.MultiDiGraph:
-    """builder.load, refusing graphs too large to show (ProjectError) before spending time on them."""
+    """builder.load, refusing graphs too large to show (ProjectError) before spending time on them.
+
+    The file is read once, through the project reader's bounded reader (a regular file of at most 64 MiB:
+    /dev/zero or a FIFO is refused at once, never read or waited on), and looked at before it is parsed:
+    `"layer"` counts the nodes, and the count of JSON values refuses absurd structure (twenty million empty
+    lists) in milliseconds; only then is it parsed, from the same bytes."""
     path = Path(path)
-    try:
-        with open(path, "rb") as handle:
-            estimate = handle.read(builder.project.MAX_FILE_BYTES + 1).count(b'"layer"')
-    except OSError:
-        estimate = 0  # builder.load reports why it cannot be read
-    graph = builder.load(path) if estimate <= MAX_WINDOW_NODES else None
-    count = len(graph) if graph is not None else estimate
-    if count > MAX_WINDOW_NODES:
-        raise ProjectError(str(path), [too_large_message(count, f"python main.py check {path.name}, export or "
-                                                                "build", approximate=graph is None)])
+    raw = builder.project.read_bytes(path)
+    estimate = raw.count(b'"layer"')
+    if estimate > MAX_WINDOW_NODES:
+        raise ProjectError(str(path), [too_large_message(estimate, f"python main.py check {path.name}, export or "
+                                                                   "build", approximate=True)])
+    graph = builder.project.from_bytes(raw, str(path))  # refuses too many JSON values before decoding
+    if len(graph) > MAX_WINDOW_NODES:
+        raise ProjectError(str(path), [too_large_message(len(graph), f"python main.py check {path.name}, export "
+                                                                     "or build")])
     return graph
 
 

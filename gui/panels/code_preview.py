@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from builder.codegen import STYLES, export_code
 from builder.plan import ModelError
+from builder.quoting import escape_controls
 from gui.code_view import CodeView
 
 LARGE_GRAPH = 300
@@ -20,12 +21,14 @@ STYLE_LABELS = {"layer": "layers.Concatenate()([a, b])", "function": "layers.con
 
 
 def code_or_errors(graph, style: str) -> tuple[str, bool]:
-    """(text, ok): the exported script, or the reasons there is none, as Python comments."""
+    """(text, ok): the exported script, or the reasons there is none, as Python comments. Everything export
+    refuses is a ModelError (builder.codegen.ExportError for a value no script can hold), so a document the
+    reader accepted shows a message here, never a traceback."""
     try:
         return export_code(graph, style), True
     except ModelError as exc:
         lines = ["# No code yet: the graph cannot become a Keras model.", "#"]
-        lines += [f"# - {error}" for error in exc.errors]
+        lines += [f"# - {escape_controls(error)}" for error in exc.errors]
         return "\n".join(lines) + "\n", False
 
 
