@@ -269,11 +269,12 @@ def platform_is_xcb() -> bool:
         "WAYLAND_DISPLAY")
 
 
-def missing_xcb_libraries(loadable=_loadable) -> list[tuple[str, str]]:
+def missing_xcb_libraries(loadable=None) -> list[tuple[str, str]]:
     """(library, Debian package) for each library the xcb plugin needs that cannot be loaded; [] when Qt will
     not use xcb. Trying to load about twenty libraries takes a few milliseconds."""
     if not platform_is_xcb():
         return []
+    loadable = loadable or _loadable
     return [(library, package) for library, package in XCB_LIBRARIES if not loadable(library)]
 
 
