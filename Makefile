@@ -15,8 +15,10 @@ $(VENV)/.installed: pyproject.toml
 run: $(VENV)/.installed
 	$(PY) main.py
 
+# Two processes: the GUI tests run without Keras in their process, as the window does (tests/conftest.py).
 test: $(VENV)/.installed
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q tests --ignore=tests/gui
+	$(PY) -m pytest -q tests/gui
 
 # The longer comparison of generated graphs with real Keras (see README).
 long-agreement: $(VENV)/.installed

@@ -39,7 +39,7 @@ def atomic_target(path, keep_suffix: bool = False) -> Iterator[str]:
     if target.is_dir():
         raise WriteError(f"cannot write {path}: it is a folder; choose a file name")
     mode = _file_mode(target)
-    _remove_stale_temps(target)
+    remove_leftovers(target)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp" + (target.suffix if keep_suffix else ""),
                                    dir=target.parent)
@@ -70,9 +70,11 @@ def _fsync_file(path: str):
         os.close(fd)
 
 
-def _remove_stale_temps(path: Path):
+def remove_leftovers(path) -> None:
     """A process killed mid-write leaves its hidden `.name.<pid>.*.tmp*`; the next write of the same file removes
-    those whose process is gone (a live one may be writing right now)."""
+    those whose process is gone (a live one may be writing right now), and so does the window when it sees
+    its Keras worker die during a save."""
+    path = Path(os.path.realpath(path))
     for tmp in path.parent.glob(f".{glob.escape(path.name)}.*.tmp*"):
         pid = tmp.name[len(path.name) + 2:].split(".", 1)[0]
         if pid.isdigit() and int(pid) != os.getpid() and not _process_alive(int(pid)):

@@ -1,5 +1,6 @@
-"""Export Python (a dialog: style, preview, save) and Export .keras (the build runs on the Keras worker thread;
-the window stays responsive and shows a busy indicator; failures are reported, never raised)."""
+"""Export Python (a dialog: style, preview, save) and Export .keras (the build runs in the Keras worker process,
+gui/keras_service/; the window stays responsive and shows progress with Cancel; failures, a crash of the
+worker included, are reported, never raised). Both files are written atomically."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QVBoxLayout
 
+from builder.atomic_file import write_text
 from builder.codegen import STYLES
 from builder.plan import ModelError, make_plan
 from builder.project import dumps
@@ -69,9 +71,9 @@ class ExportPythonDialog(QDialog):
         if not path:
             return None
         try:
-            Path(path).write_text(self.view.toPlainText(), encoding="utf-8")
+            write_text(path, self.view.toPlainText())
         except OSError as exc:
-            self.dialogs.error(f"Cannot write {Path(path).name}", f"{path}: {exc.strerror or exc}")
+            self.dialogs.error(f"Cannot write {Path(path).name}", str(exc))
             return None
         self.saved.emit(path)
         self.accept()
@@ -88,6 +90,7 @@ class ExportManager(QObject):
         self.python_dialog: ExportPythonDialog | None = None
         self.keras.build_finished.connect(self._on_build_finished)
         self.keras.build_failed.connect(self._on_build_failed)
+        self.keras.cancelled.connect(self._on_cancelled)
 
     def export_python(self, style: str = "layer") -> ExportPythonDialog:
         if self.python_dialog is not None:
@@ -121,6 +124,10 @@ class ExportManager(QObject):
     def _on_build_finished(self, info: dict):
         self.status.emit(f"Saved the Keras model to {info['path']}: {info['params']:,} params, "
                          f"{info['layers']} layers (built in {info['seconds']:.1f} s)")
+
+    def _on_cancelled(self, doing: str):
+        if doing.startswith("building"):
+            self.status.emit(f"Cancelled {doing}; the file was not written")
 
     def _on_build_failed(self, message: str):
         self.status.emit("The Keras export failed; see the message")

@@ -1,5 +1,5 @@
 """Keeps generic nodes' Keras shapes current: when an edit upstream leaves one stale (builder/generic_shapes.py),
-its new keras_shape comes from Keras on the worker thread and is stored in the document.
+its new keras_shape comes from Keras in the worker process and is stored in the document.
 
 - **Latest wins.** At most one request is on the worker. Its answers are remembered by (layer, config, input
   shapes); when they come back, the document is checked again and an answer is applied only to a node that is
@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from builder.catalog import CATALOG
 from builder.generic_shapes import request_key, stale_requests
 from builder.graph import GraphError
-from gui.workers import READY
+from gui.keras_service import READY
 
 MAX_REMEMBERED = 5000  # answers kept; a person's session asks for far fewer
 

@@ -1,8 +1,8 @@
 """File > Import…: open a Keras model (.keras, legacy .h5, model.to_json() JSON) as a new unsaved document.
 
-Importing loads TensorFlow and the model, which takes seconds, so it runs on the Keras worker thread
-(gui/workers.py); the worker sends back the project as JSON text, which is parsed here like any project file,
-so no Keras object reaches the GUI thread. Unsaved changes are offered for saving before the import starts, and
+Importing loads TensorFlow and the model, which takes seconds, so it runs in the Keras worker process
+(gui/keras_service/); the worker sends back the project as JSON text, which is parsed here like any project
+file. If Keras crashes on the file, the window stays and the message says so. Unsaved changes are offered for saving before the import starts, and
 again when it ends if the person edited meanwhile. A refused model (a Lambda layer, a custom object, an
 unreadable file, a shared layer) gets a dialog naming the file and, in the importer's message, the layer.
 """
@@ -30,6 +30,7 @@ class ImportManager(QObject):
         files.controller.undo_stack.indexChanged.connect(self._note_edit)
         self.keras.import_finished.connect(self._on_finished)
         self.keras.import_failed.connect(self._on_failed)
+        self.keras.cancelled.connect(self._on_cancelled)
 
     def import_model(self) -> bool:
         """Ask which file, then import it. False if nothing was started."""
@@ -70,6 +71,10 @@ class ImportManager(QObject):
 
     def _note_edit(self, _index):
         self._edited_meanwhile = True
+
+    def _on_cancelled(self, doing: str):
+        if doing.startswith("importing"):
+            self.status.emit(f"Cancelled {doing}; the open document was kept")
 
     def _on_failed(self, path: str, message: str):
         self._refuse(Path(path), message)

@@ -2,11 +2,13 @@
 and undo history, the menus, and a status bar. It wires the parts together; each part does its own job.
 
 One EditorController owns the document and the undo stack; everything else listens to it or pushes commands
-through it. Keras is never imported here: `start_background_work` asks the worker to import it once the
-window is on screen.
+through it. Keras is never imported in the window's process: `start_background_work` starts the Keras worker
+process (gui/keras_service/) once the window is on screen.
 """
 
 from __future__ import annotations
+
+import os
 
 from PySide6.QtCore import QRectF, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QUndoView
@@ -19,6 +21,7 @@ from gui.export import ExportManager
 from gui.files import FileManager
 from gui.generic_refresh import GenericShapeRefresher
 from gui.importing import MODEL_SUFFIXES, ImportManager
+from gui.keras_service import KerasService, memory_limit
 from gui.menus import build_menus
 from gui.panels.code_preview import CodePreview
 from gui.panels.inspector import Inspector
@@ -26,7 +29,6 @@ from gui.panels.palette import Palette
 from gui.panels.shapes_panel import ShapesPanel
 from gui.recovery import Autosaver
 from gui.status_bar import EditorStatusBar
-from gui.workers import KerasService
 
 APP_TITLE = "Keras Canvas"
 DEFAULT_SIZE = (1400, 860)
@@ -42,7 +44,7 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else QSettings()
         self.dialogs = dialogs if dialogs is not None else Dialogs(self)
         self.controller = EditorController(parent=self)
-        self.keras = KerasService(self)
+        self.keras = KerasService(self, self.settings)
         self.canvas = CanvasView(self.controller, self)
         self.canvas.dialogs = self.dialogs  # frame rename and colour ask through the window's dialogs
         self.setCentralWidget(self.canvas)
@@ -147,6 +149,8 @@ class MainWindow(QMainWindow):
         controller.undo_stack.indexChanged.connect(show_counts)  # a removal may change no other result
         self.keras.state_changed.connect(status.set_keras_state)
         self.keras.busy_changed.connect(lambda busy: status.set_busy(busy, self.keras.busy_text))
+        self.keras.progress.connect(status.set_progress)
+        status.cancel_requested.connect(self.keras.cancel)
 
     def update_title(self, *_):
         star = "*" if self.files.modified else ""
@@ -180,8 +184,32 @@ class MainWindow(QMainWindow):
                           "causes it, and the graph exports to Python code or a .keras file.\n\n"
                           f"Keras: {self.keras.detail}")
 
+    def ask_keras_memory_limit(self) -> bool:
+        """Keras > Memory Limit…: the most the worker process may use, kept in the settings."""
+        keras = self.keras
+        text = self.dialogs.ask_text(
+            "Keras memory limit",
+            f"The most memory the Keras worker process may use, in MB (at least {memory_limit.MIN_MB}; the "
+            f"default is half of this machine's, {memory_limit.default_mb():,} MB). A model that needs more is "
+            "stopped with a message instead of slowing the whole machine down.",
+            str(keras.memory_limit_mb))
+        if text is None:
+            return False
+        mb = memory_limit.parse_mb(text.replace(",", ""))
+        machine = memory_limit.machine_mb()
+        if mb is None or (machine and mb > machine):
+            most = f"{machine:,}" if machine else "the machine's memory"
+            self.dialogs.error("Keras memory limit", f"{text[:40]!r} is not a limit in MB between "
+                               f"{memory_limit.MIN_MB} and {most}; the limit stays {keras.memory_limit_mb:,} MB")
+            return False
+        keras.set_memory_limit(mb)
+        note = (f" (the environment variable {memory_limit.ENV_VAR} overrides it at the next start)"
+                if memory_limit.ENV_VAR in os.environ else "")
+        self.status.show_info(f"Keras memory limit: {mb:,} MB{note}")
+        return True
+
     def start_background_work(self, delay_ms: int = KERAS_IMPORT_DELAY_MS):
-        """Import Keras on the worker thread shortly after the window is on screen."""
+        """Start the Keras worker process shortly after the window is on screen."""
         QTimer.singleShot(delay_ms, self, self.keras.start_loading)
 
     def _fit_soon(self):
@@ -224,11 +252,11 @@ class MainWindow(QMainWindow):
             self._closed = True
             self.autosaver.stop()  # saved or discarded: nothing left to recover
             self._save_layout()
-            self.hide()  # the worker may be mid-import (seconds, uninterruptible): close visibly at once
+            self.hide()  # close visibly at once, whatever the worker is doing
             self.shutdown()
         event.accept()
 
     def shutdown(self):
-        """Stop background work (waits for a Keras task in progress). Safe to call more than once."""
+        """Stop background work (a Keras task in progress is abandoned with its process). Safe to call twice."""
         self.autosaver.timer.stop()  # ended by a signal with unsaved changes: the recovery file stays
         self.keras.stop()

@@ -1,4 +1,4 @@
-"""The menu bar: File, Edit, View, Help. Every action is kept in `window.actions_by_name` so tests and the
+"""The menu bar: File, Edit, View, Keras, Help. Every action is kept in `window.actions_by_name` so tests and the
 toolbar-less keyboard user reach the same entries."""
 
 from __future__ import annotations
@@ -115,6 +115,12 @@ def build_menus(window):
     view_menu.addSeparator()
     view_menu.addAction(_action(window, "reset_layout", "Reset Window &Layout", window.reset_layout,
                                 tip="Put every panel back where it started"))
+
+    keras_menu = bar.addMenu("&Keras")
+    keras_menu.addAction(_action(window, "keras_memory_limit", "&Memory Limit…", window.ask_keras_memory_limit,
+                                 tip="The most memory the Keras worker process may use"))
+    keras_menu.addAction(_action(window, "keras_restart", "&Restart Keras", window.keras.restart,
+                                 tip="Start a new Keras worker process (stops what it is doing)"))
 
     help_menu = bar.addMenu("&Help")
     add_help_actions(window, help_menu, _action)

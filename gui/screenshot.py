@@ -15,6 +15,8 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
+from builder.atomic_file import atomic_target
+
 SIZE = (1400, 860)
 
 
@@ -77,8 +79,9 @@ def write_screenshots(out_dir: Path, examples: list[str] | None = None, theme: s
             window.canvas.fit_all()
             _settle(app)
             path = out_dir / (f"{name}_{theme}.png" if theme else f"{name}.png")
-            if not window.grab().save(str(path)):
-                raise OSError(f"cannot write {path}")
+            with atomic_target(path) as tmp:
+                if not window.grab().save(tmp, "PNG"):
+                    raise OSError(f"cannot write {path}")
             written.append(path)
             window.close()
             window.deleteLater()

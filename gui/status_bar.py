@@ -1,30 +1,39 @@
 """The status bar: messages on the left (canvas hints, refused edits, finished exports); on the right the
-total parameters, the error count, a busy indicator while Keras builds, and whether Keras is loaded yet."""
+total parameters, the error count, a busy indicator with what Keras is doing and a Cancel button while it
+builds or imports, and the state of the Keras worker process (loading, ready, restarting, unavailable)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton
 
 from builder.shapes import totals
+from gui.keras_service import FAILED, LOADING, READY, RESTARTING
 from gui.style import set_status
-from gui.workers import FAILED, LOADING, READY
 
 MESSAGE_MS = 8000
 
 
 class EditorStatusBar(QStatusBar):
+    cancel_requested = Signal()
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.busy_label = QLabel()
         self.busy_bar = QProgressBar()
-        self.busy_bar.setRange(0, 0)  # indeterminate: a Keras build gives no progress to report
+        self.busy_bar.setRange(0, 0)  # indeterminate: Keras reports stages, not fractions
         self.busy_bar.setMaximumWidth(110)
         self.busy_bar.setMaximumHeight(14)
         self.busy_bar.setTextVisible(False)
+        self.cancel_button = QToolButton()
+        self.cancel_button.setText("Cancel")
+        self.cancel_button.setToolTip("Stop what Keras is doing (its process is restarted)")
+        self.cancel_button.clicked.connect(self.cancel_requested)
         self.params_label = QLabel()
         self.errors_label = QLabel()
         self.keras_label = QLabel()
-        for widget in (self.busy_label, self.busy_bar, self.params_label, self.errors_label, self.keras_label):
+        for widget in (self.busy_label, self.busy_bar, self.cancel_button, self.params_label, self.errors_label,
+                       self.keras_label):
             self.addPermanentWidget(widget)
         self.set_busy(False)
         self.set_keras_state("not loaded", "Keras is imported in the background after the window opens")
@@ -46,6 +55,7 @@ class EditorStatusBar(QStatusBar):
         text, kind = {
             LOADING: ("Keras: loading…", "muted"),
             READY: ("Keras: ready", "ok"),
+            RESTARTING: ("Keras: restarting", "warning"),
             FAILED: ("Keras: unavailable", "error"),
         }.get(state, ("Keras: not loaded", "muted"))
         self.keras_label.setText(text)
@@ -53,9 +63,15 @@ class EditorStatusBar(QStatusBar):
         self.keras_label.setToolTip(detail)
 
     def set_busy(self, busy: bool, text: str = "Building the Keras model…"):
-        self.busy_label.setText(text if busy else "")
-        self.busy_label.setVisible(busy)
-        self.busy_bar.setVisible(busy)
+        self.busy_text = text if busy else ""
+        self.busy_label.setText(self.busy_text)
+        for widget in (self.busy_label, self.busy_bar, self.cancel_button):
+            widget.setVisible(busy)
+
+    def set_progress(self, text: str):
+        """What the busy task is doing now, after what it is: "Importing mnv2.keras… loading with Keras"."""
+        if self.busy_text:
+            self.busy_label.setText(f"{self.busy_text} {text}" if text else self.busy_text)
 
     def show_info(self, message: str):
         set_status(self, None)

@@ -1,4 +1,5 @@
-"""Shared test set-up: Qt runs offscreen, TensorFlow is quiet, and Keras is imported once per session."""
+"""Shared test set-up: Qt runs offscreen, TensorFlow is quiet, Keras is imported once per session (outside
+tests/gui, whose process never imports it), and the GUI tests are kept in a process of their own."""
 
 import os
 import sys
@@ -28,8 +29,17 @@ def keras():
     return keras_module
 
 
+GUI_TESTS = ROOT / "tests" / "gui"
+
+
 def pytest_collection_modifyitems(config, items):
-    """Long runs (@pytest.mark.slow) are skipped unless asked for with `-m slow`."""
+    """The GUI tests run in a process of their own, which never imports Keras (as the window's process never
+    does); the others import it. Long runs (@pytest.mark.slow) are skipped unless asked for with `-m slow`."""
+    gui = [item for item in items if GUI_TESTS in item.path.parents]
+    if gui and len(gui) != len(items):
+        raise pytest.UsageError("tests/gui runs in a pytest process of its own, without Keras, as the window "
+                                "runs: `pytest tests/gui`, and `pytest tests --ignore=tests/gui` for the rest "
+                                "(`make test` runs both)")
     expr = config.getoption("markexpr") or ""
     if "slow" in expr and "not slow" not in expr:
         return

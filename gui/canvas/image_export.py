@@ -10,6 +10,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QGraphicsItem
 
+from builder.atomic_file import atomic_target
 from gui.canvas import style
 
 MARGIN = 30.0
@@ -52,10 +53,11 @@ def export_image(scene, path, selection_only: bool = False) -> Path:
             item.setVisible(False)
         for item in caches:
             item.setCacheMode(QGraphicsItem.CacheMode.NoCache)  # vector output, not cached pixmaps
-        if path.suffix.lower() == ".svg":
-            _write_svg(scene, rect, path)
-        else:
-            _write_png(scene, rect, path)
+        with atomic_target(path) as tmp:  # a failed export leaves the old picture, not half of a new one
+            if path.suffix.lower() == ".svg":
+                _write_svg(scene, rect, tmp)
+            else:
+                _write_png(scene, rect, tmp)
     finally:
         for item, mode in caches.items():
             item.setCacheMode(mode)
@@ -66,7 +68,7 @@ def export_image(scene, path, selection_only: bool = False) -> Path:
     return path
 
 
-def _write_png(scene, rect: QRectF, path: Path):
+def _write_png(scene, rect: QRectF, path: str):
     scale = min(PNG_SCALE, MAX_PNG_SIDE / max(rect.width(), rect.height()))
     image = QImage(QSize(round(rect.width() * scale), round(rect.height() * scale)),
                    QImage.Format.Format_ARGB32_Premultiplied)
@@ -79,7 +81,7 @@ def _write_png(scene, rect: QRectF, path: Path):
         raise OSError(f"cannot write {path}")
 
 
-def _write_svg(scene, rect: QRectF, path: Path):
+def _write_svg(scene, rect: QRectF, path: str):
     from PySide6.QtSvg import QSvgGenerator  # a separate Qt module: loaded only when an SVG is asked for
 
     generator = QSvgGenerator()
@@ -93,5 +95,5 @@ def _write_svg(scene, rect: QRectF, path: Path):
     painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
     scene.render(painter, QRectF(0, 0, rect.width(), rect.height()), rect, Qt.AspectRatioMode.KeepAspectRatio)
     painter.end()
-    if not path.exists():
+    if not Path(path).stat().st_size:  # QSvgGenerator reports no write error of its own
         raise OSError(f"cannot write {path}")

@@ -1,9 +1,13 @@
 """Fixtures for the main window and its panels: fresh settings in a temporary folder, dialogs answered by
-tests/gui/fakes.py, and a check after each test that no Keras worker thread is left running."""
+tests/gui/fakes.py, a check after each test that no Keras worker process is left running, and one that the
+test process has not imported TensorFlow or Keras: as in the app, Keras lives in the worker process only.
+Model files and Keras's own facts come from tests/keras_probe.py, run in a process of its own."""
 
 from __future__ import annotations
 
 import gc
+import sys
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -11,6 +15,33 @@ from PySide6.QtCore import QSettings
 import builder
 from tests.conftest import EXAMPLES
 from tests.gui.fakes import FakeDialogs
+from tests.gui.keras_files import run_probe
+
+KERAS_MODULES = ("tensorflow", "keras")
+
+
+@pytest.fixture(autouse=True)
+def keras_stays_out_of_this_process():
+    """The window's process never imports Keras; neither may a GUI test (or it would hide crashes that only
+    happen where Keras was not imported first, as one once did)."""
+    yield
+    loaded = [m for m in KERAS_MODULES if m in sys.modules]
+    assert not loaded, f"the GUI test process imported {loaded}; Keras work belongs in the worker process"
+
+
+@pytest.fixture(scope="session")
+def keras_models(tmp_path_factory) -> Path:
+    """A folder of model files made by Keras (tests/keras_probe.py: small.keras, chain.keras and its imported
+    project chain.json, leaky.keras, lambda.json, cnn.keras, mobilenetv2.keras)."""
+    folder = tmp_path_factory.mktemp("keras-models")
+    run_probe("models", folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def hand_written_facts() -> dict:
+    """Keras's facts of the seed models written by hand (tests/keras_probe.py)."""
+    return run_probe("hand-written")
 
 
 @pytest.fixture(autouse=True)
@@ -47,7 +78,7 @@ def window(qapp, qtbot, settings, dialogs):
     window.show()
     yield window
     window.close()
-    assert not window.keras.running, "the Keras worker thread is still running after close"
+    assert not window.keras.running, "the Keras worker process is still running after close"
     assert not dialogs.unanswered, f"questions the test did not answer: {dialogs.unanswered}"
 
 

@@ -1,7 +1,10 @@
 """Generic nodes in the window: the "shape computed by Keras" marker (node face, tooltip, inspector), the stale
-state after an edit upstream, and Keras recomputing it on the worker without an undo step."""
+state after an edit upstream, and Keras recomputing it in the worker process without an undo step. The model
+files and Keras's own counts come from tests/keras_probe.py; the test process never imports Keras."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 from PySide6.QtCore import Qt
@@ -10,31 +13,19 @@ from PySide6.QtWidgets import QStyleOptionGraphicsItem
 
 from builder import project
 from builder.commands import SetParam
-from builder.importer import import_model
 from gui.canvas import style
 from gui.canvas.face import KERAS_SHAPE_NOTE, STALE_TEXT
+from gui.keras_service import READY
 from gui.style import status_colour
-from gui.workers import READY
 
 TIMEOUT_MS = 60_000
 
 
-def chain_model(keras):
-    """x -> conv -> act (PReLU, weights per position) -> noise (GaussianNoise) -> pool -> head."""
-    inp = keras.Input((7, 7, 4), name="x")
-    y = keras.layers.Conv2D(8, 3, padding="same", kernel_initializer="he_normal", name="conv")(inp)
-    y = keras.layers.PReLU(name="act")(y)
-    y = keras.layers.GaussianNoise(0.1, name="noise")(y)
-    y = keras.layers.GlobalAveragePooling2D(name="pool")(y)
-    return keras.Model(inp, keras.layers.Dense(3, name="head")(y))
-
-
 @pytest.fixture
-def imported(window, keras, tmp_path):
-    """The window showing chain_model as File > Import… opens it; returns the project text as imported."""
-    path = tmp_path / "chain.keras"
-    chain_model(keras).save(path)
-    window.files.open_imported(import_model(path).graph, path)
+def imported(window, keras_models):
+    """The window showing chain.keras (x -> conv -> act (PReLU) -> noise (GaussianNoise) -> pool -> head) as
+    File > Import… opens it; returns the project text as imported."""
+    window.files.open_imported(project.read(keras_models / "chain.json"), keras_models / "chain.keras")
     return project.dumps(window.controller.doc.graph)
 
 
@@ -89,7 +80,7 @@ def test_generic_nodes_say_their_shape_comes_from_keras(window, imported, qtbot)
 
 
 def test_an_edit_upstream_makes_it_stale_then_keras_recomputes_it_without_an_undo_step(window, imported, qtbot,
-                                                                                        keras):
+                                                                                        keras_models):
     load_keras(qtbot, window)
     refresher, results = window.generic_shapes, window.controller.results
     asked = []
@@ -108,8 +99,8 @@ def test_an_edit_upstream_makes_it_stale_then_keras_recomputes_it_without_an_und
     qtbot.waitUntil(lambda: results["head"].shape == (None, 3), timeout=TIMEOUT_MS)
     assert asked == [["act"], ["noise"]]
     assert results["act"].params == 9 * 9 * 8 and not results["noise"].stale
-    model = keras.Model(*_rebuilt(keras, 9))
-    assert sum(r.params for r in results.values()) == model.count_params()
+    keras_count = json.loads((keras_models / "facts.json").read_text())["chain_9x9"]["params"]
+    assert sum(r.params for r in results.values()) == keras_count
     assert window.controller.undo_stack.count() == 1  # only the person's edit
     assert window.canvas.canvas_scene.node_item("act").face().keras == "ok"
 
@@ -122,14 +113,7 @@ def test_an_edit_upstream_makes_it_stale_then_keras_recomputes_it_without_an_und
     assert asked == [["act"], ["noise"]]
 
 
-def _rebuilt(keras, size):
-    inp = keras.Input((size, size, 4))
-    y = keras.layers.Conv2D(8, 3, padding="same")(inp)
-    y = keras.layers.GaussianNoise(0.1)(keras.layers.PReLU()(y))
-    return inp, keras.layers.Dense(3)(keras.layers.GlobalAveragePooling2D()(y))
-
-
-def test_stale_nodes_wait_for_keras_then_are_recomputed(window, imported, qtbot, keras):
+def test_stale_nodes_wait_for_keras_then_are_recomputed(window, imported, qtbot):
     assert window.keras.state != READY
     window.controller.push(SetParam("x", "shape", [5, 5, 4]))
     qtbot.wait(50)
@@ -145,7 +129,7 @@ def test_stale_nodes_wait_for_keras_then_are_recomputed(window, imported, qtbot,
     assert window.controller.results["act"].params == 5 * 5 * 8
 
 
-def test_an_answer_for_inputs_that_changed_meanwhile_is_not_applied(window, imported, qtbot, keras):
+def test_an_answer_for_inputs_that_changed_meanwhile_is_not_applied(window, imported, qtbot):
     refresher, doc = window.generic_shapes, window.controller.doc
     window.controller.push(SetParam("x", "shape", [6, 6, 4]))  # Keras not loaded: nothing is asked yet
     qtbot.wait(20)
@@ -160,14 +144,15 @@ def test_an_answer_for_inputs_that_changed_meanwhile_is_not_applied(window, impo
     assert doc.graph.nodes["act"]["keras_shape"] == late["keras_shape"]
 
 
-def test_keras_refusing_the_new_input_puts_its_message_on_the_node(window, qtbot, keras):
-    from builder.generic_shapes import recompute
+def test_keras_refusing_the_new_input_puts_its_message_on_the_node(window, qtbot):
     from builder.graph import GraphDocument
 
     doc = GraphDocument()
     doc.add_node("x", "Input", {"shape": [6, 6, 6, 2]})
     config = {"filters": 4, "kernel_size": [3, 3, 3]}
-    doc.add_node("c3", "Conv3D", {}, config=config, keras_shape=recompute("c3", "Conv3D", config, [[None, 6, 6, 6, 2]]))
+    computed = {"shape": [None, 4, 4, 4, 4], "trainable": 3 * 3 * 3 * 2 * 4 + 4, "non_trainable": 0,
+                "inputs": [[None, 6, 6, 6, 2]]}  # as Keras computed it at import (tests/builder checks recompute)
+    doc.add_node("c3", "Conv3D", {}, config=config, keras_shape=computed)
     doc.connect("x", "c3")
     window.controller.replace_document(doc.graph)
     assert window.controller.results["c3"].params == 3 * 3 * 3 * 2 * 4 + 4

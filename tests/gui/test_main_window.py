@@ -136,7 +136,7 @@ def test_layout_is_saved_and_restored(window, settings, dialogs, qtbot):
 
 
 def test_gui_modules_do_not_import_keras():
-    probe = ("import sys, gui.app, gui.main_window, gui.screenshot, gui.workers, gui.export\n"
+    probe = ("import sys, gui.app, gui.main_window, gui.screenshot, gui.keras_service, gui.export\n"
              "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60,
                             check=False)
