@@ -136,27 +136,25 @@ def _structure_problems(data) -> list[str]:
 
 
 def _has_structure_problem(data) -> bool:
+    if not isinstance(data, (dict, list)):
+        return isinstance(data, str) and bool(_SURROGATE.search(data))
     stack = [(data, 1)]
     pop, push, search = stack.pop, stack.append, _SURROGATE.search
     while stack:
         value, depth = pop()
-        kind = type(value)
-        if kind is str:
-            if search(value):
-                return True
-        elif kind is dict or kind is list:
-            if depth > MAX_DEPTH:
-                return True
-            if kind is dict:
-                for key, item in value.items():
-                    if search(key):
-                        return True
-                    if type(item) in (dict, list, str):
-                        push((item, depth + 1))
-            else:
-                for item in value:
-                    if type(item) in (dict, list, str):
-                        push((item, depth + 1))
+        if depth > MAX_DEPTH:
+            return True
+        deeper = depth >= MAX_DEPTH  # an empty container one level down would already be too deep
+        items = value.values() if type(value) is dict else value
+        if type(value) is dict and any(search(key) for key in value):
+            return True
+        for item in items:
+            kind = type(item)
+            if kind is str:
+                if search(item):
+                    return True
+            elif (kind is list or kind is dict) and (item or deeper):  # an empty one holds no problem
+                push((item, depth + 1))
     return False
 
 

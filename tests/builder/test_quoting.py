@@ -91,3 +91,31 @@ def test_a_regular_file_is_read_whole(tmp_path):
     path = tmp_path / "ok.json"
     path.write_bytes(b"x" * 1000)
     assert read_limited(path, 1000) == b"x" * 1000
+
+
+def _nested(depth: int, inner):
+    value = inner
+    for _ in range(depth - 1):
+        value = [value]
+    return value
+
+
+# value -> whether project reading finds a structure problem (both passes must agree)
+STRUCTURES = {
+    "32 levels, empty at the bottom": (_nested(32, []), False),
+    "33 levels, empty at the bottom": (_nested(33, []), True),
+    "33 levels of an empty object": (_nested(32, [{}]), True),
+    "surrogate in a deep text": (_nested(10, ["ok", "\ud800"]), True),
+    "surrogate in a key": ({"a": {"\udfff": 1}}, True),
+    "millions of empty lists": ([[]] * 2_000_000, False),
+    "a plain number": (3, False),
+}
+
+
+@pytest.mark.parametrize("case", list(STRUCTURES))
+def test_fast_structure_pass_agrees_with_the_located_one(case):
+    from builder.project import _has_structure_problem, _located_structure_problems
+
+    value, problem = STRUCTURES[case]
+    assert _has_structure_problem(value) is problem
+    assert bool(_located_structure_problems(value)) is problem
