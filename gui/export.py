@@ -117,8 +117,7 @@ class ExportManager(QObject):
                                       ".keras")
         if not path:
             return False
-        self.keras.build_and_save(dumps(self.controller.doc.graph), path)
-        self.status.emit(f"Building the Keras model for {Path(path).name}…")
+        self.keras.build_and_save(dumps(self.controller.doc.graph), path)  # busy label, progress and Cancel
         return True
 
     def _on_build_finished(self, info: dict):

@@ -46,8 +46,7 @@ class ImportManager(QObject):
         if not self.files.maybe_save():
             return False
         self._edited_meanwhile = False  # saved, or the person chose to discard: ask again only after new edits
-        self.keras.import_model(str(path))
-        self.status.emit(f"Importing {path.name} with Keras… (the window stays usable)")
+        self.keras.import_model(str(path))  # the status bar's busy label says so, with progress and Cancel
         return True
 
     def _on_finished(self, info: dict):

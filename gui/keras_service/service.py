@@ -243,7 +243,7 @@ class KerasService(QObject):
         if "memory limit" in why:
             text += (" Raise the limit in Keras > Memory Limit… (or with KC_KERAS_MEMORY_MB) if the machine has "
                      "the memory, or use a smaller model.")
-        return text + "\nThe window is unaffected; Keras restarts in a new process for the next request."
+        return text + " The window is unaffected; Keras restarts in a new process for the next request."
 
     @staticmethod
     def _stderr_hint(worker: WorkerProcess) -> str:
