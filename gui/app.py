@@ -25,7 +25,7 @@ ORGANIZATION = "Keras Canvas"
 
 def create_application() -> QApplication:
     """The QApplication (or the one that exists), named for QSettings and styled."""
-    from gui.style import apply_style
+    from gui.theme import apply_style
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)

@@ -9,8 +9,7 @@ import re
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QSyntaxHighlighter, QTextCharFormat
 from PySide6.QtWidgets import QPlainTextEdit
 
-from gui.style import theme_manager
-from gui.themes import CODE
+from gui.theme import current_theme, theme, theme_manager
 
 
 def _format(color: str, bold: bool = False, italic: bool = False) -> QTextCharFormat:
@@ -25,7 +24,7 @@ def _format(color: str, bold: bool = False, italic: bool = False) -> QTextCharFo
 class PythonHighlighter(QSyntaxHighlighter):
     """Enough colour to read exported code at a glance: keywords, strings, numbers, comments. Exported code
     has no multi-line strings except the one-line docstring, so a per-line pass is exact. The colours are the
-    theme's (gui/themes.py CODE), each readable on that theme's text background."""
+    theme's (WindowPalette.code in gui/theme/window_palette.py), each readable on that theme's text background."""
 
     PATTERNS = (
         (re.compile(r"\b(" + "|".join(keyword.kwlist) + r")\b"), "keyword", True, False),
@@ -35,17 +34,17 @@ class PythonHighlighter(QSyntaxHighlighter):
         (re.compile(r"#.*$"), "comment", False, True),
     )
 
-    def __init__(self, document, theme: str = "light"):
+    def __init__(self, document, name: str = "light"):
         super().__init__(document)
         self.theme = ""
         self.rules: list = []
-        self.set_theme(theme)
+        self.set_theme(name)
 
-    def set_theme(self, theme: str):
-        if theme == self.theme:
+    def set_theme(self, name: str):
+        if name == self.theme:
             return
-        self.theme = theme
-        colours = CODE[theme]
+        self.theme = name
+        colours = theme(name).window.code
         self.rules = [(pattern, _format(colours[role], bold, italic)) for pattern, role, bold, italic in self.PATTERNS]
         self.rehighlight()
 
@@ -63,9 +62,8 @@ class CodeView(QPlainTextEdit):
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         font.setPointSizeF(9.0)
         self.setFont(font)
-        manager = theme_manager()
-        self.highlighter = PythonHighlighter(self.document(), manager.name or "light")
-        manager.changed.connect(self.highlighter.set_theme)
+        self.highlighter = PythonHighlighter(self.document(), current_theme().name)
+        theme_manager().changed.connect(self.highlighter.set_theme)
 
     def show_code(self, text: str, wrap: bool = False):
         """Replace the text, keeping the scroll position (the code changes under a person reading it). Code

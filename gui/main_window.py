@@ -13,7 +13,7 @@ import os
 from PySide6.QtCore import QRectF, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QUndoView
 
-from gui.canvas.style import NODE_WIDTH
+from gui.canvas.geometry import NODE_WIDTH
 from gui.canvas.view import CanvasView
 from gui.controller import EditorController
 from gui.dialogs import Dialogs

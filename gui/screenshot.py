@@ -52,7 +52,7 @@ def write_screenshots(out_dir: Path, examples: list[str] | None = None, theme: s
     from gui.app import create_application
     from gui.files import example_files
     from gui.main_window import MainWindow
-    from gui.style import SETTINGS_KEY
+    from gui.theme import SETTINGS_KEY
 
     app = create_application()
     known = [name for name, _path, _description in example_files()]

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton
 
 from builder.shapes import totals
 from gui.keras_service import FAILED, LOADING, READY, RESTARTING
-from gui.style import set_status
+from gui.theme import set_status
 
 MESSAGE_MS = 8000
 

@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QFrame, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout
 
 from builder.catalog import SPECS
-from gui.canvas import style
+from gui.theme import canvas_palette
 
 _LAYER_ROLE = Qt.ItemDataRole.UserRole
 MAX_VISIBLE_ROWS = 10
@@ -72,8 +72,9 @@ class AddPopup(QFrame):
 
     def restyle(self):
         """In the canvas's colours (it opens over the canvas), for the theme now shown."""
-        card, field, text, border = (style.NODE_BODY.name(), style.BACKGROUND.name(), style.TEXT.name(),
-                                     style.PREVIEW_BORDER.name())
+        colours = canvas_palette()
+        card, field, text, border = (colours.node_body.name(), colours.background.name(), colours.text.name(),
+                                     colours.preview_border.name())
         self.setStyleSheet(
             f"#canvasAddPopup {{ background: {card}; border: 1px solid {border}; border-radius: 6px; }}"
             f"QLineEdit {{ background: {field}; color: {text}; border: 1px solid {border}; border-radius: 4px;"
@@ -89,7 +90,7 @@ class AddPopup(QFrame):
         self.list.clear()
         for _rank, _i, spec in ranked:
             # The colour chip is the category, as on the nodes' headers; the tooltip names it.
-            item = QListWidgetItem(_category_icon(style.category_colour(spec.category)), spec.name)
+            item = QListWidgetItem(_category_icon(canvas_palette().category_colour(spec.category)), spec.name)
             item.setData(_LAYER_ROLE, spec.name)
             item.setToolTip(f"{spec.category}: {spec.help}")
             self.list.addItem(item)

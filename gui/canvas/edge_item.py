@@ -11,8 +11,10 @@ from PySide6.QtGui import QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
 from builder.shape_rules import fmt
-from gui.canvas import style
+from gui.canvas import geometry
 from gui.canvas.hover import HoverHighlight
+from gui.canvas.text import tooltip_html
+from gui.theme import canvas_palette
 
 
 def wire_path(start: QPointF, end: QPointF) -> QPainterPath:
@@ -56,7 +58,7 @@ class EdgeItem(HoverHighlight, QGraphicsPathItem):
 
     def sync(self):
         """Refresh the tooltip and look after the source's results changed."""
-        self.setToolTip(style.tooltip_html(self.tooltip_text()))
+        self.setToolTip(tooltip_html(self.tooltip_text()))
         self.update()
 
     def set_ends(self, start: QPointF, end: QPointF):
@@ -79,18 +81,19 @@ class EdgeItem(HoverHighlight, QGraphicsPathItem):
             self.update()
 
     def pen(self) -> QPen:
+        colours = canvas_palette()
         if self.drop_hint:
-            pen = QPen(style.PORT_VALID if self.drop_hint == "ok" else style.ERROR, 4.0)
+            pen = QPen(colours.port_valid if self.drop_hint == "ok" else colours.error, 4.0)
             pen.setCapStyle(Qt.PenCapStyle.RoundCap)
             return pen
         if self.isSelected():
-            colour, width = style.WIRE_SELECTED, 3.0
+            colour, width = colours.wire_selected, 3.0
         elif self._hovered:
-            colour, width = style.WIRE_HOVER, 2.5
+            colour, width = colours.wire_hover, 2.5
         elif self.carried_shape() is None:
-            colour, width = style.WIRE_BROKEN, 1.8
+            colour, width = colours.wire_broken, 1.8
         else:
-            colour, width = style.WIRE, 2.0
+            colour, width = colours.wire, 2.0
         pen = QPen(colour, width)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         if self.carried_shape() is None and not self.isSelected():
@@ -98,8 +101,9 @@ class EdgeItem(HoverHighlight, QGraphicsPathItem):
         return pen
 
     def paint(self, painter, option, widget=None):
-        if painter.worldTransform().m11() < style.PLAIN_BELOW and not (self.isSelected() or self.drop_hint):
-            pen = QPen(style.WIRE if self.carried_shape() is not None else style.WIRE_BROKEN, 1.0)
+        colours = canvas_palette()
+        if painter.worldTransform().m11() < geometry.PLAIN_BELOW and not (self.isSelected() or self.drop_hint):
+            pen = QPen(colours.wire if self.carried_shape() is not None else colours.wire_broken, 1.0)
             pen.setCosmetic(True)  # one pixel at any zoom, the cheapest line to draw
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -118,4 +122,4 @@ class EdgeItem(HoverHighlight, QGraphicsPathItem):
         return super().itemChange(change, value)
 
     def about_to_hover(self):
-        self.setToolTip(style.tooltip_html(self.tooltip_text()))  # read now: the shape may have changed since
+        self.setToolTip(tooltip_html(self.tooltip_text()))  # read now: the shape may have changed since

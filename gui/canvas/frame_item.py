@@ -16,9 +16,9 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainterPath, QP
 from PySide6.QtWidgets import QGraphicsItem
 
 from builder.frames import MIN_SIZE, frame_by_id, move_frame, nodes_inside, resize_frame
-from gui.canvas import style
 from gui.canvas.frame_menu import ask_rename, frame_menu
-from gui.themes import readable_text_on
+from gui.canvas.text import font, tooltip_html
+from gui.theme import canvas_palette, readable_text_on
 
 TITLE_HEIGHT = 30.0
 GRIP = 16.0  # the resize corner
@@ -49,7 +49,7 @@ class FrameItem(QGraphicsItem):
         self.setPos(x, y)
         self._rect = QRectF(0, 0, w, h)
         self._title, self._colour = frame["title"], QColor(frame["colour"])
-        self.setToolTip(style.tooltip_html(f"{self._title}\nDrag the title to move the frame with its nodes; "
+        self.setToolTip(tooltip_html(f"{self._title}\nDrag the title to move the frame with its nodes; "
                                            "double-click it to rename, right-click it to recolour; drag the corner to resize"))
         self.update()
 
@@ -86,7 +86,7 @@ class FrameItem(QGraphicsItem):
         fill.setAlpha(38)
         border = QColor(self._colour)
         border.setAlpha(230 if self.isSelected() else 150)
-        painter.setPen(QPen(style.NODE_SELECTED if self.isSelected() else border, 2.0 if self.isSelected() else 1.5))
+        painter.setPen(QPen(canvas_palette().node_selected if self.isSelected() else border, 2.0 if self.isSelected() else 1.5))
         painter.setBrush(QBrush(fill))
         painter.drawRoundedRect(self._rect, 10, 10)
         bar = QColor(self._colour)
@@ -96,7 +96,7 @@ class FrameItem(QGraphicsItem):
         painter.setBrush(QBrush(bar))
         painter.drawRoundedRect(self._rect, 10, 10)
         painter.restore()
-        title_font = QFont(style.font("title"))
+        title_font = QFont(font("title"))
         title_font.setPointSizeF(11.5)
         painter.setFont(title_font)
         painter.setPen(self.title_colour())

@@ -11,7 +11,7 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QGraphicsItem
 
 from builder.atomic_file import atomic_target
-from gui.canvas import style
+from gui.theme import canvas_palette
 
 MARGIN = 30.0
 PNG_SCALE = 2.0  # twice the on-screen size: sharp when printed or shown on a large screen
@@ -72,7 +72,7 @@ def _write_png(scene, rect: QRectF, path: str):
     scale = min(PNG_SCALE, MAX_PNG_SIDE / max(rect.width(), rect.height()))
     image = QImage(QSize(round(rect.width() * scale), round(rect.height() * scale)),
                    QImage.Format.Format_ARGB32_Premultiplied)
-    image.fill(style.BACKGROUND)
+    image.fill(canvas_palette().background)
     painter = QPainter(image)
     painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
     scene.render(painter, QRectF(image.rect()), rect, Qt.AspectRatioMode.KeepAspectRatio)

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QWidget
 
 from builder.catalog import UnknownLayerError, spec_for
 from builder.graph import GraphError
-from gui.canvas import style
+from gui.theme import canvas_palette
 
 SIZE = (210, 140)
 MARGIN = 12
@@ -98,10 +98,11 @@ class Minimap(QWidget):
     # ---- painting -----------------------------------------------------------------------------------------
 
     def paintEvent(self, event):
+        colours = canvas_palette()
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        back = QColor(style.PREVIEW_BACKGROUND)
-        painter.setPen(QPen(style.PREVIEW_BORDER, 1))
+        back = QColor(colours.preview_background)
+        painter.setPen(QPen(colours.preview_border, 1))
         painter.setBrush(back)
         painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
         world = self.world()
@@ -110,14 +111,14 @@ class Minimap(QWidget):
         if not items.isEmpty():
             # Drawn once at the scale that shows only the items (the largest they get here), then scaled
             # down when the visible area widens the world.
-            key = (self.size().toTuple(), self.devicePixelRatioF(), style.BACKGROUND.name())
+            key = (self.size().toTuple(), self.devicePixelRatioF(), colours.background.name())
             if self._layer is None or self._layer_key != key:
                 self._layer, self._layer_key = self._draw_items(items), key
             target = QRectF(items.topLeft() * scale + offset, items.size() * scale)
             painter.drawPixmap(target, self._layer, QRectF(self._layer.rect()))
         visible = QRectF(self.visible_area().topLeft() * scale + offset, self.visible_area().size() * scale)
         visible = visible.intersected(QRectF(self.rect()).adjusted(1, 1, -1, -1))
-        painter.setPen(QPen(style.NODE_SELECTED, 1.5))
+        painter.setPen(QPen(colours.node_selected, 1.5))
         painter.setBrush(QColor(255, 255, 255, 25))
         painter.drawRect(visible)
         painter.end()
@@ -125,6 +126,7 @@ class Minimap(QWidget):
     def _draw_items(self, items: QRectF) -> QPixmap:
         """Frames and nodes (in their category colour, red with an error, blue while stale) on a transparent
         pixmap covering exactly `items`, at the scale the minimap shows them when nothing else widens it."""
+        colours = canvas_palette()
         scale, _offset = self._scale(items)
         ratio = self.devicePixelRatioF()
         width, height = max(1, round(items.width() * scale * ratio)), max(1, round(items.height() * scale * ratio))
@@ -148,12 +150,12 @@ class Minimap(QWidget):
         painter.setPen(Qt.PenStyle.NoPen)
         for item in scene.node_items():
             try:
-                colour = style.category_colour(spec_for(doc.layer(item.node_id)).category)
+                colour = colours.category_colour(spec_for(doc.layer(item.node_id)).category)
             except (UnknownLayerError, GraphError):  # a layer the catalog lacks, or a node being removed
-                colour = style.UNKNOWN_CATEGORY
+                colour = colours.unknown_category
             result = results.get(item.node_id)
             if result is not None and result.error:
-                colour = style.STALE if result.stale else style.ERROR
+                colour = colours.stale if result.stale else colours.error
             painter.setBrush(colour)
             painter.drawRect(mapped(item.sceneBoundingRect()))
         painter.end()

@@ -14,10 +14,12 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
-from gui.canvas import style
+from gui.canvas import geometry
 from gui.canvas.face import NodeFace, input_port_count, node_face
 from gui.canvas.hover import HoverHighlight
 from gui.canvas.port_item import INPUT, OUTPUT, PortItem
+from gui.canvas.text import font, tooltip_html
+from gui.theme import canvas_palette
 
 _ELIDE = Qt.TextElideMode.ElideRight
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -25,21 +27,21 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _CENTER = Qt.AlignmentFlag.AlignCenter
 
 
-_TEXT_BLOCK = style.BODY_LINES * style.BODY_LINE_HEIGHT + 2 * style.BODY_PADDING
+_TEXT_BLOCK = geometry.BODY_LINES * geometry.BODY_LINE_HEIGHT + 2 * geometry.BODY_PADDING
 # Every node's output, and a single input, sit at the same height, so wires between nodes in a row run
 # straight whatever their size; a merge layer's extra inputs extend its card downwards.
-PORT_Y = style.HEADER_HEIGHT + _TEXT_BLOCK / 2
-_FIRST_PORT_MIN_Y = style.HEADER_HEIGHT + 12
+PORT_Y = geometry.HEADER_HEIGHT + _TEXT_BLOCK / 2
+_FIRST_PORT_MIN_Y = geometry.HEADER_HEIGHT + 12
 
 
 def input_port_ys(count: int) -> list[float]:
-    first = max(PORT_Y - (count - 1) / 2 * style.PORT_SPACING, _FIRST_PORT_MIN_Y)
-    return [first + i * style.PORT_SPACING for i in range(count)]
+    first = max(PORT_Y - (count - 1) / 2 * geometry.PORT_SPACING, _FIRST_PORT_MIN_Y)
+    return [first + i * geometry.PORT_SPACING for i in range(count)]
 
 
 def node_height(input_ports: int) -> float:
     last_port = input_port_ys(input_ports)[-1] if input_ports else PORT_Y
-    return max(style.HEADER_HEIGHT + _TEXT_BLOCK, last_port + 14)
+    return max(geometry.HEADER_HEIGHT + _TEXT_BLOCK, last_port + 14)
 
 
 class NodeItem(HoverHighlight, QGraphicsItem):
@@ -95,9 +97,9 @@ class NodeItem(HoverHighlight, QGraphicsItem):
         for port, y in zip(self.input_ports, input_port_ys(count)):
             port.setPos(0.0, y)
             port.update()
-        self.output_port.setPos(style.NODE_WIDTH, PORT_Y)
+        self.output_port.setPos(geometry.NODE_WIDTH, PORT_Y)
         self.output_port.update()
-        self.setToolTip(style.tooltip_html(self.face().tooltip))
+        self.setToolTip(tooltip_html(self.face().tooltip))
         self.update()
 
     @property
@@ -113,30 +115,31 @@ class NodeItem(HoverHighlight, QGraphicsItem):
         return status if status in ("error", "warning") else None
 
     def outline_pen(self) -> QPen:
+        colours = canvas_palette()
         if self.drop_hint:  # dragged over a wire: would it go in? (the wire itself is hidden under the card)
-            return QPen(style.PORT_VALID if self.drop_hint == "ok" else style.ERROR, 3.0)
+            return QPen(colours.port_valid if self.drop_hint == "ok" else colours.error, 3.0)
         status = self.face().status
         if status == "error":
-            return QPen(style.ERROR, 2.5)
+            return QPen(colours.error, 2.5)
         if status == "stale" and not self.isSelected():
-            return QPen(style.STALE, 1.5, Qt.PenStyle.DashLine)
+            return QPen(colours.stale, 1.5, Qt.PenStyle.DashLine)
         if self.isSelected():
-            return QPen(style.NODE_SELECTED, 2.0)
+            return QPen(colours.node_selected, 2.0)
         if self._hovered:
-            return QPen(style.TEXT_DIM, 1.5)
-        return QPen(style.NODE_BORDER, 1.0)
+            return QPen(colours.text_dim, 1.5)
+        return QPen(colours.node_border, 1.0)
 
     # ---- geometry -----------------------------------------------------------------------------------------
 
     def card_rect(self) -> QRectF:
-        return QRectF(0.0, 0.0, style.NODE_WIDTH, self._height)
+        return QRectF(0.0, 0.0, geometry.NODE_WIDTH, self._height)
 
     def boundingRect(self) -> QRectF:
         return self.card_rect().adjusted(-4, -4, 4, 4)  # room for the selection ring and thick outline
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
-        path.addRoundedRect(self.card_rect(), style.NODE_RADIUS, style.NODE_RADIUS)
+        path.addRoundedRect(self.card_rect(), geometry.NODE_RADIUS, geometry.NODE_RADIUS)
         return path
 
     # ---- events -------------------------------------------------------------------------------------------
@@ -154,31 +157,32 @@ class NodeItem(HoverHighlight, QGraphicsItem):
     # ---- painting -----------------------------------------------------------------------------------------
 
     def paint(self, painter, option, widget=None):
+        colours = canvas_palette()
         if self.node_id not in self.controller.doc:
             return
         face = self.face()
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
-        if lod < style.PLAIN_BELOW:
+        if lod < geometry.PLAIN_BELOW:
             self._paint_plain(painter, face)
             return
         painter.setRenderHint(painter.RenderHint.Antialiasing, True)
         rect = self.card_rect()
         blocked = face.status == "blocked"
-        header = style.BLOCKED_HEADER if blocked else style.category_colour(face.category)
-        body = style.NODE_BLOCKED_BODY if blocked else style.NODE_BODY
+        header = colours.blocked_header if blocked else colours.category_colour(face.category)
+        body = colours.node_blocked_body if blocked else colours.node_body
         outline = self.outline_pen()
 
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QBrush(body))
-        painter.drawRoundedRect(rect, style.NODE_RADIUS, style.NODE_RADIUS)
-        header_rect = QRectF(0, 0, rect.width(), style.HEADER_HEIGHT)
+        painter.drawRoundedRect(rect, geometry.NODE_RADIUS, geometry.NODE_RADIUS)
+        header_rect = QRectF(0, 0, rect.width(), geometry.HEADER_HEIGHT)
         painter.save()
         painter.setClipRect(header_rect)
         painter.setBrush(QBrush(header))
-        painter.drawRoundedRect(rect, style.NODE_RADIUS, style.NODE_RADIUS)
+        painter.drawRoundedRect(rect, geometry.NODE_RADIUS, geometry.NODE_RADIUS)
         painter.restore()
 
-        if lod < style.LOW_DETAIL_BELOW:
+        if lod < geometry.LOW_DETAIL_BELOW:
             self._paint_overview(painter, face, lod)
         else:
             self._paint_header(painter, face, blocked)
@@ -186,67 +190,71 @@ class NodeItem(HoverHighlight, QGraphicsItem):
 
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setPen(outline)
-        painter.drawRoundedRect(rect, style.NODE_RADIUS, style.NODE_RADIUS)
+        painter.drawRoundedRect(rect, geometry.NODE_RADIUS, geometry.NODE_RADIUS)
         if self.isSelected() and face.status == "error":
-            painter.setPen(QPen(style.NODE_SELECTED, 1.5))
-            painter.drawRoundedRect(rect.adjusted(-3, -3, 3, 3), style.NODE_RADIUS + 3, style.NODE_RADIUS + 3)
+            painter.setPen(QPen(colours.node_selected, 1.5))
+            painter.drawRoundedRect(rect.adjusted(-3, -3, 3, 3), geometry.NODE_RADIUS + 3, geometry.NODE_RADIUS + 3)
 
     def _paint_header(self, painter, face: NodeFace, blocked: bool):
-        margin = style.TEXT_MARGIN
+        colours = canvas_palette()
+        margin = geometry.TEXT_MARGIN
         mark = face.status if face.status in ("error", "warning") else None
-        text_width = style.NODE_WIDTH - 2 * margin - (22 if mark else 0) - (22 if face.keras else 0)
-        title_font, layer_font = style.font("title"), style.font("layer")
+        text_width = geometry.NODE_WIDTH - 2 * margin - (22 if mark else 0) - (22 if face.keras else 0)
+        title_font, layer_font = font("title"), font("layer")
         painter.setFont(title_font)
-        painter.setPen(style.TEXT_DIM if blocked else style.TEXT_ON_HEADER)
+        painter.setPen(colours.text_dim if blocked else colours.text_on_header)
         painter.drawText(QRectF(margin, 4, text_width, 19), _LEFT,
                          QFontMetricsF(title_font).elidedText(face.title, _ELIDE, text_width))
         painter.setFont(layer_font)
-        painter.setPen(style.TEXT_MUTED if blocked else style.TEXT_ON_HEADER_DIM)
+        painter.setPen(colours.text_muted if blocked else colours.text_on_header_dim)
         painter.drawText(QRectF(margin, 21, text_width, 15), _LEFT,
                          QFontMetricsF(layer_font).elidedText(face.layer, _ELIDE, text_width))
         if mark:
-            self._paint_mark(painter, mark, QPointF(style.NODE_WIDTH - margin - 8, style.HEADER_HEIGHT / 2))
+            self._paint_mark(painter, mark, QPointF(geometry.NODE_WIDTH - margin - 8, geometry.HEADER_HEIGHT / 2))
         if face.keras:
-            right = style.NODE_WIDTH - margin - 8 - (22 if mark else 0)
-            self._paint_keras_badge(painter, face.keras, QPointF(right, style.HEADER_HEIGHT / 2))
+            right = geometry.NODE_WIDTH - margin - 8 - (22 if mark else 0)
+            self._paint_keras_badge(painter, face.keras, QPointF(right, geometry.HEADER_HEIGHT / 2))
 
     def _paint_keras_badge(self, painter, state: str, centre: QPointF):
         """A "K" badge: the shape is Keras's. Slate when it fits the inputs arriving now, sky blue with a dashed
         rim while Keras recomputes it."""
+        colours = canvas_palette()
         rect = QRectF(centre.x() - 9, centre.y() - 8, 18, 16)
         stale = state == "stale"
         painter.setPen(QPen(QColor(255, 255, 255, 220), 1.0, Qt.PenStyle.DashLine if stale else Qt.PenStyle.SolidLine))
-        painter.setBrush(QBrush(style.STALE if stale else style.KERAS_BADGE))
+        painter.setBrush(QBrush(colours.stale if stale else colours.keras_badge))
         painter.drawRoundedRect(rect, 3, 3)
-        painter.setFont(style.font("mark"))
+        painter.setFont(font("mark"))
         painter.setPen(QColor("#ffffff"))
         painter.drawText(rect, _CENTER, "K")
 
     def _paint_mark(self, painter, mark: str, centre: QPointF):
-        colour = style.ERROR if mark == "error" else style.WARNING
+        colours = canvas_palette()
+        colour = colours.error if mark == "error" else colours.warning
         painter.setPen(QPen(QColor(255, 255, 255, 220), 1.5))
         painter.setBrush(QBrush(colour))
         painter.drawEllipse(centre, 9, 9)
-        painter.setFont(style.font("mark"))
+        painter.setFont(font("mark"))
         painter.setPen(QColor("#ffffff") if mark == "error" else QColor("#1f2937"))
         painter.drawText(QRectF(centre.x() - 9, centre.y() - 9, 18, 18), _CENTER, "!")
 
     def _paint_body(self, painter, face: NodeFace, blocked: bool):
-        margin, line = style.TEXT_MARGIN, style.BODY_LINE_HEIGHT
-        width = style.NODE_WIDTH - 2 * margin
-        top = style.HEADER_HEIGHT + style.BODY_PADDING
-        body_font, mono_font = style.font("body"), style.font("mono")
+        colours = canvas_palette()
+        margin, line = geometry.TEXT_MARGIN, geometry.BODY_LINE_HEIGHT
+        width = geometry.NODE_WIDTH - 2 * margin
+        top = geometry.HEADER_HEIGHT + geometry.BODY_PADDING
+        body_font, mono_font = font("body"), font("mono")
         body_metrics, mono_metrics = QFontMetricsF(body_font), QFontMetricsF(mono_font)
 
         painter.setFont(body_font)
-        painter.setPen(style.TEXT_MUTED if blocked or not face.summary else style.TEXT)
+        painter.setPen(colours.text_muted if blocked or not face.summary else colours.text)
         painter.drawText(QRectF(margin, top, width, line), _LEFT,
                          body_metrics.elidedText(face.summary or "—", _ELIDE, width))
 
         if face.status == "error":
-            room = self._height - style.BODY_PADDING - (top + line)  # a tall merge node has room for more
+            room = self._height - geometry.BODY_PADDING - (top + line)  # a tall merge node has room for more
             lines = max(int(room // line), 1)
-            painter.setPen(style.ERROR_TEXT)
+            painter.setPen(colours.error_text)
             painter.drawText(QRectF(margin, top + line, width, lines * line),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
                              _wrapped(body_metrics, face.shape, width, lines))
@@ -255,16 +263,16 @@ class NodeItem(HoverHighlight, QGraphicsItem):
             italic = QFont(body_font)
             italic.setItalic(True)
             painter.setFont(italic)
-            painter.setPen(style.TEXT_MUTED if blocked else style.STALE)
+            painter.setPen(colours.text_muted if blocked else colours.stale)
             painter.drawText(QRectF(margin, top + line, width, line), _LEFT,
                              QFontMetricsF(italic).elidedText(face.shape, _ELIDE, width))
             return
         painter.setFont(mono_font)
-        painter.setPen(style.SHAPE_TEXT)
+        painter.setPen(colours.shape_text)
         painter.drawText(QRectF(margin, top + line, width, line), _LEFT,
                          mono_metrics.elidedText(face.shape, _ELIDE, width))
         painter.setFont(body_font)
-        painter.setPen(style.TEXT_DIM)
+        painter.setPen(colours.text_dim)
         painter.drawText(QRectF(margin, top + 2 * line, width, line), _LEFT,
                          body_metrics.elidedText(face.params, _ELIDE, width))
 
@@ -272,11 +280,12 @@ class NodeItem(HoverHighlight, QGraphicsItem):
         """Far out (a whole imported model in view): two flat rectangles, the category colour on top, and an
         outline only where it means something (selected, error, warning). A node is a few pixels there, and
         rounded, antialiased cards for 2,000 nodes cost more than a frame."""
+        colours = canvas_palette()
         rect = self.card_rect()
         blocked = face.status == "blocked"
-        painter.fillRect(rect, style.NODE_BLOCKED_BODY if blocked else style.NODE_BODY)
-        painter.fillRect(QRectF(0, 0, rect.width(), style.HEADER_HEIGHT),
-                         style.BLOCKED_HEADER if blocked else style.category_colour(face.category))
+        painter.fillRect(rect, colours.node_blocked_body if blocked else colours.node_body)
+        painter.fillRect(QRectF(0, 0, rect.width(), geometry.HEADER_HEIGHT),
+                         colours.blocked_header if blocked else colours.category_colour(face.category))
         if self.isSelected() or face.status in ("error", "warning", "stale"):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             pen = self.outline_pen()
@@ -287,17 +296,17 @@ class NodeItem(HoverHighlight, QGraphicsItem):
     def _paint_overview(self, painter, face: NodeFace, lod: float):
         """Zoomed out: the id, large enough to read, and the status mark."""
         if face.status in ("error", "warning"):
-            self._paint_mark(painter, face.status, QPointF(style.NODE_WIDTH - 20, style.HEADER_HEIGHT / 2))
+            self._paint_mark(painter, face.status, QPointF(geometry.NODE_WIDTH - 20, geometry.HEADER_HEIGHT / 2))
         if lod < 0.12:
             return
-        body = QRectF(6, style.HEADER_HEIGHT, style.NODE_WIDTH - 12, self._height - style.HEADER_HEIGHT)
-        overview = QFont(style.font("overview"))
+        body = QRectF(6, geometry.HEADER_HEIGHT, geometry.NODE_WIDTH - 12, self._height - geometry.HEADER_HEIGHT)
+        overview = QFont(font("overview"))
         overview.setPointSizeF(min(9.0 / max(lod, 0.01), 30.0))  # about 9 pt on screen
         width = QFontMetricsF(overview).horizontalAdvance(face.title)
         if width > body.width():  # shrink a long id to fit rather than cut it, down to a floor
             overview.setPointSizeF(max(overview.pointSizeF() * body.width() / width, 14.0))
         painter.setFont(overview)
-        painter.setPen(style.TEXT)
+        painter.setPen(canvas_palette().text)
         painter.drawText(body, _CENTER, QFontMetricsF(overview).elidedText(face.title, _ELIDE, body.width()))
 
 

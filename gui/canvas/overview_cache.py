@@ -1,6 +1,6 @@
 """A picture of the zoomed-out canvas, so that panning and zooming a whole large model stays smooth.
 
-Far out (zoom under style.PLAIN_BELOW, where an imported 800-layer model fits the window), every frame would
+Far out (zoom under geometry.PLAIN_BELOW, where an imported 800-layer model fits the window), every frame would
 otherwise walk thousands of nodes, ports and wires. Instead the view renders the scene once into a pixmap and
 paints frames from it: a pan moves the picture, a zoom scales it, and shortly after zooming stops
 (REBUILD_AFTER_MS) the picture is drawn again at the new zoom, sharp.
@@ -16,7 +16,8 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QPainter, QPixmap
 
-from gui.canvas import style
+from gui.canvas import geometry
+from gui.theme import canvas_palette
 
 REBUILD_AFTER_MS = 150
 MAX_PIXELS = 4096 * 4096  # a larger picture would cost more memory than live painting costs time
@@ -38,11 +39,11 @@ class OverviewCache:
     def wanted(self) -> bool:
         # Dragging a node or a wire changes the scene, which drops the picture anyway; a rubber band does not.
         view = self.view
-        return view.zoom() < style.PLAIN_BELOW and view.rubberBandRect().isNull()
+        return view.zoom() < geometry.PLAIN_BELOW and view.rubberBandRect().isNull()
 
     def invalidate(self, _regions=None):
         self.pixmap = None
-        if self.view.zoom() < style.PLAIN_BELOW:
+        if self.view.zoom() < geometry.PLAIN_BELOW:
             self._timer.start()
 
     def paint(self, event) -> bool:
@@ -82,7 +83,7 @@ class OverviewCache:
             return
         pixmap = QPixmap(width, height)
         pixmap.setDevicePixelRatio(ratio)
-        pixmap.fill(style.BACKGROUND)
+        pixmap.fill(canvas_palette().background)
         painter = QPainter(pixmap)
         painter.setRenderHints(view.renderHints())
         view.canvas_scene.render(painter, QRectF(0, 0, width / ratio, height / ratio), rect,

@@ -11,7 +11,9 @@ from PySide6.QtGui import QBrush, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from builder.shape_rules import fmt
-from gui.canvas import style
+from gui.canvas import geometry
+from gui.canvas.text import tooltip_html
+from gui.theme import canvas_palette
 
 INPUT, OUTPUT = "in", "out"
 PORTS_HIDDEN_BELOW = 0.3  # zoom under which plain ports are not drawn (highlighted ones still are)
@@ -59,7 +61,7 @@ class PortItem(QGraphicsItem):
         return f"{self.node_id} input {self.index} ← {source}: {shape}"
 
     def hoverEnterEvent(self, event):
-        self.setToolTip(style.tooltip_html(self.tooltip_text()))  # read now: the source's shape may have changed since
+        self.setToolTip(tooltip_html(self.tooltip_text()))  # read now: the source's shape may have changed since
         super().hoverEnterEvent(event)
 
     def set_highlight(self, highlight: str | None):
@@ -68,32 +70,33 @@ class PortItem(QGraphicsItem):
             self.update()
 
     def boundingRect(self) -> QRectF:
-        r = style.PORT_HIT_RADIUS
+        r = geometry.PORT_HIT_RADIUS
         return QRectF(-r, -r, 2 * r, 2 * r)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
-        path.addEllipse(QPointF(0, 0), style.PORT_HIT_RADIUS, style.PORT_HIT_RADIUS)
+        path.addEllipse(QPointF(0, 0), geometry.PORT_HIT_RADIUS, geometry.PORT_HIT_RADIUS)
         return path
 
     def paint(self, painter, option, widget=None):
         if not self.highlight and QStyleOptionGraphicsItem.levelOfDetailFromTransform(
                 painter.worldTransform()) < PORTS_HIDDEN_BELOW:
             return  # a dot under 2 pixels across: invisible, and 2,000 nodes' ports cost a third of a frame
-        radius = style.PORT_RADIUS
+        colours = canvas_palette()
+        radius = geometry.PORT_RADIUS
         if self.highlight in ("valid", "hover"):
-            ring = style.PORT_HOVER_VALID if self.highlight == "hover" else style.PORT_VALID
+            ring = colours.port_hover_valid if self.highlight == "hover" else colours.port_valid
             painter.setPen(QPen(ring, 2.0))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             grow = 4.0 if self.highlight == "hover" else 2.5
             painter.drawEllipse(QPointF(0, 0), radius + grow, radius + grow)
         elif self.highlight == "refused":
-            painter.setPen(QPen(style.ERROR, 2.0))
+            painter.setPen(QPen(colours.error, 2.0))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawEllipse(QPointF(0, 0), radius + 3, radius + 3)
-        fill = style.PORT_FILL if self.is_taken() else style.PORT_FREE_FILL
+        fill = colours.port_fill if self.is_taken() else colours.port_free_fill
         if self.highlight == "hover":
-            fill = style.PORT_VALID
-        painter.setPen(QPen(style.PORT_BORDER, 1.5))
+            fill = colours.port_valid
+        painter.setPen(QPen(colours.port_border, 1.5))
         painter.setBrush(QBrush(fill))
         painter.drawEllipse(QPointF(0, 0), radius, radius)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QGraphicsScene
 
 from builder.catalog import UnknownLayerError, spec_for
 from builder.commands import Move
-from gui.canvas import style
+from gui.canvas import geometry
 from gui.canvas.edge_item import EdgeItem
 from gui.canvas.frame_item import FrameItem
 from gui.canvas.node_item import NodeItem
@@ -24,13 +24,14 @@ from gui.canvas.placement import fallback_positions
 from gui.canvas.port_item import PortItem
 from gui.canvas.wire_insert import WireInsertHover, could_be_inserted
 from gui.canvas.wiring import WireDrag
+from gui.theme import canvas_palette
 
 SCENE_EXTENT = 50_000.0  # room to pan in every direction
 SCENE_MARGIN = 5_000.0  # kept beyond the farthest node
 
 
 def snapped(value: float) -> float:
-    return round(value / style.GRID_SIZE) * style.GRID_SIZE
+    return round(value / geometry.GRID_SIZE) * geometry.GRID_SIZE
 
 
 class CanvasScene(QGraphicsScene):
@@ -361,15 +362,16 @@ class CanvasScene(QGraphicsScene):
     # ---- background ---------------------------------------------------------------------------------------
 
     def drawBackground(self, painter, rect: QRectF):
-        painter.fillRect(rect, style.BACKGROUND)
+        colours = canvas_palette()
+        painter.fillRect(rect, colours.background)
         scale = painter.worldTransform().m11() or 1.0
-        step = style.GRID_SIZE
-        major = step * style.GRID_MAJOR_EVERY
+        step = geometry.GRID_SIZE
+        major = step * geometry.GRID_MAJOR_EVERY
         if step * scale >= 7:
-            self._draw_grid(painter, rect, step, style.GRID_MINOR, skip_every=style.GRID_MAJOR_EVERY)
+            self._draw_grid(painter, rect, step, colours.grid_minor, skip_every=geometry.GRID_MAJOR_EVERY)
         while major * scale < 10:  # zoomed far out: a coarser grid instead of a grey haze
-            major *= style.GRID_MAJOR_EVERY
-        self._draw_grid(painter, rect, major, style.GRID_MAJOR)
+            major *= geometry.GRID_MAJOR_EVERY
+        self._draw_grid(painter, rect, major, colours.grid_major)
 
     @staticmethod
     def _draw_grid(painter, rect: QRectF, step: float, colour, skip_every: int = 0):

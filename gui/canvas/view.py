@@ -22,7 +22,7 @@ from builder.commands import AddNode, Move
 from builder.editing import add_and_connect, layers_accepting
 from builder.graph import GraphError
 from builder.layout import auto_layout
-from gui.canvas import style
+from gui.canvas import geometry
 from gui.canvas.add_popup import AddPopup
 from gui.canvas.edits import CanvasEdits
 from gui.canvas.find_bar import FindBar
@@ -31,6 +31,7 @@ from gui.canvas.node_item import PORT_Y
 from gui.canvas.overview_cache import OverviewCache
 from gui.canvas.scene import CanvasScene, snapped
 from gui.dialogs import Dialogs
+from gui.theme import theme_manager
 
 LAYER_MIME_TYPE = "application/x-keras-canvas-layer"
 FIT_MARGIN = 40.0
@@ -66,8 +67,6 @@ class CanvasView(QGraphicsView):
         self.find_bar = FindBar(self)
         self.minimap = Minimap(self)
         self.overview = OverviewCache(self)  # zoomed far out, frames come from a picture (overview_cache.py)
-        from gui.style import theme_manager  # here: gui.style imports the canvas package
-
         theme_manager().changed.connect(self._on_theme)
         self.rubberBandChanged.connect(self._on_rubber_band)
         controller.refused.connect(self.status_message)
@@ -90,7 +89,7 @@ class CanvasView(QGraphicsView):
     # ---- theme ----------------------------------------------------------------------------------------------
 
     def _on_theme(self, _name: str):
-        """The window switched themes (gui/style.py has switched the canvas colours): repaint with them."""
+        """The window switched themes (gui/theme/ made another canvas palette current): repaint with it."""
         for item in self._scene.items():
             item.update()  # also drops each node's cached picture
         self.viewport().update()
@@ -133,7 +132,7 @@ class CanvasView(QGraphicsView):
         rect.adjust(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         zoom = self.zoom()
-        clamped = min(max(zoom, style.MIN_ZOOM), FIT_MAX_ZOOM)
+        clamped = min(max(zoom, geometry.MIN_ZOOM), FIT_MAX_ZOOM)
         if clamped != zoom:
             self.scale(clamped / zoom, clamped / zoom)
         self.centerOn(rect.center())
@@ -152,7 +151,7 @@ class CanvasView(QGraphicsView):
     def zoom_by(self, factor: float, view_pos: QPoint | None = None):
         """Zoom by `factor` keeping the scene point under `view_pos` (default: the centre) where it is."""
         zoom = self.zoom()
-        target = min(max(zoom * factor, style.MIN_ZOOM), style.MAX_ZOOM)
+        target = min(max(zoom * factor, geometry.MIN_ZOOM), geometry.MAX_ZOOM)
         if target == zoom:
             return
         anchor = view_pos if view_pos is not None else self.viewport().rect().center()
@@ -219,7 +218,7 @@ class CanvasView(QGraphicsView):
             corner = QPointF(scene_pos.x(), scene_pos.y() - PORT_Y)  # its input port where the wire ended
         else:
             layers = [spec.name for spec in SPECS]
-            corner = QPointF(scene_pos.x() - style.NODE_WIDTH, scene_pos.y() - PORT_Y)
+            corner = QPointF(scene_pos.x() - geometry.NODE_WIDTH, scene_pos.y() - PORT_Y)
         popup = self.open_add_popup(scene_pos, layers=layers)
         popup.layer_chosen.disconnect()
         popup.layer_chosen.connect(lambda layer: self._add_wired(layer, corner, anchor, port, from_output))

@@ -15,10 +15,11 @@ from builder.commands import Connect
 from builder.graph import GraphError
 from builder.preview import preview_connect
 from builder.shape_rules import fmt
-from gui.canvas import style
 from gui.canvas.edge_item import wire_path
 from gui.canvas.node_item import NodeItem
 from gui.canvas.port_item import INPUT, OUTPUT, PortItem
+from gui.canvas.text import font
+from gui.theme import canvas_palette
 
 LABEL_MAX_WIDTH = 340.0
 MIN_DROP_DISTANCE = 30.0  # scene units a wire must travel before a drop on empty canvas offers new nodes
@@ -38,7 +39,7 @@ class PreviewLabel(QGraphicsItem):
     def set_text(self, text: str, is_error: bool = False, is_hint: bool = False):
         self.text, self.is_error, self.is_hint = text, is_error, is_hint
         self.prepareGeometryChange()
-        metrics = QFontMetricsF(style.font("preview"))
+        metrics = QFontMetricsF(font("preview"))
         bounds = metrics.boundingRect(QRectF(0, 0, LABEL_MAX_WIDTH, 10_000), Qt.TextFlag.TextWordWrap, text)
         self._rect = QRectF(LABEL_OFFSET, bounds.size()).adjusted(0, 0, 16, 10) if text else QRectF()
         self.setVisible(bool(text))
@@ -50,12 +51,13 @@ class PreviewLabel(QGraphicsItem):
     def paint(self, painter, option, widget=None):
         if not self.text:
             return
+        colours = canvas_palette()
         painter.setRenderHint(painter.RenderHint.Antialiasing, True)
-        painter.setPen(QPen(style.ERROR if self.is_error else style.PREVIEW_BORDER, 1.2))
-        painter.setBrush(QBrush(style.PREVIEW_BACKGROUND))
+        painter.setPen(QPen(colours.error if self.is_error else colours.preview_border, 1.2))
+        painter.setBrush(QBrush(colours.preview_background))
         painter.drawRoundedRect(self._rect, 6, 6)
-        painter.setFont(style.font("preview"))
-        colour = style.ERROR_TEXT if self.is_error else style.TEXT_DIM if self.is_hint else style.SHAPE_TEXT
+        painter.setFont(font("preview"))
+        colour = colours.error_text if self.is_error else colours.text_dim if self.is_hint else colours.shape_text
         painter.setPen(colour)
         painter.drawText(self._rect.adjusted(8, 5, -8, -5), Qt.TextFlag.TextWordWrap, self.text)
 
@@ -69,7 +71,7 @@ class WireDrag:
         self.anchor_node, self.anchor_index = start_port.node_id, start_port.index
         self.start_port = start_port
         self.draft = QGraphicsPathItem()
-        pen = QPen(style.WIRE_DRAFT, 2.0, Qt.PenStyle.DashLine)
+        pen = QPen(canvas_palette().wire_draft, 2.0, Qt.PenStyle.DashLine)
         pen.setCosmetic(True)
         self.draft.setPen(pen)
         self.draft.setZValue(50)

@@ -28,7 +28,7 @@ from builder.params import Param
 from gui.display import count_text, default_text, shape_text
 from gui.panels.keras_details import KerasDetails
 from gui.panels.param_editors import PairEditor, ParamEditor, editor_for
-from gui.style import set_status
+from gui.theme import set_status
 
 GETTING_STARTED = (
     "<p><b>Select a node</b> on the canvas to see and edit it.</p>"

@@ -12,11 +12,11 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from builder.catalog import UnknownLayerError, spec_for
 from builder.shape_rules import fmt
-from gui.style import set_status
+from gui.theme import set_status
 
 
 def keras_origin_text(layer: str, keras_shape, result) -> tuple[str, str]:
-    """(text, status kind for gui.style.set_status) saying where a generic node's shape comes from."""
+    """(text, status kind for gui.theme.set_status) saying where a generic node's shape comes from."""
     if result is not None and result.stale:
         text = ("Shape computed by Keras, for inputs that have changed since: recomputing with Keras (no undo "
                 "step; it is a cache of Keras's answer).")

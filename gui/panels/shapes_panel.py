@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from builder.shapes import topological_order, totals
 from gui.display import count_text, shape_text, status_kind, status_text, status_tooltip
-from gui.style import status_colour, theme_manager
+from gui.theme import status_colour, theme_manager
 
 COLUMNS = ("id", "layer", "output shape", "params", "status")
 MAX_PROBLEMS_HEIGHT = 130

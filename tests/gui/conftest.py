@@ -69,7 +69,7 @@ def dialogs():
 def window(qapp, qtbot, settings, dialogs):
     """A shown main window with an empty document."""
     from gui.main_window import MainWindow
-    from gui.style import apply_style
+    from gui.theme import apply_style
 
     apply_style(qapp)
     window = MainWindow(settings=settings, dialogs=dialogs, restore_layout=False)

@@ -5,7 +5,7 @@ from PySide6.QtCore import QPoint, QPointF
 
 import builder
 from builder.commands import SetParam
-from gui.canvas import style
+from gui.canvas import geometry
 from tests.conftest import EXAMPLES
 from tests.gui.canvas_driver import (
     add_node,
@@ -265,7 +265,7 @@ def test_drag_end_snaps_to_the_grid(cnn):
     view.snap_to_grid = True
     drag_node(view, "flatten", (13, 27))
     x, y = controller.doc.positions["flatten"]
-    assert x % style.GRID_SIZE == 0 and y % style.GRID_SIZE == 0 and (x, y) == (860, 20)
+    assert x % geometry.GRID_SIZE == 0 and y % geometry.GRID_SIZE == 0 and (x, y) == (860, 20)
 
 
 def test_click_without_moving_pushes_nothing(cnn):

@@ -4,7 +4,8 @@ import pytest
 
 import builder
 from builder.commands import AddNode, Connect, Disconnect, Move, Rename, SetParam
-from gui.canvas import style
+from gui.canvas import geometry
+from gui.theme import canvas_palette
 from tests.conftest import EXAMPLES
 from tests.gui.canvas_driver import edge_item, make_canvas, node_item, tooltip
 
@@ -52,7 +53,7 @@ def test_inputs_on_the_left_output_on_the_right(cnn):
     _controller, view = cnn
     item = node_item(view, "dense")
     assert len(item.input_ports) == 1
-    assert item.input_ports[0].pos().x() == 0 and item.output_port.pos().x() == style.NODE_WIDTH
+    assert item.input_ports[0].pos().x() == 0 and item.output_port.pos().x() == geometry.NODE_WIDTH
     assert node_item(view, "image").input_ports == []
 
 
@@ -84,11 +85,11 @@ def test_error_outline_mark_and_tooltip_land_on_the_erring_node(mismatch):
     error = controller.results["merged"].error
     assert error.startswith("merged: Concatenate needs equal sizes")
     assert merged.mark() == "error"
-    assert merged.outline_pen().color() == style.ERROR
+    assert merged.outline_pen().color() == canvas_palette().error
     assert tooltip(merged) == error
     for node_id in ("image", "conv_3x3", "conv_5x5", "conv_7x7"):
         assert node_item(view, node_id).mark() is None
-        assert node_item(view, node_id).outline_pen().color() != style.ERROR
+        assert node_item(view, node_id).outline_pen().color() != canvas_palette().error
 
 
 def test_nodes_behind_an_error_wait_on_it(mismatch):
@@ -105,7 +106,7 @@ def test_fixing_the_error_clears_outline_and_mark(mismatch):
     for node_id in ("conv_3x3", "conv_5x5", "conv_7x7"):
         controller.push(SetParam(node_id, "padding", "same"))
     merged = node_item(view, "merged")
-    assert merged.mark() is None and merged.outline_pen().color() != style.ERROR
+    assert merged.mark() is None and merged.outline_pen().color() != canvas_palette().error
     assert node_item(view, "classes").face().shape == "(None, 10)"
 
 
@@ -116,7 +117,7 @@ def test_warnings_get_an_amber_mark_with_the_warnings_as_tooltip(qtbot):
     assert item.mark() == "warning"
     assert tooltip(item) == "\n\n".join(controller.results["spare"].warnings)
     assert "not used by any layer" in tooltip(item)
-    assert item.outline_pen().color() != style.ERROR
+    assert item.outline_pen().color() != canvas_palette().error
 
 
 def test_wire_tooltip_shows_the_shape_it_carries(cnn, mismatch):
@@ -200,12 +201,12 @@ def test_nodes_and_wires_brighten_under_the_pointer_and_a_wire_then_says_its_sha
     view.look_at(node.sceneBoundingRect().center())
     resting = node.outline_pen().color()
     QTest.mouseMove(view.viewport(), view.mapFromScene(node.sceneBoundingRect().center()))
-    assert node.outline_pen().color() == style.TEXT_DIM != resting
+    assert node.outline_pen().color() == canvas_palette().text_dim != resting
     wire = edge_item(view, "flatten", "dense")
     wire.setToolTip("")
     point = wire.path().pointAtPercent(0.5)
     view.look_at(point)
     QTest.mouseMove(view.viewport(), view.mapFromScene(point))
     assert node.outline_pen().color() == resting
-    assert wire.pen().color() == style.WIRE_HOVER
+    assert wire.pen().color() == canvas_palette().wire_hover
     assert fmt(controller.results["flatten"].shape) in wire.toolTip()

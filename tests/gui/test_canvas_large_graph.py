@@ -4,7 +4,7 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QImage, QPainter
 
 from builder.graph import GraphDocument
-from gui.canvas import style
+from gui.canvas import geometry
 from tests.gui.canvas_driver import check_undo_redo, drag_wire, make_canvas, node_item, release_at, snapshot, start_wire
 
 
@@ -30,7 +30,7 @@ def test_hundreds_of_nodes_build_paint_and_edit(qtbot):
     assert len(view.canvas_scene.node_items()) == 751 and len(view.canvas_scene.edge_items()) == 1000
     assert controller.doc.positions == {}  # placed by the canvas, not by commands
     view.fit_all()
-    assert view.zoom() == style.MIN_ZOOM or view.zoom() < style.LOW_DETAIL_BELOW
+    assert view.zoom() == geometry.MIN_ZOOM or view.zoom() < geometry.LOW_DETAIL_BELOW
     image = QImage(800, 600, QImage.Format.Format_ARGB32)
     for _ in range(3):  # several full repaints: thousands of Qt calls each
         painter = QPainter(image)

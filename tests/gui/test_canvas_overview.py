@@ -9,9 +9,8 @@ from PySide6.QtGui import QColor, QImage
 
 import builder
 from builder.shape_rules import fmt
-from gui.canvas import style
 from gui.canvas.image_export import export_image
-from gui.style import theme_manager
+from gui.theme import canvas_palette, current_theme, theme_manager
 from tests.conftest import EXAMPLES
 from tests.gui.canvas_driver import make_canvas, node_item
 
@@ -63,13 +62,13 @@ def test_minimap_colours_nodes_and_catches_up_with_edits_after_a_short_pause(cnn
         """The node is a few pixels there, scaled and blended: its strongest channel tells the colour."""
         return strongest(minimap.grab().toImage().pixelColor(minimap.to_map(centre).toPoint()))
 
-    merging = strongest(style.category_colour(spec_for("Concatenate").category))
-    assert merging != strongest(style.ERROR)
+    merging = strongest(canvas_palette().category_colour(spec_for("Concatenate").category))
+    assert merging != strongest(canvas_palette().error)
     assert strongest_channel_at_merged() == merging
     controller.push(SetParam("conv_5x5", "padding", "valid"))  # merged now joins mismatched sizes
     assert controller.results["merged"].error
     qtbot.wait(REDRAW_AFTER_MS * 3)
-    assert strongest_channel_at_merged() == strongest(style.ERROR)
+    assert strongest_channel_at_merged() == strongest(canvas_palette().error)
     controller.undo_stack.undo()
     qtbot.wait(REDRAW_AFTER_MS * 3)
     assert strongest_channel_at_merged() == merging
@@ -114,7 +113,7 @@ def test_export_image_from_the_menu(window, dialogs, tmp_path):
 
 
 def test_every_shortcut_is_listed_and_none_is_shared(window):
-    from gui.menus_canvas import shortcut_rows, show_shortcuts
+    from gui.menus.help import shortcut_rows, show_shortcuts
 
     seen = {}
     for name, action in window.actions_by_name.items():
@@ -136,15 +135,15 @@ def test_every_shortcut_is_listed_and_none_is_shared(window):
 
 
 def test_canvas_colours_follow_the_window_theme(cnn):
-    """The canvas has no theme of its own: it switches with the window's (gui/style.py ThemeManager)."""
+    """The canvas has no theme of its own: it switches with the window's (gui/theme/manager.py ThemeManager)."""
     _controller, view = cnn
     manager = theme_manager()
     try:
         manager.set_mode("light")
-        assert style.current_theme == "light" and style.BACKGROUND.lightness() > 200
+        assert current_theme().name == "light" and canvas_palette().background.lightness() > 200
         assert view.grab().toImage().pixelColor(5, 5).lightness() > 200
         manager.set_mode("dark")
-        assert style.current_theme == "dark" and style.BACKGROUND == QColor("#1c1e24")
+        assert current_theme().name == "dark" and canvas_palette().background == QColor("#1c1e24")
         assert view.grab().toImage().pixelColor(5, 5).lightness() < 80
     finally:
         manager.set_mode("system")

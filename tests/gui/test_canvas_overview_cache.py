@@ -7,7 +7,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor
 
 from builder.commands import SetParam
-from gui.canvas import style
+from gui.canvas import geometry
 from gui.canvas.overview_cache import REBUILD_AFTER_MS
 from tests.gui.canvas_driver import make_canvas
 from tests.gui.test_canvas_large_graph import _long_graph
@@ -16,7 +16,7 @@ from tests.gui.test_canvas_large_graph import _long_graph
 def zoomed_out(qtbot, blocks=250):
     controller, view = make_canvas(qtbot, _long_graph(blocks), size=(900, 600))
     view.fit_all()
-    assert view.zoom() < style.PLAIN_BELOW
+    assert view.zoom() < geometry.PLAIN_BELOW
     qtbot.waitUntil(lambda: view.overview.pixmap is not None, timeout=5000)
     return controller, view
 
@@ -93,7 +93,7 @@ def test_closer_than_plain_zoom_or_outside_the_picture_paints_live(qtbot):
     _controller, view = zoomed_out(qtbot)
     view.pan_by(view.overview.pixmap.width() * 3, 0)  # far past what the picture covers
     assert not painted_from_picture(view)
-    view.zoom_by(style.PLAIN_BELOW * 2 / view.zoom())
+    view.zoom_by(geometry.PLAIN_BELOW * 2 / view.zoom())
     qtbot.wait(3 * REBUILD_AFTER_MS)
     assert view.overview.pixmap is None or not painted_from_picture(view)
     assert not painted_from_picture(view)

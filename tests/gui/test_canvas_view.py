@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QApplication
 import builder
 from builder.commands import Move
 from builder.layout import auto_layout
-from gui.canvas import style
+from gui.canvas import geometry
+from gui.theme import canvas_palette
 from tests.conftest import EXAMPLES
 from tests.gui.canvas_driver import check_undo_redo, click_node, make_canvas, node_item, snapshot
 
@@ -84,8 +85,8 @@ def test_rubber_band_selects_the_nodes_it_touches(cnn):
 def test_selected_node_is_drawn_with_the_selection_outline(cnn):
     controller, view = cnn
     controller.select(["dense"])
-    assert node_item(view, "dense").outline_pen().color() == style.NODE_SELECTED
-    assert node_item(view, "flatten").outline_pen().color() == style.NODE_BORDER
+    assert node_item(view, "dense").outline_pen().color() == canvas_palette().node_selected
+    assert node_item(view, "flatten").outline_pen().color() == canvas_palette().node_border
 
 
 # ---- add popup ------------------------------------------------------------------------------------------------
@@ -157,10 +158,10 @@ def test_wheel_zooms_around_the_cursor_and_is_clamped(cnn):
     assert (view.mapToScene(cursor) - anchor).manhattanLength() < 2  # the point under the cursor stays
     for _ in range(40):
         _wheel(view, cursor, 120)
-    assert view.zoom() == pytest.approx(style.MAX_ZOOM)
+    assert view.zoom() == pytest.approx(geometry.MAX_ZOOM)
     for _ in range(80):
         _wheel(view, cursor, -120)
-    assert view.zoom() == pytest.approx(style.MIN_ZOOM)
+    assert view.zoom() == pytest.approx(geometry.MIN_ZOOM)
 
 
 def test_middle_drag_and_space_drag_pan(cnn, qtbot):
@@ -196,7 +197,7 @@ def test_fit_all_shows_every_node(cnn):
     visible = view.mapToScene(view.viewport().rect()).boundingRect()
     for node_id in controller.doc.node_ids():
         assert visible.contains(node_item(view, node_id).sceneBoundingRect())
-    assert style.MIN_ZOOM <= view.zoom() <= 1.25
+    assert geometry.MIN_ZOOM <= view.zoom() <= 1.25
 
 
 def test_a_fitted_view_stays_fitted_as_the_canvas_resizes_until_the_person_moves_it(cnn):

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsSceneContextMenuEvent
 import builder
 from builder.frames import NAMED_COLOURS, frames_of
 from gui.canvas.frame_menu import ask_colour, ask_rename, frame_menu, recolour
-from gui.themes import contrast_ratio
+from gui.theme import contrast_ratio
 from tests.conftest import EXAMPLES
 from tests.gui.canvas_driver import check_undo_redo, make_canvas, send_mouse, snapshot
 from tests.gui.conftest import open_example

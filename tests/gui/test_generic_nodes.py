@@ -13,10 +13,10 @@ from PySide6.QtWidgets import QStyleOptionGraphicsItem
 
 from builder import project
 from builder.commands import SetParam
-from gui.canvas import style
+from gui.canvas import geometry
 from gui.canvas.face import KERAS_SHAPE_NOTE, STALE_TEXT
 from gui.keras_service import READY
-from gui.style import status_colour
+from gui.theme import canvas_palette, status_colour
 
 TIMEOUT_MS = 60_000
 
@@ -37,7 +37,7 @@ def load_keras(qtbot, window):
 
 
 def paint(item) -> QImage:
-    image = QImage(int(style.NODE_WIDTH) + 8, int(item.height) + 8, QImage.Format.Format_ARGB32)
+    image = QImage(int(geometry.NODE_WIDTH) + 8, int(item.height) + 8, QImage.Format.Format_ARGB32)
     image.fill(QColor("#000000"))
     painter = QPainter(image)
     painter.translate(4, 4)
@@ -48,8 +48,8 @@ def paint(item) -> QImage:
 
 def badge_fill(item) -> QColor:
     """The colour inside the K badge, left of its letter (see NodeItem._paint_keras_badge)."""
-    x = style.NODE_WIDTH - style.TEXT_MARGIN - 8 - 6 + 4
-    return paint(item).pixelColor(int(x), int(style.HEADER_HEIGHT / 2) + 4)
+    x = geometry.NODE_WIDTH - geometry.TEXT_MARGIN - 8 - 6 + 4
+    return paint(item).pixelColor(int(x), int(geometry.HEADER_HEIGHT / 2) + 4)
 
 
 def test_generic_nodes_say_their_shape_comes_from_keras(window, imported, qtbot):
@@ -60,8 +60,8 @@ def test_generic_nodes_say_their_shape_comes_from_keras(window, imported, qtbot)
     assert face.shape == "(None, 7, 7, 8)" and face.params == "392 params"
     assert "shape computed by Keras for the input it gets now" in act.toolTip()
     assert conv.face().keras is None  # a catalog layer has its own shape rule
-    assert badge_fill(act) == style.KERAS_BADGE
-    assert badge_fill(conv) != style.KERAS_BADGE
+    assert badge_fill(act) == canvas_palette().keras_badge
+    assert badge_fill(conv) != canvas_palette().keras_badge
 
     window.controller.select(["noise"])
     details = window.inspector.keras_details
@@ -92,7 +92,7 @@ def test_an_edit_upstream_makes_it_stale_then_keras_recomputes_it_without_an_und
         face = act.face()
         assert (face.status, face.keras, face.shape) == ("stale", "stale", STALE_TEXT)
         assert "(None, 9, 9, 8)" in act.toolTip()
-        assert act.outline_pen().style() == Qt.PenStyle.DashLine and badge_fill(act) == style.STALE
+        assert act.outline_pen().style() == Qt.PenStyle.DashLine and badge_fill(act) == canvas_palette().stale
         window.controller.select(["act"])
         assert "recomputing with Keras" in window.inspector.keras_details.origin_label.text()
     # act first, then noise (blocked by act until then, stale in its turn)

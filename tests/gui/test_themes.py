@@ -14,11 +14,20 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPalette
 from PySide6.QtWidgets import QWidget
 
-from gui import themes
-from gui.canvas import style as canvas_style
 from gui.code_view import CodeView
-from gui.style import SETTINGS_KEY, status_colour, theme_manager
-from gui.themes import contrast_ratio
+from gui.theme import (
+    DARK_CANVAS,
+    LIGHT_CANVAS,
+    SETTINGS_KEY,
+    THEME_NAMES,
+    canvas_palette,
+    contrast_ratio,
+    current_theme,
+    status_colour,
+    theme,
+    theme_manager,
+)
+from gui.theme.window_palette import STATUS_BACKGROUNDS, TEXT_PAIRS
 from tests.gui.conftest import open_example
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,22 +41,22 @@ def test_contrast_ratio_matches_the_wcag_reference_values():
     assert contrast_ratio("#2563eb", "#ffffff") == contrast_ratio("#ffffff", "#2563eb")
 
 
-@pytest.mark.parametrize("name", themes.THEMES)
+@pytest.mark.parametrize("name", THEME_NAMES)
 def test_palette_text_roles_are_readable(name):
-    palette = themes.palette(name)
-    for text, background in themes.TEXT_PAIRS:
+    palette = theme(name).window.qpalette()
+    for text, background in TEXT_PAIRS:
         ratio = contrast_ratio(palette.color(text), palette.color(background))
         assert ratio >= BODY_TEXT, f"{name}: {text.name} on {background.name} is {ratio:.2f}:1"
 
 
-@pytest.mark.parametrize("name", themes.THEMES)
+@pytest.mark.parametrize("name", THEME_NAMES)
 def test_status_and_code_colours_are_readable_where_they_are_shown(name):
-    palette = themes.palette(name)
-    for kind, colour in themes.STATUS[name].items():
-        for background in themes.STATUS_BACKGROUNDS:
+    palette = theme(name).window.qpalette()
+    for kind, colour in theme(name).window.status.items():
+        for background in STATUS_BACKGROUNDS:
             ratio = contrast_ratio(colour, palette.color(background))
             assert ratio >= BODY_TEXT, f"{name}: {kind} {colour} on {background.name} is {ratio:.2f}:1"
-    for role, colour in themes.CODE[name].items():
+    for role, colour in theme(name).window.code.items():
         ratio = contrast_ratio(colour, palette.color(QPalette.ColorRole.Base))
         assert ratio >= BODY_TEXT, f"{name}: code {role} {colour} is {ratio:.2f}:1"
 
@@ -59,29 +68,40 @@ def _over(colour: QColor, background: QColor) -> QColor:
     return QColor.fromRgbF(*mix)
 
 
-@pytest.mark.parametrize("name", themes.THEMES)
+@pytest.mark.parametrize("name", THEME_NAMES)
 def test_canvas_text_is_readable_on_cards_and_headers(name):
-    try:
-        canvas_style.use_theme(name)
-        s = canvas_style
-        pairs = {"text on card": (s.TEXT, s.NODE_BODY), "dim text on card": (s.TEXT_DIM, s.NODE_BODY),
-                 "shape on card": (s.SHAPE_TEXT, s.NODE_BODY), "muted text on card": (s.TEXT_MUTED, s.NODE_BODY),
-                 "waiting node's text": (s.TEXT_MUTED, s.NODE_BLOCKED_BODY),
-                 "waiting node's id": (s.TEXT_DIM, s.BLOCKED_HEADER),
-                 "waiting node's layer": (s.TEXT_MUTED, s.BLOCKED_HEADER),
-                 "error text on card": (s.ERROR_TEXT, s.NODE_BODY),
-                 "shape being recomputed": (s.STALE, s.NODE_BODY),
-                 "preview text": (s.TEXT, _over(s.PREVIEW_BACKGROUND, s.BACKGROUND)),
-                 "preview shape": (s.SHAPE_TEXT, _over(s.PREVIEW_BACKGROUND, s.BACKGROUND)),
-                 "preview refusal": (s.ERROR_TEXT, _over(s.PREVIEW_BACKGROUND, s.BACKGROUND))}
-        for category, header in {**s.CATEGORY_COLOURS, "other": s.UNKNOWN_CATEGORY}.items():
-            pairs[f"id on {category} header"] = (s.TEXT_ON_HEADER, header)
-            pairs[f"layer on {category} header"] = (_over(s.TEXT_ON_HEADER_DIM, header), header)
-        for what, (text, background) in pairs.items():
-            ratio = contrast_ratio(text, background)
-            assert ratio >= BODY_TEXT, f"{name} canvas: {what} is {ratio:.2f}:1"
-    finally:
-        canvas_style.use_theme(theme_manager().name or "dark")
+    s = theme(name).canvas
+    pairs = {"text on card": (s.text, s.node_body), "dim text on card": (s.text_dim, s.node_body),
+             "shape on card": (s.shape_text, s.node_body), "muted text on card": (s.text_muted, s.node_body),
+             "waiting node's text": (s.text_muted, s.node_blocked_body),
+             "waiting node's id": (s.text_dim, s.blocked_header),
+             "waiting node's layer": (s.text_muted, s.blocked_header),
+             "error text on card": (s.error_text, s.node_body),
+             "shape being recomputed": (s.stale, s.node_body),
+             "preview text": (s.text, _over(s.preview_background, s.background)),
+             "preview shape": (s.shape_text, _over(s.preview_background, s.background)),
+             "preview refusal": (s.error_text, _over(s.preview_background, s.background))}
+    for category, header in {**s.category_colours, "other": s.unknown_category}.items():
+        pairs[f"id on {category} header"] = (s.text_on_header, header)
+        pairs[f"layer on {category} header"] = (_over(s.text_on_header_dim, header), header)
+    for what, (text, background) in pairs.items():
+        ratio = contrast_ratio(text, background)
+        assert ratio >= BODY_TEXT, f"{name} canvas: {what} is {ratio:.2f}:1"
+
+
+def test_a_switch_replaces_the_current_palette_and_changes_no_colour_in_place(manager):
+    """The palettes are values: switching makes another object current, so a colour read before a switch (or a
+    palette kept by a test) still says what it said."""
+    dark_before = {name: colour.name(QColor.NameFormat.HexArgb) for name, colour in vars(DARK_CANVAS).items()
+                   if isinstance(colour, QColor)}
+    manager.set_mode("dark")
+    assert canvas_palette() is DARK_CANVAS and current_theme().name == "dark"
+    manager.set_mode("light")
+    assert canvas_palette() is LIGHT_CANVAS and current_theme().name == "light"
+    assert {name: colour.name(QColor.NameFormat.HexArgb) for name, colour in vars(DARK_CANVAS).items()
+            if isinstance(colour, QColor)} == dark_before
+    with pytest.raises(AttributeError):
+        DARK_CANVAS.background = QColor("#ffffff")  # frozen
 
 
 @pytest.fixture
@@ -104,14 +124,14 @@ def test_switching_theme_recolours_the_window_canvas_status_colours_and_code(win
     code = window.code_preview.findChild(CodeView)
     for name in ("dark", "light", "dark"):
         window.actions_by_name[f"theme_{name}"].trigger()
-        assert manager.name == name and canvas_style.current_theme == name
+        assert manager.name == name and current_theme().name == name
         app_palette = QGuiApplication.palette()
         window_colour = app_palette.color(QPalette.ColorRole.Window)
-        assert window_colour.name() == themes.PALETTES[name][QPalette.ColorRole.Window]
+        assert window_colour.name() == theme(name).window.roles[QPalette.ColorRole.Window]
         assert QWidget.palette(window).color(QPalette.ColorRole.Window) == window_colour  # .palette: the dock
         assert panel.table.palette().color(QPalette.ColorRole.Base).name() == \
-            themes.PALETTES[name][QPalette.ColorRole.Base]
-        error = themes.STATUS[name]["error"]
+            theme(name).window.roles[QPalette.ColorRole.Base]
+        error = theme(name).window.status["error"]
         assert _label_colour(status.errors_label) == error  # "1 error"
         assert inspector.status_label.text().startswith("Error:") and _label_colour(inspector.status_label) == error
         assert panel.problems.item(0).foreground().color() == status_colour("error") == QColor(error)
@@ -130,27 +150,27 @@ def test_the_code_view_recolours_its_highlighting(qtbot, manager):
         manager.set_mode(name)
         block = view.document().firstBlock()
         colours = {fmt.format.foreground().color().name() for fmt in block.layout().formats()}
-        assert themes.CODE[name]["string"] in colours and themes.CODE[name]["comment"] in colours
+        assert theme(name).window.code["string"] in colours and theme(name).window.code["comment"] in colours
 
 
 def test_refusals_in_the_status_bar_take_the_themes_warning_colour(window, manager):
     for name in ("dark", "light"):
         manager.set_mode(name)
         window.status.show_refusal("Cannot connect: a cycle")
-        assert window.status.palette().color(window.status.foregroundRole()).name() == themes.STATUS[name]["warning"]
+        assert window.status.palette().color(window.status.foregroundRole()).name() == theme(name).window.status["warning"]
         window.status.show_info("Saved")
         assert window.status.palette().color(window.status.foregroundRole()).name() == \
-            themes.PALETTES[name][QPalette.ColorRole.WindowText]
+            theme(name).window.roles[QPalette.ColorRole.WindowText]
 
 
 def test_following_the_system_switches_live_and_a_fixed_choice_ignores_it(window, manager):
     hints = QGuiApplication.styleHints()
     window.actions_by_name["theme_system"].trigger()
     hints.colorSchemeChanged.emit(Qt.ColorScheme.Dark)  # the desktop turns dark
-    assert manager.name == "dark" and canvas_style.current_theme == "dark"
+    assert manager.name == "dark" and current_theme().name == "dark"
     assert QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 80
     hints.colorSchemeChanged.emit(Qt.ColorScheme.Light)
-    assert manager.name == "light" and canvas_style.current_theme == "light"
+    assert manager.name == "light" and current_theme().name == "light"
     window.actions_by_name["theme_dark"].trigger()
     hints.colorSchemeChanged.emit(Qt.ColorScheme.Light)  # chosen dark: the desktop no longer decides
     assert manager.name == "dark"
@@ -172,7 +192,7 @@ def test_the_theme_choice_is_remembered(qapp, qtbot, settings, dialogs, manager)
         manager.set_mode("sepia")
 
 
-@pytest.mark.parametrize("name", themes.THEMES)
+@pytest.mark.parametrize("name", THEME_NAMES)
 def test_the_window_renders_in_each_theme_at_200_percent(tmp_path, name):
     """`main.py screenshot --theme` with QT_SCALE_FACTOR=2: twice the pixels, and the docks, the canvas and the
     status bar all in the theme's colours (not a light window around a dark canvas)."""

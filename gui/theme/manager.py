@@ -1,11 +1,10 @@
-"""The application's look: Fusion with a light or dark palette (gui/themes.py), the stylesheet in
-resources/style.qss filled with that theme's colours, and the canvas colours (gui/canvas/style.py), all
-switched together by one ThemeManager.
+"""The one ThemeManager: shows a theme on the whole application at once (Fusion's palette, the stylesheet in
+resources/style.qss filled with the theme's colours, and the current canvas palette), and follows the
+desktop's colour scheme, live, while the mode is 'system'.
 
-The theme mode is 'system' (follow the desktop's colour scheme, live), 'light' or 'dark'; View > Theme sets it
-and QSettings ("view/theme") remembers it. Widgets that paint colours themselves (the canvas, the code
-view, the shapes panel) listen to `theme_manager().changed`; labels take their status colour from the
-stylesheet through a `status` property (set_status), so a theme switch restyles them without code.
+The mode is 'system', 'light' or 'dark'; View > Theme sets it and QSettings ("view/theme") remembers it.
+Widgets that paint colours themselves (the canvas, the code view, the shapes panel) listen to
+`theme_manager().changed` and read the current palette again.
 """
 
 from __future__ import annotations
@@ -13,13 +12,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
-from PySide6.QtGui import QColor, QGuiApplication
-from PySide6.QtWidgets import QApplication, QToolTip, QWidget
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QToolTip
 
-from gui import themes
-from gui.canvas import style as canvas_style
+from gui.theme.current import MODES, current_theme, use_theme
+from gui.theme.window_palette import is_dark_palette
 
-STYLE_SHEET = Path(__file__).resolve().parent.parent / "resources" / "style.qss"
+STYLE_SHEET = Path(__file__).resolve().parents[2] / "resources" / "style.qss"
 SETTINGS_KEY = "view/theme"
 _OLD_CANVAS_KEY = "canvas/theme"  # the canvas-only choice that came before the window theme
 
@@ -31,9 +30,9 @@ class ThemeManager(QObject):
         super().__init__(app)
         self.app = app
         self.mode = "system"
-        self.name: str | None = None
+        self.name: str | None = None  # None until a theme is shown
         # What the platform gave before our palette replaced it: the fallback where it reports no scheme.
-        self._platform_dark = canvas_style.is_dark_palette(app.palette())
+        self._platform_dark = is_dark_palette(app.palette())
         self._scheme = QGuiApplication.styleHints().colorScheme()
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_system_scheme)
         try:
@@ -49,8 +48,8 @@ class ThemeManager(QObject):
         return "dark" if self._platform_dark else "light"
 
     def set_mode(self, mode: str):
-        if mode not in themes.MODES:
-            raise ValueError(f"unknown theme mode {mode!r}; expected one of {', '.join(themes.MODES)}")
+        if mode not in MODES:
+            raise ValueError(f"unknown theme mode {mode!r}; expected one of {', '.join(MODES)}")
         self.mode = mode
         self._show(self.system_theme() if mode == "system" else mode)
 
@@ -60,15 +59,15 @@ class ThemeManager(QObject):
             self._show(self.system_theme())
 
     def _show(self, name: str):
-        if name == self.name:
+        if name == self.name and current_theme().name == name:
             return  # restyling re-polishes every widget alive: costly, and the result would be the same
         self.name = name
-        palette = themes.palette(name)
+        theme = use_theme(name)
+        palette = theme.window.qpalette()
         self.app.setPalette(palette)
         QToolTip.setPalette(palette)  # tooltips keep the platform's palette unless told
         if self._template:
-            self.app.setStyleSheet(themes.stylesheet(self._template, name))
-        canvas_style.use_theme(name)
+            self.app.setStyleSheet(theme.window.stylesheet(self._template))
         self.changed.emit(name)
 
 
@@ -86,7 +85,7 @@ def theme_manager() -> ThemeManager:
 
 def saved_mode(settings: QSettings) -> str:
     mode = settings.value(SETTINGS_KEY, settings.value(_OLD_CANVAS_KEY, "system"))
-    return mode if mode in themes.MODES else "system"
+    return mode if mode in MODES else "system"
 
 
 def apply_style(app: QApplication, settings: QSettings | None = None):
@@ -97,18 +96,3 @@ def apply_style(app: QApplication, settings: QSettings | None = None):
     manager = theme_manager()
     manager.set_mode(saved_mode(settings if settings is not None else QSettings()))
     return manager
-
-
-def status_colour(kind: str) -> QColor:
-    """'error', 'warning', 'ok', 'muted' or 'stale' in the theme now shown."""
-    return QColor(themes.STATUS[theme_manager().name or "light"][kind])
-
-
-def set_status(widget: QWidget, kind: str | None, strong: bool = False):
-    """Colour a label (or the status bar) by status through the stylesheet; re-polished only on a change."""
-    if widget.property("status") == kind and bool(widget.property("strong")) == strong:
-        return
-    widget.setProperty("status", kind)
-    widget.setProperty("strong", strong)
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)

@@ -1,0 +1,101 @@
+"""Edit: Undo and Redo (the undo stack's own actions), Add Layer, Delete, Select All, the clipboard (cut, copy,
+paste, duplicate, delete keeping wires), Find Node, Align and Distribute, Frame Selection, Auto-Layout.
+
+Delete and Select All work while the canvas or a child of it has focus; the canvas-only edits (Ctrl+C, Ctrl+D,
+align, ...) only while the canvas itself has it (actions.canvas_only), so the same keys keep editing text in the
+inspector's fields and in the find bar.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+
+from gui.menus.actions import Key, canvas_only, make_action, unique_shortcuts
+
+ALIGN_ENTRIES = [
+    ("left", "Align &Left", "Ctrl+Alt+Left"),
+    ("right", "Align &Right", "Ctrl+Alt+Right"),
+    ("top", "Align &Top", "Ctrl+Alt+Up"),
+    ("bottom", "Align &Bottom", "Ctrl+Alt+Down"),
+    ("centre_x", "Align &Centres Vertically", "Ctrl+Alt+C"),
+    ("centre_y", "Align Centres &Horizontally", "Ctrl+Alt+M"),
+]
+
+
+def build_edit_menu(window, bar):
+    canvas, stack = window.canvas, window.controller.undo_stack
+    menu = bar.addMenu("&Edit")
+    undo = stack.createUndoAction(window, "&Undo")
+    redo = stack.createRedoAction(window, "&Redo")
+    undo.setShortcuts(unique_shortcuts([*QKeySequence.keyBindings(Key.Undo), QKeySequence("Ctrl+Z")]))
+    redo.setShortcuts(unique_shortcuts([*QKeySequence.keyBindings(Key.Redo), QKeySequence("Ctrl+Shift+Z"),
+                                        QKeySequence("Ctrl+Y")]))
+    window.actions_by_name["undo"], window.actions_by_name["redo"] = undo, redo
+    menu.addAction(undo)
+    menu.addAction(redo)
+    menu.addSeparator()
+    menu.addAction(make_action(window, "add_layer", "&Add Layer…", lambda: canvas.open_add_popup(),
+                               tip="Search for a layer to add (Tab or double-click on the canvas)"))
+    delete = make_action(window, "delete", "&Delete", canvas.delete_selection, [Key.Delete, "Backspace"],
+                         "Delete the selected nodes and wires")
+    select_all = make_action(window, "select_all", "Select &All", canvas.select_all, [Key.SelectAll])
+    for action in (delete, select_all):
+        # Only while the canvas has focus: Delete in the inspector's fields edits text, Ctrl+A selects it.
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        canvas.addAction(action)
+        menu.addAction(action)
+    menu.addSeparator()
+    _add_clipboard_actions(window, menu)
+    menu.addSeparator()
+    _add_arrange_actions(window, menu)
+    _add_frame_action(window, menu)
+    menu.addSeparator()
+    menu.addAction(make_action(window, "auto_layout", "Auto-&Layout", canvas.auto_layout, ["Ctrl+L"],
+                               "Arrange the nodes left to right by their order in the model"))
+    return menu
+
+
+def _add_clipboard_actions(window, menu):
+    canvas = window.canvas
+    edits = canvas.edits
+    entries = [
+        ("cut", "Cu&t", edits.cut, [Key.Cut], "Copy the selected nodes to the clipboard and delete them"),
+        ("copy", "&Copy", edits.copy, [Key.Copy], "Copy the selected nodes, with the wires between them"),
+        ("paste", "&Paste", lambda: edits.paste(), [Key.Paste], "Paste copied nodes at the cursor"),
+        ("duplicate", "D&uplicate", edits.duplicate, ["Ctrl+D"], "Copy and paste the selected nodes at once"),
+        ("delete_keep_wires", "Delete &Keeping Wires", edits.delete_keeping_wires, ["Ctrl+Delete"],
+         "Delete the selected nodes; what a single-input node fed is wired to its input instead"),
+    ]
+    for name, text, slot, keys, tip in entries:
+        action = make_action(window, name, text, slot, keys, tip)
+        canvas_only(action, canvas)
+        menu.addAction(action)
+
+
+def _add_arrange_actions(window, menu):
+    canvas = window.canvas
+    menu.addAction(make_action(window, "find", "&Find Node…", canvas.find_node, [Key.Find, "Ctrl+F"],
+                               "Find nodes by id or layer type; Enter goes to the next match"))
+    arrange = menu.addMenu("A&lign and Distribute")
+    for mode, text, key in ALIGN_ENTRIES:
+        action = make_action(window, f"align_{mode}", text, lambda _=False, m=mode: canvas.edits.align(m), [key],
+                             "Line up the selected nodes")
+        canvas_only(action, canvas)
+        arrange.addAction(action)
+    arrange.addSeparator()
+    for axis, text, key in (("x", "Distribute Hori&zontally", "Ctrl+Alt+Shift+H"),
+                            ("y", "Distribute &Vertically", "Ctrl+Alt+Shift+V")):
+        action = make_action(window, f"distribute_{axis}", text, lambda _=False, a=axis: canvas.edits.distribute(a),
+                             [key], "Space the selected nodes evenly")
+        canvas_only(action, canvas)
+        arrange.addAction(action)
+
+
+def _add_frame_action(window, menu):
+    canvas = window.canvas
+    action = make_action(window, "frame", "&Frame Selection", lambda: canvas.edits.frame_selection(),
+                         ["Ctrl+Shift+G"], "Draw a titled frame behind the selected nodes; drag its title to move "
+                         "them together, double-click it to rename, right-click it to recolour")
+    canvas_only(action, canvas)
+    menu.addAction(action)
