@@ -114,7 +114,7 @@ STRUCTURES = {
 
 @pytest.mark.parametrize("case", list(STRUCTURES))
 def test_fast_structure_pass_agrees_with_the_located_one(case):
-    from builder.project import _has_structure_problem, _located_structure_problems
+    from builder.json_reading import _has_structure_problem, _located_structure_problems
 
     value, problem = STRUCTURES[case]
     assert _has_structure_problem(value) is problem
