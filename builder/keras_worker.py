@@ -108,6 +108,7 @@ def handle_build(payload: dict, progress) -> dict:
     from builder.keras_build import build_and_save
     from builder.plan import ModelError
     from builder.project import ProjectError, parse
+    from builder.weight_limit import WeightLimitExceeded
 
     started = time.perf_counter()
     try:
@@ -116,7 +117,7 @@ def handle_build(payload: dict, progress) -> dict:
         _model, facts = build_and_save(graph, str(payload["path"]))
     except ModelError as exc:
         raise Refusal("\n".join(exc.errors)) from None
-    except (ProjectError, OSError) as exc:
+    except (ProjectError, WeightLimitExceeded, OSError) as exc:  # too big for the machine: refused before Keras
         raise Refusal(str(exc)) from None
     return {**facts, "seconds": time.perf_counter() - started}
 

@@ -1,44 +1,73 @@
-"""The one place where edits enter the document: commands go through the QUndoStack, inference reruns after
-every step, and views learn what changed through Qt signals.
+"""The one place where edits enter the document: commands go through the QUndoStack, and at the end of every
+edit (a push, one undo or redo step, a new document, a Keras shape stored) inference reruns once and the
+controller emits one `edited` signal with an Edit: the document's events, the nodes whose results changed,
+the nodes removed, whether the wiring changed, whether the document was replaced. Every view follows it.
 
-Canvas items and panels hold node ids, never copies of state; they read the document and `results` and
-listen to the signals here. A view turns a user's intent into a builder command and calls `push`; listeners
-of these signals never push commands themselves.
+Canvas items and panels hold node ids, never copies of state; they read the document and `results`. A view
+turns a user's intent into a builder command and calls `push`, which comes back with the document's refusal
+if there is one; listeners of these signals never push commands themselves.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from builder.commands import Command
-from builder.graph import GraphDocument, GraphError
+from builder.graph import Change, GraphDocument, GraphError
 from builder.shapes import NodeResult, ShapeInference
+
+_WIRING = frozenset({"node_added", "node_removed", "node_renamed", "edge_added", "edge_removed", "reset"})
+
+
+@dataclass(frozen=True)
+class Edit:
+    """What one edit did, as the views need it (sent once per edit by EditorController.edited)."""
+
+    changes: tuple[Change, ...]  # the document's own events, in the order they happened
+    changed: frozenset[str]  # nodes whose inference result changed (new nodes included)
+    removed: frozenset[str]  # ids that were in the document before the edit and are not now
+    wiring_changed: bool  # nodes or wires added, removed or renamed: the graph order may differ
+    reset: bool = False  # the whole document was replaced (new, open, import)
+    undo_step: bool = True  # the person's edit, or its undo or redo (not a Keras shape stored by the app)
+
+
+@dataclass(frozen=True)
+class Pushed:
+    """What `push` returns: true when the edit was done; otherwise `refusal` holds the document's message."""
+
+    refusal: str | None = None
+
+    def __bool__(self) -> bool:
+        return self.refusal is None
 
 
 class _Undoable(QUndoCommand):
-    """A builder command on the Qt stack. The controller has already done it once when it is pushed."""
+    """A builder command on the Qt stack. The controller has already done it once when it is pushed; every
+    later undo or redo step ends the edit, so inference and the views follow each step."""
 
-    def __init__(self, command: Command, doc: GraphDocument):
+    def __init__(self, command: Command, controller: EditorController):
         super().__init__(command.text)
-        self.command, self.doc = command, doc
+        self.command, self.controller = command, controller
         self._already_done = True
 
     def redo(self):
         if self._already_done:
             self._already_done = False
             return
-        self.command.do(self.doc)
+        self.command.do(self.controller.doc)
+        self.controller.finish_edit()
 
     def undo(self):
-        self.command.undo(self.doc)
+        self.command.undo(self.controller.doc)
+        self.controller.finish_edit()
 
 
 class EditorController(QObject):
-    document_changed = Signal(object)  # a builder.graph.Change, as it happens
-    results_changed = Signal(object)  # set of node ids whose inference results changed
+    edited = Signal(object)  # an Edit: once per edit, after inference has run
     selection_changed = Signal(object)  # list of selected node ids
-    document_reset = Signal()  # the whole document was replaced (new, open)
     refused = Signal(str)  # an edit was refused; the message says why
 
     def __init__(self, doc: GraphDocument | None = None, parent=None):
@@ -47,31 +76,44 @@ class EditorController(QObject):
         self.engine = ShapeInference(self.doc)
         self.undo_stack = QUndoStack(self)
         self.selected: list[str] = []
-        self.doc.subscribe(self.document_changed.emit)  # views update their items first,
-        self.doc.subscribe(self._follow_selection)  # then learn the selection that names them
-        self.undo_stack.indexChanged.connect(self.refresh)
-        self.refresh()
+        self._changes: list[Change] = []
+        self._ids_before = set(self.doc.graph)
+        self.doc.subscribe(self._changes.append)
+        self.doc.subscribe(self._follow_selection)
+        self.finish_edit()
 
     @property
     def results(self) -> dict[str, NodeResult]:
         return self.engine.results
 
-    def push(self, command: Command) -> bool:
-        """Apply an edit as one undo step. A refused edit changes nothing and emits `refused`."""
+    def push(self, command: Command) -> Pushed:
+        """Apply an edit as one undo step. A refused edit changes nothing, emits `refused` and comes back with
+        the document's own message (Pushed.refusal), so a view can show it without checking again."""
         try:
             command.do(self.doc)
         except GraphError as exc:
+            self._changes.clear()  # a refused command changed nothing (the document checks first)
             self.refused.emit(str(exc))
-            return False
-        self.undo_stack.push(_Undoable(command, self.doc))
-        return True
+            return Pushed(str(exc))
+        self.undo_stack.push(_Undoable(command, self))
+        self.finish_edit()
+        return Pushed()
+
+    def finish_edit(self, reset: bool = False, undo_step: bool = True) -> Edit:
+        """The end of an edit: rerun inference for what changed since the last one and tell the views, once."""
+        changes, self._changes[:] = tuple(self._changes), []
+        changed = frozenset(self.engine.update())
+        ids_now = set(self.doc.graph)
+        removed = frozenset(self._ids_before - ids_now)
+        self._ids_before = ids_now
+        edit = Edit(changes, changed, removed, reset or any(c.kind in _WIRING for c in changes), reset,
+                    undo_step and not reset)
+        self.edited.emit(edit)
+        return edit
 
     def refresh(self) -> set[str]:
-        """Rerun inference for what changed since the last refresh and tell the views."""
-        changed = self.engine.update()
-        if changed:
-            self.results_changed.emit(changed)
-        return changed
+        """An edit outside the undo stack (a Keras shape stored in the document) ends here like any other."""
+        return set(self.finish_edit(undo_step=False).changed)
 
     def select(self, node_ids):
         node_ids = [n for n in dict.fromkeys(node_ids) if n in self.doc]
@@ -94,5 +136,4 @@ class EditorController(QObject):
         self.undo_stack.clear()
         self.doc.replace(graph)
         self.undo_stack.setClean()
-        self.refresh()
-        self.document_reset.emit()
+        self.finish_edit(reset=True)

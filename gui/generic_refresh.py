@@ -39,8 +39,7 @@ class GenericShapeRefresher(QObject):
         self.timer.setSingleShot(True)
         self.timer.setInterval(0)  # after the edit's own signals have run: never mutate inside another's emit
         self.timer.timeout.connect(self.check)
-        controller.results_changed.connect(self._on_results_changed)
-        controller.document_reset.connect(self._on_reset)
+        controller.edited.connect(self._on_edit)
         keras_service.state_changed.connect(lambda state, _detail: self.timer.start() if state == READY else None)
         keras_service.shapes_recomputed.connect(self._on_answers)
         self._on_reset()
@@ -67,9 +66,12 @@ class GenericShapeRefresher(QObject):
                 self._remember_stored(node)
         self.timer.start()
 
-    def _on_results_changed(self, node_ids):
+    def _on_edit(self, edit):
+        if edit.reset:
+            self._on_reset()
+            return
         results, graph = self.controller.results, self.controller.doc.graph
-        for node in node_ids:
+        for node in edit.changed:
             result = results.get(node)
             if result is None or node not in graph or result.layer in CATALOG:
                 continue
@@ -94,7 +96,7 @@ class GenericShapeRefresher(QObject):
                 continue  # an answer the document refuses (a shape of rank > 16, say) leaves the node stale
             applied.append(request["node"])
         if applied:
-            self.controller.refresh()  # a node after it may become stale in turn: results_changed starts us again
+            self.controller.refresh()  # a node after it may become stale in turn: its edit starts us again
             self.applied.emit(applied)
         if unknown and self.in_flight is None and self.keras.state == READY:
             self.in_flight = unknown

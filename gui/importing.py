@@ -27,7 +27,7 @@ class ImportManager(QObject):
         super().__init__(parent)
         self.files, self.dialogs, self.keras = files, dialogs, keras_service
         self._edited_meanwhile = False  # the person changed the document while the import ran
-        files.controller.undo_stack.indexChanged.connect(self._note_edit)
+        files.controller.edited.connect(self._note_edit)
         self.keras.import_finished.connect(self._on_finished)
         self.keras.import_failed.connect(self._on_failed)
         self.keras.cancelled.connect(self._on_cancelled)
@@ -68,15 +68,17 @@ class ImportManager(QObject):
                          "project to keep it")
         self.imported.emit(str(path))
 
-    def _note_edit(self, _index):
-        self._edited_meanwhile = True
+    def _note_edit(self, edit):
+        if edit.undo_step:  # not opening a document, nor a Keras shape the app stored
+            self._edited_meanwhile = True
 
     def _on_cancelled(self, doing: str):
         if doing.startswith("importing"):
             self.status.emit(f"Cancelled {doing}; the open document was kept")
 
     def _on_failed(self, path: str, message: str):
-        self._refuse(Path(path), message)
+        # The dialog names the file in its headline; the command line's form starts with the whole path.
+        self._refuse(Path(path), message.removeprefix(f"{path}: "))
 
     def _refuse(self, path: Path, message: str):
         self.status.emit(f"Cannot import {path.name}; see the message")

@@ -143,10 +143,7 @@ class MainWindow(QMainWindow):
         self.files.name_changed.connect(self.update_title)
         self.files.document_opened.connect(self._fit_soon)
         controller.undo_stack.cleanChanged.connect(self.update_title)
-        show_counts = lambda *_: status.show_counts(controller.results)
-        controller.results_changed.connect(show_counts)
-        controller.document_reset.connect(show_counts)
-        controller.undo_stack.indexChanged.connect(show_counts)  # a removal may change no other result
+        controller.edited.connect(lambda _edit: status.show_counts(controller.results))
         self.keras.state_changed.connect(status.set_keras_state)
         self.keras.busy_changed.connect(lambda busy: status.set_busy(busy, self.keras.busy_text))
         self.keras.progress.connect(status.set_progress)
@@ -213,7 +210,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(delay_ms, self, self.keras.start_loading)
 
     def _fit_soon(self):
-        # The canvas rebuilds its items on document_reset; fit once they exist and the view has its size.
+        # The canvas rebuilds its items on a reset edit; fit once they exist and the view has its size.
         QTimer.singleShot(0, self, self.canvas.fit_all)
 
     # ---- Qt events ----------------------------------------------------------------------------------------

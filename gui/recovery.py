@@ -75,8 +75,7 @@ class Autosaver(QObject):
         self.timer.timeout.connect(self.tick)
         interval = interval_ms or int(os.environ.get("KC_AUTOSAVE_MS") or AUTOSAVE_MS)
         self.timer.start(max(50, interval))
-        controller.document_changed.connect(self._mark)
-        controller.document_reset.connect(self._mark)
+        controller.edited.connect(self._mark)
         controller.undo_stack.cleanChanged.connect(lambda clean: clean and self.discard())
 
     def _mark(self, *_):

@@ -1,8 +1,7 @@
 """The scene mirrors the controller's document: one NodeItem per node, one EdgeItem per wire.
 
-It is built from the document, then follows controller.document_changed / results_changed /
-selection_changed / document_reset. User gestures end as builder commands pushed through the controller;
-listeners here only mirror, they never push.
+It is built from the document, then follows controller.edited (one per edit) and selection_changed. User
+gestures end as builder commands pushed through the controller; listeners here only mirror, they never push.
 """
 
 from __future__ import annotations
@@ -56,11 +55,8 @@ class CanvasScene(QGraphicsScene):
         self._syncing_selection = False
         self.rubber_band_active = False  # set by the view while a rubber band is dragged
         self.setSceneRect(QRectF(-SCENE_EXTENT, -SCENE_EXTENT, 2 * SCENE_EXTENT, 2 * SCENE_EXTENT))
-        controller.document_changed.connect(self._on_document_changed)
-        controller.results_changed.connect(self._on_results_changed)
+        controller.edited.connect(self._on_edit)
         controller.selection_changed.connect(self._on_controller_selection)
-        # The document's own "reset" change already rebuilt the scene; only the selection is left to match.
-        controller.document_reset.connect(self._on_document_reset)
         self.selectionChanged.connect(self._on_scene_selection)
         self.rebuild()
 
@@ -194,14 +190,40 @@ class CanvasScene(QGraphicsScene):
 
     # ---- following the controller -------------------------------------------------------------------------
 
-    def _on_document_changed(self, change):
-        self._cancel_wire_drag()
-        doc, kind, node_id = self.controller.doc, change.kind, change.node
-        if kind == "reset":
+    def _on_edit(self, edit):
+        """One edit, after it ended: its document events bring the items in line (each guarded, as later
+        events of the same edit may have renamed or removed what an earlier one named), then the nodes whose
+        results changed repaint."""
+        if edit.reset:
             self.rebuild()
-        elif kind == "node_added":
+            return
+        self._cancel_wire_drag()
+        for change in edit.changes:
+            self._apply_change(change)
+        if edit.wiring_changed:
+            self._match_node_items()
+        self._on_results_changed(edit.changed)
+
+    def _match_node_items(self):
+        """After the events of an edit that adds, removes or renames nodes: one item per node, no more."""
+        doc_ids = self.controller.doc.graph
+        for node_id in [n for n in self._nodes if n not in doc_ids]:
+            self._remove_wires_of(node_id)
+            self.removeItem(self._nodes.pop(node_id))
+        missing = [n for n in doc_ids if n not in self._nodes]
+        for node_id in missing:
             self._add_node_item(node_id)
+        if missing:
             self._place_unpositioned()
+            for node_id in missing:
+                self._sync_wires_into(node_id)
+
+    def _apply_change(self, change):
+        doc, kind, node_id = self.controller.doc, change.kind, change.node
+        if kind == "node_added":
+            if node_id in doc and node_id not in self._nodes:
+                self._add_node_item(node_id)
+                self._place_unpositioned()
         elif kind == "node_removed":
             self._remove_wires_of(node_id)  # normally gone already: the document removes wires first
             item = self._nodes.pop(node_id, None)
@@ -212,12 +234,14 @@ class CanvasScene(QGraphicsScene):
             if change.source in self._nodes:
                 self._nodes[change.source].sync()
         elif kind == "param_changed":
-            self._nodes[node_id].sync()
+            if node_id in self._nodes:
+                self._nodes[node_id].sync()
         elif kind == "ui_changed" and change.name == "frames":
             self.sync_frames()
         elif kind == "node_renamed":
-            self._rename(change.old_id, node_id)
-        elif kind == "node_moved":
+            if change.old_id in self._nodes and node_id not in self._nodes:
+                self._rename(change.old_id, node_id)
+        elif kind == "node_moved" and node_id in self._nodes:
             position = doc.positions.get(node_id) or self._placed.get(node_id)
             if position is None:
                 self._place_unpositioned()
@@ -232,6 +256,8 @@ class CanvasScene(QGraphicsScene):
             self._placed[new_id] = self._placed.pop(old_id)
         self._remove_wires_of(old_id)
         doc = self.controller.doc
+        if new_id not in doc:
+            return  # renamed again (or removed) later in the same edit: a later event brings it in line
         for target in {new_id, *(t for t, _p in doc.outputs_of(new_id))}:
             self._sync_wires_into(target)
         item.sync()
@@ -263,9 +289,6 @@ class CanvasScene(QGraphicsScene):
                     item.setSelected(True)
         finally:
             self._syncing_selection = False
-
-    def _on_document_reset(self):
-        self._on_controller_selection(self.controller.selected)
 
     def _on_scene_selection(self):
         if self._syncing_selection:

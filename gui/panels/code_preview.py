@@ -67,8 +67,7 @@ class CodePreview(QWidget):
         self.timer.setSingleShot(True)
         self.timer.setInterval(0)
         self.timer.timeout.connect(self.regenerate)
-        controller.document_changed.connect(self._on_document_changed)
-        controller.document_reset.connect(self._on_reset)
+        controller.edited.connect(self._on_edit)
         self._on_reset()
 
     @property
@@ -87,9 +86,11 @@ class CodePreview(QWidget):
         self.set_style(ui.get("export_style") or "layer")  # a file may ask for the function style
         self.schedule()
 
-    def _on_document_changed(self, change):
-        if change.kind not in ("node_moved", "ui_changed"):  # positions and frames do not appear in the code
-            self.schedule()
+    def _on_edit(self, edit):
+        if edit.reset:
+            self._on_reset()
+        elif any(c.kind not in ("node_moved", "ui_changed") for c in edit.changes):  # positions and frames
+            self.schedule()  # do not appear in the code
 
     def schedule(self):
         self._stale = True

@@ -122,9 +122,7 @@ class Inspector(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self._build()
         controller.selection_changed.connect(self._on_selection)
-        controller.document_changed.connect(self._on_document_changed)
-        controller.results_changed.connect(self._on_results_changed)
-        controller.document_reset.connect(lambda: self.show_node(None))
+        controller.edited.connect(self._on_edit)
         self.show_node(None)
 
     # ---- widgets ------------------------------------------------------------------------------------------
@@ -280,10 +278,18 @@ class Inspector(QScrollArea):
         else:
             self.show_node(None)
 
+    def _on_edit(self, edit):
+        if edit.reset:
+            self.show_node(None)
+            return
+        for change in edit.changes:
+            self._on_document_changed(change)
+        self._on_results_changed(edit.changed)
+
     def _on_document_changed(self, change):
         if self.node_id is None:
             return
-        if change.kind == "param_changed" and change.node == self.node_id:
+        if change.kind == "param_changed" and change.node == self.node_id and self.node_id in self.controller.doc:
             params = self.controller.doc.params(self.node_id)
             for name in (change.name, "strides") if change.name == "pool_size" else (change.name,):
                 if name in self.rows:

@@ -29,7 +29,6 @@ COLUMNS = ("id", "layer", "output shape", "params", "status")
 MAX_PROBLEMS_HEIGHT = 130
 ITEM_PADDING_X, ITEM_PADDING_Y = 12, 8  # room the item style (resources/style.qss) adds around the text
 NODE_ROLE = Qt.ItemDataRole.UserRole + 1
-_WIRING = {"node_added", "node_removed", "edge_added", "edge_removed", "node_renamed", "reset"}
 
 
 class ShapesTableModel(QAbstractTableModel):
@@ -143,11 +142,8 @@ class ShapesPanel(QWidget):
         self.totals_label.setProperty("role", "totals")
         layout.addWidget(self.totals_label)
 
-        controller.document_changed.connect(self._on_document_changed)
-        controller.results_changed.connect(self._on_results_changed)
-        controller.document_reset.connect(self.rebuild)
+        controller.edited.connect(self._on_edit)
         controller.selection_changed.connect(self._on_selection)
-        controller.undo_stack.indexChanged.connect(self._on_step)
         theme_manager().changed.connect(self._on_theme)
         self.rebuild()
 
@@ -164,23 +160,22 @@ class ShapesPanel(QWidget):
         self._fill_problems()  # the listed messages hold their colours
         self.table.viewport().update()  # the table reads them as it paints
 
-    def _on_document_changed(self, change):
-        if change.kind in _WIRING:
+    def _on_edit(self, edit):
+        """One edit: its wiring may change the row order (a deleted node leaves the table even when no other
+        result changed), its changed results update their rows, the problem list and the totals."""
+        if edit.reset:
+            self.rebuild()
+            return
+        if edit.wiring_changed:
             self._order_stale = True
+        if edit.changed or edit.wiring_changed:
+            self._on_results_changed(edit.changed)
 
     def _on_results_changed(self, node_ids):
         if not self._sync_order():
             self.model.rows_changed(node_ids)
         self._update_problems(node_ids)
         self._update_totals()
-
-    def _on_step(self):
-        """After every undo-stack step (and after the controller's refresh, which is connected first): a
-        deleted node whose removal changed no other result still has to leave the table."""
-        if self._order_stale:
-            self._sync_order()
-            self._update_problems(())
-            self._update_totals()
 
     def _sync_order(self) -> bool:
         """Recompute the row order if the wiring changed; True if the table was reset."""

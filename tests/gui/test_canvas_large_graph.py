@@ -3,6 +3,7 @@
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QImage, QPainter
 
+from builder.commands import AddNode
 from builder.graph import GraphDocument
 from gui.canvas import geometry
 from tests.gui.canvas_driver import check_undo_redo, drag_wire, make_canvas, node_item, release_at, snapshot, start_wire
@@ -47,6 +48,6 @@ def test_hundreds_of_nodes_build_paint_and_edit(qtbot):
     assert "add_199" not in checked and "dense_200" not in checked  # upstream: a cycle
     assert "add_10" not in checked  # far out of view: not checked at all
     release_at(view, QPointF(-99999, -99999))
-    controller.doc.add_node("tail", "Dense", {"units": 4}, (0, 0))
+    controller.push(AddNode("tail", "Dense", {"units": 4}, (0, 0)))  # views follow edits, not bare mutations
     assert drag_wire(view, "add_249", "tail")
     assert node_item(view, "tail").face().shape == "(None, 4)"

@@ -76,7 +76,7 @@ def test_a_lambda_model_is_refused_with_a_dialog_naming_file_and_layer(window, d
         window.imports.import_path(path)
     title, message = dialogs.errors[-1]
     assert title == "Cannot import lambda.json"
-    assert message.startswith("lambda.json cannot be imported:\ndouble_it: a Lambda layer holds arbitrary")
+    assert message.startswith("lambda.json cannot be imported:\n'double_it': a Lambda layer holds arbitrary")
     assert project.dumps(window.controller.doc.graph) == before and window.files.example == "dense_branches"
     assert window.status.currentMessage() == "Cannot import lambda.json; see the message"
 
@@ -140,7 +140,7 @@ def test_a_custom_object_is_refused_with_a_dialog_naming_the_layer(window, dialo
         window.imports.import_path(path)
     title, message = dialogs.errors[-1]
     assert title == "Cannot import custom.json"
-    assert "magic_layer: Magic is a custom object (module 'my_package.layers')" in message
+    assert "'magic_layer': 'Magic' is a custom object (module 'my_package.layers')" in message
 
 
 def test_dropping_a_keras_file_imports_it(window, dialogs, qtbot, model_file):

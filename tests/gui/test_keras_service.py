@@ -165,3 +165,16 @@ def test_closing_the_window_stops_the_worker_process(window, qtbot):
     assert window.keras.running and window.status.keras_label.text() == "Keras: ready"
     window.close()
     assert not window.keras.running and not worker.alive
+
+
+def test_a_model_whose_weights_would_not_fit_is_refused_before_keras_allocates(service, qtbot, tmp_path):
+    from builder.graph import GraphDocument
+
+    doc = GraphDocument()
+    doc.add_node("x", "Input", {"shape": [30000]})
+    doc.add_node("huge", "Dense", {"units": 30000})  # 900 M weights: 3.6 GB of float32
+    doc.connect("x", "huge")
+    with qtbot.waitSignal(service.build_failed, timeout=TIMEOUT_MS) as signal:
+        service.build_and_save(dumps(doc.graph), str(tmp_path / "huge.keras"))
+    assert "huge" in signal.args[0] and not (tmp_path / "huge.keras").exists()
+    assert service.running  # refused by our own count: the worker never tried, so it is still there
