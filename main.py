@@ -10,7 +10,7 @@
 
 Exit codes: 0 ok, 1 the graph has errors, 2 unreadable file or bad usage, 3 no display for the window.
 `check` (without --keras) and `export` never import TensorFlow; the window imports it only when a Keras build is needed.
-Every file written is written atomically (builder/atomic_file.py): a failed write leaves the old file as it was.
+Every file written is written atomically (builder/files/atomic_file.py): a failed write leaves the old file as it was.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ class UsageError(Exception):
 
 
 def _size(text: str) -> int:
-    from builder.weight_limit import parse_size
+    from builder.keras.weight_limit import parse_size
 
     try:
         return parse_size(text)
@@ -92,18 +92,18 @@ def _load(path: str):
 
 
 def _max_weights(args) -> int:
-    from builder.weight_limit import DEFAULT_MAX_WEIGHT_BYTES
+    from builder.keras.weight_limit import DEFAULT_MAX_WEIGHT_BYTES
 
     return DEFAULT_MAX_WEIGHT_BYTES if args.max_weights is None else args.max_weights
 
 
 def cmd_check(args) -> int:
-    from builder.report import check_dict, check_table
+    from builder.inference.report import check_dict, check_table
 
     graph = _load(args.file)
     if args.keras:
-        from builder.generic_shapes import refresh_with_keras
-        from builder.weight_limit import check_weights
+        from builder.keras.recompute import refresh_with_keras
+        from builder.keras.weight_limit import check_weights
 
         check_weights(graph, _max_weights(args))  # Keras builds each recomputed layer's weights
 
@@ -116,13 +116,13 @@ def cmd_check(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from builder.codegen import export_code
+    from builder.keras.code_export import export_code
 
     graph = _load(args.file)
     style = args.style or (graph.graph.get("ui") or {}).get("export_style") or "layer"
     code = export_code(graph, style)
     if args.output:
-        from builder.atomic_file import write_text
+        from builder.files.atomic_file import write_text
 
         write_text(args.output, code)
         print(escape_controls(f"wrote {args.output} ({style} style)"), file=sys.stderr)
@@ -135,7 +135,7 @@ def cmd_build(args) -> int:
     if not args.output.endswith(".keras"):
         raise UsageError(f"the output must end in .keras (Keras 3's format), got {args.output!r}")
     graph = _load(args.file)
-    from builder.keras_build import build_and_save
+    from builder.keras.build import build_and_save
 
     model, _facts = build_and_save(graph, args.output, _max_weights(args))
     model.summary()
@@ -144,8 +144,8 @@ def cmd_build(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from builder import project
-    from builder.importer import ImportRefused, import_model
+    from builder.files import project
+    from builder.keras.importer import ImportRefused, import_model
 
     try:
         doc = import_model(args.model, _max_weights(args))
@@ -297,9 +297,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.code or 0)
     if args.command is None:
         return open_window(None)
-    from builder.plan import ModelError
-    from builder.project import ProjectError
-    from builder.weight_limit import WeightLimitExceeded
+    from builder.files.project import ProjectError
+    from builder.keras.plan import ModelError
+    from builder.keras.weight_limit import WeightLimitExceeded
 
     try:
         return HANDLERS[args.command](args)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.graphs import deepest_param_node, generated_graph
-from builder.codegen import export_code
-from builder.shapes import ShapeInference, infer
+from builder.inference.engine import ShapeInference, infer
+from builder.keras.code_export import export_code
 
 SIZES = (10, 100, 1000, 5000)
 
@@ -94,7 +94,7 @@ def keras_figures(quick: bool) -> list[Figure]:
     import keras
 
     from builder import load
-    from builder.keras_build import build_model
+    from builder.keras.build import build_model
 
     figures = []
     doc = generated_graph(1000)

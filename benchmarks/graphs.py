@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 
-from builder.graph import GraphDocument
+from builder.model.document import GraphDocument
 
 CHANNELS = 8
 SIZE = 16

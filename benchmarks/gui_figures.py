@@ -84,7 +84,7 @@ def _close(window):
 def edit_figure(quick: bool) -> Figure:
     """Push one param edit (as the inspector does) and process events until the panel and badges are redrawn."""
     from benchmarks.graphs import deepest_param_node
-    from builder.commands import SetParam
+    from builder.editing.commands import SetParam
 
     app, window = _window(generated_graph(1000).graph)
     node = deepest_param_node(window.controller.doc)

@@ -15,14 +15,15 @@ Every function takes a GraphDocument or a plain networkx MultiDiGraph built by h
 
 from __future__ import annotations
 
-from builder import project
-from builder.catalog import CATALOG, LayerSpec, spec_for
-from builder.codegen import export_code
-from builder.graph import Change, GraphDocument, GraphError
-from builder.keras_build import build_model
-from builder.plan import ModelError, graph_of
-from builder.project import ProjectError
-from builder.shapes import NodeResult, ShapeInference, infer, totals
+from builder.catalog.specs import CATALOG, LayerSpec, spec_for
+from builder.files import project
+from builder.files.project import ProjectError
+from builder.inference.engine import NodeResult, ShapeInference, infer, totals
+from builder.keras.build import build_model
+from builder.keras.code_export import export_code
+from builder.keras.plan import ModelError
+from builder.model.document import Change, GraphDocument, GraphError
+from builder.model.order import graph_of
 
 
 def load(path):

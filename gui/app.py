@@ -91,7 +91,7 @@ def _quit_on_signals(app: QApplication):
 def _schedule_test_edits(window, count: int):
     """KC_TEST_EDITS=N (for tests/gui/test_recovery.py): add N Dense nodes `test_edit_<i>` (units i+1), one
     every 50 ms, as a person would through the undo stack, then print `KC_TEST_EDITS: done`."""
-    from builder.commands import AddNode
+    from builder.editing.commands import AddNode
 
     def edit(i=0):
         if i == count:

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from builder.commands import Command
-from builder.graph import Change, GraphDocument, GraphError
-from builder.shapes import NodeResult, ShapeInference
+from builder.editing.commands import Command
+from builder.inference.engine import NodeResult, ShapeInference
+from builder.model.document import Change, GraphDocument, GraphError
 
 _WIRING = frozenset({"node_added", "node_removed", "node_renamed", "edge_added", "edge_removed", "reset"})
 

@@ -3,9 +3,9 @@ canvas-side panels, the inspector and the status bar all say the same thing the 
 
 from __future__ import annotations
 
-from builder.params import REQUIRED, Param
-from builder.shape_rules import fmt
-from builder.shapes import NodeResult
+from builder.catalog.params import REQUIRED, Param
+from builder.catalog.rules import fmt
+from builder.inference.engine import NodeResult
 
 
 def shape_text(shape) -> str:

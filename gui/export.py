@@ -10,10 +10,10 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QVBoxLayout
 
-from builder.atomic_file import write_text
-from builder.codegen import STYLES
-from builder.plan import ModelError, make_plan
-from builder.project import dumps
+from builder.files.atomic_file import write_text
+from builder.files.project import dumps
+from builder.keras.code_export import STYLES
+from builder.keras.plan import ModelError, make_plan
 from gui.code_view import CodeView
 from gui.dialogs import KERAS_FILTER, PYTHON_FILTER
 from gui.panels.code_preview import STYLE_LABELS, code_or_errors

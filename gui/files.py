@@ -16,9 +16,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
 import builder
-from builder.graph import ui_of
-from builder.layout import auto_layout
-from builder.project import ProjectError
+from builder.files.project import ProjectError
+from builder.layout.auto_layout import auto_layout
+from builder.model.document import ui_of
 from gui.dialogs import PROJECT_FILTER, Dialogs
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "resources" / "examples"
@@ -40,12 +40,12 @@ def read_for_window(path) -> nx.MultiDiGraph:
     `"layer"` counts the nodes, and the count of JSON values refuses absurd structure (twenty million empty
     lists) in milliseconds; only then is it parsed, from the same bytes."""
     path = Path(path)
-    raw = builder.project.read_bytes(path)
+    raw = builder.files.project.read_bytes(path)
     estimate = raw.count(b'"layer"')
     if estimate > MAX_WINDOW_NODES:
         raise ProjectError(str(path), [too_large_message(estimate, f"python main.py check {path.name}, export or "
                                                                    "build", approximate=True)])
-    graph = builder.project.from_bytes(raw, str(path))  # refuses too many JSON values before decoding
+    graph = builder.files.project.from_bytes(raw, str(path))  # refuses too many JSON values before decoding
     if len(graph) > MAX_WINDOW_NODES:
         raise ProjectError(str(path), [too_large_message(len(graph), f"python main.py check {path.name}, export "
                                                                      "or build")])

@@ -1,4 +1,4 @@
-"""Keeps generic nodes' Keras shapes current: when an edit upstream leaves one stale (builder/generic_shapes.py),
+"""Keeps generic nodes' Keras shapes current: when an edit upstream leaves one stale (builder/inference/stored_shapes.py),
 its new keras_shape comes from Keras in the worker process and is stored in the document.
 
 - **Latest wins.** At most one request is on the worker. Its answers are remembered by (layer, config, input
@@ -18,9 +18,9 @@ import copy
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from builder.catalog import CATALOG
-from builder.generic_shapes import request_key, stale_requests
-from builder.graph import GraphError
+from builder.catalog.specs import CATALOG
+from builder.inference.stored_shapes import request_key, stale_requests
+from builder.model.document import GraphError
 from gui.keras_service import READY
 
 MAX_REMEMBERED = 5000  # answers kept; a person's session asks for far fewer

@@ -2,7 +2,7 @@
 after a crash, the next start offers to restore it.
 
 Each running app owns `autosave-<pid>.json` in the recovery folder (KC_RECOVERY_DIR, or the app data folder
-from QStandardPaths). It is a normal project file, written atomically by builder.project.write, whose
+from QStandardPaths). It is a normal project file, written atomically by builder.files.project.write, whose
 `ui.recovery` entry records the file it belongs to (null for an untitled document or an example). A clean
 save, undoing back to the saved state, New/Open, and a clean close remove it; only a process that died leaves
 one behind, and a file whose process is still running (another window) is never offered.
@@ -17,8 +17,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QStandardPaths, QTimer
 
-from builder import project
-from builder.project import ProjectError
+from builder.files import project
+from builder.files.project import ProjectError
 
 AUTOSAVE_MS = 3000
 PREFIX, SUFFIX = "autosave-", ".json"

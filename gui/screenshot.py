@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
-from builder.atomic_file import atomic_target
+from builder.files.atomic_file import atomic_target
 
 SIZE = (1400, 860)
 
@@ -48,7 +48,7 @@ def write_screenshots(out_dir: Path, examples: list[str] | None = None, theme: s
     environment renders at 200% (twice the pixels)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     qInstallMessageHandler(_quiet_offscreen_notes)
-    from builder.project import ProjectError
+    from builder.files.project import ProjectError
     from gui.app import create_application
     from gui.files import example_files
     from gui.main_window import MainWindow

@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton
 
-from builder.shapes import totals
+from builder.inference.engine import totals
 from gui.keras_service import FAILED, LOADING, READY, RESTARTING
 from gui.theme import set_status
 

@@ -50,8 +50,8 @@ def chain_model(keras, size: int = 7):
 def write_models(out: Path) -> dict:
     import keras
 
-    from builder import project
-    from builder.importer import import_model
+    from builder.files import project
+    from builder.keras.importer import import_model
 
     out.mkdir(parents=True, exist_ok=True)
     generic_model(keras).save(out / "small.keras")

@@ -7,7 +7,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QFrame, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout
 
-from builder.catalog import SPECS
+from builder.catalog.specs import SPECS
 from gui.theme import canvas_palette
 
 _LAYER_ROLE = Qt.ItemDataRole.UserRole

@@ -10,7 +10,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
-from builder.shape_rules import fmt
+from builder.catalog.rules import fmt
 from gui.canvas import geometry
 from gui.canvas.hover import HoverHighlight
 from gui.canvas.text import tooltip_html

@@ -1,7 +1,7 @@
 """Clipboard and compound edits of the canvas: copy, cut, paste (at the cursor), duplicate, and delete keeping
 the wire through a node. Each edit is one builder command pushed through the controller.
 
-The clipboard holds the selection as project JSON text (builder/clipboard.py), so it pastes into another
+The clipboard holds the selection as project JSON text (builder/editing/clipboard.py), so it pastes into another
 window, or from a text editor; text that is not a selection is refused with a message on the status bar.
 """
 
@@ -10,11 +10,11 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QCursor, QGuiApplication
 
-from builder.arrange import align, distribute
-from builder.clipboard import NotASelection, Paste, copy_text
-from builder.commands import Delete, Macro, Move
-from builder.editing import DeleteKeepingWires, can_keep_wires
-from builder.frames import add_frame, remove_frames, rename_frame
+from builder.editing.clipboard import NotASelection, Paste, copy_text
+from builder.editing.commands import Delete, Macro, Move
+from builder.editing.compound import DeleteKeepingWires, can_keep_wires
+from builder.editing.frame_edits import add_frame, remove_frames, rename_frame
+from builder.layout.align import align, distribute
 from gui.canvas.frame_item import TITLE_HEIGHT
 from gui.canvas.scene import snapped
 

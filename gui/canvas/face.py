@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from builder.catalog import UnknownLayerError, spec_for
-from builder.shape_rules import fmt
-from builder.summary import summary_text
+from builder.catalog.card_summary import summary_text
+from builder.catalog.rules import fmt
+from builder.catalog.specs import UnknownLayerError, spec_for
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QToolButton
 
-from builder.arrange import find_nodes
+from builder.layout.align import find_nodes
 
 MARGIN = 10
 

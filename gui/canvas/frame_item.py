@@ -1,5 +1,5 @@
 """A frame on the canvas: a titled, coloured rectangle behind a group of nodes. It holds only its frame id and
-reads its title, colour and rectangle from the document's `ui["frames"]` (builder/frames.py).
+reads its title, colour and rectangle from the document's `ui["frames"]` (builder/model/frames.py).
 
 Dragging the title bar moves the frame and the nodes inside it, as one "Move frame" step on release;
 dragging the bottom-right corner resizes it; double-clicking the title renames it; right-clicking the title
@@ -15,7 +15,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
-from builder.frames import MIN_SIZE, frame_by_id, move_frame, nodes_inside, resize_frame
+from builder.editing.frame_edits import move_frame, resize_frame
+from builder.model.frames import MIN_SIZE, frame_by_id, nodes_inside
 from gui.canvas.frame_menu import ask_rename, frame_menu
 from gui.canvas.text import font, tooltip_html
 from gui.theme import canvas_palette, readable_text_on

@@ -9,8 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QMenu
 
-from builder.frames import NAMED_COLOURS, frame_by_id, recolour_frame, remove_frames
-from builder.graph import GraphError
+from builder.editing.frame_edits import recolour_frame, remove_frames
+from builder.model.document import GraphError
+from builder.model.frames import NAMED_COLOURS, frame_by_id
 
 
 def ask_rename(view, frame_id: str) -> bool:

@@ -10,7 +10,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QGraphicsItem
 
-from builder.atomic_file import atomic_target
+from builder.files.atomic_file import atomic_target
 from gui.theme import canvas_palette
 
 MARGIN = 30.0

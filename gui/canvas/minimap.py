@@ -7,8 +7,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QWidget
 
-from builder.catalog import UnknownLayerError, spec_for
-from builder.graph import GraphError
+from builder.catalog.specs import UnknownLayerError, spec_for
+from builder.model.document import GraphError
 from gui.theme import canvas_palette
 
 SIZE = (210, 140)

@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from PySide6.QtCore import QRectF, QSizeF
 
-from builder.layout import ROW_HEIGHT, auto_layout
+from builder.layout.auto_layout import ROW_HEIGHT, auto_layout
 
 CLEARANCE = 10.0  # empty space kept around a placed node
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
-from builder.shape_rules import fmt
+from builder.catalog.rules import fmt
 from gui.canvas import geometry
 from gui.canvas.text import tooltip_html
 from gui.theme import canvas_palette

@@ -13,8 +13,8 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QGraphicsScene
 
-from builder.catalog import UnknownLayerError, spec_for
-from builder.commands import Move
+from builder.catalog.specs import UnknownLayerError, spec_for
+from builder.editing.commands import Move
 from gui.canvas import geometry
 from gui.canvas.edge_item import EdgeItem
 from gui.canvas.frame_item import FrameItem

@@ -17,11 +17,11 @@ from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QCursor, QKeySequence, QPainter
 from PySide6.QtWidgets import QGraphicsView
 
-from builder.catalog import SPECS, UnknownLayerError, spec_for
-from builder.commands import AddNode, Move
-from builder.editing import add_and_connect, layers_accepting
-from builder.graph import GraphError
-from builder.layout import auto_layout
+from builder.catalog.specs import SPECS, UnknownLayerError, spec_for
+from builder.editing.commands import AddNode, Move
+from builder.editing.compound import add_and_connect, layers_accepting
+from builder.layout.auto_layout import auto_layout
+from builder.model.document import GraphError
 from gui.canvas import geometry
 from gui.canvas.add_popup import AddPopup
 from gui.canvas.edits import CanvasEdits

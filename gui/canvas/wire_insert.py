@@ -1,5 +1,5 @@
 """Drop a node on a wire: while one unwired node is dragged, the wire under the cursor turns green when the
-node could go between its two ends (builder.editing.insertion_problem runs the edit on a copy) and red when
+node could go between its two ends (builder.editing.compound.insertion_problem runs the edit on a copy) and red when
 the shapes would not allow it. On release a green wire gets the node inserted, with the move, as one undo
 step; a red one stays red a moment and the node is only moved, with the reason on the status bar.
 """
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QTimer
 
-from builder.catalog import UnknownLayerError, spec_for
-from builder.commands import Macro, Move
-from builder.editing import InsertOnWire, insertion_problem
+from builder.catalog.specs import UnknownLayerError, spec_for
+from builder.editing.commands import Macro, Move
+from builder.editing.compound import InsertOnWire, insertion_problem
 from gui.canvas.edge_item import EdgeItem
 
 REFUSED_SHOWN_MS = 1200

@@ -11,10 +11,10 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QFontMetricsF, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
-from builder.commands import Connect
-from builder.graph import GraphError
-from builder.preview import preview_connect
-from builder.shape_rules import fmt
+from builder.catalog.rules import fmt
+from builder.editing.commands import Connect
+from builder.inference.wire_preview import preview_connect
+from builder.model.document import GraphError
 from gui.canvas.edge_item import wire_path
 from gui.canvas.node_item import NodeItem
 from gui.canvas.port_item import INPUT, OUTPUT, PortItem

@@ -4,7 +4,7 @@
     worker_process.py  one worker process (QProcess) and the protocol lines it reads and writes
     memory_limit.py    the worker's memory limit and the watch that enforces it
 
-The worker itself (the other end of the pipes, and the protocol) is builder/keras_worker.py.
+The worker itself (the other end of the pipes, and the protocol) is builder/keras/worker.py.
 """
 
 from gui.keras_service.service import FAILED, LOADING, NOT_LOADED, READY, RESTARTING, KerasService

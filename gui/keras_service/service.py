@@ -1,5 +1,5 @@
 """KerasService: the window's one way to Keras. It keeps one worker process (gui/keras_service/worker_process.py,
-builder/keras_worker.py) running, sends it one request at a time, and turns its answers into signals.
+builder/keras/worker.py) running, sends it one request at a time, and turns its answers into signals.
 
 - The worker starts in the background after the window shows (`start_loading`); requests made before it is
   ready wait in a queue.
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from builder.atomic_file import remove_leftovers
+from builder.files.atomic_file import remove_leftovers
 from gui.keras_service.memory_limit import describe_mb, limit_mb
 from gui.keras_service.worker_process import WorkerProcess
 

@@ -1,5 +1,5 @@
-"""One Keras worker process (builder/keras_worker.py) seen from the window: start it, send it requests, read
-its messages, and say why it ended. The protocol is documented in builder/keras_worker.py.
+"""One Keras worker process (builder/keras/worker.py) seen from the window: start it, send it requests, read
+its messages, and say why it ended. The protocol is documented in builder/keras/worker.py.
 
 QProcess keeps everything on the window's thread: its output arrives as a signal, its end too (with the
 signal number when it crashed), so no thread of ours ever touches Qt.
@@ -56,7 +56,7 @@ class WorkerProcess(QObject):
             env.insert("TF_CPP_MIN_LOG_LEVEL", "2")
         self.process.setProcessEnvironment(env)
         self.process.setWorkingDirectory(root)
-        self.process.start(sys.executable, ["-m", "builder.keras_worker"])
+        self.process.start(sys.executable, ["-m", "builder.keras.worker"])
         if self.process.waitForStarted(10_000):
             self._watch = MemoryWatch(int(self.process.processId()), self.memory_limit_mb)
 

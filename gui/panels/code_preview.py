@@ -10,8 +10,8 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from builder.codegen import STYLES, export_code
-from builder.plan import ModelError
+from builder.keras.code_export import STYLES, export_code
+from builder.keras.plan import ModelError
 from builder.quoting import escape_controls
 from gui.code_view import CodeView
 
@@ -22,7 +22,7 @@ STYLE_LABELS = {"layer": "layers.Concatenate()([a, b])", "function": "layers.con
 
 def code_or_errors(graph, style: str) -> tuple[str, bool]:
     """(text, ok): the exported script, or the reasons there is none, as Python comments. Everything export
-    refuses is a ModelError (builder.codegen.ExportError for a value no script can hold), so a document the
+    refuses is a ModelError (builder.keras.code_export.ExportError for a value no script can hold), so a document the
     reader accepted shows a message here, never a traceback."""
     try:
         return export_code(graph, style), True

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from builder.catalog import spec_for
-from builder.commands import Rename, SetParam
-from builder.graph import UNSET, GraphError, check_node_id
-from builder.params import Param
+from builder.catalog.params import Param
+from builder.catalog.specs import spec_for
+from builder.editing.commands import Rename, SetParam
+from builder.model.document import UNSET, GraphError, check_node_id
 from gui.display import count_text, default_text, shape_text
 from gui.panels.keras_details import KerasDetails
 from gui.panels.param_editors import PairEditor, ParamEditor, editor_for

@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
-from builder.catalog import UnknownLayerError, spec_for
-from builder.shape_rules import fmt
+from builder.catalog.rules import fmt
+from builder.catalog.specs import UnknownLayerError, spec_for
 from gui.theme import set_status
 
 

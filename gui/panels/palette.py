@@ -10,7 +10,7 @@ from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
-from builder.catalog import CATALOG, LayerSpec
+from builder.catalog.specs import CATALOG, LayerSpec
 
 LAYER_MIME = "application/x-keras-canvas-layer"
 LAYER_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -1,4 +1,4 @@
-"""One typed editor per builder.params.Param kind. An editor shows a value and emits `edited(value)` with what
+"""One typed editor per builder.catalog.params.Param kind. An editor shows a value and emits `edited(value)` with what
 the person entered; it never touches the document. The inspector validates the value with
 `doc.check_param` and pushes the command, or shows the refusal next to the field.
 
@@ -15,7 +15,7 @@ from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QToolButton, QWidget
 
-from builder.params import MAX_DIM, Param
+from builder.catalog.params import MAX_DIM, Param
 
 INT_LIMIT = 2**31 - 1  # QSpinBox holds a C int
 

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from builder.shapes import topological_order, totals
+from builder.inference.engine import totals
+from builder.model.order import topological_order
 from gui.display import count_text, shape_text, status_kind, status_text, status_tooltip
 from gui.theme import status_colour, theme_manager
 

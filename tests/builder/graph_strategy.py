@@ -18,9 +18,9 @@ import math
 import networkx as nx
 from hypothesis import strategies as st
 
-from builder.catalog import CATALOG, SPECS
-from builder.params import ACTIVATIONS
-from builder.shapes import infer
+from builder.catalog.params import ACTIVATIONS
+from builder.catalog.specs import CATALOG, SPECS
+from builder.inference.engine import infer
 from tests.builder.graph_strategy_more import MORE_PARAMS
 
 LAYERS = tuple(spec.name for spec in SPECS if spec.name != "Input")

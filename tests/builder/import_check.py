@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import time
 
-from builder import project
-from builder.codegen import export_code
-from builder.importer import import_model
-from builder.shapes import infer
+from builder.files import project
+from builder.inference.engine import infer
+from builder.keras.code_export import export_code
+from builder.keras.importer import import_model
 
 
 def _canonical(config) -> str:

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
-from builder.catalog import CATALOG
+from builder.catalog.specs import CATALOG
 
 BATCH = 2
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from builder import project
-from builder.graph import GraphDocument
+from builder.files import project
+from builder.model.document import GraphDocument
 
 
 def snapshot(doc) -> str:
@@ -14,7 +14,7 @@ def snapshot(doc) -> str:
 def do_undo_redo(doc, command) -> str:
     """Push `command` on a fresh History, check that it changed the document, that undo restores the exact
     saved text and that redo gives the edited one again; returns that edited text."""
-    from builder.commands import History
+    from builder.editing.commands import History
 
     history = History(doc)
     before = snapshot(doc)

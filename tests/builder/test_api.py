@@ -8,9 +8,9 @@ import networkx as nx
 import pytest
 
 import builder
-from builder.graph import GraphDocument
-from builder.keras_build import keras_kwargs
-from builder.plan import ModelError, make_plan
+from builder.keras.build import keras_kwargs
+from builder.keras.plan import ModelError, make_plan
+from builder.model.document import GraphDocument
 from tests.builder.samples import cnn_branches, dense_merges, snapshot
 
 

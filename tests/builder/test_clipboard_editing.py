@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from builder import project
-from builder.clipboard import NotASelection, Paste, copy_text, extract, fresh_id, read_selection
-from builder.editing import (
+from builder.editing.clipboard import NotASelection, Paste, copy_text, extract, fresh_id, read_selection
+from builder.editing.compound import (
     DeleteKeepingWires,
     InsertOnWire,
     add_and_connect,
     insertion_problem,
     layers_accepting,
 )
-from builder.graph import GraphDocument, GraphError
+from builder.files import project
+from builder.model.document import GraphDocument, GraphError
 from tests.builder.samples import cnn_branches, dense_merges, do_undo_redo, snapshot
 
 # ---- copy ---------------------------------------------------------------------------------------------------
@@ -204,7 +204,7 @@ def test_layers_accepting_a_tensor():
 # ---- align, distribute, find ------------------------------------------------------------------------------------
 
 def test_align_modes():
-    from builder.arrange import align
+    from builder.layout.align import align
 
     rects = {"a": (0, 0, 100, 50), "b": (40, 100, 100, 80)}
     assert align(rects, "left") == {"a": (0, 0), "b": (0, 100)}
@@ -218,7 +218,7 @@ def test_align_modes():
 
 
 def test_distribute_gives_equal_gaps_and_keeps_the_ends():
-    from builder.arrange import distribute
+    from builder.layout.align import distribute
 
     rects = {"a": (0, 0, 100, 10), "b": (120, 5, 100, 10), "c": (500, 9, 100, 10)}
     assert distribute(rects, "x") == {"a": (0, 0), "b": (250, 5), "c": (500, 9)}
@@ -226,7 +226,7 @@ def test_distribute_gives_equal_gaps_and_keeps_the_ends():
 
 
 def test_find_nodes_by_id_or_layer():
-    from builder.arrange import find_nodes
+    from builder.layout.align import find_nodes
 
     doc = cnn_branches()
     assert find_nodes(doc, "conv") == ["conv_3x3", "conv_5x5"]

@@ -16,9 +16,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import builder
-from builder.codegen import export_code, literal, string_literal, variable_names
-from builder.graph import GraphDocument, InvalidName
-from builder.plan import ModelError
+from builder.keras.code_export import export_code, literal, string_literal, variable_names
+from builder.keras.plan import ModelError
+from builder.model.document import GraphDocument, InvalidName
 from tests.builder.samples import cnn_branches, dense_merges
 
 RUFF = Path(sys.executable).with_name("ruff")

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builder.catalog import CATALOG
-from builder.commands import AddNode, Connect, Delete, Disconnect, History, Macro, Move, Rename, SetParam
-from builder.graph import UNSET, GraphDocument, GraphError, InvalidPosition, NoSuchEdge, UnknownNode
+from builder.catalog.specs import CATALOG
+from builder.editing.commands import AddNode, Connect, Delete, Disconnect, History, Macro, Move, Rename, SetParam
+from builder.model.document import UNSET, GraphDocument, GraphError, InvalidPosition, NoSuchEdge, UnknownNode
 from tests.builder.samples import Mirror, Recorder, cnn_branches, dense_merges, snapshot
 
 COMMANDS = {

@@ -11,8 +11,8 @@ import json
 
 import pytest
 
-from builder import project
-from builder.graph import GraphDocument, InvalidParam
+from builder.files import project
+from builder.model.document import GraphDocument, InvalidParam
 
 
 def hostile_objects(marker) -> dict[str, dict]:
@@ -59,7 +59,7 @@ def test_a_project_naming_a_non_keras_object_is_refused_with_the_node_and_argume
 
 def test_keras_s_own_serialized_objects_are_accepted_and_build(keras):
     """What Keras writes for its own initializers, regularizers, constraints, dtype policies and functions."""
-    from builder.keras_build import build_model
+    from builder.keras.build import build_model
 
     serialize = keras.saving.serialize_keras_object
     config = {"kernel_initializer": serialize(keras.initializers.GlorotUniform(seed=1)),

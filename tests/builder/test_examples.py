@@ -3,7 +3,7 @@
 import pytest
 
 import builder
-from builder.plan import ModelError
+from builder.keras.plan import ModelError
 from tests.conftest import EXAMPLES
 
 

@@ -5,22 +5,18 @@ from __future__ import annotations
 
 import pytest
 
-from builder import project
-from builder.frames import (
-    NAMED_COLOURS,
-    InvalidFrame,
+from builder.editing.frame_edits import (
     SetFrames,
     add_frame,
-    colour_name,
-    frames_of,
     move_frame,
-    nodes_inside,
     recolour_frame,
     remove_frames,
     rename_frame,
     resize_frame,
 )
-from builder.project import ProjectError
+from builder.files import project
+from builder.files.project import ProjectError
+from builder.model.frames import NAMED_COLOURS, InvalidFrame, colour_name, frames_of, nodes_inside
 from tests.builder.samples import Recorder, cnn_branches, do_undo_redo, snapshot
 
 

@@ -17,11 +17,11 @@ import time
 import pytest
 
 import main
-from builder import project
-from builder.codegen import export_code
-from builder.plan import ModelError
-from builder.project import ProjectError
-from builder.shapes import infer
+from builder.files import project
+from builder.files.project import ProjectError
+from builder.inference.engine import infer
+from builder.keras.code_export import export_code
+from builder.keras.plan import ModelError
 from tests.builder.fuzz_files import damaged_file
 
 FILES = int(os.environ.get("KC_FUZZ_FILES", "300"))

@@ -12,11 +12,12 @@ import sys
 
 import pytest
 
-from builder import project
-from builder.generic_shapes import recompute, refresh_with_keras, stale_requests
-from builder.graph import Change, GraphDocument, InvalidParam
-from builder.report import check_dict
-from builder.shapes import ShapeInference, infer
+from builder.files import project
+from builder.inference.engine import ShapeInference, infer
+from builder.inference.report import check_dict
+from builder.inference.stored_shapes import stale_requests
+from builder.keras.recompute import recompute, refresh_with_keras
+from builder.model.document import Change, GraphDocument, InvalidParam
 from tests.conftest import ROOT
 
 
@@ -259,7 +260,7 @@ def wrapper_model(keras):
 
 
 def test_recompute_agrees_with_the_importer_and_wrappers_forget_their_old_build(keras, tmp_path):
-    from builder.importer import import_model
+    from builder.keras.importer import import_model
 
     path = tmp_path / "wrappers.keras"
     wrapper_model(keras).save(path)

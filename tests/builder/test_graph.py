@@ -8,8 +8,8 @@ import math
 import networkx as nx
 import pytest
 
-from builder.catalog import CATALOG
-from builder.graph import (
+from builder.catalog.specs import CATALOG
+from builder.model.document import (
     UNSET,
     BadPort,
     CycleError,

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from builder.keras_layers import KERAS_LAYERS, NOT_GENERIC
-from builder.shapes import infer
+from builder.catalog.keras_names import KERAS_LAYERS, NOT_GENERIC
+from builder.inference.engine import infer
 from tests.builder.import_check import round_trip
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,7 +48,7 @@ def test_small_model_round_trips(keras, tmp_path, kind):
 
 
 def test_non_default_arguments_survive(keras, tmp_path):
-    from builder.importer import import_model
+    from builder.keras.importer import import_model
 
     path = tmp_path / "m.keras"
     small_model(keras).save(path)
@@ -132,7 +132,7 @@ def test_applications_round_trip(keras, tmp_path, name, kind):
 def test_sequential_and_nested_models_are_flattened(keras):
     from keras import layers
 
-    from builder.importer import model_to_graph
+    from builder.keras.importer import model_to_graph
 
     inner = keras.Sequential([layers.Dense(4, name="inner_a"), layers.Dense(3, name="inner_b")], name="inner")
     inp = keras.Input((8,), name="x")
@@ -151,8 +151,8 @@ def test_a_saved_sequential_model_imports(keras, tmp_path, kind):
     in the model's own graph are its uses, so this is no shared layer. The same for an inner Sequential."""
     from keras import layers
 
-    from builder.codegen import export_code
-    from builder.importer import import_model
+    from builder.keras.code_export import export_code
+    from builder.keras.importer import import_model
 
     seq = keras.Sequential([keras.Input((28, 28, 1), name="image"), layers.Conv2D(8, 3, name="conv"),
                             layers.LeakyReLU(name="leaky"), layers.Flatten(name="flat"), layers.Dense(10, name="out")])
@@ -176,7 +176,7 @@ def test_a_saved_sequential_model_imports(keras, tmp_path, kind):
 def test_a_layer_used_twice_is_still_refused(keras):
     from keras import layers
 
-    from builder.importer import ImportRefused, model_to_graph
+    from builder.keras.importer import ImportRefused, model_to_graph
 
     shared = layers.Dense(3, name="shared")
     x = keras.Input((3,), name="x")
@@ -186,8 +186,8 @@ def test_a_layer_used_twice_is_still_refused(keras):
 
 
 def test_exported_script_of_an_imported_model_passes_ruff(keras, tmp_path):
-    from builder.codegen import export_code
-    from builder.importer import import_model
+    from builder.keras.code_export import export_code
+    from builder.keras.importer import import_model
     from tests.builder.test_codegen import ruff_problems
 
     path = tmp_path / "m.keras"
@@ -197,7 +197,7 @@ def test_exported_script_of_an_imported_model_passes_ruff(keras, tmp_path):
 
 
 def test_an_argument_that_changes_the_shape_unmodelled_is_refused_by_name(keras):
-    from builder.importer import ImportRefused, model_to_graph
+    from builder.keras.importer import ImportRefused, model_to_graph
 
     inp = keras.Input((3, 8, 8), name="x")
     out = keras.layers.Conv2D(4, 3, data_format="channels_first", name="cf_conv")(inp)

@@ -6,9 +6,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.graphs import deepest_param_node, generated_graph
-from builder.commands import History
-from builder.graph import GraphDocument, GraphError
-from builder.shapes import ShapeInference, infer
+from builder.editing.commands import History
+from builder.inference.engine import ShapeInference, infer
+from builder.model.document import GraphDocument, GraphError
 from tests.builder.samples import cnn_branches, dense_merges
 from tests.builder.test_commands import draw_command
 

@@ -12,9 +12,9 @@ import sys
 
 import pytest
 
-from builder.catalog import CATALOG
-from builder.codegen import export_code
-from builder.graph import GraphDocument, GraphError
+from builder.catalog.specs import CATALOG
+from builder.keras.code_export import export_code
+from builder.model.document import GraphDocument, GraphError
 from tests.conftest import ROOT
 
 MARKER = "MARKER"

@@ -34,8 +34,8 @@ from collections import Counter
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from builder.catalog import SPECS
-from builder.shapes import INTERNAL_ERROR, infer, totals
+from builder.catalog.specs import SPECS
+from builder.inference.engine import INTERNAL_ERROR, infer, totals
 from tests.builder.graph_strategy import describe, graphs
 from tests.builder.keras_oracle import BATCH, judge
 
@@ -180,7 +180,7 @@ def test_activation_names_are_the_ones_keras_accepts(keras):
     """Every name Keras resolves and can apply to a tensor is offered, and nothing else."""
     import numpy as np
 
-    from builder.params import ACTIVATIONS
+    from builder.catalog.params import ACTIVATIONS
 
     x = np.linspace(-2, 2, 8, dtype="float32").reshape(2, 4)
     usable = set()
@@ -200,7 +200,7 @@ def test_catalog_defaults_are_keras_defaults(keras):
     exported code leaves defaults out, so a wrong default would change the model."""
     import inspect
 
-    from builder.catalog import SPECS
+    from builder.catalog.specs import SPECS
 
     for spec in SPECS:
         if spec.is_input:

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from builder import project
-from builder.codegen import export_code
-from builder.graph import GraphDocument, InvalidParam
-from builder.shapes import infer
+from builder.files import project
+from builder.inference.engine import infer
+from builder.keras.code_export import export_code
+from builder.model.document import GraphDocument, InvalidParam
 
 
 def doc_with_config() -> GraphDocument:
@@ -73,7 +73,7 @@ def test_catalog_layer_takes_no_stored_shape_and_generic_needs_one():
 
 
 def test_build_passes_config_to_keras(keras):
-    from builder.keras_build import build_model
+    from builder.keras.build import build_model
 
     model = build_model(doc_with_config())
     assert type(model.get_layer("conv").kernel_initializer).__name__ == "Zeros"
@@ -81,9 +81,9 @@ def test_build_passes_config_to_keras(keras):
 
 
 def test_deleting_an_imported_node_and_undoing_keeps_its_keras_config():
-    from builder.commands import Delete, History
-    from builder.graph import GraphDocument
-    from builder.project import dumps
+    from builder.editing.commands import Delete, History
+    from builder.files.project import dumps
+    from builder.model.document import GraphDocument
 
     doc = GraphDocument()
     doc.add_node("x", "Input", {"shape": [4]})

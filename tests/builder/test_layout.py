@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import networkx as nx
 
-from builder.graph import GraphDocument
-from builder.layout import COLUMN_WIDTH, ROW_HEIGHT, auto_layout
+from builder.layout.auto_layout import COLUMN_WIDTH, ROW_HEIGHT, auto_layout
+from builder.model.document import GraphDocument
 from tests.builder.samples import cnn_branches, dense_merges
 
 

@@ -2,10 +2,10 @@
 
 import pytest
 
-from builder import project
-from builder.graph import GraphDocument
-from builder.preview import preview_connect
-from builder.shapes import infer
+from builder.files import project
+from builder.inference.engine import infer
+from builder.inference.wire_preview import preview_connect
+from builder.model.document import GraphDocument
 
 
 def _doc(*nodes, edges=()):

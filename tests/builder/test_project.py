@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builder import atomic_file, project
-from builder.project import MAX_FILE_BYTES, ProjectError
+from builder.files import atomic_file, project
+from builder.files.project import MAX_FILE_BYTES, ProjectError
 from tests.builder.samples import cnn_branches, dense_merges, snapshot
 from tests.conftest import EXAMPLES, ROOT
 

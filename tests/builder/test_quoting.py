@@ -1,4 +1,4 @@
-"""builder/quoting.py and builder/safe_read.py: messages quote at most ~80 characters of user text with every
+"""builder/quoting.py and builder/files/safe_read.py: messages quote at most ~80 characters of user text with every
 control character escaped, and only regular files are read, never more than the limit."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ import os
 
 import pytest
 
+from builder.files.safe_read import UnreadableFile, read_limited
 from builder.quoting import escape_controls, quote, show
-from builder.safe_read import UnreadableFile, read_limited
 
 QUOTED = {
     "plain": ("dense_1", "'dense_1'"),
@@ -114,7 +114,7 @@ STRUCTURES = {
 
 @pytest.mark.parametrize("case", list(STRUCTURES))
 def test_fast_structure_pass_agrees_with_the_located_one(case):
-    from builder.json_reading import _has_structure_problem, _located_structure_problems
+    from builder.files.json_reading import _has_structure_problem, _located_structure_problems
 
     value, problem = STRUCTURES[case]
     assert _has_structure_problem(value) is problem

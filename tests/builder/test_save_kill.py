@@ -1,5 +1,5 @@
 """A save killed at any moment leaves the old file or the new one, never a damaged one: a subprocess saves a
-large graph over and over with builder.project.write (alternating two versions) and is SIGKILLed at random
+large graph over and over with builder.files.project.write (alternating two versions) and is SIGKILLed at random
 moments. The temp file a killed save leaves is hidden and named `.model.json.<pid>.*.tmp` (never taken for a
 project), and the next save of the same file removes it. KC_SAVE_KILLS sets the number of kills (default 8)."""
 
@@ -14,7 +14,7 @@ import time
 
 import networkx as nx
 
-from builder import project
+from builder.files import project
 from tests.conftest import ROOT
 
 KILLS = int(os.environ.get("KC_SAVE_KILLS", "8"))

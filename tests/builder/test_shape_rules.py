@@ -13,8 +13,8 @@ from typing import NamedTuple
 import networkx as nx
 import pytest
 
-from builder.catalog import CATALOG
-from builder.shapes import infer
+from builder.catalog.specs import CATALOG
+from builder.inference.engine import infer
 
 NODE = "x"
 
@@ -450,9 +450,10 @@ def test_a_failing_rule_becomes_the_node_s_error_not_a_crash(monkeypatch, where)
     the node reports an internal error, what follows waits on it, and the agreement tests fail on it."""
     import dataclasses
 
-    from builder import catalog, shapes
-    from builder.graph import GraphDocument
-    from builder.shapes import INTERNAL_ERROR, infer
+    from builder.catalog import specs as catalog
+    from builder.inference import engine as shapes
+    from builder.inference.engine import INTERNAL_ERROR, infer
+    from builder.model.document import GraphDocument
 
     def broken(*_args):
         raise ValueError("not enough values to unpack")

@@ -2,8 +2,8 @@
 
 import pytest
 
-from builder.catalog import CATALOG
-from builder.summary import summary_text
+from builder.catalog.card_summary import summary_text
+from builder.catalog.specs import CATALOG
 
 
 @pytest.mark.parametrize("layer, params, expected", [

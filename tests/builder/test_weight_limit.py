@@ -1,4 +1,4 @@
-"""builder/weight_limit.py: sizes, the refusal of models over the limit (project graphs and Keras configs, no
+"""builder/keras/weight_limit.py: sizes, the refusal of models over the limit (project graphs and Keras configs, no
 TensorFlow), and the counts of generic layers and saved configs against real Keras."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from builder import project
-from builder.weight_limit import WeightLimitExceeded, check_weights, config_counts, parse_size
+from builder.files import project
+from builder.keras.weight_limit import WeightLimitExceeded, check_weights, config_counts, parse_size
 
 SIZES = {"2GB": 2_000_000_000, "500MB": 500_000_000, "1.5GiB": int(1.5 * 2 ** 30), "800k": 800_000,
          "1000": 1000, " 4 gb ": 4_000_000_000, "2TB": 2 * 10 ** 12}

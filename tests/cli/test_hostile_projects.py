@@ -152,10 +152,10 @@ def test_build_turns_keras_refusals_into_a_message_naming_the_node(tmp_path, cap
 def test_export_and_code_preview_refuse_what_no_script_can_hold():
     """A hand-built graph (the reader refuses these) still gets a message from export and the code preview."""
     import builder
-    from builder.codegen import ExportError, export_code
+    from builder.keras.code_export import ExportError, export_code
     from gui.panels.code_preview import code_or_errors
 
-    graph = builder.project.parse(json.dumps(with_dense({"seed_like": 1})))
+    graph = builder.files.project.parse(json.dumps(with_dense({"seed_like": 1})))
     graph.nodes["d"]["config"]["seed_like"] = 10 ** 4000
     for style in ("layer", "evil", ["layer"], {}):
         with pytest.raises(ExportError):
@@ -167,7 +167,7 @@ def test_export_and_code_preview_refuse_what_no_script_can_hold():
 @pytest.mark.parametrize("case", ["/dev/zero", "FIFO", "6 million empty lists", "10-million-character id"])
 def test_window_guard_looks_before_parsing(tmp_path, case):
     """gui/files.read_for_window refuses the same files through the same bounded reader, before parsing."""
-    from builder.project import ProjectError
+    from builder.files.project import ProjectError
     from gui.files import read_for_window
 
     make, fragment = REFUSED[case]

@@ -27,7 +27,7 @@ from PySide6.QtCore import QByteArray, QEvent, QMimeData, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QTextDocumentFragment
 from PySide6.QtWidgets import QApplication, QGraphicsSceneMouseEvent
 
-from builder import project
+from builder.files import project
 from gui.canvas import LAYER_MIME_TYPE, CanvasView
 from gui.controller import EditorController
 

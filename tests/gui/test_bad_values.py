@@ -14,10 +14,10 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 import builder
-from builder.catalog import CATALOG
-from builder.commands import AddNode
-from builder.graph import GraphError
-from builder.project import dumps
+from builder.catalog.specs import CATALOG
+from builder.editing.commands import AddNode
+from builder.files.project import dumps
+from builder.model.document import GraphError
 from gui.controller import EditorController
 from gui.panels.inspector import Inspector
 from gui.panels.param_editors import BoolEditor, ChoiceEditor, GuardedSpinBox, PairEditor, parse_sizes

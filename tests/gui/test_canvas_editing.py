@@ -4,7 +4,7 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF
 
 import builder
-from builder.commands import SetParam
+from builder.editing.commands import SetParam
 from gui.canvas import geometry
 from tests.conftest import EXAMPLES
 from tests.gui.canvas_driver import (

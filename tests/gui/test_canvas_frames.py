@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QPointF
 
 import builder
-from builder.frames import frames_of
+from builder.model.frames import frames_of
 from tests.conftest import EXAMPLES
 from tests.gui.canvas_driver import check_undo_redo, make_canvas, move_to, node_item, press_at, release_at, snapshot
 

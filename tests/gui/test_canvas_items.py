@@ -3,7 +3,7 @@
 import pytest
 
 import builder
-from builder.commands import AddNode, Connect, Disconnect, Move, Rename, SetParam
+from builder.editing.commands import AddNode, Connect, Disconnect, Move, Rename, SetParam
 from gui.canvas import geometry
 from gui.theme import canvas_palette
 from tests.conftest import EXAMPLES
@@ -193,7 +193,7 @@ def test_painting_at_all_zoom_levels(cnn, mismatch):
 def test_nodes_and_wires_brighten_under_the_pointer_and_a_wire_then_says_its_shape(cnn):
     from PySide6.QtTest import QTest
 
-    from builder.shape_rules import fmt
+    from builder.catalog.rules import fmt
 
     controller, view = cnn
     view.resetTransform()

@@ -3,8 +3,8 @@
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QImage, QPainter
 
-from builder.commands import AddNode
-from builder.graph import GraphDocument
+from builder.editing.commands import AddNode
+from builder.model.document import GraphDocument
 from gui.canvas import geometry
 from tests.gui.canvas_driver import check_undo_redo, drag_wire, make_canvas, node_item, release_at, snapshot, start_wire
 

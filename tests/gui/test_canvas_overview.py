@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 
 import builder
-from builder.shape_rules import fmt
+from builder.catalog.rules import fmt
 from gui.canvas.image_export import export_image
 from gui.theme import canvas_palette, current_theme, theme_manager
 from tests.conftest import EXAMPLES
@@ -46,8 +46,8 @@ def test_minimap_shows_the_visible_area_and_pans_on_click_and_drag(cnn, qtbot):
 
 
 def test_minimap_colours_nodes_and_catches_up_with_edits_after_a_short_pause(cnn, qtbot):
-    from builder.catalog import spec_for
-    from builder.commands import SetParam
+    from builder.catalog.specs import spec_for
+    from builder.editing.commands import SetParam
     from gui.canvas.minimap import REDRAW_AFTER_MS
 
     controller, view = cnn

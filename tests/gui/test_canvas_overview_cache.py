@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor
 
-from builder.commands import SetParam
+from builder.editing.commands import SetParam
 from gui.canvas import geometry
 from gui.canvas.overview_cache import REBUILD_AFTER_MS
 from tests.gui.canvas_driver import make_canvas

@@ -6,8 +6,8 @@ from PySide6.QtGui import QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 import builder
-from builder.commands import Move
-from builder.layout import auto_layout
+from builder.editing.commands import Move
+from builder.layout.auto_layout import auto_layout
 from gui.canvas import geometry
 from gui.theme import canvas_palette
 from tests.conftest import EXAMPLES

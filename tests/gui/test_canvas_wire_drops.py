@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPointF
 
-from builder.graph import GraphDocument
+from builder.model.document import GraphDocument
 from tests.gui.canvas_driver import (
     check_undo_redo,
     edge_item,

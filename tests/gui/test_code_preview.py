@@ -3,8 +3,8 @@
 import pytest
 from PySide6.QtGui import QGuiApplication
 
-from builder.codegen import export_code
-from builder.commands import AddNode, Connect, Move, SetParam
+from builder.editing.commands import AddNode, Connect, Move, SetParam
+from builder.keras.code_export import export_code
 from gui.controller import EditorController
 from gui.panels.code_preview import CodePreview
 from tests.gui.conftest import load_example

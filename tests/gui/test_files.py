@@ -5,9 +5,9 @@ import json
 import pytest
 
 import builder
-from builder.commands import AddNode, SetParam
-from builder.layout import auto_layout
-from builder.project import dumps
+from builder.editing.commands import AddNode, SetParam
+from builder.files.project import dumps
+from builder.layout.auto_layout import auto_layout
 from gui.files import DEFAULT_EXAMPLE, EXAMPLES_DIR, example_files
 from tests.gui.conftest import open_example
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import QEvent, QPointF, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QGraphicsSceneContextMenuEvent
 
 import builder
-from builder.frames import NAMED_COLOURS, frames_of
+from builder.model.frames import NAMED_COLOURS, frames_of
 from gui.canvas.frame_menu import ask_colour, ask_rename, frame_menu, recolour
 from gui.theme import contrast_ratio
 from tests.conftest import EXAMPLES

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import os
 
-from builder import project
-from builder.commands import SetParam
-from builder.project import ProjectError
+from builder.editing.commands import SetParam
+from builder.files import project
+from builder.files.project import ProjectError
 from tests.builder.fuzz_files import damaged_file
 from tests.gui.conftest import open_example
 

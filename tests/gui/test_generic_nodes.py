@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QStyleOptionGraphicsItem
 
-from builder import project
-from builder.commands import SetParam
+from builder.editing.commands import SetParam
+from builder.files import project
 from gui.canvas import geometry
 from gui.canvas.face import KERAS_SHAPE_NOTE, STALE_TEXT
 from gui.keras_service import READY
@@ -145,7 +145,7 @@ def test_an_answer_for_inputs_that_changed_meanwhile_is_not_applied(window, impo
 
 
 def test_keras_refusing_the_new_input_puts_its_message_on_the_node(window, qtbot):
-    from builder.graph import GraphDocument
+    from builder.model.document import GraphDocument
 
     doc = GraphDocument()
     doc.add_node("x", "Input", {"shape": [6, 6, 6, 2]})

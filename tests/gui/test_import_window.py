@@ -9,8 +9,8 @@ import json
 import pytest
 from PySide6.QtCore import QTimer
 
-from builder import project
-from builder.commands import SetParam
+from builder.editing.commands import SetParam
+from builder.files import project
 from tests.gui.conftest import open_example
 
 TIMEOUT_MS = 120_000  # only catches a hang

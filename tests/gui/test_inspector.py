@@ -4,8 +4,8 @@ to the field with the document unchanged, rename, reset to default, and the node
 import pytest
 from PySide6.QtCore import Qt
 
-from builder.commands import AddNode, Connect, Delete
-from builder.project import dumps
+from builder.editing.commands import AddNode, Connect, Delete
+from builder.files.project import dumps
 from gui.controller import EditorController
 from gui.panels.inspector import Inspector
 from gui.panels.param_editors import (

@@ -7,8 +7,8 @@ import os
 import signal
 import sys
 
-from builder.commands import SetParam
-from builder.project import dumps
+from builder.editing.commands import SetParam
+from builder.files.project import dumps
 from gui.keras_service import FAILED, READY, RESTARTING
 from gui.keras_service.memory_limit import MIN_MB, default_mb, resident_mb
 from tests.gui.conftest import KERAS_MODULES, open_example

@@ -1,12 +1,12 @@
-"""Keras in its own process (gui/keras_service/, builder/keras_worker.py): loading, builds that save .keras
+"""Keras in its own process (gui/keras_service/, builder/keras/worker.py): loading, builds that save .keras
 files, imports, generic-shape recomputation, failures reported as messages, the busy indicator with Cancel,
 Export Python, and processes that always stop. Nothing here imports Keras into the test process: files and
 Keras's own facts come from tests/keras_probe.py (the window's conftest checks it after every test)."""
 
 import pytest
 
-from builder.project import dumps, parse
-from builder.shapes import infer, totals
+from builder.files.project import dumps, parse
+from builder.inference.engine import infer, totals
 from gui.keras_service import READY, KerasService
 from tests.gui.conftest import load_example, open_example
 from tests.gui.keras_files import keras_facts
@@ -168,7 +168,7 @@ def test_closing_the_window_stops_the_worker_process(window, qtbot):
 
 
 def test_a_model_whose_weights_would_not_fit_is_refused_before_keras_allocates(service, qtbot, tmp_path):
-    from builder.graph import GraphDocument
+    from builder.model.document import GraphDocument
 
     doc = GraphDocument()
     doc.add_node("x", "Input", {"shape": [30000]})

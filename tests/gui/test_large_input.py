@@ -11,7 +11,7 @@ import networkx as nx
 import pytest
 from PySide6.QtCore import QTimer
 
-from builder import project
+from builder.files import project
 from gui.files import MAX_WINDOW_NODES
 from tests.gui.conftest import open_example
 

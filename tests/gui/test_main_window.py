@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QUndoView
 
-from builder.commands import AddNode, Connect, SetParam
+from builder.editing.commands import AddNode, Connect, SetParam
 from gui.files import DEFAULT_EXAMPLE
 from tests.conftest import ROOT
 from tests.gui.canvas_driver import snapshot
@@ -179,7 +179,7 @@ def test_shapes_panel_click_centres_the_canvas_on_the_node(window):
 
 
 def test_selection_follows_renames_and_removals_through_undo(qtbot):
-    from builder.commands import AddNode, Delete, Rename
+    from builder.editing.commands import AddNode, Delete, Rename
     from gui.controller import EditorController
 
     controller = EditorController()

@@ -4,8 +4,8 @@ whether the wiring changed); a refused push changes nothing, emits nothing and r
 
 import pytest
 
-from builder.commands import AddNode, Connect, Delete, Rename, SetParam
-from builder.graph import GraphDocument
+from builder.editing.commands import AddNode, Connect, Delete, Rename, SetParam
+from builder.model.document import GraphDocument
 from gui.controller import EditorController
 
 EDITS = [

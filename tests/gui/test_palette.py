@@ -4,7 +4,7 @@ at the centre of the view."""
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from builder.catalog import CATALOG
+from builder.catalog.specs import CATALOG
 from gui.panels.palette import LAYER_MIME, Palette
 from tests.gui.canvas_driver import drop_layer
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import builder
-from builder.commands import AddNode, SetParam
+from builder.editing.commands import AddNode, SetParam
 from gui import recovery
 from tests.conftest import ROOT
 from tests.gui.conftest import open_example
@@ -82,7 +82,7 @@ def _orphan(folder: Path, graph, original: Path | None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"autosave-{dead}.json"
     graph.graph.setdefault("ui", {})["recovery"] = {"file": str(original) if original else None, "time": 0}
-    builder.project.write(graph, path)
+    builder.files.project.write(graph, path)
     return path
 
 
@@ -93,7 +93,7 @@ def test_a_crashed_sessions_file_is_offered_and_restored_or_discarded(recovery_f
     graph.add_node("rescued", layer="Dense", params={"units": 3})
     original = tmp_path / "mine.json"
     left = _orphan(recovery_folder, graph, original)
-    before = builder.project.dumps(win.controller.doc.graph)
+    before = builder.files.project.dumps(win.controller.doc.graph)
     dialogs.answers["ask_restore"].append(answer)
     assert recovery.offer_restore(win) is answer
     assert "mine.json" in dialogs.asked[0][1][0]
@@ -104,7 +104,7 @@ def test_a_crashed_sessions_file_is_offered_and_restored_or_discarded(recovery_f
         assert win.windowTitle().endswith("mine.json*")
         assert win.autosaver.path.exists()  # kept safe again under this process's name
     else:
-        assert builder.project.dumps(win.controller.doc.graph) == before and not win.files.modified
+        assert builder.files.project.dumps(win.controller.doc.graph) == before and not win.files.modified
 
 
 def test_a_damaged_recovery_file_is_dropped_without_a_question(recovery_folder, win, dialogs):

@@ -8,9 +8,9 @@ exports must give a working model."""
 import pytest
 from PySide6.QtCore import QPointF, Qt
 
-from builder.catalog import spec_for
-from builder.shape_rules import fmt
-from builder.shapes import totals
+from builder.catalog.rules import fmt
+from builder.catalog.specs import spec_for
+from builder.inference.engine import totals
 from gui.panels.param_editors import (
     BoolEditor,
     ChoiceEditor,

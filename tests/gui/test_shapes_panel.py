@@ -6,8 +6,8 @@ import time
 import networkx as nx
 import pytest
 
-from builder.commands import AddNode, Connect, Delete, SetParam
-from builder.shapes import topological_order
+from builder.editing.commands import AddNode, Connect, Delete, SetParam
+from builder.model.order import topological_order
 from gui.controller import EditorController
 from gui.panels.shapes_panel import ShapesPanel
 from tests.gui.conftest import load_example
@@ -91,7 +91,7 @@ def test_removed_node_leaves_the_table_and_undo_brings_it_back(qtbot):
 
 
 def test_rename_updates_the_row(qtbot):
-    from builder.commands import Rename
+    from builder.editing.commands import Rename
 
     controller, panel = panel_for(qtbot, load_example("cnn_28x28_three_kernels"))
     controller.push(Rename("dense", "hidden"))

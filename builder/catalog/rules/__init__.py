@@ -1,0 +1,154 @@
+"""Shape and weight-count rules, by Keras layer family, agreeing with Keras 3 (channels_last).
+
+A shape rule takes (params, inputs) where inputs is a list of Arriving(source, shape) in port order, shapes
+include the batch dim and use None for unknown sizes. It returns the output shape or raises ShapeError with a
+message that says what was expected, what arrived from which node, and how to fix it. A weight rule returns
+(trainable, non_trainable) counts as Keras's `count_params` would report them.
+
+Where Keras builds a graph that would then fail on real data, or run with other shapes than it declares
+(Concatenate along the batch axis, a 'glu' activation, a Reshape that no input size can fit), the rule refuses
+it: a model that cannot run as declared is an error here. tests/builder/test_keras_agreement.py checks every
+rule against real Keras on generated graphs, test_shape_rules.py on tables of subtle cases.
+
+    common.py  core.py  convolution.py  pooling.py  merging.py  reshaping.py  normalization.py  recurrent.py
+"""
+
+from __future__ import annotations
+
+from builder.catalog.rules.common import (
+    IMAGE,
+    SEQUENCE,
+    Arriving,
+    ShapeError,
+    as_one,
+    as_pair,
+    axis_index,
+    by,
+    fmt,
+    image_channels,
+    need_rank,
+    no_weights,
+    pair_text,
+    same_shape,
+    window_out,
+)
+from builder.catalog.rules.convolution import (
+    conv1d_shape,
+    conv1d_weights,
+    conv2d_params,
+    conv2d_shape,
+    conv2d_transpose_params,
+    conv2d_transpose_shape,
+    conv2d_transpose_weights,
+    conv2d_weights,
+    depthwise_conv2d_shape,
+    depthwise_conv2d_weights,
+    separable_conv2d_shape,
+    separable_conv2d_weights,
+    strides_dilation_params,
+)
+from builder.catalog.rules.core import (
+    activation_shape,
+    check_activation,
+    dense_shape,
+    dense_weights,
+    embedding_shape,
+    embedding_weights,
+    input_shape,
+    relu_shape,
+)
+from builder.catalog.rules.merging import (
+    add_shape,
+    concatenate_shape,
+    elementwise_shape,
+)
+from builder.catalog.rules.normalization import (
+    batch_normalization_shape,
+    batch_normalization_weights,
+    layer_normalization_shape,
+    layer_normalization_weights,
+)
+from builder.catalog.rules.pooling import (
+    average_pooling2d_shape,
+    global_average_pooling1d_shape,
+    global_average_pooling2d_shape,
+    global_max_pooling2d_shape,
+    max_pooling1d_shape,
+    max_pooling2d_shape,
+)
+from builder.catalog.rules.recurrent import (
+    gru_weights,
+    lstm_weights,
+    recurrent_shape,
+)
+from builder.catalog.rules.reshaping import (
+    cropping2d_shape,
+    flatten_shape,
+    permute_shape,
+    repeat_vector_shape,
+    reshape_shape,
+    up_sampling2d_shape,
+    zero_padding2d_shape,
+)
+
+__all__ = [
+    "IMAGE",
+    "SEQUENCE",
+    "Arriving",
+    "ShapeError",
+    "activation_shape",
+    "add_shape",
+    "as_one",
+    "as_pair",
+    "average_pooling2d_shape",
+    "axis_index",
+    "batch_normalization_shape",
+    "batch_normalization_weights",
+    "by",
+    "check_activation",
+    "concatenate_shape",
+    "conv1d_shape",
+    "conv1d_weights",
+    "conv2d_params",
+    "conv2d_shape",
+    "conv2d_transpose_params",
+    "conv2d_transpose_shape",
+    "conv2d_transpose_weights",
+    "conv2d_weights",
+    "cropping2d_shape",
+    "dense_shape",
+    "dense_weights",
+    "depthwise_conv2d_shape",
+    "depthwise_conv2d_weights",
+    "elementwise_shape",
+    "embedding_shape",
+    "embedding_weights",
+    "flatten_shape",
+    "fmt",
+    "global_average_pooling1d_shape",
+    "global_average_pooling2d_shape",
+    "global_max_pooling2d_shape",
+    "gru_weights",
+    "image_channels",
+    "input_shape",
+    "layer_normalization_shape",
+    "layer_normalization_weights",
+    "lstm_weights",
+    "max_pooling1d_shape",
+    "max_pooling2d_shape",
+    "need_rank",
+    "no_weights",
+    "pair_text",
+    "permute_shape",
+    "recurrent_shape",
+    "relu_shape",
+    "repeat_vector_shape",
+    "reshape_shape",
+    "same_shape",
+    "separable_conv2d_shape",
+    "separable_conv2d_weights",
+    "strides_dilation_params",
+    "up_sampling2d_shape",
+    "window_out",
+    "zero_padding2d_shape",
+]

@@ -1,0 +1,35 @@
+"""Recurrent layers: LSTM, GRU and SimpleRNN-style sequence rules and their weight counts.
+
+Part of the shape and weight-count rules (see builder/catalog/rules/__init__.py).
+"""
+
+from __future__ import annotations
+
+from builder.catalog.rules.common import SEQUENCE, ShapeError, by, need_rank
+
+
+def recurrent_shape(layer: str):
+    def rule(params, inputs):
+        (x,) = inputs
+        need_rank(x, layer, 3, SEQUENCE, "give the Input a shape like [steps, features], or follow an "
+                   "Embedding")
+        if x.shape[2] is None:
+            raise ShapeError(f"{layer} needs a known number of features, but {by(x)}; set it in the Input shape")
+        for name in ("activation", "recurrent_activation"):
+            if params[name] == "glu":
+                raise ShapeError(f"{layer} cannot use {name}='glu': it halves the gates and the cell fails; use "
+                                 "'tanh' or 'sigmoid'")
+        units = params["units"]
+        return (x.shape[0], x.shape[1], units) if params["return_sequences"] else (x.shape[0], units)
+    return rule
+
+
+def lstm_weights(params, inputs, out):
+    units, features = params["units"], inputs[0].shape[2]
+    return 4 * (units * (features + units) + (units if params["use_bias"] else 0)), 0
+
+
+def gru_weights(params, inputs, out):
+    units, features = params["units"], inputs[0].shape[2]
+    bias = (6 if params["reset_after"] else 3) * units if params["use_bias"] else 0
+    return 3 * units * (features + units) + bias, 0

@@ -1,0 +1,134 @@
+"""Copy and paste as plain text: a selection is a small project document (the same JSON as a file), so it
+travels through the system clipboard between windows, or through a text editor, and is read with the same
+checks as a file.
+
+    text = copy_text(doc, ["conv_3x3", "pool"])     # the nodes, the wires between them, relative positions
+    command = Paste(text, at=(400, 120))            # one undo step; ids made fresh (conv_3x3 -> conv_3x3_2)
+    history.push(command); command.added            # the ids the pasted nodes got
+"""
+
+from __future__ import annotations
+
+import re
+
+import networkx as nx
+
+from builder.editing.commands import Command
+from builder.files import project
+from builder.files.project import ProjectError
+from builder.model.document import MAX_ID_LENGTH, GraphDocument, GraphError, spec_is_merge
+
+_NUMBERED = re.compile(r"^(.*\S)_(\d+)$")
+MAX_CLIPBOARD_CHARS = 16 * 1024 * 1024  # a selection of 20,000 nodes is about 2 MB
+
+
+class NotASelection(GraphError):
+    """Pasted text that is not a copied selection; the message says why."""
+
+
+def extract(doc: GraphDocument, node_ids, positions: dict | None = None) -> nx.MultiDiGraph:
+    """The sub-document of `node_ids`: their layers and params, the wires between them (ports renumbered
+    from 0 on merge layers that lose an input), positions relative to the top-left of the selection.
+    `positions` overrides the document's (the canvas passes where unplaced nodes are shown)."""
+    chosen = [n for n in doc.node_ids() if n in set(node_ids)]
+    where = {**doc.positions, **(positions or {})}
+    graph = nx.MultiDiGraph()
+    for node in chosen:
+        # Everything the file keeps for a node (an imported layer's Keras config too), not just layer and params.
+        graph.add_node(node, **{**doc.graph.nodes[node], "params": doc.params(node)})
+    for node in chosen:
+        kept = [source for source, _port in doc.inputs_of(node) if source in graph]
+        if spec_is_merge(doc.layer(node)):
+            wires = list(enumerate(kept))  # a merge layer's ports have no gaps
+        else:
+            wires = [(port, source) for source, port in doc.inputs_of(node) if source in graph]
+        for port, source in wires:
+            graph.add_edge(source, node, port=port)
+    placed = {n: where[n] for n in chosen if n in where}
+    if placed:
+        left = min(x for x, _y in placed.values())
+        top = min(y for _x, y in placed.values())
+        graph.graph["ui"] = {"positions": {n: (x - left, y - top) for n, (x, y) in placed.items()}}
+    return graph
+
+
+def copy_text(doc: GraphDocument, node_ids, positions: dict | None = None) -> str:
+    return project.dumps(extract(doc, node_ids, positions))
+
+
+def read_selection(text) -> nx.MultiDiGraph:
+    """The selection in pasted text, or NotASelection saying why it cannot be pasted."""
+    if not isinstance(text, str) or not text.strip():
+        raise NotASelection("nothing to paste: the clipboard holds no text; copy nodes first (Ctrl+C)")
+    if len(text) > MAX_CLIPBOARD_CHARS:
+        raise NotASelection(f"cannot paste: the clipboard holds {len(text):,} characters, more than a copied "
+                            "selection; copy nodes from Keras Canvas (Ctrl+C)")
+    try:
+        graph = project.parse(text, "the clipboard")
+    except ProjectError as exc:
+        first = exc.problems[0] if exc.problems else str(exc)
+        more = f" (and {len(exc.problems) - 1} more problems)" if len(exc.problems) > 1 else ""
+        raise NotASelection(f"cannot paste: the clipboard is not a Keras Canvas selection: {first}{more}") from None
+    if not len(graph):
+        raise NotASelection("cannot paste: the copied selection holds no nodes")
+    return graph
+
+
+def fresh_id(node_id: str, taken) -> str:
+    """node_id if free, else the next free numbered form: conv_3x3 -> conv_3x3_2, conv_2 -> conv_3."""
+    if node_id not in taken:
+        return node_id
+    match = _NUMBERED.match(node_id)
+    stem, n = (match.group(1), int(match.group(2)) + 1) if match else (node_id, 2)
+    while True:
+        suffix = f"_{n}"
+        candidate = stem[:MAX_ID_LENGTH - len(suffix)].rstrip() + suffix  # stays a valid id however long
+        if candidate not in taken:
+            return candidate
+        n += 1
+
+
+class Paste(Command):
+    """Add a copied selection (text or an extracted graph) with its top-left at `at`, its wires kept and
+    every id made fresh. One undo step; `added` lists the new ids in the order of the selection."""
+
+    def __init__(self, selection, at=(0.0, 0.0), text: str | None = None):
+        self.graph = read_selection(selection) if isinstance(selection, str) else selection
+        self.at = (float(at[0]), float(at[1]))
+        self.added: list[str] = []
+        self.renamed: dict[str, str] = {}
+        count = len(self.graph)
+        self.text = text or (f"Paste {next(iter(self.graph))}" if count == 1 else f"Paste {count} nodes")
+
+    def do(self, doc):
+        taken = set(doc.node_ids())
+        self.renamed = {}
+        for node in self.graph:
+            self.renamed[node] = fresh_id(node, taken)
+            taken.add(self.renamed[node])
+        relative = (self.graph.graph.get("ui") or {}).get("positions") or {}
+        unplaced = [n for n in self.graph if n not in relative]
+        bottom = max((y for _x, y in relative.values()), default=-120.0)
+        done: list[str] = []
+        try:
+            for node, data in self.graph.nodes(data=True):
+                # A selection from a script may have no positions: those nodes go in a row below the rest.
+                dx, dy = relative.get(node) or (unplaced.index(node) * 240.0, bottom + 120.0)
+                doc.add_node(self.renamed[node], data["layer"], dict(data.get("params") or {}),
+                             (self.at[0] + dx, self.at[1] + dy))
+                extra = {k: v for k, v in data.items() if k not in ("layer", "params")}
+                doc.graph.nodes[self.renamed[node]].update(extra)  # already checked by the project reader
+                done.append(self.renamed[node])
+            wires = sorted(self.graph.edges(data="port"), key=lambda w: (w[1], w[2]))
+            for source, target, port in wires:
+                doc.connect(self.renamed[source], self.renamed[target], port)
+        except GraphError:
+            for node in reversed(done):
+                doc.remove_node(node)
+            raise
+        self.added = done
+
+    def undo(self, doc):
+        for node in reversed(self.added):
+            doc.remove_node(node)
+

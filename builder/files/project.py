@@ -1,0 +1,342 @@
+"""The project file: JSON, read with every problem located, written atomically and canonically.
+
+    {"format": "keras-canvas", "version": 1,
+     "nodes": [{"id": ..., "layer": ..., "params": {...}}, ...],
+     "edges": [{"source": ..., "target": ..., "port": 0}, ...],
+     "ui": {"positions": {"id": [x, y]}, ...}}
+
+Reading never evaluates anything: plain json with NaN/Infinity and duplicate keys refused, then every value
+checked against the catalog. The writer orders nodes by document order and edges by (target, port), so the
+same document always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import networkx as nx
+
+from builder.catalog.params import ParamError
+from builder.catalog.specs import UnknownLayerError, spec_for
+from builder.files import atomic_file
+from builder.files.json_reading import MAX_JSON_VALUES, count_values, load_json, structure_problems, too_many_values
+from builder.files.safe_read import UnreadableFile, read_limited
+from builder.model.document import MAX_ID_LENGTH, GraphError, check_node_id
+from builder.model.frames import InvalidFrame, check_frames
+from builder.model.node_config import ConfigError, check_config, check_keras_shape
+from builder.quoting import escape_controls, quote, shorten, show
+
+FORMAT = "keras-canvas"
+VERSION = 1
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_PROBLEM_CHARS = 2400  # one problem line in a message, whatever a file managed to put in it
+EXPORT_STYLES = ("layer", "function")  # builder/codegen.STYLES (not imported: codegen imports plan and shapes)
+_NODE_KEYS = {"id", "layer", "params", "config", "keras_shape"}
+_EDGE_KEYS = {"source", "target", "port"}
+_TOP_KEYS = {"format", "version", "nodes", "edges", "ui"}
+
+
+class ProjectError(ValueError):
+    """A file that cannot be opened as a project; `problems` lists each one with where it is."""
+
+    def __init__(self, source: str, problems: list[str]):
+        self.source = source
+        self.problems = [escape_controls(p if len(p) <= MAX_PROBLEM_CHARS else p[:MAX_PROBLEM_CHARS - 1] + "…")
+                         for p in problems]
+        shown = self.problems[:20]
+        more = f"\n  ... and {len(self.problems) - 20} more" if len(self.problems) > 20 else ""
+        super().__init__(f"{source}: cannot open this project:\n" + "\n".join(f"  {p}" for p in shown) + more)
+
+
+def parse(text: str, source: str = "<text>") -> nx.MultiDiGraph:
+    """A graph from project JSON text, or ProjectError listing every problem."""
+    try:
+        data = load_json(text)
+    except ValueError as exc:
+        raise ProjectError(source, [str(exc)]) from None
+    problems = structure_problems(data)
+    if problems:
+        raise ProjectError(source, problems)
+    return from_dict(data, source)
+
+
+def read(path) -> nx.MultiDiGraph:
+    """Load a project file. Raises ProjectError (with the file name) for anything wrong with it.
+    Only a regular file is read, and at most MAX_FILE_BYTES of it (builder/files/safe_read.py)."""
+    return from_bytes(read_bytes(path), str(path))
+
+
+def read_bytes(path) -> bytes:
+    """The bytes of a project file (a regular file of at most MAX_FILE_BYTES), or ProjectError."""
+    try:
+        return read_limited(path, MAX_FILE_BYTES)
+    except UnreadableFile as exc:
+        raise ProjectError(str(path), [str(exc)]) from None
+
+
+def from_bytes(raw: bytes, source: str = "<bytes>") -> nx.MultiDiGraph:
+    """A graph from a project file's bytes (UTF-8, a byte-order mark allowed), or ProjectError."""
+    values = count_values(raw)
+    if values > MAX_JSON_VALUES:  # before decoding: the cheapest refusal of an absurd file
+        raise ProjectError(source, [too_many_values(values)])
+    try:
+        text = raw.decode("utf-8-sig")  # a byte-order mark, as some editors write, is allowed
+    except UnicodeDecodeError as exc:
+        raise ProjectError(source, [f"not UTF-8 text (byte {exc.start}); is this a project file?"]) from None
+    return parse(text, source)
+
+
+def from_dict(data, source: str = "<data>") -> nx.MultiDiGraph:
+    problems: list[str] = []
+    if not isinstance(data, dict):
+        raise ProjectError(source, [f"expected a JSON object with \"format\": \"{FORMAT}\", got {_kind(data)}"])
+    if data.get("format") != FORMAT:
+        raise ProjectError(source, [(f"format: expected \"{FORMAT}\", got {_show(data.get('format'))}; "
+                                     "this is not a Keras Canvas project")])
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ProjectError(source, [f"version: expected a positive integer, got {_show(version)}"])
+    if version > VERSION:
+        raise ProjectError(source, [(f"version: this file was written by a newer Keras Canvas (format version "
+                                     f"{version}); this one reads version {VERSION}; please update")])
+    for key in sorted(data.keys() - _TOP_KEYS)[:5]:
+        problems.append(f"{_key(key)}: unknown key; a project has {', '.join(sorted(_TOP_KEYS))}")
+    graph = nx.MultiDiGraph()
+    _read_nodes(data.get("nodes"), graph, problems)
+    _read_edges(data.get("edges", []), graph, problems)
+    _read_ui(data.get("ui", {}), graph, problems)
+    if problems:
+        raise ProjectError(source, problems)
+    return graph
+
+
+def _read_nodes(nodes, graph, problems):
+    if not isinstance(nodes, list):
+        problems.append(f"nodes: expected a list of nodes, got {_kind(nodes)}")
+        return
+    for i, node in enumerate(nodes):
+        where = f"nodes[{i}]"
+        if not isinstance(node, dict):
+            problems.append(f"{where}: expected an object with id, layer and params, got {_kind(node)}")
+            continue
+        for key in sorted(node.keys() - _NODE_KEYS)[:5]:
+            problems.append(f"{where}.{_key(key)}: unknown key; a node has id, layer, params and optionally config "
+                            "and keras_shape")
+        node_id, layer, params = node.get("id"), node.get("layer"), node.get("params", {})
+        id_problem = node_id_problem(node_id)
+        if id_problem:
+            problems.append(f"{where}.id: {id_problem}")
+            continue
+        if node_id in graph:
+            problems.append(f"{where}.id: duplicate id {quote(node_id)}; every node needs its own id")
+            continue
+        try:
+            spec = spec_for(layer)
+        except UnknownLayerError as exc:
+            problems.append(f"{where}.layer: {exc}")
+            continue
+        if not isinstance(params, dict):
+            problems.append(f"{where}.params: expected an object of Keras arguments, got {_kind(params)}")
+            continue
+        stored = {}
+        for name, value in params.items():
+            try:
+                stored[name] = spec.param(name).validate(value)
+            except ParamError as exc:
+                problems.append(f"{where}.params.{shorten(name, 40)}: {exc}")
+        for p in spec.params:
+            if p.required and p.name not in params:
+                problems.append(f"{where}.params.{p.name}: required by {spec.name} ({p.describe()}) but missing")
+        extra = {}
+        try:
+            if "config" in node:
+                extra["config"] = check_config(node["config"], spec)
+            if "keras_shape" in node:
+                extra["keras_shape"] = check_keras_shape(node["keras_shape"], spec)
+        except ConfigError as exc:
+            problems.append(f"{where}.{exc}")
+        graph.add_node(node_id, layer=layer, params=stored, **extra)
+
+
+def _read_edges(edges, graph, problems):
+    if not isinstance(edges, list):
+        problems.append(f"edges: expected a list of edges, got {_kind(edges)}")
+        return
+    used = {}
+    for i, edge in enumerate(edges):
+        where = f"edges[{i}]"
+        if not isinstance(edge, dict):
+            problems.append(f"{where}: expected an object with source, target and port, got {_kind(edge)}")
+            continue
+        for key in sorted(edge.keys() - _EDGE_KEYS)[:5]:
+            problems.append(f"{where}.{_key(key)}: unknown key; an edge has source, target and port")
+        source, target, port = edge.get("source"), edge.get("target"), edge.get("port", 0)
+        bad = False
+        for key, value in (("source", source), ("target", target)):
+            if not isinstance(value, str) or value not in graph:
+                problems.append(f"{where}.{key}: no node has the id {_show(value)}")
+                bad = True
+        if not isinstance(port, int) or isinstance(port, bool) or port < 0:
+            problems.append(f"{where}.port: expected an integer >= 0, got {_show(port)}")
+            bad = True
+        if bad:
+            continue
+        spec = spec_for(graph.nodes[target]["layer"])
+        if spec.is_input:
+            problems.append(f"{where}: {target} is an Input and takes no incoming wire")
+            continue
+        if not spec.is_merge and port >= spec.inputs:
+            problems.append(f"{where}.port: {target} ({spec.name}) has {spec.inputs} input port(s), got port {port}")
+            continue
+        if (target, port) in used:
+            problems.append(f"{where}: port {port} of {target} already reads from {used[target, port]}")
+            continue
+        used[target, port] = source
+        graph.add_edge(source, target, port=port)
+    for node in graph:
+        if spec_for(graph.nodes[node]["layer"]).is_merge:
+            ports = sorted(p for _u, _v, p in graph.in_edges(node, data="port"))
+            if ports != list(range(len(ports))):
+                problems.append(f"edges: the inputs of {node} must use ports 0..{len(ports) - 1} without gaps, "
+                                f"got {ports}")
+    if not nx.is_directed_acyclic_graph(graph):
+        cycle = " -> ".join(u for u, _v, *_ in nx.find_cycle(graph))
+        problems.append(f"edges: the wires make a cycle ({cycle}); Keras models must flow one way")
+
+
+def _read_ui(ui, graph, problems):
+    if not isinstance(ui, dict):
+        problems.append(f"ui: expected an object, got {_kind(ui)}")
+        return
+    kept = dict(ui)  # other presentation keys are kept as they are, so newer files round-trip
+    positions = ui.get("positions", {})
+    if not isinstance(positions, dict):
+        problems.append(f"ui.positions: expected an object of id -> [x, y], got {_kind(positions)}")
+        return
+    clean = {}
+    for node_id, xy in positions.items():
+        if len(problems) > 100:  # enough to say what is wrong; a message of millions of lines helps nobody
+            break
+        if node_id not in graph:
+            problems.append(f"ui.positions.{_key(node_id)}: no node has this id")
+        elif not (isinstance(xy, list) and len(xy) == 2 and all(_finite(v) for v in xy)):
+            problems.append(f"ui.positions.{_key(node_id)}: expected [x, y] with finite numbers, got {_show(xy)}")
+        else:
+            clean[node_id] = (float(xy[0]), float(xy[1]))
+    kept["positions"] = clean
+    style = ui.get("export_style")
+    if style is not None and not (isinstance(style, str) and style in EXPORT_STYLES):
+        problems.append(f"ui.export_style: expected \"layer\" or \"function\", got {_show(style)}")
+    if "frames" in ui:
+        try:
+            kept["frames"] = check_frames(ui["frames"])
+        except InvalidFrame as exc:
+            problems.append(f"ui.frames{exc if str(exc).startswith('[') else ': ' + str(exc)}")
+    graph.graph["ui"] = kept
+
+
+def _finite(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) < 1e9 and math.isfinite(value)
+
+
+def _kind(value) -> str:
+    names = {dict: "an object", list: "a list", str: "a text", bool: "true/false", type(None): "null"}
+    return names.get(type(value), "a number") if not isinstance(value, str) else f"the text {_show(value)}"
+
+
+def _show(value) -> str:
+    return show(value, 60)
+
+
+def _key(key) -> str:
+    """A key from a file inside a location (ui.positions.KEY): as it is when plain, quoted when odd."""
+    shown = quote(key, 40)
+    return key if isinstance(key, str) and shown[1:-1] == key else shown
+
+
+def node_id_problem(node_id) -> str | None:
+    """Why `node_id` cannot be an id (graph.check_node_id's rule), quoting it short, or None."""
+    if isinstance(node_id, str) and len(node_id) > MAX_ID_LENGTH:
+        return (f"invalid id {quote(node_id)} ({len(node_id):,} characters): a Keras layer name here is at most "
+                f"{MAX_ID_LENGTH} characters; use letters, digits and '_', e.g. 'conv_3x3'")
+    if not isinstance(node_id, str):  # graph.check_node_id would quote its whole repr
+        return (f"invalid id {show(node_id, python=True)}: an id must be a non-empty text, e.g. 'conv_3x3'")
+    try:
+        check_node_id(node_id)
+    except GraphError as exc:
+        return str(exc).replace(repr(node_id), quote(node_id), 1)  # the id is short: its repr is cheap
+    return None
+
+
+# ---- writing ----------------------------------------------------------------------------------------------
+
+def to_dict(graph: nx.MultiDiGraph) -> dict:
+    """The file's content, in a canonical order (nodes in document order, params in the catalog's order,
+    edges by target and port, positions in document order), so that equal documents give equal files
+    however their dicts were built up (an undone reset, say, re-adds a param at the end)."""
+    order = {n: i for i, n in enumerate(graph)}
+    nodes = [_node_dict(n, d) for n, d in graph.nodes(data=True)]
+    edges = sorted(((u, v, p) for u, v, p in graph.edges(data="port")), key=lambda e: (order[e[1]], e[2]))
+    data = {"format": FORMAT, "version": VERSION, "nodes": nodes,
+            "edges": [{"source": u, "target": v, "port": p} for u, v, p in edges]}
+    ui = dict(graph.graph.get("ui") or {})
+    given = ui.get("positions") or {}
+    positions = {n: [_round(given[n][0]), _round(given[n][1])] for n in graph if n in given}
+    if positions:
+        ui["positions"] = positions
+    else:
+        ui.pop("positions", None)
+    if ui:
+        data["ui"] = ui
+    return data
+
+
+def _node_dict(node, data) -> dict:
+    out = {"id": node, "layer": data.get("layer"), "params": _ordered_params(data.get("layer"),
+                                                                              data.get("params") or {})}
+    if data.get("config"):
+        out["config"] = data["config"]
+    if data.get("keras_shape") is not None:
+        out["keras_shape"] = data["keras_shape"]
+    return out
+
+
+def _ordered_params(layer, params: dict) -> dict:
+    try:
+        rank = {p.name: i for i, p in enumerate(spec_for(layer).params)}
+    except UnknownLayerError:
+        return dict(params)
+    return dict(sorted(params.items(), key=lambda item: rank.get(item[0], len(rank))))
+
+
+def _round(value: float):
+    value = round(float(value), 2)
+    return int(value) if value.is_integer() else value
+
+
+def dumps(graph: nx.MultiDiGraph) -> str:
+    """One node, edge or position per line: readable, and diffs well under version control."""
+    data = to_dict(graph)
+
+    def one(value):
+        return json.dumps(value, ensure_ascii=False, allow_nan=False)  # NaN would make a file no reader takes
+
+    def block(items):
+        return "[]" if not items else "[\n" + ",\n".join(f"    {one(i)}" for i in items) + "\n  ]"
+
+    parts = [f'  "format": {one(data["format"])}', f'  "version": {data["version"]}',
+             f'  "nodes": {block(data["nodes"])}', f'  "edges": {block(data["edges"])}']
+    if "ui" in data:
+        ui = dict(data["ui"])
+        positions = ui.pop("positions", None)
+        fields = ['    "positions": {\n' + ",\n".join(f"      {one(k)}: {one(v)}" for k, v in positions.items())
+                  + "\n    }"] if positions else []
+        fields += [f"    {one(k)}: {one(v)}" for k, v in ui.items()]
+        parts.append('  "ui": {\n' + ",\n".join(fields) + "\n  }")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
+def write(graph: nx.MultiDiGraph, path) -> None:
+    """Save atomically (builder/files/atomic_file.py): a crash mid-save leaves either the old file or the new one."""
+    atomic_file.write_bytes(path, dumps(graph).encode("utf-8"))  # dumps fails, if it must, before any write

@@ -1,0 +1,70 @@
+"""What `check` prints: a table of nodes in topological order with totals, or the same as a JSON-ready dict."""
+
+from __future__ import annotations
+
+from builder.catalog.rules import fmt
+from builder.inference.engine import infer, totals
+from builder.model.order import graph_of, model_inputs, model_outputs, ordered_nodes
+
+
+def check_dict(source) -> dict:
+    """{"valid", "total_params", "trainable_params", "non_trainable_params", "inputs", "outputs", "nodes"}."""
+    graph = graph_of(source)
+    results = infer(graph)
+    trainable, frozen = totals(results)
+    inputs, outputs = model_inputs(graph), model_outputs(graph)
+    nodes = {}
+    for node in ordered_nodes(graph):
+        r = results[node]
+        nodes[node] = {
+            "layer": r.layer,
+            "shape": None if r.shape is None else list(r.shape),
+            "params": r.params,
+            "error": r.error,
+            "warnings": list(r.warnings),
+        }
+        if r.blocked_by:
+            nodes[node]["blocked_by"] = r.blocked_by
+        if r.stale:  # a generic node whose Keras shape was computed for other inputs (check --keras recomputes)
+            nodes[node]["stale"] = True
+    valid = bool(inputs) and bool(outputs) and all(r.error is None and r.blocked_by is None for r in results.values())
+    return {"valid": valid, "total_params": trainable + frozen, "trainable_params": trainable,
+            "non_trainable_params": frozen, "inputs": inputs, "outputs": outputs, "nodes": nodes}
+
+
+def check_table(source) -> str:
+    data = check_dict(source)
+    rows = [("id", "layer", "output shape", "params", "status")]
+    for node, info in data["nodes"].items():
+        if info.get("stale"):
+            status = "ERROR (stale)"
+        elif info["error"]:
+            status = "ERROR"
+        elif "blocked_by" in info:
+            status = f"waits on {info['blocked_by']}"
+        else:
+            status = "warning" if info["warnings"] else "ok"
+        shape = fmt(tuple(info["shape"])) if info["shape"] is not None else "-"
+        params = f"{info['params']:,}" if info["params"] is not None else "-"
+        rows.append((node, str(info["layer"]), shape, params, status))
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    lines = ["  ".join(cell.ljust(w) if i != 3 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+             for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines.append("")
+    lines.append(f"Total params: {data['total_params']:,} (trainable {data['trainable_params']:,}, "
+                 f"non-trainable {data['non_trainable_params']:,})")
+    lines.append(f"Inputs: {', '.join(data['inputs']) or 'none'}    Outputs: {', '.join(data['outputs']) or 'none'}")
+    problems = [info["error"] for info in data["nodes"].values() if info["error"]]
+    warnings = [w for info in data["nodes"].values() for w in info["warnings"]]
+    if not data["inputs"]:
+        problems.append("the graph has no Input node; add an Input and connect it to the first layer")
+    elif not data["outputs"]:
+        problems.append("the graph has no layer after its Inputs; add a layer and connect an Input to it")
+    if problems:
+        lines += ["", f"Errors ({len(problems)}):", *(f"  {p}" for p in problems)]
+    if warnings:
+        lines += ["", f"Warnings ({len(warnings)}):", *(f"  {w}" for w in warnings)]
+    lines.append("")
+    lines.append("valid: the graph builds a Keras model" if data["valid"] else "invalid: fix the errors above")
+    return "\n".join(lines)

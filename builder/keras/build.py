@@ -1,0 +1,71 @@
+"""Graph -> keras.Model. The only module in builder/ that imports keras, and only when a build is asked for."""
+
+from __future__ import annotations
+
+from builder.keras.plan import ModelError, make_plan
+from builder.keras.weight_limit import DEFAULT_MAX_WEIGHT_BYTES, check_weights
+from builder.quoting import shorten
+
+
+def keras_kwargs(params: dict) -> dict:
+    """Stored params as Keras takes them: lists (JSON's tuples) become tuples."""
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
+
+
+def takes_list(step) -> bool:
+    """Merge layers take their inputs as a list; a generic layer too when more than one arrives."""
+    return step.spec.is_merge and not (step.spec.generic and len(step.sources) == 1)
+
+
+def build_model(source, max_weight_bytes: int | None = DEFAULT_MAX_WEIGHT_BYTES):
+    """A fresh keras.Model for the graph (a GraphDocument or a networkx MultiDiGraph).
+
+    Inputs are the Input nodes in document order, outputs the nodes nothing reads from, in document order;
+    layer names are node ids. Raises builder.keras.plan.ModelError, with inference's messages, if the graph has errors
+    or Keras refuses a node (a config argument it does not take, say: the message names the node);
+    builder.keras.weight_limit.WeightLimitExceeded, before Keras allocates anything, if the weights would take more
+    than max_weight_bytes (None: no limit).
+    """
+    plan = make_plan(source)
+    if max_weight_bytes is not None:
+        check_weights(source, max_weight_bytes)
+    import keras  # deferred: importing TensorFlow costs seconds, and only a build needs it
+
+    tensors = {}
+    for step in plan.steps:
+        kwargs = keras_kwargs(step.params)
+        try:
+            if step.spec.is_input:
+                tensors[step.id] = keras.Input(shape=kwargs["shape"], name=step.id, **step.config)
+                continue
+            layer = getattr(keras.layers, step.spec.name)(name=step.id, **step.config, **kwargs)
+            arriving = [tensors[s] for s in step.sources]
+            tensors[step.id] = layer(arriving if takes_list(step) else arriving[0])
+        except Exception as exc:  # noqa: BLE001 - Keras is the judge of a config; its refusal names the node
+            raise ModelError([f"{step.id}: Keras refuses this {step.spec.name}: {keras_message(exc)}"]) from None
+    inputs = [tensors[n] for n in plan.inputs]
+    outputs = [tensors[n] for n in plan.outputs]
+    # One input or output is passed bare, as hand-written Keras code does, so the model's structure matches it.
+    return keras.Model(inputs=inputs[0] if len(inputs) == 1 else inputs,
+                       outputs=outputs[0] if len(outputs) == 1 else outputs)
+
+
+def keras_message(exc: Exception) -> str:
+    """Keras's (or TensorFlow's) message on one line, at most 600 characters, control characters escaped."""
+    return shorten(f"{type(exc).__name__}: {' '.join(str(exc).split())}", 600)
+
+
+def build_and_save(source, path, max_weight_bytes: int | None = DEFAULT_MAX_WEIGHT_BYTES):
+    """Build the graph's model and save it as a .keras file, atomically (builder/files/atomic_file.py): a failed or
+    killed save leaves the old file, or none, never a truncated archive. Returns the model and plain facts
+    about it: {"path", "params", "trainable", "layers"}. The command line's `build` and the Keras worker process
+    both use it. Refuses, as build_model does, a model whose weights would pass max_weight_bytes.
+    """
+    from builder.files.atomic_file import atomic_target
+
+    model = build_model(source, max_weight_bytes)
+    with atomic_target(path, keep_suffix=True) as tmp:  # Keras insists on the .keras suffix
+        model.save(tmp)
+    trainable = sum(int(w.numpy().size) for w in model.trainable_weights)
+    return model, {"path": str(path), "params": int(model.count_params()), "trainable": trainable,
+                   "layers": len(model.layers)}

@@ -1,0 +1,157 @@
+"""Graph -> a standalone Python script that rebuilds the model with Keras (the same walk as keras_build).
+
+Ids become variable names only after being made into plain ASCII identifiers (never keywords, never the names
+the script itself uses); every id and string value is written as an escaped string literal. So whatever a
+graph holds, the script does nothing but build the model.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import math
+import re
+
+from builder.keras.plan import ModelError, Plan, make_plan
+from builder.quoting import quote, show
+
+STYLES = ("layer", "function")
+_RESERVED = {"keras", "layers", "build_model", "model", "inputs", "outputs"} | set(dir(builtins))
+
+
+def string_literal(text: str) -> str:
+    """A double-quoted, ASCII-only Python literal for any text. (JSON escaping is not enough: it writes a
+    character outside the BMP, an emoji say, as a surrogate pair, which Python reads as two broken chars.)"""
+    out = []
+    for char in text:
+        code = ord(char)
+        if char in '\\"':
+            out.append("\\" + char)
+        elif 32 <= code < 127:
+            out.append(char)
+        elif code < 0x100:
+            out.append(f"\\x{code:02x}")
+        elif code < 0x10000:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(f"\\U{code:08x}")
+    return '"' + "".join(out) + '"'
+
+
+class ExportError(ModelError):
+    """A value that has no place in a script (a style that does not exist, a non-finite number...)."""
+
+    def __init__(self, message: str):
+        super().__init__([message])
+
+
+def literal(value) -> str:
+    """Python source for a stored param value; text as an escaped ASCII string literal."""
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, int):  # any int is finite (math.isfinite overflows on one of 4,000 digits)
+        if abs(value) >= 10 ** 40:  # the readers refuse these; a hand-built graph is told so too
+            raise ExportError(f"cannot write the integer {show(value)} into code; no Keras argument takes it")
+        return repr(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ExportError(f"cannot write the non-finite number {value!r} into code")
+        return repr(value)
+    if isinstance(value, str):
+        return string_literal(value)
+    if isinstance(value, (list, tuple)):
+        items = [literal(v) for v in value]
+        return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
+    if isinstance(value, dict):  # a Keras config (an initializer, a dtype policy): keys are text
+        items = [f"{string_literal(k)}: {literal(v)}" for k, v in value.items() if isinstance(k, str)]
+        return "{" + ", ".join(items) + "}"
+    raise ExportError(f"cannot write {type(value).__name__} values into code")
+
+
+def variable_names(ids) -> dict[str, str]:
+    """A distinct, valid, non-keyword ASCII identifier for each id."""
+    names, taken = {}, set()
+    for node_id in ids:
+        base = re.sub(r"\W", "_", node_id, flags=re.ASCII).strip("_").lower() or "node"
+        if base[0].isdigit():
+            base = f"x_{base}"
+        if keyword.iskeyword(base) or keyword.issoftkeyword(base) or base in _RESERVED:
+            base = f"{base}_"
+        name, n = base, 2
+        while name in taken:
+            name, n = f"{base}_{n}", n + 1
+        taken.add(name)
+        names[node_id] = name
+    return names
+
+
+def _arguments(step) -> list[str]:
+    args = []
+    for param in step.spec.params:
+        if param.name in step.params:
+            value = step.params[param.name]
+            if param.always_written or not param.is_default(value):
+                args.append(f"{param.name}={literal(value)}")
+        elif param.always_written:
+            args.append(f"{param.name}={literal(param.default)}")
+    # Config keys are checked identifiers (builder/keras_config), so they are safe as keyword names.
+    args.extend(f"{key}={literal(value)}" for key, value in step.config.items() if key.isidentifier())
+    return args
+
+
+def _line(step, names, style) -> str:
+    var = names[step.id]
+    name_arg = f"name={literal(step.id)}"
+    if step.spec.is_input:
+        extra = "".join(f", {key}={literal(value)}" for key, value in step.config.items() if key.isidentifier())
+        return f"{var} = keras.Input(shape={literal(step.params['shape'])}, {name_arg}{extra})"
+    args = ", ".join([*_arguments(step), name_arg])
+    sources = [names[s] for s in step.sources]
+    if step.spec.is_merge and not (step.spec.generic and len(sources) == 1):
+        tensors = f"[{', '.join(sources)}]"
+        if style == "function" and step.spec.function:
+            return f"{var} = layers.{step.spec.function}({tensors}, {args})"
+        return f"{var} = layers.{step.spec.name}({args})({tensors})"
+    return f"{var} = layers.{step.spec.name}({args})({sources[0]})"
+
+
+def _list(items) -> str:
+    return items[0] if len(items) == 1 else f"[{', '.join(items)}]"
+
+
+def _check_style(style):
+    if not (isinstance(style, str) and style in STYLES):
+        raise ExportError(f"unknown style {quote(style)}; choose 'layer' or 'function'")
+
+
+def render(plan: Plan, style: str = "layer") -> str:
+    _check_style(style)
+    names = variable_names(step.id for step in plan.steps)
+    body = [f"    {_line(step, names, style)}" for step in plan.steps]
+    inputs = _list([names[n] for n in plan.inputs])
+    outputs = _list([names[n] for n in plan.outputs])
+    return "\n".join([
+        '"""A Keras model exported by Keras Canvas. Run it to build the model and print its summary."""',
+        "",
+        "import keras",
+        "from keras import layers",
+        "",
+        "",
+        "def build_model():",
+        *body,
+        f"    return keras.Model(inputs={inputs}, outputs={outputs})",
+        "",
+        "",
+        'if __name__ == "__main__":',
+        "    model = build_model()",
+        "    model.summary()",
+        "",
+    ])
+
+
+def export_code(source, style: str = "layer") -> str:
+    """A standalone script for the graph (a GraphDocument or networkx MultiDiGraph); `style` is 'layer'
+    (`layers.Concatenate(...)([a, b])`) or 'function' (`layers.concatenate([a, b], ...)`). Raises
+    builder.keras.plan.ModelError if the graph has errors, ExportError (a ModelError) for what no script can hold."""
+    _check_style(style)
+    return render(make_plan(source), style)

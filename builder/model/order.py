@@ -1,0 +1,53 @@
+"""Graph-order facts that several rooms need, computed in one place: the document behind a source, the
+topological order (Kahn's, cycles set apart), the model's inputs and outputs as a Keras functional model takes
+them, and the nodes in the order `check` lists them.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from builder.model.document import GraphDocument
+
+
+def graph_of(source):
+    return source.graph if isinstance(source, GraphDocument) else source
+
+
+def topological_order(graph, subset: set):
+    """Kahn's order of `subset` (edges from outside it count as done); the rest are in or behind a cycle."""
+    indegree = {n: 0 for n in subset}
+    succ_of = graph._succ  # adjacency dicts directly: the view objects dominate the cost otherwise
+    for node in subset:
+        for succ, edges in succ_of[node].items():
+            if succ in indegree:
+                indegree[succ] += len(edges)
+    queue = deque(n for n in graph if n in subset and indegree[n] == 0) if len(subset) == len(graph) \
+        else deque(n for n, d in indegree.items() if d == 0)
+    order = []
+    while queue:
+        node = queue.popleft()
+        order.append(node)
+        for succ, edges in succ_of[node].items():
+            if succ in indegree:
+                indegree[succ] -= len(edges)
+                if indegree[succ] == 0:
+                    queue.append(succ)
+    stuck = {n for n, d in indegree.items() if d > 0}
+    return order, stuck
+
+
+def ordered_nodes(graph) -> list:
+    """Every node: those in topological order first, then those in or behind a cycle, in document order."""
+    order, stuck = topological_order(graph, set(graph))
+    return order + [n for n in graph if n in stuck]
+
+
+def model_inputs(graph) -> list:
+    """The model's inputs: the Input nodes, in document order."""
+    return [n for n in graph if graph.nodes[n].get("layer") == "Input"]
+
+
+def model_outputs(graph) -> list:
+    """The model's outputs: the nodes nothing reads from (Inputs excluded), in document order."""
+    return [n for n in graph if graph.out_degree(n) == 0 and graph.nodes[n].get("layer") != "Input"]
