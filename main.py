@@ -23,9 +23,10 @@ import socket
 import sys
 from pathlib import Path
 
+from builder.files.resources import examples_dir
 from builder.quoting import escape_controls
 
-EXAMPLES_DIR = Path(__file__).resolve().parent / "resources" / "examples"
+EXAMPLES_DIR = examples_dir()
 COMMANDS = ("check", "export", "build", "import", "examples", "example", "screenshot")
 
 

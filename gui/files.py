@@ -17,11 +17,12 @@ from PySide6.QtWidgets import QMenu
 
 import builder
 from builder.files.project import ProjectError
+from builder.files.resources import examples_dir
 from builder.layout.auto_layout import auto_layout
 from builder.model.document import ui_of
 from gui.dialogs import PROJECT_FILTER, Dialogs
 
-EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "resources" / "examples"
+EXAMPLES_DIR = examples_dir()
 DEFAULT_EXAMPLE = "cnn_28x28_three_kernels"
 MAX_RECENT = 8
 RECENT_KEY = "files/recent"

@@ -1,4 +1,5 @@
-"""The look of the whole window, as a leaf: it imports nothing of the app, only PySide6 and the standard library.
+"""The look of the whole window, as a leaf of gui/: it imports nothing of gui/, only PySide6, the standard library
+and builder's resources lookup (the stylesheet's file).
 
 Each theme (light, dark) is a pair of frozen palette objects: a WindowPalette (Qt palette roles, status, code and
 stylesheet colours: window_palette.py) and a CanvasPalette (canvas colours: canvas_palette.py). current.py holds

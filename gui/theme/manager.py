@@ -9,16 +9,15 @@ Widgets that paint colours themselves (the canvas, the code view, the shapes pan
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QToolTip
 
+from builder.files.resources import style_sheet_path
 from gui.theme.current import MODES, current_theme, use_theme
 from gui.theme.window_palette import is_dark_palette
 
-STYLE_SHEET = Path(__file__).resolve().parents[2] / "resources" / "style.qss"
+STYLE_SHEET = style_sheet_path()
 SETTINGS_KEY = "view/theme"
 _OLD_CANVAS_KEY = "canvas/theme"  # the canvas-only choice that came before the window theme
 
