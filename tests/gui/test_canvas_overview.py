@@ -147,3 +147,28 @@ def test_canvas_colours_follow_the_window_theme(cnn):
         assert view.grab().toImage().pixelColor(5, 5).lightness() < 80
     finally:
         manager.set_mode("system")
+
+
+@pytest.mark.parametrize("failure", ["save fails", "target is a folder", "missing folder"])
+def test_a_failed_image_export_leaves_the_old_picture_and_no_temp_file(window, dialogs, tmp_path, monkeypatch,
+                                                                        failure):
+    from tests.gui.conftest import open_example
+
+    open_example(window, "dense_branches")
+    target = tmp_path / "graph.png"
+    target.write_bytes(b"yesterday's picture")
+    if failure == "save fails":  # a full disk: Qt says only that the write failed
+        monkeypatch.setattr(QImage, "save", lambda *args, **kwargs: False)
+    elif failure == "target is a folder":
+        target = tmp_path / "a_folder.png"
+        target.mkdir()
+    else:
+        target = tmp_path / "missing" / "graph.png"
+    dialogs.answers["save_path"].append(str(target))
+    window.actions_by_name["export_image_png"].trigger()
+    title, message = dialogs.errors[-1]
+    assert target.name in title + message
+    if failure == "save fails":
+        assert target.read_bytes() == b"yesterday's picture"
+    leftovers = [p.name for p in tmp_path.rglob("*") if ".tmp" in p.name]
+    assert leftovers == []
