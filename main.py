@@ -7,8 +7,10 @@
     python main.py examples                    lists the bundled examples
     python main.py example NAME -o FILE        writes one of them
     python main.py screenshot [-o DIR] [--example NAME ...] [--theme light|dark]   PNGs of the window
+    python main.py diff A B [--json] [--ui] [--window]   what changed from A to B (projects or Keras model files)
+    python main.py summary FILE [--or-raw]    one canonical line per node (git's textconv for project files)
 
-Exit codes: 0 ok, 1 the graph has errors, 2 unreadable file or bad usage, 3 no display for the window.
+Exit codes: 0 ok, 1 the graph has errors (diff: the models differ), 2 unreadable file or bad usage, 3 no display.
 `check` (without --keras) and `export` never import TensorFlow; the window imports it only when a Keras build is needed.
 Every file written is written atomically (builder/files/atomic_file.py): a failed write leaves the old file as it was.
 """
@@ -27,7 +29,8 @@ from builder.files.resources import examples_dir
 from builder.quoting import escape_controls
 
 EXAMPLES_DIR = examples_dir()
-COMMANDS = ("check", "export", "build", "import", "examples", "example", "screenshot")
+COMMANDS = ("check", "export", "build", "import", "examples", "example", "screenshot", "diff", "summary")
+MODEL_FILE_SUFFIXES = (".keras", ".h5", ".hdf5")  # imported with Keras for diff and summary; .json is sniffed
 
 
 class UsageError(Exception):
@@ -83,6 +86,19 @@ def _parser() -> argparse.ArgumentParser:
     shots.add_argument("--example", action="append", dest="examples", help="example name (repeatable)")
     shots.add_argument("--theme", choices=("light", "dark"),
                        help="the window's theme (default: the desktop's, light offscreen); names get _light/_dark")
+    diff = sub.add_parser("diff", help="what changed from A to B: nodes added, removed, renamed, changed, rewired, "
+                          "and the shapes, counts and errors that follow (exit 0 same, 1 different)")
+    diff.add_argument("a", metavar="A", help="the version before: a project file or a Keras model file")
+    diff.add_argument("b", metavar="B", help="the version after")
+    diff.add_argument("--json", action="store_true", help="print JSON instead of a report")
+    diff.add_argument("--ui", action="store_true", help="also report presentation: moved nodes, frames, ...")
+    diff.add_argument("--window", action="store_true",
+                      help="open B in the app, compared side by side with A (for git difftool)")
+    summary = sub.add_parser("summary", help="print one canonical line per node (for git diff's textconv)")
+    summary.add_argument("file")
+    summary.add_argument("--or-raw", action="store_true",
+                         help="print a file that is neither a project nor a Keras model as it is (so a textconv "
+                              "on *.json leaves other JSON files readable)")
     return parser
 
 
@@ -157,6 +173,75 @@ def cmd_import(args) -> int:
     return 0
 
 
+def load_any(path: str):
+    """A project file as it is, or a Keras model file (.keras, .h5, or a model.to_json() .json) imported as
+    `import` does. Only model files load TensorFlow: a project never does."""
+    from builder.files.project import ProjectError
+
+    if not path.lower().endswith(MODEL_FILE_SUFFIXES):
+        try:
+            return _load(path)
+        except ProjectError:
+            if not _looks_like_model_json(path):
+                raise
+    from builder.keras.importer import ImportRefused, import_model
+    from builder.keras.weight_limit import WeightLimitExceeded
+
+    try:
+        return import_model(path).graph
+    except ImportRefused as exc:
+        raise UsageError(str(exc)) from None
+    except WeightLimitExceeded as exc:
+        raise UsageError(f"{path}: {exc}") from None
+
+
+def _looks_like_model_json(path: str) -> bool:
+    """Whether a .json file that is not a project starts like model.to_json() (the importer reads it carefully)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    return b'"class_name"' in head and b'"keras-canvas"' not in head
+
+
+def cmd_diff(args) -> int:
+    from builder.diff.model_diff import diff_graphs
+    from builder.diff.report import diff_dict, diff_text
+
+    if args.window:
+        return open_window(args.b, compare_with=args.a)
+    a, b = load_any(args.a), load_any(args.b)
+    diff = diff_graphs(a, b, include_ui=args.ui)
+    if args.json:
+        print(json.dumps(diff_dict(diff), indent=2, ensure_ascii=False))
+    else:
+        print(escape_controls(diff_text(diff, args.a, args.b), keep_newlines=True))
+    return 0 if diff.same else 1
+
+
+def cmd_summary(args) -> int:
+    from builder.diff.summary import summary_text
+    from builder.files.project import ProjectError
+
+    try:
+        graph = load_any(args.file)
+    except (ProjectError, UsageError):
+        if not args.or_raw:
+            raise
+        from builder.files.safe_read import UnreadableFile, read_limited
+
+        try:
+            raw = read_limited(args.file, 64 * 1024 * 1024)
+        except UnreadableFile as exc:
+            raise UsageError(f"{args.file}: {exc}") from None
+        sys.stdout.flush()
+        sys.stdout.buffer.write(raw)  # not a model: shown as it is
+        return 0
+    sys.stdout.write(summary_text(graph))
+    return 0
+
+
 def example_names() -> dict[str, str]:
     """name -> one-line description, from the bundled example files."""
     import builder
@@ -217,7 +302,7 @@ def display_problem() -> str | None:
     return None
 
 
-def open_window(file: str | None) -> int:
+def open_window(file: str | None, compare_with: str | None = None) -> int:
     problem = display_problem()
     if problem:
         print(f"keras-canvas: {problem}, so the window cannot open.\n"
@@ -235,7 +320,7 @@ def open_window(file: str | None) -> int:
         return 3
     from gui.app import run
 
-    return run(file)
+    return run(file, compare_with=compare_with) if compare_with else run(file)
 
 
 # What Qt 6's xcb platform plugin (PySide6/Qt/plugins/platforms/libqxcb.so and libQt6XcbQpa) loads, with the
@@ -281,7 +366,7 @@ def missing_xcb_libraries(loadable=None) -> list[tuple[str, str]]:
 
 HANDLERS = {"check": cmd_check, "export": cmd_export, "build": cmd_build, "import": cmd_import,
             "examples": cmd_examples,
-            "example": cmd_example, "screenshot": cmd_screenshot}
+            "example": cmd_example, "screenshot": cmd_screenshot, "diff": cmd_diff, "summary": cmd_summary}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -307,9 +392,9 @@ def main(argv: list[str] | None = None) -> int:
     except ProjectError as exc:
         return _fail(str(exc), 2)
     except ModelError as exc:
-        return _fail(f"{args.file}: {exc}", 1)
+        return _fail(f"{getattr(args, 'file', args.command)}: {exc}", 1)
     except WeightLimitExceeded as exc:
-        return _fail(f"{args.file}: {exc}", 2)
+        return _fail(f"{getattr(args, 'file', args.command)}: {exc}", 2)
     except (UsageError, OSError) as exc:  # OSError: atomic_file.WriteError and the like name the file
         return _fail(str(exc) if isinstance(exc, UsageError) or not exc.strerror else _os_message(exc), 2)
 
