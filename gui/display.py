@@ -33,30 +33,24 @@ def default_text(param: Param) -> str:
 
 
 def status_text(result: NodeResult | None) -> str:
+    """The result's status (builder's one vocabulary) as the shapes panel words it."""
     if result is None:
         return ""
-    if result.stale:
+    status = result.status
+    if status == "stale":
         return "stale: Keras recomputes"
-    if result.error:
-        return "error"
-    if result.blocked_by:
+    if status == "blocked":
         return f"waits on {result.blocked_by}"
-    if result.warnings:
-        return "warning" if len(result.warnings) == 1 else f"{len(result.warnings)} warnings"
-    return "ok"
+    if status == "warning" and len(result.warnings) > 1:
+        return f"{len(result.warnings)} warnings"
+    return status
 
 
 def status_kind(result: NodeResult | None) -> str:
-    """'error', 'warning', 'ok', 'muted' or 'stale': the status colour's name (each theme has its own)."""
-    if result is None:
+    """The status colour's name (each theme has its own): the status itself, but 'muted' for blocked or none."""
+    if result is None or result.status == "blocked":
         return "muted"
-    if result.stale:
-        return "stale"
-    if result.error:
-        return "error"
-    if result.warnings:
-        return "warning"
-    return "muted" if result.blocked_by else "ok"
+    return result.status
 
 
 def status_tooltip(result: NodeResult | None) -> str:

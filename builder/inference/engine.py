@@ -25,6 +25,11 @@ from builder.model.order import topological_order
 DENSE_WEIGHT_WARNING = 10_000_000
 
 
+# What a node's result says, in one word: ok; warning (a shape, with advice); error (no shape: its own mistake);
+# blocked (no shape: it waits on an error upstream); stale (a generic node whose Keras shape must be recomputed).
+STATUSES = ("ok", "warning", "error", "blocked", "stale")
+
+
 class NodeResult(NamedTuple):
     """One node's inference result. A NamedTuple: immutable, and cheap to make for every node on every pass."""
 
@@ -45,6 +50,9 @@ class NodeResult(NamedTuple):
 
     @property
     def status(self) -> str:
+        """One of STATUSES, the one vocabulary of `check`, the shapes panel, node faces and the minimap."""
+        if self.stale:
+            return "stale"
         if self.error:
             return "error"
         if self.blocked_by:

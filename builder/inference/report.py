@@ -18,6 +18,7 @@ def check_dict(source) -> dict:
         r = results[node]
         nodes[node] = {
             "layer": r.layer,
+            "status": r.status,
             "shape": None if r.shape is None else list(r.shape),
             "params": r.params,
             "error": r.error,
@@ -36,14 +37,8 @@ def check_table(source) -> str:
     data = check_dict(source)
     rows = [("id", "layer", "output shape", "params", "status")]
     for node, info in data["nodes"].items():
-        if info.get("stale"):
-            status = "ERROR (stale)"
-        elif info["error"]:
-            status = "ERROR"
-        elif "blocked_by" in info:
-            status = f"waits on {info['blocked_by']}"
-        else:
-            status = "warning" if info["warnings"] else "ok"
+        status = {"stale": "ERROR (stale)", "error": "ERROR", "blocked": f"waits on {info.get('blocked_by')}"}.get(
+            info["status"], info["status"])
         shape = fmt(tuple(info["shape"])) if info["shape"] is not None else "-"
         params = f"{info['params']:,}" if info["params"] is not None else "-"
         rows.append((node, str(info["layer"]), shape, params, status))

@@ -20,7 +20,7 @@ class NodeFace:
     summary: str
     shape: str  # the output shape, or a short reason why there is none
     params: str  # "320 params", or "" when there is no shape
-    status: str  # ok, warning, error, blocked, stale (a Keras shape to recompute), pending (not inferred yet)
+    status: str  # NodeResult.status (ok, warning, error, blocked, stale), or pending (not inferred yet)
     tooltip: str
     blocked_by: str | None = None
     # A generic node (a Keras layer outside the catalog) shows a "K" badge: its shape is Keras's, not a rule's.
@@ -65,19 +65,17 @@ def _face(doc, results, node_id, layer, category, help_text) -> NodeFace:
     result = results.get(node_id)
     if result is None:
         return NodeFace(node_id, layer, category, summary, "…", "", "pending", f"{node_id} ({layer})\n{help_text}")
-    if result.error:
-        return NodeFace(node_id, layer, category, summary, short_error(node_id, result.error), "", "error",
+    status = result.status
+    if status in ("error", "stale"):  # a stale generic node gets its own face in _generic_face
+        return NodeFace(node_id, layer, category, summary, short_error(node_id, result.error), "", status,
                         result.error)
-    if result.blocked_by:
+    if status == "blocked":
         tip = (f"{node_id} waits on {result.blocked_by}: it has no shape until the error there is fixed")
-        return NodeFace(node_id, layer, category, summary, f"waits on {result.blocked_by}", "", "blocked", tip,
+        return NodeFace(node_id, layer, category, summary, f"waits on {result.blocked_by}", "", status, tip,
                         result.blocked_by)
     params = params_text(result.trainable, result.non_trainable)
-    if result.warnings:
-        return NodeFace(node_id, layer, category, summary, fmt(result.shape), params, "warning",
-                        "\n\n".join(result.warnings))
-    return NodeFace(node_id, layer, category, summary, fmt(result.shape), params, "ok",
-                    f"{node_id} ({layer}): {help_text}")
+    tooltip = "\n\n".join(result.warnings) if status == "warning" else f"{node_id} ({layer}): {help_text}"
+    return NodeFace(node_id, layer, category, summary, fmt(result.shape), params, status, tooltip)
 
 
 def params_text(trainable: int, non_trainable: int) -> str:

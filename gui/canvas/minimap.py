@@ -153,9 +153,9 @@ class Minimap(QWidget):
                 colour = colours.category_colour(spec_for(doc.layer(item.node_id)).category)
             except (UnknownLayerError, GraphError):  # a layer the catalog lacks, or a node being removed
                 colour = colours.unknown_category
-            result = results.get(item.node_id)
-            if result is not None and result.error:
-                colour = colours.stale if result.stale else colours.error
+            status = results[item.node_id].status if item.node_id in results else None
+            if status in ("error", "stale"):
+                colour = colours.stale if status == "stale" else colours.error
             painter.setBrush(colour)
             painter.drawRect(mapped(item.sceneBoundingRect()))
         painter.end()

@@ -31,7 +31,7 @@ def test_check_json_matches_issue_schema(capsys):
     assert code == 0
     assert {"valid", "total_params", "inputs", "outputs", "nodes"} <= data.keys()
     assert data["inputs"] == ["input_a", "input_b"] and data["outputs"] == ["output"]
-    assert data["nodes"]["merged"] == {"layer": "Concatenate", "shape": [None, 24], "params": 0,
+    assert data["nodes"]["merged"] == {"layer": "Concatenate", "status": "ok", "shape": [None, 24], "params": 0,
                                        "error": None, "warnings": []}
     assert data["total_params"] == 16 * 16 + 16 + 8 * 8 + 8 + 24 + 1
 
@@ -42,6 +42,7 @@ def test_check_of_graph_with_error_exits_1_and_names_node(capsys):
     assert code == 1 and data["valid"] is False
     assert data["nodes"]["merged"]["error"].startswith("merged: Concatenate needs equal sizes")
     assert data["nodes"]["flatten"]["shape"] is None and data["nodes"]["flatten"]["error"] is None
+    assert (data["nodes"]["merged"]["status"], data["nodes"]["flatten"]["status"]) == ("error", "blocked")
     assert data["nodes"]["flatten"]["blocked_by"] == "merged"
 
 
