@@ -47,9 +47,9 @@ def main(argv=None) -> int:
     parser.add_argument("--json", default="benchmarks/results.json", help="where to write the results")
     args = parser.parse_args(argv)
 
-    from benchmarks import builder_figures
+    from benchmarks import builder_figures, diff_figures
 
-    figures = builder_figures.inference_figures(args.quick)
+    figures = builder_figures.inference_figures(args.quick) + diff_figures.diff_figures(args.quick)
     try:
         from benchmarks import gui_figures
     except ImportError:

@@ -74,6 +74,41 @@ class _Side:
         return self.graph.nodes[node].get("layer"), ins, outs
 
 
+class _Buckets:
+    """Unmatched nodes of both sides grouped by one kind of key (content plus in_key or out_key), kept up to date
+    as pairs are found: a key changes only when a neighbour gets matched, so each pair costs the work of its
+    neighbours, not of the whole graph (a chain of 1,000 renamed nodes is 1,000 small steps, not 1,000 rounds)."""
+
+    def __init__(self, key_a, key_b):
+        self.key_fns = (key_a, key_b)
+        self.groups: dict = defaultdict(lambda: (set(), set()))
+        self.key_of: tuple[dict, dict] = ({}, {})
+        self.dirty: set = set()
+
+    def place(self, side: int, node):
+        self.drop(side, node)
+        key = self.key_fns[side](node)
+        if key is not None:
+            self.key_of[side][node] = key
+            self.groups[key][side].add(node)
+            self.dirty.add(key)
+
+    def drop(self, side: int, node):
+        key = self.key_of[side].pop(node, None)
+        if key is not None:
+            self.groups[key][side].discard(node)
+            self.dirty.add(key)
+
+    def unique_pairs(self) -> list:
+        found = []
+        for key in self.dirty:
+            xs, ys = self.groups.get(key, ((), ()))
+            if len(xs) == 1 and len(ys) == 1:
+                found.append((next(iter(xs)), next(iter(ys))))
+        self.dirty.clear()
+        return found
+
+
 def match_nodes(a, b) -> dict[str, str]:
     """A's id -> B's id for every node of A that has a counterpart in B (see the module's docstring)."""
     pairs = {node: node for node in a if node in b}
@@ -86,38 +121,58 @@ def match_nodes(a, b) -> dict[str, str]:
     content_a = {node: content_key(a, node) for node in left}
     content_b = {node: content_key(b, node) for node in right}
 
+    def keyed(content, key_fn):
+        return lambda node: _with(content[node], key_fn(node))
+
+    buckets = [_Buckets(keyed(content_a, a_side.in_key), keyed(content_b, b_side.in_key)),
+               _Buckets(keyed(content_a, a_side.out_key), keyed(content_b, b_side.out_key))]
+    for group in buckets:
+        for node in left:
+            group.place(0, node)
+        for node in right:
+            group.place(1, node)
+
     def add(x, y):
+        if x in pairs or y in b_side.to_b:
+            return  # taken by another pair found in the same step
         pairs[x] = y
         b_side.to_b[y] = y
+        for group in buckets:
+            group.drop(0, x)
+            group.drop(1, y)
+            for node in _neighbours(a, x):
+                if node in content_a and node not in pairs:
+                    group.place(0, node)
+            for node in _neighbours(b, y):
+                if node in content_b and node not in b_side.to_b:
+                    group.place(1, node)
 
-    def round_of(key_a, key_b) -> bool:
-        buckets: dict = defaultdict(lambda: ([], []))
+    def settle():
+        while found := [pair for group in buckets for pair in group.unique_pairs()]:
+            for x, y in found:
+                add(x, y)
+
+    settle()
+    # Renamed and edited: the full neighbourhood must agree, so only a node whose every neighbour is settled
+    # qualifies; a new pair may anchor further strict matches, so those settle again after it.
+    while True:
+        full = _Buckets(a_side.full_key, b_side.full_key)
         for node in left:
-            if node not in pairs and (key := key_a(node)) is not None:
-                buckets[key][0].append(node)
-        matched_b = set(b_side.to_b)
+            if node not in pairs:
+                full.place(0, node)
         for node in right:
-            if node not in matched_b and (key := key_b(node)) is not None:
-                buckets[key][1].append(node)
-        found = [(xs[0], ys[0]) for xs, ys in buckets.values() if len(xs) == 1 and len(ys) == 1]
+            if node not in b_side.to_b:
+                full.place(1, node)
+        found = full.unique_pairs()
+        if not found:
+            return pairs
         for x, y in found:
             add(x, y)
-        return bool(found)
+        settle()
 
-    def strict_rounds():
-        progress = True
-        while progress:
-            progress = False
-            for side in ("in_key", "out_key"):
-                progress |= round_of(lambda n, s=side: _with(content_a[n], getattr(a_side, s)(n)),
-                                     lambda n, s=side: _with(content_b[n], getattr(b_side, s)(n)))
 
-    strict_rounds()
-    # Renamed and edited: the full neighbourhood must agree, so only a node whose every neighbour is settled
-    # qualifies; a new pair may anchor further strict matches, so the strict rounds run again after it.
-    while round_of(a_side.full_key, b_side.full_key):
-        strict_rounds()
-    return pairs
+def _neighbours(graph, node):
+    return {*graph.predecessors(node), *graph.successors(node)}
 
 
 def _with(content, key):
