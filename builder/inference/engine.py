@@ -17,6 +17,7 @@ import networkx as nx
 from builder.catalog.keras_names import KERAS_LAYERS
 from builder.catalog.params import ParamError
 from builder.catalog.rules import Arriving, ShapeError, fmt
+from builder.catalog.rules.merging import with_paddings
 from builder.catalog.specs import CATALOG, UnknownLayerError, generic_spec, spec_for
 from builder.inference.stored_shapes import StaleShape, stored_shape
 from builder.model.document import Change, GraphDocument, GraphError, check_node_id
@@ -238,6 +239,8 @@ class ShapeInference:
             if upstream.shape is None:
                 return NodeResult(layer, blocked_by=upstream.blocked_by or source)
             arriving.append(Arriving(source, upstream.shape))
+        if spec.is_merge and not spec.generic:  # a size mismatch names the branches whose padding to change
+            arriving = with_paddings(graph, arriving)
         try:
             if spec.generic:
                 shape, trainable, frozen = stored_shape(layer, data.get("keras_shape"), [a.shape for a in arriving])

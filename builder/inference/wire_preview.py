@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from builder.catalog.params import ParamError
 from builder.catalog.rules import Arriving, ShapeError
+from builder.catalog.rules.merging import with_paddings
 from builder.catalog.specs import UnknownLayerError, spec_for
 from builder.model.document import GraphDocument, GraphError
 
@@ -33,6 +34,8 @@ def preview_connect(doc: GraphDocument, results: dict, source: str, target: str,
         if result is None or result.shape is None:
             return None, _no_shape_message(upstream, result)
         arriving.append(Arriving(upstream, tuple(result.shape)))
+    if spec.is_merge:
+        arriving = with_paddings(doc.graph, arriving)  # the mismatch message names the branches to change
     try:
         params = spec.resolve(doc.params(target))
         return tuple(spec.shape_rule(params, arriving)), None

@@ -103,7 +103,7 @@ def test_shape_mismatch_example_fails_like_keras(keras):
     results = builder.infer(graph)
     errors = {n: r.error for n, r in results.items() if r.error}
     assert list(errors) == ["merged"]
-    assert "conv_3x3 gives (None, 26, 26, 32)" in errors["merged"]
+    assert "conv_3x3 gives 26×26, conv_5x5 24×24 and conv_7x7 22×22" in errors["merged"]
     assert "padding='same'" in errors["merged"]
     with pytest.raises(ModelError) as refused:
         builder.build_model(graph)

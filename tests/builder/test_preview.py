@@ -50,7 +50,7 @@ def test_merge_preview_error_names_the_mismatch(branches):
     shape, message = _preview(branches, "conv_5x5", "merged")
     assert shape is None
     assert message.startswith("merged: Concatenate needs equal sizes")
-    assert "conv_5x5 gives (None, 24, 24, 16)" in message and "padding='same'" in message
+    assert "conv_5x5 24×24" in message and "padding='same' on conv_5x5" in message
 
 
 def test_refused_wires_return_the_document_reason(branches):

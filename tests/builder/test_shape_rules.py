@@ -368,8 +368,8 @@ def two_kernels(padding: str) -> nx.MultiDiGraph:
 def test_mismatch_message_names_node_sources_and_fix():
     results = infer(two_kernels("valid"))
     assert results["merged"].error == (
-        "merged: Concatenate needs equal sizes except on axis -1, but conv_3x3 gives (None, 26, 26, 16) and "
-        "conv_5x5 gives (None, 24, 24, 16); set padding='same' on both branches, or crop or pool the larger one")
+        "merged: Concatenate needs equal sizes except on axis -1, but conv_3x3 gives 26×26 and conv_5x5 24×24; "
+        "set padding='same' on conv_3x3 and conv_5x5, or crop or pool the larger ones")
     # Behind the error: blocked, no shape and no error of their own.
     for node in ("flat", "classes"):
         assert results[node].shape is None and results[node].error is None

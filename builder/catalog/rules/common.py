@@ -16,6 +16,9 @@ class ShapeError(ValueError):
 class Arriving(NamedTuple):
     source: str
     shape: tuple
+    # The source layer's padding ('valid', 'same', ...) when it has one; the inference engine fills it in for
+    # merge layers only, so a size mismatch can name the branches whose padding needs changing (merging.py).
+    padding: str | None = None
 
 
 def fmt(shape) -> str:

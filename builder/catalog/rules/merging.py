@@ -6,7 +6,7 @@ Part of the shape and weight-count rules (see builder/catalog/rules/__init__.py)
 
 from __future__ import annotations
 
-from builder.catalog.rules.common import Arriving, ShapeError, axis_index, by
+from builder.catalog.rules.common import Arriving, ShapeError, axis_index, by, fmt
 
 
 def _conflict(inputs, sizes_at) -> tuple[Arriving, Arriving] | None:
@@ -41,21 +41,106 @@ def concatenate_shape(params, inputs):
         # Keras builds it, but the model then returns more samples than it was given.
         raise ShapeError(f"Concatenate axis={axis} is the batch axis: it would join samples, not features, "
                          "and change the batch size; use axis=-1 (or another feature axis)")
-    clash = _conflict(inputs, lambda inp: [None if i == at else d for i, d in enumerate(inp.shape)])
-    if clash:
-        a, b = clash
-        raise ShapeError(f"Concatenate needs equal sizes except on axis {axis}, but {by(a)} and {by(b)}; "
-                         f"{_concat_fix(a, b)}")
+    def sizes_at(inp):
+        return [None if i == at else d for i, d in enumerate(inp.shape)]
+
+    if _conflict(inputs, sizes_at):
+        groups = _groups(inputs, sizes_at)
+        spatial = at == 3  # channels joined: the heights and widths differ, as with 'valid' convolutions
+        advice = _padding_advice(inputs, groups) if spatial else None
+        raise ShapeError(f"Concatenate needs equal sizes except on axis {axis}, but "
+                         f"{_sizes_text(inputs, groups, spatial)}; {advice or _concat_fix(groups, spatial)}")
     # Like Keras: the other axes come from the first input; the joined axis is the sum (unknown if any is).
     sizes = [inp.shape[at] for inp in inputs]
     joined = None if None in sizes else sum(sizes)
     return (*first.shape[:at], joined, *first.shape[at + 1:])
 
 
-def _concat_fix(first: Arriving, other: Arriving) -> str:
-    if len(first.shape) == 4:
-        return "set padding='same' on both branches, or crop or pool the larger one"
-    return "make the other sizes equal (Reshape, Dense, or pooling), or concatenate on the axis that differs"
+def _concat_fix(groups, spatial: bool) -> str:
+    odd = _names([inp for group in groups[1:] for inp in group])
+    if spatial:
+        return f"crop or pool {odd} to the size of {_names(groups[0])}, or give them the same input size"
+    return (f"make the other sizes of {odd} equal to {_names(groups[0])}'s (Reshape, Dense, or pooling), or "
+            "concatenate on the axis that differs")
+
+
+# ---- naming every input of a mismatch, and the branches that need the change ---------------------------------
+
+def padding_of(node_data: dict) -> str | None:
+    """The padding of a node's layer ('valid', 'same', 'causal'), Keras's default when unset; None for a layer
+    without that choice. The inference engine passes it along (Arriving.padding) to merge layers."""
+    from builder.catalog.specs import CATALOG  # inside: specs imports these rules
+
+    spec = CATALOG.get(node_data.get("layer"))
+    param = spec.param_by_name.get("padding") if spec is not None else None
+    if param is None or param.kind != "choice":
+        return None
+    value = (node_data.get("params") or {}).get("padding", param.default)
+    return value if isinstance(value, str) else None
+
+
+def with_paddings(graph, arriving: list[Arriving]) -> list[Arriving]:
+    """The arriving tensors with their sources' paddings (graph: a networkx graph of the document)."""
+    nodes = graph.nodes
+    return [inp._replace(padding=padding_of(nodes[inp.source])) if inp.source in nodes else inp
+            for inp in arriving]
+
+
+def _groups(inputs, sizes_at) -> list[list[Arriving]]:
+    """The inputs that take part in a mismatch (a known size where known sizes differ), grouped by those sizes:
+    the largest group first (ties: the larger sizes, then port order), as what the others should match; the
+    rest in port order. An input whose sizes there are unknown agrees with any and is left out."""
+    known = [sizes_at(inp) for inp in inputs]
+    width = max(len(k) for k in known)
+    clashing = [i for i in range(width)
+                if len({k[i] for k in known if i < len(k) and k[i] is not None}) > 1]
+    by_sizes: dict[tuple, list[Arriving]] = {}
+    for inp, sizes in zip(inputs, known):
+        key = tuple(sizes[i] if i < len(sizes) else None for i in clashing)
+        if any(d is not None for d in key):
+            by_sizes.setdefault(key, []).append(inp)
+    order = list(by_sizes)
+    first = min(order, key=lambda key: (-len(by_sizes[key]), [-(d or 0) for d in key], order.index(key)))
+    return [by_sizes[first], *(by_sizes[key] for key in order if key != first)]
+
+
+def _names(inputs) -> str:
+    names = list(dict.fromkeys(inp.source for inp in inputs))
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+
+
+def _sizes_text(inputs, groups, spatial: bool) -> str:
+    """`conv_3x3 gives 26×26, conv_5x5 24×24 and conv_7x7 22×22` for image sizes, else whole shapes
+    (`in1 gives (None, 3, 2) and in2 gives (None, 4, 2)`); inputs that agree are named together (`a and b give
+    ...`), in the order of their ports."""
+    parts = []
+    # A group of several names has its own "and": then each part gets its verb and the parts only commas.
+    several = any(len({inp.source for inp in group}) > 1 for group in groups)
+    for group in sorted(groups, key=lambda g: min(inputs.index(inp) for inp in g)):
+        shape = group[0].shape
+        shown = "×".join("?" if d is None else str(d) for d in shape[1:3]) if spatial else fmt(shape)
+        # Image sizes read as a list ("a gives 26×26, b 24×24"): the verb once.
+        verb = "give" if len({inp.source for inp in group}) > 1 else \
+            "gives" if several or not (spatial and parts) else ""
+        parts.append(" ".join(filter(None, (_names(group), verb, shown))))
+    if several or len(parts) == 1:
+        return ", ".join(parts)
+    return ", ".join(parts[:-1]) + f" and {parts[-1]}"
+
+
+def _padding_advice(inputs, groups) -> str | None:
+    """Which branches need padding='same': with 'same' branches present, the 'valid' ones that do not match
+    them; with none, every 'valid' one (all 'same', branches of one tensor agree). None when no disagreeing
+    branch has a padding to change."""
+    same = [inp for inp in inputs if inp.padding == "same"]
+    if same:
+        target = max(groups, key=lambda g: sum(inp.padding == "same" for inp in g))
+        change = [inp for group in groups if group is not target for inp in group if inp.padding == "valid"]
+    else:
+        change = [inp for inp in inputs if inp.padding == "valid"]
+    if not change:
+        return None
+    return f"set padding='same' on {_names(change)}, or crop or pool the larger ones"
 
 
 def elementwise_shape(layer: str, exactly: int | None = None):
@@ -74,9 +159,15 @@ def elementwise_shape(layer: str, exactly: int | None = None):
 
         clash = _conflict(inputs, aligned)
         if clash:
-            a, b = clash
-            raise ShapeError(f"{layer} needs equal shapes (or size 1 to broadcast), but {by(a)} and {by(b)}; "
-                             "make the sizes equal, e.g. with a Dense or a 1×1 Conv2D")
+            # Grouped by the whole shape: every input that disagrees is named, and the advice names only them.
+            groups = _groups(inputs, aligned)
+            # Image branches with equal channels: the heights and widths differ, as with 'valid' convolutions.
+            spatial = all(len(inp.shape) == 4 for inp in inputs) and len({inp.shape[3] for inp in inputs}) == 1
+            advice = _padding_advice(inputs, groups) if spatial else None
+            odd = _names([inp for group in groups[1:] for inp in group])
+            fix = advice or f"make {odd} match {_names(groups[0])}, e.g. with a Dense or a 1×1 Conv2D"
+            raise ShapeError(f"{layer} needs equal shapes (or size 1 to broadcast), but "
+                             f"{_sizes_text(inputs, groups, spatial)}; {fix}")
         # The declared shape folds the inputs pairwise, as Keras does: once a size is unknown it stays unknown.
         out = inputs[0].shape[1:]
         for other in inputs[1:]:
