@@ -103,7 +103,7 @@ def _schedule_test_edits(window, count: int):
     QTimer.singleShot(200, window, edit)
 
 
-def run(path: str | None = None) -> int:
+def run(path: str | None = None, compare_with: str | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # read by TensorFlow when the worker imports it
     app = create_application()
 
@@ -121,6 +121,8 @@ def run(path: str | None = None) -> int:
     if path is None or problem is not None:
         window.files.open_example(DEFAULT_EXAMPLE)
     window.show()
+    if compare_with and problem is None:  # `main.py diff A B --window` (git difftool): B compared with A
+        QTimer.singleShot(0, window, lambda: window.compare.compare_with_path(compare_with))
     if problem is not None:
         # After the window is up, so the message has a window to belong to.
         QTimer.singleShot(0, window, lambda: window.dialogs.error(f"Cannot open {os.path.basename(path)}",

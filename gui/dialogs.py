@@ -37,6 +37,11 @@ class Dialogs:
         path, _ = QFileDialog.getOpenFileName(self.parent, "Open project", directory, PROJECT_FILTER)
         return path or None
 
+    def compare_path(self, directory: str = "") -> str | None:
+        """A project file to compare this document with (File > Compare With File…)."""
+        path, _ = QFileDialog.getOpenFileName(self.parent, "Compare with", directory, PROJECT_FILTER)
+        return path or None
+
     def import_path(self, directory: str = "") -> str | None:
         """A Keras model file to import (File > Import…)."""
         path, _ = QFileDialog.getOpenFileName(self.parent, "Import Keras model", directory, MODEL_FILTER)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QUndoView
 
 from gui.canvas.geometry import NODE_WIDTH
 from gui.canvas.view import CanvasView
+from gui.compare.manager import CompareManager
 from gui.controller import EditorController
 from gui.dialogs import Dialogs
 from gui.export import ExportManager
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
         self.imports = ImportManager(self.files, self.dialogs, self.keras, self)
         self.generic_shapes = GenericShapeRefresher(self.controller, self.keras, self)
         self.autosaver = Autosaver(self.controller, self.files, self)
+        self.compare = CompareManager(self)  # File > Compare With…
         self._fitted_once = False
         self._closed = False
         self.setAcceptDrops(True)  # project files dropped from a file manager

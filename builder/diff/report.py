@@ -113,4 +113,8 @@ def totals_text(diff: ModelDiff) -> str:
     before, after = diff.total_params
     parts = [f"{len(diff.added)} added", f"{len(diff.removed)} removed", f"{len(diff.changed)} changed",
              f"{len(diff.renamed)} renamed", f"{len(diff.rewired)} rewired"]
+    edited = set(diff.changed) | set(diff.rewired) | set(diff.added)
+    follow = len((set(diff.shape_changes) | set(diff.param_changes)) - edited)
+    if follow:
+        parts.append(f"{follow} with another shape or count")
     return ", ".join(parts) + f" · params {before:,} → {after:,} ({signed(after - before)})"

@@ -1,5 +1,5 @@
-"""File: New, Open, Import Keras Model, Open Recent, Examples, Save, Save As, Export Python, Export .keras, Export
-Image (PNG or SVG of the canvas), Quit."""
+"""File: New, Open, Import Keras Model, Open Recent, Examples, Compare With File / Last Saved Version, Save, Save As,
+Export Python, Export .keras, Export Image (PNG or SVG of the canvas), Quit."""
 
 from __future__ import annotations
 
@@ -26,6 +26,13 @@ def build_file_menu(window, bar):
     files.fill_examples_menu(examples)
     menu.addMenu(examples)
     window.recent_menu, window.examples_menu = recent, examples
+    menu.addSeparator()
+    menu.addAction(make_action(window, "compare_file", "Compare &With File…", window.compare.compare_with_file,
+                               ["Ctrl+Alt+D"], "Compare this document with another project: side by side, or "
+                               "marked on the canvas (gui/compare/)"))
+    menu.addAction(make_action(window, "compare_saved", "Compare With &Last Saved Version",
+                               window.compare.compare_with_saved, [],
+                               "What changed since this document was last saved"))
     menu.addSeparator()
     menu.addAction(make_action(window, "save", "&Save", files.save, [Key.Save], "Save the project"))
     menu.addAction(make_action(window, "save_as", "Save &As…", files.save_as, [Key.SaveAs, "Ctrl+Shift+S"],

@@ -42,6 +42,11 @@ class CanvasPalette:
     warning: QColor
     keras_badge: QColor  # a shape that Keras computed, not a catalog rule (red and amber mean problems)
     stale: QColor  # a Keras shape being recomputed: neither a mistake (red) nor a warning (amber)
+    # Compare With… (gui/compare/): outlines, badges and their text on a card, 4.5:1 on node_body
+    diff_added: QColor
+    diff_removed: QColor
+    diff_changed: QColor
+    diff_renamed: QColor
 
     port_fill: QColor
     port_free_fill: QColor
@@ -77,6 +82,7 @@ DARK_CANVAS = CanvasPalette(
         blocked_header="#30333b", text="#e5e7eb", text_dim="#9ca3af", text_muted="#969eab",
         text_on_header="#ffffff", text_on_header_dim=(255, 255, 255, 240), shape_text="#7dd3fc",
         error="#ef4444", error_text="#f87171", warning="#f59e0b", keras_badge="#1e293b", stale="#0ea5e9",
+        diff_added="#4ade80", diff_removed="#f87171", diff_changed="#fbbf24", diff_renamed="#c4a5ff",
         port_fill="#9ca3af", port_free_fill="#1c1e24", port_border="#d1d5db", port_valid="#22c55e",
         port_hover_valid="#86efac",
         wire="#8b93a5", wire_hover="#e5e7eb", wire_selected="#60a5fa", wire_broken="#6b7280", wire_draft="#f8fafc",
@@ -102,6 +108,7 @@ LIGHT_CANVAS = replace(
         node_body="#ffffff", node_border="#c5cad3", node_selected="#111827", node_blocked_body="#eceef2",
         blocked_header="#dde0e6", text="#111827", text_dim="#4b5563", text_muted="#555c66", shape_text="#0369a1",
         error_text="#dc2626", stale="#0e7490",
+        diff_added="#15803d", diff_removed="#b91c1c", diff_changed="#b45309", diff_renamed="#6d28d9",
         port_fill="#6b7280", port_free_fill="#ffffff", port_border="#4b5563",
         wire="#6b7280", wire_hover="#111827", wire_selected="#2563eb", wire_broken="#b0b6c0", wire_draft="#111827",
         preview_background="#fbfbfc", preview_border="#c5cad3",

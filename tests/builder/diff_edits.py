@@ -33,6 +33,9 @@ def relabel(graph: nx.MultiDiGraph, mapping: dict) -> nx.MultiDiGraph:
     """A copy with nodes renamed, in the same document order (networkx's relabel may move them)."""
     out = nx.MultiDiGraph()
     out.graph.update(copy.deepcopy(graph.graph))
+    positions = (out.graph.get("ui") or {}).get("positions")
+    if positions:
+        out.graph["ui"]["positions"] = {mapping.get(n, n): p for n, p in positions.items()}
     for node, data in graph.nodes(data=True):
         out.add_node(mapping.get(node, node), **copy.deepcopy(data))
     for u, v, port in graph.edges(data="port"):

@@ -33,6 +33,9 @@ class FakeDialogs:
     def open_path(self, directory: str = "") -> str | None:
         return self._answer("open_path", (directory,), None)
 
+    def compare_path(self, directory: str = "") -> str | None:
+        return self._answer("compare_path", (directory,), None)
+
     def import_path(self, directory: str = "") -> str | None:
         return self._answer("import_path", (directory,), None)
 
