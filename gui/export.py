@@ -59,7 +59,7 @@ class ExportPythonDialog(QDialog):
         return self.style_combo.currentData()
 
     def refresh(self):
-        text, self.ok = code_or_errors(self.controller.doc, self.style)
+        text, self.ok = code_or_errors(self.controller.doc, self.style, self.controller.results)
         self.view.show_code(text, wrap=not self.ok)
         self.save_button.setEnabled(self.ok)
         self.copy_button.setEnabled(self.ok)

@@ -384,3 +384,11 @@ def spec_for(layer: str) -> LayerSpec:
         if isinstance(layer, str) and layer in KERAS_LAYERS:
             return generic_spec(layer)
         raise UnknownLayerError(UnknownLayerError.message(layer)) from None
+
+
+def is_merge_layer(layer) -> bool:
+    """Whether `layer` (any name, known or not) is a merge layer: one that takes a list and grows a port."""
+    try:
+        return spec_for(layer).is_merge
+    except UnknownLayerError:
+        return False

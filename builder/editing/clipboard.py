@@ -13,10 +13,11 @@ import re
 
 import networkx as nx
 
+from builder.catalog.specs import is_merge_layer
 from builder.editing.commands import Command
 from builder.files import project
 from builder.files.project import ProjectError
-from builder.model.document import MAX_ID_LENGTH, GraphDocument, GraphError, spec_is_merge
+from builder.model.document import MAX_ID_LENGTH, GraphDocument, GraphError
 
 _NUMBERED = re.compile(r"^(.*\S)_(\d+)$")
 MAX_CLIPBOARD_CHARS = 16 * 1024 * 1024  # a selection of 20,000 nodes is about 2 MB
@@ -38,7 +39,7 @@ def extract(doc: GraphDocument, node_ids, positions: dict | None = None) -> nx.M
         graph.add_node(node, **{**doc.graph.nodes[node], "params": doc.params(node)})
     for node in chosen:
         kept = [source for source, _port in doc.inputs_of(node) if source in graph]
-        if spec_is_merge(doc.layer(node)):
+        if is_merge_layer(doc.layer(node)):
             wires = list(enumerate(kept))  # a merge layer's ports have no gaps
         else:
             wires = [(port, source) for source, port in doc.inputs_of(node) if source in graph]
@@ -114,10 +115,11 @@ class Paste(Command):
             for node, data in self.graph.nodes(data=True):
                 # A selection from a script may have no positions: those nodes go in a row below the rest.
                 dx, dy = relative.get(node) or (unplaced.index(node) * 240.0, bottom + 120.0)
+                # Through add_node with everything a node carries, so the document checks it and its
+                # listeners hear of the node complete (an imported layer's config and stored Keras shape too).
                 doc.add_node(self.renamed[node], data["layer"], dict(data.get("params") or {}),
-                             (self.at[0] + dx, self.at[1] + dy))
-                extra = {k: v for k, v in data.items() if k not in ("layer", "params")}
-                doc.graph.nodes[self.renamed[node]].update(extra)  # already checked by the project reader
+                             (self.at[0] + dx, self.at[1] + dy), config=data.get("config"),
+                             keras_shape=data.get("keras_shape"))
                 done.append(self.renamed[node])
             wires = sorted(self.graph.edges(data="port"), key=lambda w: (w[1], w[2]))
             for source, target, port in wires:

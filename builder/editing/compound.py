@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from builder.catalog.params import ParamError
 from builder.catalog.rules import Arriving, ShapeError
-from builder.catalog.specs import SPECS, UnknownLayerError, spec_for
+from builder.catalog.specs import SPECS, UnknownLayerError, is_merge_layer, spec_for
 from builder.editing.commands import AddNode, Command, Connect, Delete, Disconnect, Macro
 from builder.inference.engine import infer
-from builder.model.document import GraphDocument, GraphError, spec_is_merge
+from builder.model.document import GraphDocument, GraphError
 
 
 class DeleteKeepingWires(Command):
@@ -50,7 +50,7 @@ class DeleteKeepingWires(Command):
         # Ascending ports per target: a merge layer closed its gaps on delete; re-inserting each wire at its
         # old port, lowest first, puts every input back where it was.
         bridges.sort(key=lambda w: (w[1], w[2]))
-        connects = [Connect(s, t, p, insert=spec_is_merge(doc.layer(t))) for s, t, p in bridges]
+        connects = [Connect(s, t, p, insert=is_merge_layer(doc.layer(t))) for s, t, p in bridges]
         return Macro(self.text, [Delete(self.nodes), *connects])
 
     def do(self, doc):
@@ -80,22 +80,24 @@ class InsertOnWire(Command):
             raise GraphError(f"cannot insert {self.node} on a wire: it is already wired; "
                              "only a node without wires can be dropped on one")
         self.steps = Macro(self.text, [Disconnect(source, target, port), Connect(source, self.node),
-                                       Connect(self.node, target, port, insert=spec_is_merge(doc.layer(target)))])
+                                       Connect(self.node, target, port, insert=is_merge_layer(doc.layer(target)))])
         self.steps.do(doc)
 
     def undo(self, doc):
         self.steps.undo(doc)
 
 
-def insertion_problem(doc: GraphDocument, node: str, wire) -> str | None:
+def insertion_problem(doc: GraphDocument, node: str, wire, results: dict | None = None) -> str | None:
     """Why inserting `node` on `wire` would be refused or give the node or the wire's target an error it did
-    not have; None when it is fine. Runs the edit on a copy: the document is never touched."""
+    not have; None when it is fine. Runs the edit on a copy: the document is never touched. `results`: the
+    document's inference results when the caller has them (the window does), so only the trial is inferred."""
     trial = GraphDocument(doc.graph.copy())
     try:
         InsertOnWire(node, wire).do(trial)
     except GraphError as exc:
         return str(exc)
-    before, after = infer(doc.graph), infer(trial.graph)
+    before = results if results is not None else infer(doc.graph)
+    after = infer(trial.graph)
     for checked in (node, wire[1]):
         error = after[checked].error
         if error and error != before[checked].error:

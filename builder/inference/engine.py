@@ -21,7 +21,7 @@ from builder.catalog.rules.merging import with_paddings
 from builder.catalog.specs import CATALOG, UnknownLayerError, generic_spec, spec_for
 from builder.inference.stored_shapes import StaleShape, stored_shape
 from builder.model.document import Change, GraphDocument, GraphError, check_node_id
-from builder.model.order import topological_order
+from builder.model.order import topological_order, wires_into
 
 DENSE_WEIGHT_WARNING = 10_000_000
 
@@ -226,9 +226,7 @@ class ShapeInference:
         params = self._params(node, spec, data.get("params") or {})
         if isinstance(params, str):
             return NodeResult(layer, error=params)
-        wires = [(u, edge.get("port")) for u, keyed in graph._pred[node].items() for edge in keyed.values()]
-        if len(wires) > 1:
-            wires.sort(key=lambda e: _port_key(e[1]))
+        wires = wires_into(graph, node)
         problem = _port_problem(node, spec, wires)
         if problem:
             return NodeResult(layer, error=problem)
@@ -283,8 +281,7 @@ class ShapeInference:
         result = self._local[node]
         if result.shape is None:
             return ()
-        wires = sorted(((u, edge.get("port")) for u, keyed in graph._pred[node].items() for edge in keyed.values()),
-                       key=lambda e: _port_key(e[1]))
+        wires = wires_into(graph, node)
         arriving = [Arriving(u, self._local[u].shape) for u, _p in wires]
         return self._warnings_for(graph, node, result.layer, spec_for(result.layer), result.shape, arriving)
 
@@ -352,10 +349,6 @@ def internal_error(layer: str, exc: Exception) -> str:
     fail on any such message."""
     return (f"{INTERNAL_ERROR} {layer} ({type(exc).__name__}: {exc}); the node cannot be checked. Please "
             "report it with the project file")
-
-
-def _port_key(port):
-    return port if isinstance(port, int) and not isinstance(port, bool) else 1 << 30
 
 
 def _port_problem(node, spec, wires) -> str | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 
 from builder.catalog.rules import ShapeError, fmt
+from builder.model.order import wires_into
 
 KERAS_ERROR_LIMIT = 1500  # characters of Keras's message kept on the node (keras_config allows a little more)
 
@@ -51,8 +52,7 @@ def stored_shape(layer: str, stored, arriving_shapes: list) -> tuple[tuple, int,
 
 def arriving_shapes(graph, node, results) -> list | None:
     """The shapes arriving at `node` in port order (lists), or None while one of them is unknown."""
-    wires = sorted(((u, edge.get("port")) for u, keyed in graph._pred[node].items() for edge in keyed.values()),
-                   key=lambda wire: wire[1] if isinstance(wire[1], int) else 1 << 30)
+    wires = wires_into(graph, node)
     shapes = []
     for source, _port in wires:
         result = results.get(source)

@@ -12,11 +12,6 @@ def keras_kwargs(params: dict) -> dict:
     return {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
 
 
-def takes_list(step) -> bool:
-    """Merge layers take their inputs as a list; a generic layer too when more than one arrives."""
-    return step.spec.is_merge and not (step.spec.generic and len(step.sources) == 1)
-
-
 def build_model(source, max_weight_bytes: int | None = DEFAULT_MAX_WEIGHT_BYTES):
     """A fresh keras.Model for the graph (a GraphDocument or a networkx MultiDiGraph).
 
@@ -40,7 +35,7 @@ def build_model(source, max_weight_bytes: int | None = DEFAULT_MAX_WEIGHT_BYTES)
                 continue
             layer = getattr(keras.layers, step.spec.name)(name=step.id, **step.config, **kwargs)
             arriving = [tensors[s] for s in step.sources]
-            tensors[step.id] = layer(arriving if takes_list(step) else arriving[0])
+            tensors[step.id] = layer(arriving if step.takes_list else arriving[0])
         except Exception as exc:  # noqa: BLE001 - Keras is the judge of a config; its refusal names the node
             raise ModelError([f"{step.id}: Keras refuses this {step.spec.name}: {keras_message(exc)}"]) from None
     inputs = [tensors[n] for n in plan.inputs]

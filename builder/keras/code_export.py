@@ -107,7 +107,7 @@ def _line(step, names, style) -> str:
         return f"{var} = keras.Input(shape={literal(step.params['shape'])}, {name_arg}{extra})"
     args = ", ".join([*_arguments(step), name_arg])
     sources = [names[s] for s in step.sources]
-    if step.spec.is_merge and not (step.spec.generic and len(sources) == 1):
+    if step.takes_list:
         tensors = f"[{', '.join(sources)}]"
         if style == "function" and step.spec.function:
             return f"{var} = layers.{step.spec.function}({tensors}, {args})"
@@ -149,9 +149,9 @@ def render(plan: Plan, style: str = "layer") -> str:
     ])
 
 
-def export_code(source, style: str = "layer") -> str:
+def export_code(source, style: str = "layer", results: dict | None = None) -> str:
     """A standalone script for the graph (a GraphDocument or networkx MultiDiGraph); `style` is 'layer'
     (`layers.Concatenate(...)([a, b])`) or 'function' (`layers.concatenate([a, b], ...)`). Raises
     builder.keras.plan.ModelError if the graph has errors, ExportError (a ModelError) for what no script can hold."""
     _check_style(style)
-    return render(make_plan(source), style)
+    return render(make_plan(source, results), style)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from builder.catalog.specs import LayerSpec, spec_for
 from builder.inference.engine import infer
 from builder.model.document import GraphError, check_node_id
-from builder.model.order import graph_of, model_inputs, model_outputs, topological_order
+from builder.model.order import graph_of, model_inputs, model_outputs, topological_order, wires_into
 
 
 class ModelError(ValueError):
@@ -29,6 +29,11 @@ class Step:
     sources: tuple[str, ...]  # input nodes in port order
     config: dict = field(default_factory=dict)  # Keras arguments outside the typed params (builder/keras_config)
 
+    @property
+    def takes_list(self) -> bool:
+        """Merge layers take their inputs as a list; a generic layer too when more than one arrives."""
+        return self.spec.is_merge and not (self.spec.generic and len(self.sources) == 1)
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -37,9 +42,12 @@ class Plan:
     outputs: tuple[str, ...]  # nodes nothing reads from (Inputs excluded), in document order
 
 
-def make_plan(source) -> Plan:
+def make_plan(source, results: dict | None = None) -> Plan:
+    """The build plan, or ModelError. `results`: this graph's inference results when the caller has them
+    already (the window's code preview), so they are not computed again."""
     graph = graph_of(source)
-    results = infer(graph)
+    if results is None:
+        results = infer(graph)
     errors = [results[n].error for n in graph if results[n].error]
     # The document refuses such ids, but a hand-built graph may hold them; Keras refuses '/', and the others
     # (line breaks, non-text) have no place in a layer name or an exported script.
@@ -54,9 +62,8 @@ def make_plan(source) -> Plan:
     order, _stuck = topological_order(graph, set(graph))
     steps = []
     for node in order:
-        wires = sorted(((u, p) for u, _v, p in graph.in_edges(node, data="port")), key=lambda e: e[1])
         steps.append(Step(node, spec_for(graph.nodes[node]["layer"]), dict(graph.nodes[node].get("params") or {}),
-                          tuple(u for u, _p in wires), dict(graph.nodes[node].get("config") or {})))
+                          tuple(u for u, _p in wires_into(graph, node)), dict(graph.nodes[node].get("config") or {})))
     return Plan(tuple(steps), inputs, outputs)
 
 

@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from builder.catalog.params import ParamError, UnknownParam
-from builder.catalog.specs import UnknownLayerError, spec_for
+from builder.catalog.specs import UnknownLayerError, is_merge_layer, spec_for
 from builder.model.node_config import ConfigError, check_config, check_keras_shape
+from builder.model.order import wires_into
 
 UNSET = object()  # a param that is absent from the node (Keras's default applies)
 
@@ -195,8 +196,7 @@ class GraphDocument:
     def inputs_of(self, node_id: str) -> list[tuple[str, int]]:
         """(source, port) pairs in port order."""
         self._node(node_id)
-        edges = self._graph.in_edges(node_id, data="port")
-        return sorted(((u, p) for u, _v, p in edges), key=lambda e: e[1])
+        return wires_into(self._graph, node_id)
 
     def outputs_of(self, node_id: str) -> list[tuple[str, int]]:
         """(target, port) pairs."""
@@ -327,7 +327,7 @@ class GraphDocument:
         self._insert_edge(source, target, port)
 
     def _insert_edge(self, source, target, port):
-        if spec_is_merge(self._graph.nodes[target].get("layer")):
+        if is_merge_layer(self._graph.nodes[target].get("layer")):
             self._shift_ports(target, port, +1)
         self._graph.add_edge(source, target, port=port)
         self._emit(Change("edge_added", target, source=source, port=port))
@@ -338,7 +338,7 @@ class GraphDocument:
         self._node(target)
         key = self._edge_key(source, target, port)
         self._graph.remove_edge(source, target, key)
-        if spec_is_merge(self._graph.nodes[target].get("layer")):
+        if is_merge_layer(self._graph.nodes[target].get("layer")):
             self._shift_ports(target, port + 1, -1)
         self._emit(Change("edge_removed", target, source=source, port=port))
 
@@ -529,13 +529,6 @@ def ui_of(graph: nx.MultiDiGraph) -> dict:
 def _invalid(node_id, name, exc: ParamError) -> InvalidParam:
     where = node_id if isinstance(exc, UnknownParam) else f"{node_id}: {name}"
     return InvalidParam(f"{where}: {exc}")
-
-
-def spec_is_merge(layer) -> bool:
-    try:
-        return spec_for(layer).is_merge
-    except UnknownLayerError:
-        return False
 
 
 def check_node_extras(node_id, spec, config, keras_shape) -> dict:

@@ -1,17 +1,21 @@
 """Graph-order facts that several rooms need, computed in one place: the document behind a source, the
-topological order (Kahn's, cycles set apart), the model's inputs and outputs as a Keras functional model takes
-them, and the nodes in the order `check` lists them.
+topological order (Kahn's, cycles set apart), the wires into a node in port order, the model's inputs and outputs
+as a Keras functional model takes them, and the nodes in the order `check` lists them.
+
+The hot paths read networkx's adjacency dicts (`_pred`, `_succ`) directly, because its view objects dominate the
+cost on large graphs; this module and the document's rename are the only places that do.
 """
 
 from __future__ import annotations
 
 from collections import deque
 
-from builder.model.document import GraphDocument
+import networkx as nx
 
 
 def graph_of(source):
-    return source.graph if isinstance(source, GraphDocument) else source
+    """The networkx graph behind a GraphDocument, or the graph itself."""
+    return source if isinstance(source, nx.Graph) else source.graph
 
 
 def topological_order(graph, subset: set):
@@ -35,6 +39,19 @@ def topological_order(graph, subset: set):
                     queue.append(succ)
     stuck = {n for n, d in indegree.items() if d > 0}
     return order, stuck
+
+
+def port_key(port) -> int:
+    """Sort key of a wire's port: a hand-built graph may hold a wire without a valid port; it sorts last."""
+    return port if isinstance(port, int) and not isinstance(port, bool) else 1 << 30
+
+
+def wires_into(graph, node) -> list[tuple[str, int]]:
+    """(source, port) of every wire into `node`, in port order: the inputs as the layer receives them."""
+    wires = [(u, edge.get("port")) for u, keyed in graph._pred[node].items() for edge in keyed.values()]
+    if len(wires) > 1:
+        wires.sort(key=lambda wire: port_key(wire[1]))
+    return wires
 
 
 def ordered_nodes(graph) -> list:

@@ -13,7 +13,7 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QGraphicsScene
 
-from builder.catalog.specs import UnknownLayerError, spec_for
+from builder.catalog.specs import is_merge_layer
 from builder.editing.commands import Move
 from gui.canvas import geometry
 from gui.canvas.edge_item import EdgeItem
@@ -75,10 +75,7 @@ class CanvasScene(QGraphicsScene):
         return list(self._edges.values())
 
     def is_merge(self, node_id: str) -> bool:
-        try:
-            return spec_for(self.controller.doc.layer(node_id)).is_merge
-        except UnknownLayerError:
-            return False
+        return is_merge_layer(self.controller.doc.layer(node_id))
 
     def selected_node_ids(self) -> list[str]:
         chosen = {item.node_id for item in self.selectedItems() if isinstance(item, NodeItem)}

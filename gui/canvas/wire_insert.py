@@ -35,7 +35,8 @@ class WireInsertHover:
 
     def problem(self, wire) -> str | None:
         if wire not in self._problems:
-            self._problems[wire] = insertion_problem(self.controller.doc, self.node_id, wire)
+            self._problems[wire] = insertion_problem(self.controller.doc, self.node_id, wire,
+                                                      self.controller.results)
         return self._problems[wire]
 
     def move(self, scene_pos):

@@ -20,12 +20,12 @@ LARGE_GRAPH_DELAY_MS = 150
 STYLE_LABELS = {"layer": "layers.Concatenate()([a, b])", "function": "layers.concatenate([a, b])"}
 
 
-def code_or_errors(graph, style: str) -> tuple[str, bool]:
+def code_or_errors(graph, style: str, results: dict | None = None) -> tuple[str, bool]:
     """(text, ok): the exported script, or the reasons there is none, as Python comments. Everything export
     refuses is a ModelError (builder.keras.code_export.ExportError for a value no script can hold), so a document the
     reader accepted shows a message here, never a traceback."""
     try:
-        return export_code(graph, style), True
+        return export_code(graph, style, results), True
     except ModelError as exc:
         lines = ["# No code yet: the graph cannot become a Keras model.", "#"]
         lines += [f"# - {escape_controls(error)}" for error in exc.errors]
@@ -108,7 +108,8 @@ class CodePreview(QWidget):
     def regenerate(self):
         self._stale = False
         self.regenerations += 1
-        text, self.ok = code_or_errors(self.controller.doc, self.style)
+        # The results inference already computed for this document: the preview does not infer again.
+        text, self.ok = code_or_errors(self.controller.doc, self.style, self.controller.results)
         self.view.show_code(text, wrap=not self.ok)
         self.copy_button.setEnabled(self.ok)
 

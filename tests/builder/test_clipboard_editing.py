@@ -92,6 +92,20 @@ def test_paste_of_a_merge_with_its_inputs_twice():
     assert doc.inputs_of("cat_2") == [("a_2", 0), ("a_2", 1)]
 
 
+def test_paste_brings_an_imported_nodes_config_and_keras_shape_through_the_documents_checks():
+    doc = GraphDocument()
+    doc.add_node("x", "Input", {"shape": [3, 5]})
+    stored = {"shape": [None, 3, 5], "trainable": 15, "non_trainable": 0, "inputs": [[None, 3, 5]]}
+    doc.add_node("act", "PReLU", {}, config={"shared_axes": [1]}, keras_shape=stored)
+    doc.connect("x", "act")
+    seen = []  # what a listener finds when it hears of each pasted node: the node complete, not half of it
+    doc.subscribe(lambda change: change.kind == "node_added" and seen.append(dict(doc.graph.nodes[change.node])))
+    paste = Paste(read_selection(copy_text(doc, ["x", "act"])))
+    paste.do(doc)
+    pasted = next(data for data in seen if data["layer"] == "PReLU")
+    assert pasted["config"] == {"shared_axes": [1]} and pasted["keras_shape"] == stored
+
+
 def test_paste_without_positions_places_nodes_in_a_row():
     graph = extract(dense_merges(), ["b", "cat"])  # neither has a position
     doc = GraphDocument()

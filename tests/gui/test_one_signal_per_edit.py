@@ -87,3 +87,30 @@ def test_in_the_window_one_edit_updates_the_status_bar_once(window, monkeypatch)
     window.controller.push(AddNode("d", "Dense", {"units": 2}))
     window.controller.undo_stack.undo()
     assert len(calls) == 3 and window.status.params_label.text() == "Params: 0"
+
+
+def test_the_code_preview_reuses_the_results_inference_already_computed(window, monkeypatch):
+    import builder.keras.plan as plan
+    from tests.gui.conftest import open_example
+
+    open_example(window, "dense_branches")
+    runs = []
+    real_infer = plan.infer
+    monkeypatch.setattr(plan, "infer", lambda graph: (runs.append(1), real_infer(graph))[1])
+    window.code_preview.regenerate()
+    assert runs == [] and "layers.Concatenate(" in window.code_preview.text
+
+
+def test_an_insertion_check_infers_only_the_trial_when_given_the_results(monkeypatch):
+    import builder.editing.compound as compound
+    from builder.editing.compound import insertion_problem
+    from builder.inference.engine import infer
+    from tests.builder.samples import dense_merges
+
+    doc = dense_merges()
+    doc.add_node("extra", "Dense", {"units": 3})
+    runs = []
+    monkeypatch.setattr(compound, "infer", lambda graph: (runs.append(1), infer(graph))[1])
+    results = infer(doc.graph)
+    insertion_problem(doc, "extra", doc.edges()[0], results)
+    assert len(runs) == 1  # the trial only; the document's own results were given
