@@ -27,11 +27,11 @@ def three_branches(merge: str, paddings: dict, filters: int = 32):
 SAME = "same"
 CONCAT_ROWS = {
     # nothing fixed yet: all three named, and all three need padding='same'
-    "none_fixed": ({}, "but conv_3x3 gives 26×26, conv_5x5 24×24 and conv_7x7 22×22; "
-                       "set padding='same' on conv_3x3, conv_5x5 and conv_7x7, or crop or pool the larger ones"),
+    "none_fixed": ({}, ("but conv_3x3 gives 26×26, conv_5x5 24×24 and conv_7x7 22×22; "
+                       "set padding='same' on conv_3x3, conv_5x5 and conv_7x7, or crop or pool the larger ones")),
     # one fixed: it is still listed with its size, but no longer in the advice
-    "one_fixed": ({"conv_3x3": SAME}, "but conv_3x3 gives 28×28, conv_5x5 24×24 and conv_7x7 22×22; "
-                                      "set padding='same' on conv_5x5 and conv_7x7, or crop"),
+    "one_fixed": ({"conv_3x3": SAME}, ("but conv_3x3 gives 28×28, conv_5x5 24×24 and conv_7x7 22×22; "
+                                      "set padding='same' on conv_5x5 and conv_7x7, or crop")),
     # two fixed: they agree and are named together; the advice names the last one only
     "two_fixed": ({"conv_3x3": SAME, "conv_5x5": SAME},
                   "but conv_3x3 and conv_5x5 give 28×28, conv_7x7 gives 22×22; set padding='same' on conv_7x7, or"),

@@ -1,0 +1,57 @@
+"""Backward wires (between the bands of a wrapped layout) run along a free lane, never across a band."""
+
+import itertools
+
+import builder
+from builder.layout.auto_layout import auto_layout
+from builder.layout.wire_routes import detour_lane, detour_points, is_backward
+
+
+def _crosses(points, rect) -> bool:
+    x0, y0, x1, y1 = rect
+    for (ax, ay), (bx, by) in itertools.pairwise(points):
+        if ay == by and y0 < ay < y1 and min(ax, bx) < x1 and max(ax, bx) > x0:
+            return True
+        if ax == bx and x0 < ax < x1 and min(ay, by) < y1 and max(ay, by) > y0:
+            return True
+    return False
+
+
+def test_a_forward_wire_keeps_its_curve():
+    assert detour_lane((0, 0), (300, 50), []) is None and not is_backward((0, 0), (300, 50))
+
+
+def test_the_lane_is_the_widest_free_gap_between_the_ends():
+    bands = [(0, 0, 1000, 400), (0, 600, 1000, 1000)]
+    assert detour_lane((1000, 200), (0, 800), bands) == 500
+    points = detour_points((1000, 200), (0, 800), 500)
+    assert points[2] == (1030, 500) and points[3] == (-30, 500)
+    assert not any(_crosses(points, band) for band in bands)
+
+
+def test_without_a_free_gap_the_lane_goes_outside():
+    assert detour_lane((500, 50), (0, 60), [(0, 0, 600, 100)]) in (-30, 130)
+
+
+def test_a_wrapped_deep_model_routes_every_band_wire_clear_of_nodes():
+    graph = builder.GraphDocument()
+    previous = None
+    for i in range(120):  # a chain deep enough to wrap into bands
+        node = f"n{i}"
+        graph.add_node(node, "Input" if i == 0 else "Dense", {"shape": [4]} if i == 0 else {"units": 4})
+        if previous:
+            graph.connect(previous, node)
+        previous = node
+    layout = auto_layout(graph.graph)
+    rects = {n: (x, y, x + 200, y + 100) for n, (x, y) in layout.items()}
+    backward = 0
+    for source, target, _port in graph.edges():
+        start = (layout[source][0] + 200, layout[source][1] + 50)
+        end = (layout[target][0], layout[target][1] + 50)
+        lane = detour_lane(start, end, rects.values())
+        if lane is None:
+            continue
+        backward += 1
+        points = detour_points(start, end, lane)
+        assert not any(_crosses(points, rect) for n, rect in rects.items() if n not in (source, target))
+    assert backward >= 2
