@@ -150,6 +150,9 @@ class CompareWindow(QWidget):
             layout.addWidget(self.views[side], 1)
             sides.addWidget(column)
         self.change_list = QListWidget()
+        # The app's item rule (resources/style.qss) left a selected row in an inactive window white on white.
+        self.change_list.setStyleSheet("QListWidget::item:selected { background: palette(highlight); "
+                                       "color: palette(highlighted-text); }")
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
         panel = QSplitter(Qt.Orientation.Vertical)

@@ -80,7 +80,7 @@ class CompareSession:
             return [f"{quote(node)} was removed ({self.other.nodes[node].get('layer')})",
                     f"it gave {shape}, {count_text(result.params)} params"]
         result = self.results_b[b_node]
-        lines = []
+        lines = [] if kind == "added" else [f"{quote(b_node)} ({self.this.nodes[b_node].get('layer')}): {kind}"]
         if kind == "added":
             lines.append(f"{quote(b_node)} was added ({self.this.nodes[b_node].get('layer')}): "
                          f"{fmt(result.shape) if result.shape else 'no shape'}, {count_text(result.params)} params")
@@ -100,4 +100,4 @@ class CompareSession:
         for label, errors in (("error appeared", diff.errors_appeared), ("error fixed", diff.errors_fixed)):
             if b_node in errors:
                 lines.append(f"{label}: {errors[b_node]}")
-        return lines or [f"{quote(b_node)}: no change"]
+        return lines
