@@ -12,133 +12,48 @@ document from inside the callback.
 from __future__ import annotations
 
 import copy
-import math
-import numbers
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import networkx as nx
 
-from builder.catalog.params import ParamError, UnknownParam
+from builder.catalog.params import ParamError
 from builder.catalog.specs import UnknownLayerError, is_merge_layer, spec_for
-from builder.model.node_config import ConfigError, check_config, check_keras_shape
-from builder.model.order import wires_into
+from builder.model.errors import (
+    BadPort,
+    Change,
+    CycleError,
+    DuplicateId,
+    EdgeIntoInput,
+    GraphError,
+    InvalidName,
+    InvalidParam,
+    InvalidPosition,
+    NoSuchEdge,
+    PortTaken,
+    RemovedNode,
+    UnknownLayer,
+    UnknownNode,
+)
+from builder.model.node_checks import (
+    MAX_COORDINATE,
+    MAX_ID_LENGTH,
+    check_node_extras,
+    check_node_id,
+    check_position,
+    invalid_param,
+)
+from builder.model.node_config import ConfigError, check_keras_shape
+from builder.model.order import free_id, rename_in_place, reorder_nodes, wires_into
+
+# Re-exported: the document's refusals and checks are part of what `builder.model.document` offers.
+__all__ = [
+    "MAX_COORDINATE", "MAX_ID_LENGTH", "UNSET", "BadPort", "Change", "CycleError", "DuplicateId", "EdgeIntoInput",
+    "GraphDocument", "GraphError", "InvalidName", "InvalidParam", "InvalidPosition", "NoSuchEdge", "PortTaken",
+    "RemovedNode", "UnknownLayer", "UnknownNode", "check_node_extras", "check_node_id", "check_position", "ui_of",
+]
 
 UNSET = object()  # a param that is absent from the node (Keras's default applies)
-
-
-class GraphError(ValueError):
-    """An edit the document refuses; the message says why and what to do."""
-
-
-class UnknownLayer(GraphError):
-    pass
-
-
-class DuplicateId(GraphError):
-    pass
-
-
-class InvalidName(GraphError):
-    pass
-
-
-class UnknownNode(GraphError):
-    pass
-
-
-class PortTaken(GraphError):
-    pass
-
-
-class BadPort(GraphError):
-    pass
-
-
-class EdgeIntoInput(GraphError):
-    pass
-
-
-class CycleError(GraphError):
-    pass
-
-
-class InvalidParam(GraphError):
-    pass
-
-
-class NoSuchEdge(GraphError):
-    pass
-
-
-class InvalidPosition(GraphError):
-    pass
-
-
-@dataclass(frozen=True)
-class Change:
-    """What one mutation did. kind: node_added, node_removed, edge_added, edge_removed, param_changed,
-    keras_shape_changed, node_renamed, node_moved, ui_changed (name: the ui key) or reset. For edges `node` is the target and `source` the source."""
-
-    kind: str
-    node: str | None = None
-    source: str | None = None
-    port: int | None = None
-    old_id: str | None = None
-    name: str | None = None
-
-
-@dataclass(frozen=True)
-class RemovedNode:
-    """Everything needed to put a removed node back exactly as it was."""
-
-    id: str
-    layer: str
-    params: dict
-    position: tuple | None
-    index: int
-    edges: tuple  # (source, target, port) in the order they were removed
-    extras: dict = field(default_factory=dict)  # other node attributes (an imported node's config, keras_shape)
-
-
-MAX_ID_LENGTH = 100
-MAX_COORDINATE = 1e9  # the project reader refuses positions beyond this, so the document does too
-
-
-def check_node_id(node_id) -> str:
-    """Keras layer names may hold any printable text except '/'; ids are also shown and typed by people.
-    `isprintable` also refuses Unicode line and paragraph separators, invisible format characters and
-    unpaired surrogates (which cannot even be written to a UTF-8 file)."""
-    if not isinstance(node_id, str) or not node_id.strip():
-        raise InvalidName(f"invalid id {node_id!r}: an id must be a non-empty text, e.g. 'conv_3x3'")
-    if node_id != node_id.strip() or not node_id.isprintable() or "/" in node_id or len(node_id) > MAX_ID_LENGTH:
-        raise InvalidName(f"invalid id {node_id!r}: Keras layer names cannot contain '/', line breaks, tabs or "
-                          "other control or invisible characters, start or end with a space, or exceed "
-                          f"{MAX_ID_LENGTH} characters; "
-                          "use letters, digits and '_', e.g. 'conv_3x3'")
-    return node_id
-
-
-def check_position(position) -> tuple[float, float] | None:
-    """(x, y) as floats, None for no position, or InvalidPosition: saved files hold finite numbers only."""
-    if position is None:
-        return None
-    try:
-        x, y = position
-    except (TypeError, ValueError):
-        raise InvalidPosition(f"invalid position {position!r}: expected (x, y)") from None
-    if not all(isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
-               and abs(v) < MAX_COORDINATE for v in (x, y)):
-        raise InvalidPosition(f"invalid position {position!r}: x and y must be finite numbers below "
-                              f"{MAX_COORDINATE:g} in size")
-    return float(x), float(y)
-
-
-def _with_prefix_counter(prefix: str, taken) -> str:
-    n = 1
-    while f"{prefix}_{n}" in taken:
-        n += 1
-    return f"{prefix}_{n}"
 
 
 @dataclass
@@ -207,7 +122,7 @@ class GraphDocument:
         return [(u, v, p) for u, v, p in self._graph.edges(data="port")]
 
     def new_id(self, prefix: str) -> str:
-        return _with_prefix_counter(prefix, self._graph)
+        return free_id(prefix, self._graph)
 
     def _node(self, node_id) -> dict:
         try:
@@ -264,7 +179,7 @@ class GraphDocument:
         try:
             return self._spec(node_id).param(name).validate(value)
         except ParamError as exc:
-            raise _invalid(node_id, name, exc) from None
+            raise invalid_param(node_id, name, exc) from None
 
     # ---- mutations ----------------------------------------------------------------------------------------
 
@@ -288,7 +203,7 @@ class GraphDocument:
             try:
                 stored[name] = spec.param(name).validate(value)
             except ParamError as exc:
-                raise _invalid(node_id, name, exc) from None
+                raise invalid_param(node_id, name, exc) from None
         for param in spec.params:
             if param.required and param.name not in stored:
                 # A document the project reader would refuse to open must not be made in the first place.
@@ -306,7 +221,7 @@ class GraphDocument:
             order = list(self._graph)
             order.pop()
             order.insert(index, node_id)
-            self._apply_order(order)
+            reorder_nodes(self._graph, order)
         if position is not None:
             self.positions[node_id] = position
         self._emit(Change("node_added", node_id))
@@ -440,7 +355,7 @@ class GraphDocument:
         if new_id in self._graph:
             raise DuplicateId(f"cannot rename {old_id} to {new_id!r}: that id is already used; "
                               f"choose another, e.g. {self.new_id(new_id)!r}")
-        self._rename_in_place(old_id, new_id)  # keeps document order and the graph object
+        rename_in_place(self._graph, old_id, new_id)  # keeps document order and the graph object
         if old_id in self.positions:
             self.positions[new_id] = self.positions.pop(old_id)
         self._emit(Change("node_renamed", new_id, old_id=old_id))
@@ -494,51 +409,9 @@ class GraphDocument:
     # so the dicts are re-keyed in place instead: the graph object, its views and every node's and edge's
     # data dict stay the same objects, and the order of every dict is kept. (`_adj` is `_succ`.)
 
-    def _apply_order(self, order):
-        graph = self._graph
-        for table in (graph._node, graph._succ, graph._pred):
-            rebuilt = {node: table[node] for node in order}  # no (key, value) tuples: they wake the GC
-            table.clear()
-            table.update(rebuilt)
-
-    def _rename_in_place(self, old_id, new_id):
-        graph = self._graph
-        successors, predecessors = list(graph._succ[old_id]), list(graph._pred[old_id])
-        for target in successors:
-            _rename_key(graph._pred[target], old_id, new_id)
-        for source in predecessors:
-            _rename_key(graph._succ[source], old_id, new_id)
-        for table in (graph._node, graph._succ, graph._pred):
-            _rename_key(table, old_id, new_id)
-
-
-def _rename_key(table: dict, old, new):
-    """Rename a key where it stands."""
-    keys = list(table)
-    at = keys.index(old)
-    table[new] = table.pop(old)
-    for other in keys[at + 1:]:
-        table[other] = table.pop(other)
-
 
 def ui_of(graph: nx.MultiDiGraph) -> dict:
     """The presentation part of a graph (saved under "ui" in project files)."""
     return graph.graph.setdefault("ui", {})
 
 
-def _invalid(node_id, name, exc: ParamError) -> InvalidParam:
-    where = node_id if isinstance(exc, UnknownParam) else f"{node_id}: {name}"
-    return InvalidParam(f"{where}: {exc}")
-
-
-def check_node_extras(node_id, spec, config, keras_shape) -> dict:
-    """The `config` and `keras_shape` attributes of a new node, checked; raises InvalidParam saying why."""
-    extra = {}
-    try:
-        if config:
-            extra["config"] = check_config(config, spec)
-        if keras_shape is not None:
-            extra["keras_shape"] = check_keras_shape(keras_shape, spec)
-    except ConfigError as exc:
-        raise InvalidParam(f"{node_id}: {exc}") from None
-    return extra

@@ -3,7 +3,8 @@ topological order (Kahn's, cycles set apart), the wires into a node in port orde
 as a Keras functional model takes them, and the nodes in the order `check` lists them.
 
 The hot paths read networkx's adjacency dicts (`_pred`, `_succ`) directly, because its view objects dominate the
-cost on large graphs; this module and the document's rename are the only places that do.
+cost on large graphs, and the document's reorder and rename edit them in place (keeping document order and the
+graph object). Besides this module only the inference engine's walk reads them (for the same reason).
 """
 
 from __future__ import annotations
@@ -68,3 +69,39 @@ def model_inputs(graph) -> list:
 def model_outputs(graph) -> list:
     """The model's outputs: the nodes nothing reads from (Inputs excluded), in document order."""
     return [n for n in graph if graph.out_degree(n) == 0 and graph.nodes[n].get("layer") != "Input"]
+
+
+def free_id(prefix: str, taken) -> str:
+    """prefix_1, prefix_2, ...: the first not in `taken`."""
+    n = 1
+    while f"{prefix}_{n}" in taken:
+        n += 1
+    return f"{prefix}_{n}"
+
+
+def reorder_nodes(graph, order):
+    """Put the nodes in `order` (document order) without rebuilding the graph object."""
+    for table in (graph._node, graph._succ, graph._pred):
+        rebuilt = {node: table[node] for node in order}  # no (key, value) tuples: they wake the GC
+        table.clear()
+        table.update(rebuilt)
+
+
+def rename_in_place(graph, old_id, new_id):
+    """Rename a node where it stands: document order, its wires and the graph object all kept."""
+    successors, predecessors = list(graph._succ[old_id]), list(graph._pred[old_id])
+    for target in successors:
+        _rename_key(graph._pred[target], old_id, new_id)
+    for source in predecessors:
+        _rename_key(graph._succ[source], old_id, new_id)
+    for table in (graph._node, graph._succ, graph._pred):
+        _rename_key(table, old_id, new_id)
+
+
+def _rename_key(table: dict, old, new):
+    """Rename a key where it stands."""
+    keys = list(table)
+    at = keys.index(old)
+    table[new] = table.pop(old)
+    for other in keys[at + 1:]:
+        table[other] = table.pop(other)

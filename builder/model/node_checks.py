@@ -1,0 +1,65 @@
+"""The checks a node passes before the document takes it: its id (a Keras layer name people also type), its
+position on the canvas, its params' refusals worded with the node, and the Keras config and stored shape an
+imported node carries."""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+from builder.catalog.params import ParamError, UnknownParam
+from builder.model.errors import InvalidName, InvalidParam, InvalidPosition
+from builder.model.node_config import ConfigError, check_config, check_keras_shape
+from builder.quoting import quote
+
+MAX_ID_LENGTH = 100
+
+
+MAX_COORDINATE = 1e9  # the project reader refuses positions beyond this, so the document does too
+
+
+def check_node_id(node_id) -> str:
+    """Keras layer names may hold any printable text except '/'; ids are also shown and typed by people.
+    `isprintable` also refuses Unicode line and paragraph separators, invisible format characters and
+    unpaired surrogates (which cannot even be written to a UTF-8 file)."""
+    if not isinstance(node_id, str) or not node_id.strip():
+        raise InvalidName(f"invalid id {quote(node_id)}: an id must be a non-empty text, e.g. 'conv_3x3'")
+    if node_id != node_id.strip() or not node_id.isprintable() or "/" in node_id or len(node_id) > MAX_ID_LENGTH:
+        raise InvalidName(f"invalid id {quote(node_id)}: Keras layer names cannot contain '/', line breaks, tabs or "
+                          "other control or invisible characters, start or end with a space, or exceed "
+                          f"{MAX_ID_LENGTH} characters; "
+                          "use letters, digits and '_', e.g. 'conv_3x3'")
+    return node_id
+
+
+def check_position(position) -> tuple[float, float] | None:
+    """(x, y) as floats, None for no position, or InvalidPosition: saved files hold finite numbers only."""
+    if position is None:
+        return None
+    try:
+        x, y = position
+    except (TypeError, ValueError):
+        raise InvalidPosition(f"invalid position {quote(position)}: expected (x, y)") from None
+    if not all(isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
+               and abs(v) < MAX_COORDINATE for v in (x, y)):
+        raise InvalidPosition(f"invalid position {quote(position)}: x and y must be finite numbers below "
+                              f"{MAX_COORDINATE:g} in size")
+    return float(x), float(y)
+
+
+def invalid_param(node_id, name, exc: ParamError) -> InvalidParam:
+    where = node_id if isinstance(exc, UnknownParam) else f"{node_id}: {name}"
+    return InvalidParam(f"{where}: {exc}")
+
+
+def check_node_extras(node_id, spec, config, keras_shape) -> dict:
+    """The `config` and `keras_shape` attributes of a new node, checked; raises InvalidParam saying why."""
+    extra = {}
+    try:
+        if config:
+            extra["config"] = check_config(config, spec)
+        if keras_shape is not None:
+            extra["keras_shape"] = check_keras_shape(keras_shape, spec)
+    except ConfigError as exc:
+        raise InvalidParam(f"{node_id}: {exc}") from None
+    return extra
