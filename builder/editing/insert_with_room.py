@@ -12,12 +12,23 @@ UnknownLayerError) before anything changes. No Qt here.
 
 from __future__ import annotations
 
+import copy
+
 from builder.catalog.specs import spec_for
 from builder.editing.clipboard import Paste, copy_text
 from builder.editing.commands import AddNode, Command, Connect, Disconnect, Macro, Move
 from builder.editing.compound import InsertOnWire
+from builder.inference.engine import infer
 from builder.layout.make_room import make_room
 from builder.model.document import GraphDocument
+
+
+def trial_copy(doc: GraphDocument) -> GraphDocument:
+    """A copy to try an edit on. networkx's copy shares the graph's attributes, where the positions live: a
+    move tried on a shallow copy would move the real nodes."""
+    graph = doc.graph.copy()
+    graph.graph = copy.deepcopy(doc.graph.graph)
+    return GraphDocument(graph)
 
 
 def _is_merge(doc: GraphDocument, node: str) -> bool:
@@ -27,7 +38,7 @@ def _is_merge(doc: GraphDocument, node: str) -> bool:
 def _with_room(doc: GraphDocument, text: str, make_steps, node_of, sizes) -> tuple[str, Macro]:
     """Try the steps on a copy, work out the moves that make room for the new node there, and return the one
     command that does both. `make_steps()` builds fresh steps (commands keep state once done)."""
-    trial = GraphDocument(doc.graph.copy())
+    trial = trial_copy(doc)
     steps = make_steps()
     Macro(text, steps).do(trial)  # raises the document's refusal; `doc` is untouched
     node = node_of(steps)
@@ -112,3 +123,16 @@ class DuplicateKeepingInputs(Command):
             connect.undo(doc)
         self.connects = []
         self.paste.undo(doc)
+
+
+def insertion_problem_after(doc: GraphDocument, command: Command, node: str, wire) -> str | None:
+    """Why doing `command` (an add_on_wire edit) would give the new node or the wire's target an error it did not
+    have; None when the shapes allow it. Tried on a copy: the document is never touched."""
+    trial = trial_copy(doc)
+    command.do(trial)
+    before, after = infer(doc.graph), infer(trial.graph)
+    for checked in (node, wire[1]):
+        error = after[checked].error
+        if error and (checked not in before or error != before[checked].error):
+            return f"cannot insert {node} between {wire[0]} and {wire[1]}: {error}"
+    return None

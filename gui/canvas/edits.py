@@ -14,7 +14,9 @@ from builder.editing.clipboard import NotASelection, Paste, copy_text
 from builder.editing.commands import Delete, Macro, Move
 from builder.editing.compound import DeleteKeepingWires, can_keep_wires
 from builder.editing.frame_edits import add_frame, remove_frames, rename_frame
+from builder.editing.insert_with_room import DuplicateKeepingInputs
 from builder.layout.align import align, distribute
+from builder.model.document import GraphError
 from gui.canvas.frame_item import TITLE_HEIGHT
 from gui.canvas.scene import snapped
 
@@ -81,6 +83,31 @@ class CanvasEdits:
         top = min(y for _x, y in shown.values())
         at = QPointF(left + DUPLICATE_OFFSET, top + DUPLICATE_OFFSET)
         return self._paste(copy_text(self.controller.doc, nodes, shown), at, verb="Duplicate")
+
+    def duplicate_keeping_inputs(self) -> list[str]:
+        """Duplicate the selection with each copy wired from its original's inputs (a parallel branch in one key)."""
+        nodes = self._selection()
+        if not nodes:
+            self.view.status_message.emit("Nothing to duplicate: select nodes first")
+            return []
+        shown = self._shown_positions(nodes)
+        bottom = max(item.sceneBoundingRect().bottom() for n in nodes if (item := self.view.canvas_scene.node_item(n)))
+        left = min(x for x, _y in shown.values())
+        top = min(y for _x, y in shown.values())
+        # Below the originals, so a branch copied from the same input reads as a parallel branch.
+        at = QPointF(left, bottom + DUPLICATE_OFFSET) if len(nodes) == 1 else QPointF(left + DUPLICATE_OFFSET,
+                                                                                     top + DUPLICATE_OFFSET)
+        if self.view.snap_to_grid:
+            at = QPointF(snapped(at.x()), snapped(at.y()))
+        try:
+            command = DuplicateKeepingInputs(self.controller.doc, nodes, (at.x(), at.y()), shown)
+        except GraphError as exc:
+            self.view.status_message.emit(str(exc))
+            return []
+        if not self.controller.push(command):
+            return []
+        self.controller.select(command.added)
+        return list(command.added)
 
     def _paste(self, text: str, at, verb: str = "Paste") -> list[str]:
         at = QPointF(at) if not isinstance(at, (tuple, list)) else QPointF(*at)

@@ -22,13 +22,17 @@ from builder.editing.commands import AddNode, Move
 from builder.editing.compound import add_and_connect, layers_accepting
 from builder.layout.auto_layout import auto_layout
 from builder.model.document import GraphError
-from gui.canvas import geometry
+from gui.canvas import context_menus, geometry
 from gui.canvas.add_popup import AddPopup
+from gui.canvas.edge_item import EdgeItem
 from gui.canvas.edits import CanvasEdits
 from gui.canvas.find_bar import FindBar
+from gui.canvas.frame_item import FrameItem
 from gui.canvas.minimap import Minimap
-from gui.canvas.node_item import PORT_Y
+from gui.canvas.node_item import PORT_Y, NodeItem
 from gui.canvas.overview_cache import OverviewCache
+from gui.canvas.palette_drop import drop_on_wire, free_spot
+from gui.canvas.port_item import PortItem
 from gui.canvas.scene import CanvasScene, snapped
 from gui.dialogs import Dialogs
 from gui.theme import theme_manager
@@ -62,6 +66,7 @@ class CanvasView(QGraphicsView):
         self._pan_from: QPoint | None = None
         self._keep_fitted = False  # see fit_all
         self.add_popup: AddPopup | None = None
+        self.context_menu = None  # the last right-click menu (context_menus.py)
         self.dialogs = Dialogs(self)  # the main window hands in its own, which tests replace
         self.edits = CanvasEdits(self)  # copy, cut, paste, duplicate, delete keeping wires, align
         self.find_bar = FindBar(self)
@@ -70,6 +75,7 @@ class CanvasView(QGraphicsView):
         theme_manager().changed.connect(self._on_theme)
         self.rubberBandChanged.connect(self._on_rubber_band)
         controller.refused.connect(self.status_message)
+        controller.edited.connect(self._follow_layout)
         self._scene.status_message.connect(self.status_message)
         self._scene.wire_dropped_on_empty.connect(self.open_wired_add_popup)
         self.centerOn(0, 0)
@@ -174,6 +180,14 @@ class CanvasView(QGraphicsView):
         layout = auto_layout(doc.graph)
         if any(doc.positions.get(node) != xy for node, xy in layout.items()):  # no empty undo steps
             self.controller.push(Move(layout, text="Auto-layout"))
+        self.fit_all()  # the layout (and its undo, _follow_layout) may put much of the graph out of view
+
+    def _follow_layout(self, edit):
+        """After an edit that moved most of the graph (an auto-layout, or its undo or redo) and not by dragging
+        the selection, fit the view: the graph the person was looking at has moved away."""
+        moved = {c.node for c in edit.changes if c.kind == "node_moved"}
+        if len(moved) >= max(3, len(self.controller.doc) // 2) and not moved <= set(self.controller.selected):
+            self.fit_all()
 
     def add_node_at(self, layer: str, scene_pos) -> str | None:
         """Add a `layer` node with its top-left corner at scene_pos (snapped when snapping is on) and select
@@ -328,6 +342,34 @@ class CanvasView(QGraphicsView):
             return
         super().mouseDoubleClickEvent(event)
 
+    def contextMenuEvent(self, event):
+        """Right-click: the menu of what is under the pointer (gui/canvas/context_menus.py); a frame's title
+        keeps its own menu (frame_menu.py)."""
+        scene_pos = self.mapToScene(event.pos())
+        menu = None
+        for item in self.items(event.pos()):
+            if isinstance(item, (NodeItem, PortItem)):
+                menu = context_menus.node_menu(self, item.node_id)
+                break
+            if isinstance(item, EdgeItem):
+                menu = context_menus.wire_menu(self, item.key)
+                break
+            if isinstance(item, FrameItem) and item.mapToScene(item.title_rect()).boundingRect().contains(scene_pos):
+                super().contextMenuEvent(event)
+                return
+        if menu is None:
+            menu = context_menus.canvas_menu(self, scene_pos)
+        self.show_menu(menu, event.globalPos())
+        event.accept()
+
+    def show_menu(self, menu, global_pos):
+        """Pop a context menu up without blocking (tests look at it and trigger its entries); the last one is
+        kept here until the next replaces it."""
+        if self.context_menu is not None:
+            self.context_menu.deleteLater()
+        self.context_menu = menu
+        menu.popup(global_pos)
+
     def wheelEvent(self, event):
         steps = event.angleDelta().y() or event.angleDelta().x()
         if steps:
@@ -360,5 +402,7 @@ class CanvasView(QGraphicsView):
             super().dropEvent(event)
             return
         event.acceptProposedAction()
-        if self.add_node_at(layer, self.mapToScene(event.position().toPoint())):
+        at = self.mapToScene(event.position().toPoint())
+        if drop_on_wire(self, layer, at) or self.add_node_at(layer, free_spot(self, at)):
             self.setFocus()
+

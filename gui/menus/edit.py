@@ -8,10 +8,10 @@ inspector's fields and in the find bar.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
-from gui.menus.actions import Key, canvas_only, make_action, unique_shortcuts
+from gui.menus import actions
+from gui.menus.actions import Key, canvas_only, make_action, person_keys, unique_shortcuts, unless_typing
 
 ALIGN_ENTRIES = [
     ("left", "Align &Left", "Ctrl+Alt+Left"),
@@ -28,31 +28,26 @@ def build_edit_menu(window, bar):
     menu = bar.addMenu("&Edit")
     undo = stack.createUndoAction(window, "&Undo")
     redo = stack.createRedoAction(window, "&Redo")
-    undo.setShortcuts(unique_shortcuts([*QKeySequence.keyBindings(Key.Undo), QKeySequence("Ctrl+Z")]))
-    redo.setShortcuts(unique_shortcuts([*QKeySequence.keyBindings(Key.Redo), QKeySequence("Ctrl+Shift+Z"),
-                                        QKeySequence("Ctrl+Y")]))
+    undo.setShortcuts(unique_shortcuts([*person_keys(actions.standard_bindings(Key.Undo)), QKeySequence("Ctrl+Z")]))
+    redo.setShortcuts(unique_shortcuts([*person_keys(actions.standard_bindings(Key.Redo)),
+                                        QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")]))
     window.actions_by_name["undo"], window.actions_by_name["redo"] = undo, redo
     menu.addAction(undo)
     menu.addAction(redo)
     menu.addSeparator()
     menu.addAction(make_action(window, "add_layer", "&Add Layer…", lambda: canvas.open_add_popup(),
                                tip="Search for a layer to add (Tab or double-click on the canvas)"))
-    delete = make_action(window, "delete", "&Delete", canvas.delete_selection, [Key.Delete, "Backspace"],
+    delete = make_action(window, "delete", "&Delete", unless_typing(canvas.delete_selection), ["Del", "Backspace"],
                          "Delete the selected nodes and wires")
-    select_all = make_action(window, "select_all", "Select &All", canvas.select_all, [Key.SelectAll])
+    select_all = make_action(window, "select_all", "Select &All", unless_typing(canvas.select_all), [Key.SelectAll])
     for action in (delete, select_all):
-        # Only while the canvas has focus: Delete in the inspector's fields edits text, Ctrl+A selects it.
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        canvas.addAction(action)
+        canvas_only(action, canvas)  # Delete in the inspector's fields edits text, Ctrl+A selects it
         menu.addAction(action)
     menu.addSeparator()
     _add_clipboard_actions(window, menu)
     menu.addSeparator()
     _add_arrange_actions(window, menu)
     _add_frame_action(window, menu)
-    menu.addSeparator()
-    menu.addAction(make_action(window, "auto_layout", "Auto-&Layout", canvas.auto_layout, ["Ctrl+L"],
-                               "Arrange the nodes left to right by their order in the model"))
     return menu
 
 
@@ -64,11 +59,13 @@ def _add_clipboard_actions(window, menu):
         ("copy", "&Copy", edits.copy, [Key.Copy], "Copy the selected nodes, with the wires between them"),
         ("paste", "&Paste", lambda: edits.paste(), [Key.Paste], "Paste copied nodes at the cursor"),
         ("duplicate", "D&uplicate", edits.duplicate, ["Ctrl+D"], "Copy and paste the selected nodes at once"),
+        ("duplicate_keep_inputs", "Duplicate Keeping &Inputs", edits.duplicate_keeping_inputs, ["Ctrl+Shift+D"],
+         "Duplicate the selected nodes, each copy wired from the same inputs as its original"),
         ("delete_keep_wires", "Delete &Keeping Wires", edits.delete_keeping_wires, ["Ctrl+Delete"],
          "Delete the selected nodes; what a single-input node fed is wired to its input instead"),
     ]
     for name, text, slot, keys, tip in entries:
-        action = make_action(window, name, text, slot, keys, tip)
+        action = make_action(window, name, text, unless_typing(slot), keys, tip)
         canvas_only(action, canvas)
         menu.addAction(action)
 

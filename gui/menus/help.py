@@ -4,26 +4,22 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDialog, QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout
 
-from gui.menus.actions import make_action
+from gui.menus.actions import make_action, person_keys
 
 # Keys the canvas handles itself (not menu actions), shown with the menus' shortcuts.
 CANVAS_KEYS = [
     ("Tab, or double-click empty canvas", "Search for a layer to add"),
     ("Drag from a port to a port", "Connect; drop on empty canvas to add a wired layer"),
     ("Drag a node onto a wire", "Insert it between the wire's ends"),
-    ("F", "Fit the graph to the view"),
+    ("F", "Fit the graph to the view (whenever no text field is being edited)"),
+    ("Right-click a node, a wire or the canvas", "What can be done there: rename, insert, paste, layout…"),
     ("Space + drag, or middle drag", "Pan"),
     ("Wheel", "Zoom around the cursor"),
     ("Esc", "Cancel a wire being dragged, or clear the selection"),
     ("Enter / Shift+Enter in Find", "Next / previous match"),
 ]
-
-# Keys of special keyboards (a "Copy" key) that the platform's standard bindings add: listed, they only confuse.
-_DEVICE_KEYS = {"Save", "Undo", "Redo", "Cut", "Copy", "Paste", "Find", "Open", "New", "Close", "Help", "Forward",
-                "Back", "Refresh"}
-
 
 def build_help_menu(window, bar):
     menu = bar.addMenu("&Help")
@@ -37,8 +33,7 @@ def shortcut_rows(window) -> list[tuple[str, str]]:
     """(keys, what they do) for every menu action with a shortcut, then the canvas's own keys."""
     rows = []
     for action in window.actions_by_name.values():
-        shown = [s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts()]
-        keys = ", ".join(k for k in shown if k.rsplit("+", 1)[-1] not in _DEVICE_KEYS)
+        keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in person_keys(action.shortcuts()))
         if keys:
             rows.append((keys, action.text().replace("&", "").rstrip("…")))
     return rows + CANVAS_KEYS
@@ -63,6 +58,10 @@ def show_shortcuts(window):
     table.resizeRowsToContents()
     layout = QVBoxLayout(dialog)
     layout.addWidget(table)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+    buttons.rejected.connect(dialog.close)
+    layout.addWidget(buttons)
+    dialog.close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
     dialog.resize(560, 620)
     dialog.show()
     window.shortcuts_dialog = dialog

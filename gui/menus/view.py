@@ -1,4 +1,4 @@
-"""View: Fit to View, Snap to Grid, Minimap, Theme (Follow System, Light, Dark, for the whole window and the
+"""View: Fit to View, Auto-Layout, Snap to Grid, Minimap, Theme (Follow System, Light, Dark, for the whole window and the
 canvas at once), the docks' show/hide entries, Reset Window Layout.
 
 The theme choice is kept in the window's QSettings and applied when the window builds its menus.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QActionGroup
 
-from gui.menus.actions import make_action
+from gui.menus.actions import canvas_only, make_action, unless_typing
 from gui.theme import SETTINGS_KEY, saved_mode, theme_manager
 
 THEME_ENTRIES = (("system", "Follow &System", "Ctrl+Alt+0", "Light or dark as the desktop is, switching when it does"),
@@ -19,8 +19,12 @@ THEME_ENTRIES = (("system", "Follow &System", "Ctrl+Alt+0", "Light or dark as th
 def build_view_menu(window, bar):
     canvas = window.canvas
     menu = bar.addMenu("&View")
-    menu.addAction(make_action(window, "fit", "&Fit to View", canvas.fit_all, ["Ctrl+0"],
-                               "Zoom so every node is visible"))
+    fit = make_action(window, "fit", "&Fit to View", unless_typing(canvas.fit_all), ["Ctrl+0", "F"],
+                      "Zoom so every node is visible")
+    canvas_only(fit, canvas)  # F works after a menu command too, unless a text field is being edited
+    menu.addAction(fit)
+    menu.addAction(make_action(window, "auto_layout", "Auto-&Layout", canvas.auto_layout, ["Ctrl+L"],
+                               "Arrange the nodes left to right by their order in the model, then fit the view"))
     menu.addAction(make_action(window, "snap", "&Snap to Grid", window.set_snap_to_grid, ["Ctrl+G"],
                                "Nodes snap to the grid while you drag them", checkable=True))
     minimap = make_action(window, "minimap", "&Minimap", canvas.minimap.setVisible, ["Ctrl+Shift+M"],

@@ -91,3 +91,12 @@ def test_make_room_moves_the_node_off_a_parallel_branch():
     positions["extra"] = (290.0, 10.0)  # on conv_5x5, which is not downstream of it
     moved = make_room(graph, positions, "extra")
     assert set(moved) == {"extra"} and moved["extra"][0] == 290.0 and moved["extra"][1] > 10.0
+
+
+def test_trying_an_edit_never_moves_the_real_nodes(seed):
+    from builder.editing.insert_with_room import insertion_problem_after
+
+    before = project.dumps(seed.graph)
+    node, command = add_on_wire(seed, "Dropout", (900.0, 0.0), ("flatten", "dense", 0))
+    assert insertion_problem_after(seed, command, node, ("flatten", "dense", 0)) is None
+    assert project.dumps(seed.graph) == before
