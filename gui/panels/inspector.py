@@ -27,6 +27,7 @@ from builder.editing.commands import Rename, SetParam
 from builder.model.document import UNSET, GraphError, check_node_id
 from gui.display import count_text, default_text, shape_text
 from gui.panels.keras_details import KerasDetails
+from gui.panels.multi_inspector import MultiParams
 from gui.panels.param_editors import PairEditor, ParamEditor, editor_for
 from gui.theme import set_status
 
@@ -78,6 +79,7 @@ class ParamRow(QWidget):
         layout.addLayout(editor_line)
         default = default_text(param)
         hint = default[0].upper() + default[1:] + (f". {param.help}" if param.help else "")
+        self.default_hint = hint
         self.hint_label = _small(hint)
         layout.addWidget(self.hint_label)
         self.message_label = _small("", "error")
@@ -174,6 +176,9 @@ class Inspector(QScrollArea):
         layout.addWidget(self.params_box)
         self.no_params_label = _small("This layer has no parameters.")
         layout.addWidget(self.no_params_label)
+        self.multi = MultiParams(self.controller, ParamRow)  # several nodes selected: their shared params
+        self.multi.hide()
+        layout.addWidget(self.multi)
         layout.addStretch(1)
         self.setWidget(content)
 
@@ -271,16 +276,26 @@ class Inspector(QScrollArea):
     # ---- listening ----------------------------------------------------------------------------------------
 
     def _on_selection(self, node_ids):
-        if len(node_ids) == 1:
-            self.show_node(node_ids[0])
-        elif node_ids:
-            self.show_node(None, f"{len(node_ids)} nodes selected. Select one to edit it.")
-        else:
-            self.show_node(None)
+        if len(node_ids) > 1:
+            self.show_nodes(node_ids)
+            return
+        self.multi.hide()
+        self.show_node(node_ids[0] if node_ids else None)
+
+    def show_nodes(self, node_ids):
+        """Several nodes: the params they share, edited together (gui/panels/multi_inspector.py)."""
+        self.show_node(None, "")
+        self.empty_label.hide()
+        self.multi.show_nodes(list(node_ids))
+        self.multi.show()
 
     def _on_edit(self, edit):
         if edit.reset:
+            self.multi.hide()
             self.show_node(None)
+            return
+        if self.multi.isVisible():
+            self.multi.refresh({c.name for c in edit.changes if c.kind == "param_changed"})
             return
         for change in edit.changes:
             self._on_document_changed(change)
