@@ -105,6 +105,15 @@ _FILTERS = Param("filters", "int", minimum=1, help="Number of output channels.",
 _KERNEL = pair("kernel_size", help_text="Height and width of the convolution window.", initial=3)
 _MULTIPLIER = Param("depth_multiplier", "int", default=1, minimum=1,
                     help="Output channels per input channel in the depthwise step.")
+_GROUPS = Param("groups", "int", default=1, minimum=1,
+                help="Split channels into this many groups; filters and input channels must divide by it.")
+# What BatchNormalization and LayerNormalization share after their axis.
+_NORMALIZATION = (
+    Param("epsilon", "float", default=0.001, minimum=0, exclusive_min=True,
+          help="Small number added to the variance to avoid dividing by zero."),
+    Param("center", "bool", default=True, help="Learn an offset (beta)."),
+    Param("scale", "bool", default=True, help="Learn a scale (gamma)."),
+)
 _KEEPDIMS = Param("keepdims", "bool", default=False, help="Keep the pooled axes as size-1 axes.")
 
 
@@ -144,17 +153,10 @@ SPECS: tuple[LayerSpec, ...] = (
     ),
     LayerSpec(
         "Conv2D", "Convolution", "2D convolution over height and width (channels last).",
-        (Param("filters", "int", minimum=1, help="Number of output channels.", initial=32),
-         pair("kernel_size", help_text="Height and width of the convolution window.", initial=3),
-         pair("strides", default=1, help_text="Step of the window along height and width."),
-         _PADDING,
-         pair("dilation_rate", default=1, help_text="Spacing between kernel taps; > 1 needs strides 1."),
-         Param("groups", "int", default=1, minimum=1,
-               help="Split channels into this many groups; filters and input channels must divide by it."),
-         activation(), _USE_BIAS),
+        (_FILTERS, _KERNEL, *_conv_common(), _GROUPS, activation(), _USE_BIAS),
         rules.conv2d_shape, rules.conv2d_weights,
         summary=("filters", "kernel_size", "strides", "padding", "activation"), id_prefix="conv",
-        params_rule=rules.conv2d_params,
+        params_rule=rules.strides_dilation_params("Conv2D"),
     ),
     LayerSpec(
         "MaxPooling2D", "Pooling", "Largest value in each window.", _pool_params(2),
@@ -189,10 +191,7 @@ SPECS: tuple[LayerSpec, ...] = (
         "BatchNormalization", "Normalization", "Normalises activations with batch statistics.",
         (Param("axis", "axis", default=-1, help="The features axis to normalise (usually -1)."),
          Param("momentum", "float", default=0.99, minimum=0, maximum=1, help="Momentum of the moving averages."),
-         Param("epsilon", "float", default=0.001, minimum=0, exclusive_min=True,
-               help="Small number added to the variance to avoid dividing by zero."),
-         Param("center", "bool", default=True, help="Learn an offset (beta)."),
-         Param("scale", "bool", default=True, help="Learn a scale (gamma).")),
+         *_NORMALIZATION),
         rules.batch_normalization_shape, rules.batch_normalization_weights, summary=("axis",),
         id_prefix="batch_norm",
     ),
@@ -293,11 +292,7 @@ SPECS: tuple[LayerSpec, ...] = (
     ),
     LayerSpec(
         "LayerNormalization", "Normalization", "Normalises each sample over one axis.",
-        (Param("axis", "axis", default=-1, help="The axis to normalise (usually -1)."),
-         Param("epsilon", "float", default=0.001, minimum=0, exclusive_min=True,
-               help="Small number added to the variance to avoid dividing by zero."),
-         Param("center", "bool", default=True, help="Learn an offset (beta)."),
-         Param("scale", "bool", default=True, help="Learn a scale (gamma).")),
+        (Param("axis", "axis", default=-1, help="The axis to normalise (usually -1)."), *_NORMALIZATION),
         rules.layer_normalization_shape, rules.layer_normalization_weights, summary=("axis",),
         id_prefix="layer_norm",
     ),

@@ -35,7 +35,6 @@ from builder.catalog.rules.common import (
 from builder.catalog.rules.convolution import (
     conv1d_shape,
     conv1d_weights,
-    conv2d_params,
     conv2d_shape,
     conv2d_transpose_params,
     conv2d_transpose_shape,
@@ -109,7 +108,7 @@ __all__ = [
     "concatenate_shape",
     "conv1d_shape",
     "conv1d_weights",
-    "conv2d_params",
+   
     "conv2d_shape",
     "conv2d_transpose_params",
     "conv2d_transpose_shape",

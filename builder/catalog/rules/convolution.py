@@ -21,39 +21,18 @@ from builder.catalog.rules.common import (
 from builder.catalog.rules.core import check_activation
 
 
-def conv2d_params(params):
-    """Params that do not go together, whatever the input (Keras's constructor refuses them)."""
-    strides, dilation = as_pair(params["strides"]), as_pair(params["dilation_rate"])
-    if max(strides) > 1 and max(dilation) > 1:
-        raise ShapeError(f"Conv2D cannot combine strides {pair_text(strides)} with dilation_rate "
-                         f"{pair_text(dilation)}; set one of them to 1")
-    filters, groups = params["filters"], params["groups"]
-    if filters % groups:
-        raise ShapeError(f"Conv2D needs filters divisible by groups, but filters={filters} and "
-                         f"groups={groups}; choose filters as a multiple of {groups}")
-
-
 def conv2d_shape(params, inputs):
     (x,) = inputs
     need_rank(x, "Conv2D", 4, "(batch, height, width, channels)",
                "give the Input a shape like [28, 28, 1], or Reshape to [h, w, c] first")
     channels, groups, filters = x.shape[3], params["groups"], params["filters"]
-    kernel, strides = as_pair(params["kernel_size"]), as_pair(params["strides"])
-    dilation = as_pair(params["dilation_rate"])
     if channels is None:
         raise ShapeError(f"Conv2D needs a known number of channels, but {by(x)}; set the channel count "
                          "in the Input shape")
     if channels % groups:
         raise ShapeError(f"Conv2D with groups={groups} needs input channels divisible by {groups}, but "
                          f"{by(x)} ({channels} channels); change groups or the channel count")
-    padding = params["padding"]
-    spatial = tuple(window_out(s, k, st, padding, d) for s, k, st, d in zip(x.shape[1:3], kernel, strides, dilation))
-    if any(s is not None and s <= 0 for s in spatial):
-        reach = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
-        raise ShapeError(f"Conv2D's {pair_text(reach)} window does not fit in the {fmt(x.shape[1:3])} input "
-                         f"from {x.source} with padding='valid'; set padding='same', use a smaller kernel or "
-                         "dilation, or a larger input")
-    out = (x.shape[0], *spatial, filters)
+    out = (x.shape[0], *_windowed("Conv2D", x, params, x.shape[1:3]), filters)
     check_activation("Conv2D", params["activation"], out, f"its output {fmt(out)}")
     return out
 
@@ -66,6 +45,7 @@ def conv2d_weights(params, inputs, out):
 
 
 def strides_dilation_params(layer: str):
+    """Params of a convolution that do not go together, whatever the input (Keras's constructor refuses them)."""
     def rule(params):
         strides, dilation = as_pair(params["strides"]), as_pair(params["dilation_rate"])
         if max(strides) > 1 and max(dilation) > 1:
@@ -90,6 +70,7 @@ def conv2d_transpose_params(params):
 
 
 def _windowed(layer, x, params, spatial_in):
+    """The sizes a 2D convolution window gives along height and width, or ShapeError where it does not fit."""
     kernel, strides = as_pair(params["kernel_size"]), as_pair(params["strides"])
     dilation = as_pair(params["dilation_rate"])
     padding = params["padding"]
