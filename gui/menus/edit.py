@@ -65,7 +65,9 @@ def _add_clipboard_actions(window, menu):
          "Delete the selected nodes; what a single-input node fed is wired to its input instead"),
     ]
     for name, text, slot, keys, tip in entries:
-        action = make_action(window, name, text, unless_typing(slot), keys, tip)
+        # Keys a text field uses (Ctrl+C, Ctrl+Del...) belong to it while it has focus; duplicating does not.
+        guarded = slot if name.startswith("duplicate") else unless_typing(slot)
+        action = make_action(window, name, text, guarded, keys, tip)
         canvas_only(action, canvas)
         menu.addAction(action)
 
