@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEd
 from builder.catalog.params import MAX_DIM, Param
 
 INT_LIMIT = 2**31 - 1  # QSpinBox holds a C int
+MIN_FIELD_WIDTH = 56  # pixels: room for a few digits and the arrows
 
 
 class ParamEditor(QWidget):
@@ -75,6 +76,9 @@ def _spin(minimum: int, maximum: int, describe: str = "") -> GuardedSpinBox:
     spin.setRange(minimum, maximum)
     spin.setKeyboardTracking(False)  # one edit when the person is done typing, not one per digit
     spin.setAccelerated(True)
+    # Qt sizes a spin box for its longest value (2,147,483,647): two of them side by side pushed the inspector
+    # wider than its dock and clipped the reset buttons. The field grows with the dock instead.
+    spin.setMinimumWidth(MIN_FIELD_WIDTH)
     return spin
 
 
