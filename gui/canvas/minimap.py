@@ -15,6 +15,7 @@ SIZE = (210, 140)
 MARGIN = 12
 PAD = 8.0
 REDRAW_AFTER_MS = 100
+FADED_OPACITY = 0.25
 
 
 class Minimap(QWidget):
@@ -22,6 +23,7 @@ class Minimap(QWidget):
         super().__init__(view)
         self.view = view
         self._frozen: QRectF | None = None  # the world while dragging, so the map holds still under the mouse
+        self.faded = False
         self.setFixedSize(*SIZE)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolTip("Overview: click or drag to pan")
@@ -97,10 +99,19 @@ class Minimap(QWidget):
 
     # ---- painting -----------------------------------------------------------------------------------------
 
+    def covers_nodes(self) -> bool:
+        """Whether a node of the graph lies under the minimap in the view (then it fades, so it never hides one)."""
+        scene_rect = self.view.mapToScene(self.geometry()).boundingRect()
+        return any(item.sceneBoundingRect().intersects(scene_rect) for item in self.view.canvas_scene.node_items()
+                   if item.isVisible()) if not self.underMouse() else False
+
     def paintEvent(self, event):
         colours = canvas_palette()
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        # Faded while nodes lie under it (the pointer over it brings it back), so it never hides a node.
+        self.faded = self.covers_nodes()
+        painter.setOpacity(FADED_OPACITY if self.faded else 1.0)
         back = QColor(colours.preview_background)
         painter.setPen(QPen(colours.preview_border, 1))
         painter.setBrush(back)
@@ -162,6 +173,14 @@ class Minimap(QWidget):
         return layer
 
     # ---- panning ------------------------------------------------------------------------------------------
+
+    def enterEvent(self, event):
+        self.update()  # full strength under the pointer
+        super().enterEvent(event)
+
+    def leaveEvent(self, event):
+        self.update()
+        super().leaveEvent(event)
 
     def mousePressEvent(self, event):
         if event.button() == Qt.MouseButton.LeftButton:

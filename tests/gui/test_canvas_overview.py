@@ -172,3 +172,19 @@ def test_a_failed_image_export_leaves_the_old_picture_and_no_temp_file(window, d
         assert target.read_bytes() == b"yesterday's picture"
     leftovers = [p.name for p in tmp_path.rglob("*") if ".tmp" in p.name]
     assert leftovers == []
+
+
+def test_the_minimap_fades_when_nodes_lie_under_it(cnn):
+    """Issue 13: the minimap never hides a node; it fades while one lies under it."""
+    controller, view = cnn
+    view.minimap.show()
+    view.minimap.place()
+    view.resetTransform()
+    view.centerOn(-5000, -5000)  # nothing under the minimap
+    view.minimap.repaint()
+    assert not view.minimap.faded
+    corner = view.mapToScene(view.minimap.geometry().center())
+    item = view.canvas_scene.node_item("classes")
+    view.centerOn(view.mapToScene(view.viewport().rect().center()) + (item.sceneBoundingRect().center() - corner))
+    view.minimap.repaint()
+    assert view.minimap.faded
