@@ -2,6 +2,8 @@
 
     python main.py check FILE [--json] [--keras]   shapes, params, errors and warnings of every node
     python main.py export FILE [-o OUT.py] [--style layer|function]
+    python main.py export FILE --training -o train.py [--strategy none|mirrored|multiworker]   a training script
+    python main.py train FILE --data DATA [--label COL] [--epochs N] ... -o OUT.keras [--history H.json]
     python main.py build FILE -o OUT.keras [--max-weights 2GB]   builds the Keras model, saves it, prints its summary
     python main.py import MODEL -o FILE.json [--max-weights 2GB]  imports a .keras, .h5 or to_json() file
     python main.py examples                    lists the bundled examples
@@ -29,7 +31,7 @@ from builder.files.resources import examples_dir
 from builder.quoting import escape_controls
 
 EXAMPLES_DIR = examples_dir()
-COMMANDS = ("check", "export", "build", "import", "examples", "example", "screenshot", "diff", "summary")
+COMMANDS = ("check", "export", "train", "build", "import", "examples", "example", "screenshot", "diff", "summary")
 MODEL_FILE_SUFFIXES = (".keras", ".h5", ".hdf5")  # imported with Keras for diff and summary; .json is sniffed
 
 
@@ -69,6 +71,11 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--style", choices=("layer", "function"),
                         help="layers.Concatenate(...)([a, b]) or layers.concatenate([a, b]) (default: the file's "
                              "choice, else layer)")
+    export.add_argument("--training", action="store_true",
+                        help="write a standalone training script (model, compile settings, data loading) instead")
+    export.add_argument("--strategy", choices=("none", "mirrored", "multiworker"), default="none",
+                        help="with --training: tf.distribute strategy (default none)")
+    _add_train_parser(sub)
     build = sub.add_parser("build", help="build the Keras model and save it as a .keras file")
     build.add_argument("file")
     build.add_argument("-o", "--output", required=True, help="the .keras file to write")
@@ -100,6 +107,23 @@ def _parser() -> argparse.ArgumentParser:
                          help="print a file that is neither a project nor a Keras model as it is (so a textconv "
                               "on *.json leaves other JSON files readable)")
     return parser
+
+
+def _add_train_parser(sub):
+    train = sub.add_parser("train", help="train the model on data and save it as a .keras file")
+    train.add_argument("file")
+    train.add_argument("--data", help="a .npz, X.npy,Y.npy, a .csv (with --label), an image folder, or digits "
+                                      "(default: the project's training.data)")
+    train.add_argument("--label", help="the label column of a CSV")
+    train.add_argument("--epochs", type=int)
+    train.add_argument("--batch-size", type=int)
+    train.add_argument("--validation-split", type=float)
+    train.add_argument("--learning-rate", type=float)
+    train.add_argument("--optimizer", choices=("adam", "adamw", "sgd", "rmsprop"))
+    train.add_argument("--loss")
+    train.add_argument("--seed", type=int)
+    train.add_argument("-o", "--output", required=True, help="the trained .keras file to write")
+    train.add_argument("--history", help="write the per-epoch history as JSON here")
 
 
 def _load(path: str):
@@ -136,15 +160,40 @@ def cmd_export(args) -> int:
     from builder.keras.code_export import export_code
 
     graph = _load(args.file)
-    style = args.style or (graph.graph.get("ui") or {}).get("export_style") or "layer"
-    code = export_code(graph, style)
+    if args.training:
+        from builder.keras.training_script import training_script
+
+        code, style = training_script(graph, args.strategy), f"a training script, strategy {args.strategy}"
+    else:
+        style = args.style or (graph.graph.get("ui") or {}).get("export_style") or "layer"
+        code = export_code(graph, style)
     if args.output:
         from builder.files.atomic_file import write_text
 
         write_text(args.output, code)
-        print(escape_controls(f"wrote {args.output} ({style} style)"), file=sys.stderr)
+        print(escape_controls(f"wrote {args.output} ({style}{'' if args.training else ' style'})"), file=sys.stderr)
     else:
         sys.stdout.write(code)
+    return 0
+
+
+def cmd_train(args) -> int:
+    if not args.output.endswith(".keras"):
+        raise UsageError(f"the output must end in .keras (Keras 3's format), got {args.output!r}")
+    graph = _load(args.file)
+    from builder.files.training_section import TrainingSettingsError
+    from builder.keras.training_command import run_train
+    from builder.keras.training_data import DataError
+
+    asked = {"data": args.data, "label": args.label, "epochs": args.epochs, "batch_size": args.batch_size,
+             "validation_split": args.validation_split, "learning_rate": args.learning_rate,
+             "optimizer": args.optimizer, "loss": args.loss, "seed": args.seed}
+    try:
+        result = run_train(graph, args.file, asked, args.output, args.history)
+    except (DataError, TrainingSettingsError) as exc:
+        raise UsageError(f"{args.file}: {exc}" if isinstance(exc, TrainingSettingsError) else str(exc)) from None
+    print(escape_controls(f"wrote {args.output} ({result['epochs_done']} epoch(s))"
+                          + (f" and {args.history}" if args.history else "")))
     return 0
 
 
@@ -364,7 +413,7 @@ def missing_xcb_libraries(loadable=None) -> list[tuple[str, str]]:
     return [(library, package) for library, package in XCB_LIBRARIES if not loadable(library)]
 
 
-HANDLERS = {"check": cmd_check, "export": cmd_export, "build": cmd_build, "import": cmd_import,
+HANDLERS = {"check": cmd_check, "export": cmd_export, "train": cmd_train, "build": cmd_build, "import": cmd_import,
             "examples": cmd_examples,
             "example": cmd_example, "screenshot": cmd_screenshot, "diff": cmd_diff, "summary": cmd_summary}
 

@@ -22,6 +22,7 @@ from builder.catalog.specs import UnknownLayerError, spec_for
 from builder.files import atomic_file
 from builder.files.json_reading import MAX_JSON_VALUES, count_values, load_json, structure_problems, too_many_values
 from builder.files.safe_read import UnreadableFile, read_limited
+from builder.files.training_section import TrainingSettingsError, check_training
 from builder.model.document import MAX_ID_LENGTH, GraphError, check_node_id
 from builder.model.frames import InvalidFrame, check_frames
 from builder.model.node_config import ConfigError, check_config, check_keras_shape
@@ -34,7 +35,7 @@ MAX_PROBLEM_CHARS = 2400  # one problem line in a message, whatever a file manag
 EXPORT_STYLES = ("layer", "function")  # builder/codegen.STYLES (not imported: codegen imports plan and shapes)
 _NODE_KEYS = {"id", "layer", "params", "config", "keras_shape"}
 _EDGE_KEYS = {"source", "target", "port"}
-_TOP_KEYS = {"format", "version", "nodes", "edges", "ui"}
+_TOP_KEYS = {"format", "version", "nodes", "edges", "ui", "training"}
 
 
 class ProjectError(ValueError):
@@ -106,6 +107,11 @@ def from_dict(data, source: str = "<data>") -> nx.MultiDiGraph:
     _read_nodes(data.get("nodes"), graph, problems)
     _read_edges(data.get("edges", []), graph, problems)
     _read_ui(data.get("ui", {}), graph, problems)
+    if "training" in data:  # how to compile and fit: builder/files/training_section.py
+        try:
+            graph.graph["training"] = check_training(data["training"])
+        except TrainingSettingsError as exc:
+            problems.extend(exc.problems)
     if problems:
         raise ProjectError(source, problems)
     return graph
@@ -289,6 +295,8 @@ def to_dict(graph: nx.MultiDiGraph) -> dict:
         ui.pop("positions", None)
     if ui:
         data["ui"] = ui
+    if graph.graph.get("training"):
+        data["training"] = dict(graph.graph["training"])
     return data
 
 
@@ -334,6 +342,8 @@ def dumps(graph: nx.MultiDiGraph) -> str:
                   + "\n    }"] if positions else []
         fields += [f"    {one(k)}: {one(v)}" for k, v in ui.items()]
         parts.append('  "ui": {\n' + ",\n".join(fields) + "\n  }")
+    if "training" in data:
+        parts.append(f'  "training": {one(data["training"])}')
     return "{\n" + ",\n".join(parts) + "\n}\n"
 
 

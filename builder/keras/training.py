@@ -1,0 +1,147 @@
+"""Compile and fit a graph's model on checked data (builder/keras/training_data.py), for the command line's
+`train` and the Keras worker's `train` request alike.
+
+- The data is shuffled with the seed and split: the last `validation_split` of it is held out (validation during
+  training, and what evaluation looks at afterwards).
+- `on_batch(epoch, batch, steps, logs)` and `on_epoch(epoch, logs)` report progress; `should_stop()` is asked
+  after every batch, and a True ends training after that batch with the weights as they are (Keras 3's fit loop
+  checks `stop_training` between batches).
+- The best epoch so far (lowest val_loss, else loss) is saved to `checkpoint_path`, and the trained model to
+  `output_path`, both atomically (builder/files/atomic_file.py): a run killed mid-save leaves the previous file.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+from builder.keras.training_data import Dataset
+
+OPTIMIZER_CLASSES = {"adam": "Adam", "adamw": "AdamW", "sgd": "SGD", "rmsprop": "RMSprop"}
+
+
+def split(data: Dataset, fraction: float, seed: int | None):
+    """(train arrays, held-out arrays, held-out indices): x and y lists shuffled with the seed, then cut."""
+    n = len(data)
+    order = np.random.default_rng(seed).permutation(n)
+    held = round(n * fraction)
+    if fraction > 0 and held == 0 and n > 1:
+        held = 1
+    train_at, held_at = order[: n - held], order[n - held:]
+    pick = (lambda arrays, at: [a[at] for a in arrays])
+    return ((pick(data.x, train_at), pick(data.y, train_at)), (pick(data.x, held_at), pick(data.y, held_at)),
+            held_at)
+
+
+def compile_model(model, settings: dict):
+    import keras
+
+    optimizer = getattr(keras.optimizers, OPTIMIZER_CLASSES[settings["optimizer"]])(
+        learning_rate=settings["learning_rate"])
+    names = [t._keras_history[0].name for t in model.outputs]
+    loss, metrics = settings["loss"], list(settings.get("metrics") or [])
+    if len(names) > 1:  # Keras 3 wants the metrics of each output named
+        loss, metrics = {n: loss for n in names}, {n: list(metrics) for n in names}
+    model.compile(optimizer=optimizer, loss=loss, metrics=metrics)
+    return model
+
+
+def make_callback(on_batch=None, on_epoch=None, should_stop=None, checkpoint_path=None):
+    import keras
+
+    from builder.files.atomic_file import atomic_target
+
+    class Progress(keras.callbacks.Callback):
+        """Reports progress, stops between batches when asked, and keeps the best epoch's model."""
+
+        def __init__(self):
+            super().__init__()
+            self.epoch, self.steps, self.stopped, self.best = 0, None, False, math.inf
+            self.checkpoint_saved = False
+
+        def on_train_begin(self, logs=None):
+            self.steps = self.params.get("steps")
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.epoch = epoch
+
+        def on_train_batch_end(self, batch, logs=None):
+            if on_batch is not None:
+                on_batch(self.epoch, batch + 1, self.steps, _floats(logs))
+            if should_stop is not None and should_stop():
+                self.stopped = True
+                self.model.stop_training = True
+
+        def on_epoch_end(self, epoch, logs=None):
+            logs = _floats(logs)
+            if on_epoch is not None:
+                on_epoch(epoch + 1, logs)
+            score = logs.get("val_loss", logs.get("loss", math.inf))
+            if checkpoint_path and math.isfinite(score) and score < self.best:
+                self.best = score
+                with atomic_target(checkpoint_path, keep_suffix=True) as tmp:
+                    self.model.save(tmp)
+                self.checkpoint_saved = True
+
+    return Progress()
+
+
+def train(graph, data: Dataset, settings: dict, output_path=None, *, checkpoint_path=None, on_batch=None,
+          on_epoch=None, should_stop=None, verbose=0, model=None) -> dict:
+    """Fit the graph's model (or `model`, built already: weights kept from an earlier run) on `data`. Returns
+    plain facts: {"history", "stopped", "epochs_done", "train_examples", "held_out", "seconds", "output",
+    "checkpoint"}, and the model and held-out arrays under "_model" and "_held_out" for evaluation."""
+    import keras
+
+    from builder.files.atomic_file import atomic_target
+    from builder.keras.build import build_model
+
+    if settings.get("seed") is not None:
+        keras.utils.set_random_seed(int(settings["seed"]))
+    (x_train, y_train), (x_held, y_held), held_at = split(data, settings["validation_split"], settings.get("seed"))
+    if len(y_train[0]) == 0:
+        from builder.keras.training_data import DataError
+
+        raise DataError(f"{data.source}: {len(data)} example(s) leave none to train on after holding out "
+                        f"{settings['validation_split']:.0%}; give more data or a smaller validation split")
+    if model is None:
+        model = build_model(graph)
+    compile_model(model, settings)
+    callback = make_callback(on_batch, on_epoch, should_stop, checkpoint_path)
+    validation = (_inputs(model, x_held), _outputs(model, y_held)) if len(y_held[0]) else None
+    started = time.perf_counter()
+    history = model.fit(_inputs(model, x_train), _outputs(model, y_train), batch_size=settings["batch_size"],
+                        epochs=settings["epochs"], validation_data=validation, shuffle=True, verbose=verbose,
+                        callbacks=[callback])
+    seconds = time.perf_counter() - started
+    if output_path:
+        with atomic_target(output_path, keep_suffix=True) as tmp:
+            model.save(tmp)
+    return {"history": {k: [float(v) for v in values] for k, values in history.history.items()},
+            "stopped": callback.stopped, "epochs_done": len(history.history.get("loss", [])),
+            "train_examples": len(y_train[0]), "held_out": len(y_held[0]), "seconds": seconds,
+            "output": str(output_path) if output_path else None,
+            "checkpoint": str(checkpoint_path) if callback.checkpoint_saved else None,
+            "_model": model, "_held_out": (x_held, y_held, held_at)}
+
+
+def _inputs(model, arrays):
+    names = [t._keras_history[0].name for t in model.inputs]
+    return arrays[0] if len(arrays) == 1 else dict(zip(names, arrays))
+
+
+def _outputs(model, arrays):
+    names = [t._keras_history[0].name for t in model.outputs]
+    return arrays[0] if len(arrays) == 1 else dict(zip(names, arrays))
+
+
+def _floats(logs) -> dict:
+    out = {}
+    for key, value in (logs or {}).items():
+        try:
+            out[key] = float(value)
+        except (TypeError, ValueError):
+            continue
+    return out

@@ -1,0 +1,53 @@
+"""`python main.py train FILE --data DATA ... -o OUT.keras [--history H.json]`: the command's work (main.py only
+wires its arguments). Settings not given come from the project's `training` section, then the suggestions."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from builder.keras.training_data import DataError, load_data
+from builder.quoting import escape_controls
+
+
+def run_train(graph, project_path: str, asked: dict, output: str, history_path: str | None = None,
+              max_data_bytes: int | None = None) -> dict:
+    """Load and check the data, train, write the model (and the history) atomically. DataError for bad data
+    (exit 2); ModelError for a graph with errors (exit 1); TrainingSettingsError for a bad setting (exit 2)."""
+    from builder.files.atomic_file import write_text
+    from builder.files.training_section import check_training, training_of
+    from builder.keras.training import train
+    from builder.keras.training_settings import resolve
+
+    check_training({k: v for k, v in asked.items() if v is not None})  # a bad setting is told before data loads
+    section = training_of(graph)
+    source = asked.get("data") or section.get("data")
+    if not source:
+        raise DataError(f"{project_path}: no data: give --data (a .npz, X.npy,Y.npy, a .csv with --label, an image "
+                        "folder, or digits), or set training.data in the project")
+    label = asked.get("label") or section.get("label")
+    kwargs = {} if max_data_bytes is None else {"max_bytes": max_data_bytes}
+    data = load_data(source, graph, label, **kwargs)
+    units = _first_output_units(graph)
+    settings = resolve(graph, {k: v for k, v in asked.items() if k not in ("data", "label")}, data.y[0], units)
+    for note in data.notes:
+        print(escape_controls(f"data: {note}"), file=sys.stderr)
+    print(escape_controls(f"training on {len(data):,} examples from {source}: {settings['optimizer']} "
+                          f"(learning rate {settings['learning_rate']}), loss {settings['loss']}, metrics "
+                          f"{', '.join(settings['metrics']) or 'none'}, {settings['epochs']} epoch(s) of batch "
+                          f"{settings['batch_size']}, {settings['validation_split']:.0%} held out"), file=sys.stderr)
+    result = train(graph, data, settings, output, verbose=1 if sys.stdout.isatty() else 2)
+    if history_path:
+        write_text(history_path, json.dumps(result["history"], indent=1) + "\n")
+    return result
+
+
+def _first_output_units(graph) -> int | None:
+    from builder.inference.engine import infer
+    from builder.model.order import model_outputs
+
+    outputs = model_outputs(graph)
+    if not outputs:
+        return None
+    shape = infer(graph)[outputs[0]].shape
+    return shape[-1] if shape else None

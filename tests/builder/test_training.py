@@ -1,0 +1,45 @@
+"""Fitting a graph's model (builder/keras/training.py): the loss falls on a learnable dataset, the saved model
+loads and predicts, the best checkpoint is kept, and a stop between batches keeps a usable model."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from builder.keras.training import train
+from builder.keras.training_data import Dataset
+from builder.keras.training_settings import resolve
+from tests.training_samples import bright_quadrant_images, small_cnn
+
+
+def _quadrants(n=256):
+    images, labels = bright_quadrant_images(n)
+    return Dataset([images], [labels], "quadrants", "images", ["0", "1", "2", "3"])
+
+
+def test_the_small_cnn_learns_in_two_epochs_and_the_saved_model_loads_and_predicts(tmp_path, keras):
+    graph = small_cnn(with_seed_settings=True)
+    data = _quadrants()
+    settings = resolve(graph, {"epochs": 2}, data.y[0])
+    epochs = []
+    result = train(graph, data, settings, tmp_path / "m.keras", checkpoint_path=tmp_path / "best.keras",
+                   on_epoch=lambda epoch, logs: epochs.append((epoch, logs)))
+    history = result["history"]
+    assert history["loss"][1] < history["loss"][0]
+    assert set(history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert [e for e, _logs in epochs] == [1, 2] and not result["stopped"]
+    assert result["train_examples"] + result["held_out"] == 256 and result["checkpoint"]
+    model = keras.saving.load_model(tmp_path / "m.keras")
+    assert model.predict(data.x[0][:5], verbose=0).shape == (5, 4)
+    assert keras.saving.load_model(tmp_path / "best.keras").output_shape == (None, 4)
+
+
+def test_stop_ends_after_the_current_batch_and_keeps_the_weights(tmp_path, keras):
+    graph = small_cnn()
+    data = _quadrants()
+    settings = resolve(graph, {"epochs": 5, "batch_size": 16}, data.y[0])
+    batches = []
+    result = train(graph, data, settings, tmp_path / "m.keras", on_batch=lambda *a: batches.append(a),
+                   should_stop=lambda: len(batches) >= 3)
+    assert result["stopped"] and len(batches) == 3 and result["epochs_done"] == 1
+    model = keras.saving.load_model(tmp_path / "m.keras")
+    assert np.isfinite(model.predict(data.x[0][:2], verbose=0)).all()
