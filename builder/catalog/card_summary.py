@@ -39,6 +39,8 @@ def summary_text(layer: str, params: dict | None) -> str:
 
 
 def _format(param: Param, value) -> str:
+    if param.name == "data_format":  # only the unusual layout is worth a word on the card
+        return "channels first" if value == "channels_first" else ""
     if value is None or value is REQUIRED or _says_nothing(param, value):
         return ""
     if param.kind == "bool":

@@ -60,7 +60,8 @@ class Param:
       axis      any integer; the shape rule checks it against the input's rank
       shape     a list of positive ints or None (an unknown dim), for Input
       target    a list of positive ints with at most one -1, for Reshape
-      pads      an int, [rows, cols] or [[top, bottom], [left, right]], each >= 0 (ZeroPadding2D, Cropping2D)
+      pads      an int, one per spatial axis, or a [before, after] pair per axis, each >= 0 (ZeroPadding,
+                Cropping; `length` is the number of spatial axes, and 1D takes an int or [start, end])
       dims      a list of axes 1..n in any order, each once (Permute)
     """
 
@@ -105,7 +106,7 @@ class Param:
     def expand(self, value) -> tuple:
         """An `ints` value as a full tuple: 3 -> (3, 3); a `pads` value as ((top, bottom), (left, right))."""
         if self.kind == "pads":
-            return pads_pairs(value)
+            return pads_pairs(value, self.length)
         if _is_int(value):
             return (value,) * self.length
         return tuple(value)
@@ -137,6 +138,11 @@ class Param:
                 return "a positive integer or a list of 1 positive integer"
             return f"a positive integer or a list of {self.length} positive integers"
         if self.kind == "pads":
+            if self.length == 1:
+                return "an integer >= 0 or a list [start, end] of integers >= 0"
+            if self.length == 3:
+                return ("an integer >= 0, a list [depth, rows, cols] or [[front, back], [top, bottom], [left, "
+                        "right]] of integers >= 0")
             return "an integer >= 0, a list [rows, cols] or [[top, bottom], [left, right]] of integers >= 0"
         if self.kind == "dims":
             return "a list of the axes 1..n in some order, each once, e.g. [2, 1]"
@@ -200,13 +206,17 @@ class Param:
         return list(value)
 
     def _check_pads(self, value):
+        # `length` is the number of spatial axes: 1D takes n or [before, after]; 2D and 3D take n, one n per
+        # axis, or a [before, after] pair per axis.
+        rank = self.length
         if _is_int(value):
             items = [value]
-        elif isinstance(value, (list, tuple)) and len(value) == 2 and all(_is_int(v) for v in value):
+        elif isinstance(value, (list, tuple)) and len(value) == (2 if rank == 1 else rank) and all(
+                _is_int(v) for v in value):
             items = list(value)
-        elif (isinstance(value, (list, tuple)) and len(value) == 2
+        elif (rank > 1 and isinstance(value, (list, tuple)) and len(value) == rank
               and all(isinstance(v, (list, tuple)) and len(v) == 2 for v in value)):
-            items = [*value[0], *value[1]]
+            items = [x for v in value for x in v]
         else:
             self._fail(value)
         if not all(_is_int(v) and 0 <= v <= MAX_DIM for v in items):
@@ -229,12 +239,15 @@ class Param:
         return list(value)
 
 
-def pads_pairs(value) -> tuple:
-    """A `pads` value as ((top, bottom), (left, right)), as Keras reads it."""
+def pads_pairs(value, rank: int = 2) -> tuple:
+    """A `pads` value as one (before, after) pair per spatial axis, as Keras reads it: ((top, bottom), (left,
+    right)) in 2D, ((start, end),) in 1D."""
     if _is_int(value):
-        return ((value, value), (value, value))
+        return ((value, value),) * rank
+    if rank == 1:
+        return (tuple(value),)
     if all(_is_int(v) for v in value):
-        return ((value[0], value[0]), (value[1], value[1]))
+        return tuple((v, v) for v in value)
     return tuple(tuple(v) for v in value)
 
 

@@ -7,119 +7,26 @@ canvas. Nothing here imports Keras.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from builder.catalog import rules
 from builder.catalog.keras_names import KERAS_LAYERS
-from builder.catalog.params import REQUIRED, Param, ParamError, UnknownParam, activation, pair
+from builder.catalog.layer_spec import VARIADIC, LayerSpec
+from builder.catalog.params import REQUIRED, Param, activation
+from builder.catalog.spec_params import DATA_FORMAT
+from builder.catalog.spec_params import NORMALIZATION as _NORMALIZATION
+from builder.catalog.spec_params import USE_BIAS as _USE_BIAS
+from builder.catalog.specs_spatial import (
+    CONVOLUTION_MORE,
+    CONVOLUTION_SPECS,
+    NEW_SPATIAL,
+    POOLING_MORE,
+    RESHAPING_2D,
+)
 from builder.quoting import quote
 
-VARIADIC = None  # input count of merge layers: ports 0..n-1, any n >= 1
-
-
-@dataclass(frozen=True)
-class LayerSpec:
-    name: str  # the Keras class name, also the `layer` attribute of a node
-    category: str
-    help: str
-    params: tuple[Param, ...]
-    shape_rule: Callable
-    weight_rule: Callable = rules.no_weights
-    inputs: int | None = 1  # number of input ports; VARIADIC for merge layers
-    function: str | None = None  # the functional form (`layers.concatenate`) for merge layers
-    summary: tuple[str, ...] = ()  # params shown on the node, in order
-    id_prefix: str = ""
-    # Checks of params that only fail together (strides with dilation): run before the inputs are looked at,
-    # so the node shows its own error even when what feeds it is broken, as Keras's constructor refuses it.
-    params_rule: Callable | None = None
-    # A built-in Keras layer outside the catalog (imported from a model): no typed params, every constructor
-    # argument in the node's `config`, its shape as Keras computed it stored in the node's `keras_shape`.
-    generic: bool = False
-    param_by_name: dict = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self):
-        object.__setattr__(self, "param_by_name", {p.name: p for p in self.params})
-
-    @property
-    def is_merge(self) -> bool:
-        return self.inputs is VARIADIC
-
-    @property
-    def is_input(self) -> bool:
-        return self.inputs == 0
-
-    def param(self, name: str) -> Param:
-        try:
-            return self.param_by_name[name]
-        except KeyError:
-            known = ", ".join(self.param_by_name) or "none"
-            raise UnknownParam(f"{self.name} has no parameter {quote(name)} (its parameters: {known})") from None
-
-    def start_params(self) -> dict:
-        """Params of a newly placed node: every required one, with a sensible starting value."""
-        return {p.name: p.start_value() for p in self.params if p.required}
-
-    def resolve(self, params: dict) -> dict:
-        """All params, defaults filled in, each validated; raises ParamError naming the first bad one."""
-        resolved = {}
-        if not params.keys() <= self.param_by_name.keys():
-            for name in params:
-                self.param(name)  # raises UnknownParam naming the first stray one
-        for p in self.params:
-            if p.name in params:
-                try:
-                    resolved[p.name] = p.validate(params[p.name])
-                except ParamError as exc:
-                    raise ParamError(f"{p.name}: {exc}") from None
-            elif p.required:
-                raise ParamError(f"{p.name}: required by {self.name} ({p.describe()}) but not set")
-            else:
-                resolved[p.name] = p.default
-        return resolved
-
-
-_PADDING = Param("padding", "choice", default="valid", choices=("valid", "same"),
-                 help="'valid': no padding, the output shrinks; 'same': pad so that with strides 1 the "
-                      "output keeps the input's height and width.")
-_USE_BIAS = Param("use_bias", "bool", default=True, help="Add a learned bias to each output.")
-
-
-def _pool_params(pool_default):
-    # Keras 3's MaxPooling2D defaults pool_size to (2, 2), but AveragePooling2D has no default: exported
-    # code must always write it there.
-    return (
-        pair("pool_size", default=pool_default, help_text="Height and width of the pooling window.", initial=2),
-        pair("strides", default=None, nullable=True,
-             help_text="Step of the window; None means the same as pool_size."),
-        _PADDING,
-    )
-
-
-def _conv_common(dilation_help="Spacing between kernel taps; > 1 needs strides 1."):
-    return (pair("strides", default=1, help_text="Step of the window along height and width."), _PADDING,
-            pair("dilation_rate", default=1, help_text=dilation_help))
-
-
-_FILTERS = Param("filters", "int", minimum=1, help="Number of output channels.", initial=32)
-_KERNEL = pair("kernel_size", help_text="Height and width of the convolution window.", initial=3)
-_MULTIPLIER = Param("depth_multiplier", "int", default=1, minimum=1,
-                    help="Output channels per input channel in the depthwise step.")
-_GROUPS = Param("groups", "int", default=1, minimum=1,
-                help="Split channels into this many groups; filters and input channels must divide by it.")
-# What BatchNormalization and LayerNormalization share after their axis.
-_NORMALIZATION = (
-    Param("epsilon", "float", default=0.001, minimum=0, exclusive_min=True,
-          help="Small number added to the variance to avoid dividing by zero."),
-    Param("center", "bool", default=True, help="Learn an offset (beta)."),
-    Param("scale", "bool", default=True, help="Learn a scale (gamma)."),
-)
-_KEEPDIMS = Param("keepdims", "bool", default=False, help="Keep the pooled axes as size-1 axes.")
-
-
-def _one(name, default=REQUIRED, help_text="", nullable=False, initial=REQUIRED, minimum=1):
-    return Param(name, "ints", default=default, help=help_text, nullable=nullable, minimum=minimum, initial=initial,
-                 length=1)
+__all__ = ["CATALOG", "SPECS", "VARIADIC", "LayerSpec", "UnknownLayerError", "generic_spec", "is_merge_layer",
+           "spec_for"]
 
 
 def _recurrent_params(extra):
@@ -151,28 +58,9 @@ SPECS: tuple[LayerSpec, ...] = (
          activation(), _USE_BIAS),
         rules.dense_shape, rules.dense_weights, summary=("units", "activation"), id_prefix="dense",
     ),
+    *CONVOLUTION_SPECS,
     LayerSpec(
-        "Conv2D", "Convolution", "2D convolution over height and width (channels last).",
-        (_FILTERS, _KERNEL, *_conv_common(), _GROUPS, activation(), _USE_BIAS),
-        rules.conv2d_shape, rules.conv2d_weights,
-        summary=("filters", "kernel_size", "strides", "padding", "activation"), id_prefix="conv",
-        params_rule=rules.strides_dilation_params("Conv2D"),
-    ),
-    LayerSpec(
-        "MaxPooling2D", "Pooling", "Largest value in each window.", _pool_params(2),
-        rules.max_pooling2d_shape, summary=("pool_size", "strides", "padding"), id_prefix="max_pool",
-    ),
-    LayerSpec(
-        "AveragePooling2D", "Pooling", "Mean value in each window.", _pool_params(REQUIRED),
-        rules.average_pooling2d_shape, summary=("pool_size", "strides", "padding"), id_prefix="avg_pool",
-    ),
-    LayerSpec(
-        "GlobalAveragePooling2D", "Pooling", "Mean over height and width: one value per channel.",
-        (Param("keepdims", "bool", default=False, help="Keep height and width as size-1 axes."),),
-        rules.global_average_pooling2d_shape, summary=("keepdims",), id_prefix="global_avg_pool",
-    ),
-    LayerSpec(
-        "Flatten", "Reshaping", "Flattens each sample into one axis.", (),
+        "Flatten", "Reshaping", "Flattens each sample into one axis.", (DATA_FORMAT,),
         rules.flatten_shape, id_prefix="flatten",
     ),
     LayerSpec(
@@ -217,66 +105,8 @@ SPECS: tuple[LayerSpec, ...] = (
                          ("Average", "Averages its inputs element-wise (sizes equal, or 1 to broadcast)."),
                          ("Maximum", "Largest of its inputs, element-wise (sizes equal, or 1 to broadcast)."),
                          ("Subtract", "The first input minus the second: exactly two inputs."))),
-    LayerSpec(
-        "ZeroPadding2D", "Reshaping", "Adds rows and columns of zeros around each feature map.",
-        (Param("padding", "pads", default=[1, 1],
-               help="Zeros to add: n, [rows, cols] or [[top, bottom], [left, right]]."),),
-        rules.zero_padding2d_shape, summary=("padding",), id_prefix="zero_pad",
-    ),
-    LayerSpec(
-        "Cropping2D", "Reshaping", "Removes rows and columns at the edges of each feature map.",
-        (Param("cropping", "pads", default=[[0, 0], [0, 0]],
-               help="What to remove: n, [rows, cols] or [[top, bottom], [left, right]]."),),
-        rules.cropping2d_shape, summary=("cropping",), id_prefix="crop",
-    ),
-    LayerSpec(
-        "UpSampling2D", "Reshaping", "Repeats rows and columns to enlarge each feature map.",
-        (pair("size", default=[2, 2], help_text="Factors for height and width."),
-         Param("interpolation", "choice", default="nearest",
-               choices=("nearest", "bilinear", "bicubic", "lanczos3", "lanczos5", "area"),
-               help="How new values are computed.")),
-        rules.up_sampling2d_shape, summary=("size",), id_prefix="up_sample",
-    ),
-    LayerSpec(
-        "Conv2DTranspose", "Convolution", "Transposed 2D convolution: learns to enlarge feature maps.",
-        (_FILTERS, _KERNEL, pair("strides", default=1, help_text="Step of the window along height and width."),
-         _PADDING,
-         Param("output_padding", "ints", default=None, nullable=True, minimum=0,
-               help="Extra rows/columns on one side of the output; each must be smaller than its stride."),
-         pair("dilation_rate", default=1, help_text="Spacing between kernel taps; > 1 needs strides 1."),
-         activation(), _USE_BIAS),
-        rules.conv2d_transpose_shape, rules.conv2d_transpose_weights,
-        summary=("filters", "kernel_size", "strides", "padding"), id_prefix="conv_transpose",
-        params_rule=rules.conv2d_transpose_params,
-    ),
-    LayerSpec(
-        "DepthwiseConv2D", "Convolution", "Convolves each channel on its own.",
-        (_KERNEL, pair("strides", default=1, help_text="Step of the window along height and width."), _PADDING,
-         _MULTIPLIER, pair("dilation_rate", default=1, help_text="Spacing between kernel taps."),
-         activation(), _USE_BIAS),
-        rules.depthwise_conv2d_shape, rules.depthwise_conv2d_weights,
-        summary=("kernel_size", "strides", "padding"), id_prefix="depthwise_conv",
-    ),
-    LayerSpec(
-        "SeparableConv2D", "Convolution", "Depthwise convolution followed by a 1×1 convolution.",
-        (_FILTERS, _KERNEL, *_conv_common("Spacing between kernel taps."), _MULTIPLIER, activation(), _USE_BIAS),
-        rules.separable_conv2d_shape, rules.separable_conv2d_weights,
-        summary=("filters", "kernel_size", "strides", "padding"), id_prefix="separable_conv",
-    ),
-    LayerSpec(
-        "Conv1D", "Convolution", "1D convolution over the steps of a sequence (batch, steps, features).",
-        (_FILTERS, _one("kernel_size", help_text="Length of the convolution window.", initial=3),
-         _one("strides", default=1, help_text="Step of the window."),
-         Param("padding", "choice", default="valid", choices=("valid", "same", "causal"),
-               help="'valid': no padding; 'same': keep the length with strides 1; 'causal': pad on the left only."),
-         _one("dilation_rate", default=1, help_text="Spacing between kernel taps; > 1 needs strides 1."),
-         Param("groups", "int", default=1, minimum=1,
-               help="Split features into this many groups; filters and input features must divide by it."),
-         activation(), _USE_BIAS),
-        rules.conv1d_shape, rules.conv1d_weights,
-        summary=("filters", "kernel_size", "strides", "padding"), id_prefix="conv1d",
-        params_rule=rules.strides_dilation_params("Conv1D"),
-    ),
+    *RESHAPING_2D,
+    *CONVOLUTION_MORE,
     LayerSpec(
         "ReLU", "Activation", "Rectified linear unit with an optional cap, leak and threshold.",
         (Param("max_value", "float", default=None, nullable=True, minimum=0, help="Largest output; None: no cap."),
@@ -296,21 +126,7 @@ SPECS: tuple[LayerSpec, ...] = (
         rules.layer_normalization_shape, rules.layer_normalization_weights, summary=("axis",),
         id_prefix="layer_norm",
     ),
-    LayerSpec(
-        "GlobalMaxPooling2D", "Pooling", "Largest value over height and width: one value per channel.",
-        (_KEEPDIMS,), rules.global_max_pooling2d_shape, summary=("keepdims",), id_prefix="global_max_pool",
-    ),
-    LayerSpec(
-        "MaxPooling1D", "Pooling", "Largest value in each window of steps.",
-        (_one("pool_size", default=2, help_text="Length of the pooling window."),
-         _one("strides", default=None, nullable=True, help_text="Step of the window; None means pool_size."),
-         _PADDING),
-        rules.max_pooling1d_shape, summary=("pool_size", "strides"), id_prefix="max_pool1d",
-    ),
-    LayerSpec(
-        "GlobalAveragePooling1D", "Pooling", "Mean over the steps: one value per feature.",
-        (_KEEPDIMS,), rules.global_average_pooling1d_shape, summary=("keepdims",), id_prefix="global_avg_pool1d",
-    ),
+    *POOLING_MORE,
     LayerSpec(
         "Embedding", "Sequence", "Looks up a learned vector for each integer index (0 .. input_dim - 1).",
         (Param("input_dim", "int", minimum=1, help="Vocabulary size: indices go from 0 to input_dim - 1.",
@@ -341,6 +157,7 @@ SPECS: tuple[LayerSpec, ...] = (
         (Param("n", "int", minimum=1, help="Number of repetitions.", initial=3),),
         rules.repeat_vector_shape, summary=("n",), id_prefix="repeat",
     ),
+    *NEW_SPATIAL,
 )
 
 CATALOG: dict[str, LayerSpec] = {spec.name: spec for spec in SPECS}

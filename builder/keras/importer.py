@@ -252,6 +252,8 @@ class _Walker:
             if p.name not in full:
                 continue
             value = full[p.name]
+            if p.name == "data_format" and value == "channels_last":
+                continue  # what Keras's None resolves to with the usual keras.json: the catalog's default
             keep = p.required or p.name in diffs or (
                 p.name != "activation" and derived.get(p.name) != _plain(p.default) and not p.is_default(value))
             if not keep:

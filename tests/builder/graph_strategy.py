@@ -22,19 +22,21 @@ from builder.catalog.params import ACTIVATIONS
 from builder.catalog.specs import CATALOG, SPECS
 from builder.inference.engine import infer
 from tests.builder.graph_strategy_more import MORE_PARAMS
+from tests.builder.graph_strategy_spatial import BY_TENSOR_RANK, SPATIAL_PARAMS
 
 LAYERS = tuple(spec.name for spec in SPECS if spec.name != "Input")
 MERGES = tuple(spec.name for spec in SPECS if spec.is_merge)
 SINGLE = tuple(name for name in LAYERS if name not in MERGES)
-IMAGE_ONLY = ("Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D", "ZeroPadding2D", "Cropping2D",
-              "UpSampling2D", "Conv2DTranspose", "DepthwiseConv2D", "SeparableConv2D", "GlobalMaxPooling2D")
-SEQUENCE_ONLY = ("Conv1D", "MaxPooling1D", "GlobalAveragePooling1D", "LSTM", "GRU")
+IMAGE_ONLY = BY_TENSOR_RANK[4]
+SEQUENCE_ONLY = (*BY_TENSOR_RANK[3], "LSTM", "GRU")
+VOLUME_ONLY = BY_TENSOR_RANK[5]
 VECTOR_ONLY = ("RepeatVector",)
 # Embedding reads indices: it is fed from an Input (zeros, so index 0), never from computed values that could
 # fall outside 0..input_dim-1 and fail the lookup for a reason no shape rule can see.
 FROM_INPUT = ("Embedding",)
-BY_RANK = {4: IMAGE_ONLY, 3: SEQUENCE_ONLY, 2: VECTOR_ONLY}
-ANY_RANK = tuple(name for name in SINGLE if name not in (*IMAGE_ONLY, *SEQUENCE_ONLY, *VECTOR_ONLY, *FROM_INPUT))
+BY_RANK = {5: VOLUME_ONLY, 4: IMAGE_ONLY, 3: SEQUENCE_ONLY, 2: VECTOR_ONLY}
+ANY_RANK = tuple(name for name in SINGLE
+                 if name not in (*IMAGE_ONLY, *SEQUENCE_ONLY, *VOLUME_ONLY, *VECTOR_ONLY, *FROM_INPUT))
 MAX_INPUTS = 3
 
 # Values that Keras's constructors refuse as well as our validators (each side must report an error).
@@ -42,8 +44,13 @@ INVALID = {
     "Dense": {"units": [0, -2], "activation": ["not_an_activation"]},
     "Conv2D": {"filters": [0], "kernel_size": [0, [2, 0]], "strides": [0], "dilation_rate": [0], "groups": [0],
                "padding": ["causal"], "activation": ["not_an_activation"]},
-    "MaxPooling2D": {"pool_size": [0, [0, 2]]},
+    "MaxPooling2D": {"pool_size": [0, [0, 2]], "data_format": ["channels_middle"]},
     "AveragePooling2D": {"pool_size": [0]},
+    "Conv3D": {"filters": [0], "kernel_size": [[2, 0, 2]], "padding": ["causal"]},
+    "Conv1DTranspose": {"padding": ["causal"], "output_padding": [-1]},
+    "DepthwiseConv1D": {"padding": ["causal"], "depth_multiplier": [0]},
+    "UpSampling3D": {"size": [0]},
+    "Cropping1D": {"cropping": [-1]},
     "Dropout": {"rate": [-0.25, 1.5]},
     "Activation": {"activation": ["not_an_activation"]},
     "Reshape": {"target_shape": [[-1, -1], [2, -2]]},
@@ -87,9 +94,11 @@ def dims(low=1, high=7, none_percent=12):
 def input_shape(draw, existing: list) -> list:
     if existing and sometimes(draw, 50):
         return variant(draw, draw(st.sampled_from(existing)))
-    rank = draw(st.sampled_from((1, 1, 2, 2, 3, 3, 3, 3, 0)))
+    rank = draw(st.sampled_from((1, 1, 2, 2, 3, 3, 3, 3, 4, 4, 0)))
     if rank == 3:  # an image: height, width, channels
         return [draw(dims(1, 8)), draw(dims(1, 8)), draw(dims(1, 6, none_percent=6))]
+    if rank == 4:  # a volume: depth, height, width, channels (small: 3D convolutions run on it)
+        return [draw(dims(1, 5)), draw(dims(1, 5)), draw(dims(1, 5)), draw(dims(1, 4, none_percent=6))]
     return [draw(dims()) for _ in range(rank)]
 
 
@@ -129,55 +138,17 @@ def fitting_target(draw, size: int) -> list:
     return list(target)
 
 
-def fitting_window(draw, source_shape):
-    """A kernel or pool size: usually one that fits in the source's height and width."""
-    window = draw(ints_or_pair(1, 4))
-    if source_shape is None or len(source_shape) != 4 or not sometimes(draw, 70):
-        return window
-    limits = [4 if d is None else min(d, 4) for d in source_shape[1:3]]
-    if isinstance(window, int):
-        return min(window, *limits)
-    return [min(w, limit) for w, limit in zip(window, limits)]
-
-
-def conv_params(draw, p: dict, source_shape):
-    """Conv2D params; groups usually divide the source's channels, so grouped convolutions build."""
-    channels = source_shape[-1] if source_shape is not None and len(source_shape) == 4 else None
-    groups = draw(st.integers(1, 4))
-    if channels and sometimes(draw, 70):
-        groups = draw(st.sampled_from([g for g in range(1, channels + 1) if channels % g == 0]))
-    p["filters"] = groups * draw(st.integers(1, 3)) if sometimes(draw, 70) else draw(st.integers(1, 8))
-    p["kernel_size"] = fitting_window(draw, source_shape)
-    if groups > 1 or sometimes(draw, 15):
-        p["groups"] = groups
-    if sometimes(draw, 30):
-        p["dilation_rate"] = draw(ints_or_pair(1, 3))
-    if "dilation_rate" not in p or sometimes(draw, 20):
-        optional(draw, p, "strides", ints_or_pair(1, 3), 40)
-    optional(draw, p, "padding", st.sampled_from(("valid", "same")), 60)
-    optional(draw, p, "activation", activations(), 40)
-    optional(draw, p, "use_bias", st.booleans(), 25)
-
-
 AXES = st.sampled_from((-1, -1, -1, -2, -2, -3, -4, -5, 0, 1, 1, 2, 3, 4, 5))
 
 
 def layer_params(draw, layer: str, source_shape) -> dict:
     p: dict = {}
-    if layer == "Dense":
+    if layer in SPATIAL_PARAMS:
+        SPATIAL_PARAMS[layer](draw, p, source_shape)
+    elif layer == "Dense":
         p["units"] = draw(st.integers(1, 6))
         optional(draw, p, "activation", activations(), 50)
         optional(draw, p, "use_bias", st.booleans(), 30)
-    elif layer == "Conv2D":
-        conv_params(draw, p, source_shape)
-    elif layer in ("MaxPooling2D", "AveragePooling2D"):
-        window = fitting_window(draw, source_shape)
-        if layer == "AveragePooling2D" or sometimes(draw, 70):  # AveragePooling2D has no default pool_size
-            p["pool_size"] = window
-        optional(draw, p, "strides", st.one_of(st.none(), ints_or_pair(1, 3)), 50)
-        optional(draw, p, "padding", st.sampled_from(("valid", "same")), 60)
-    elif layer == "GlobalAveragePooling2D":
-        optional(draw, p, "keepdims", st.booleans(), 60)
     elif layer == "Dropout":
         p["rate"] = draw(st.one_of(st.sampled_from((0.0, 0.5, 0.999)), st.floats(0, 0.99)))
     elif layer == "BatchNormalization":

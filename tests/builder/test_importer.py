@@ -196,9 +196,28 @@ def test_exported_script_of_an_imported_model_passes_ruff(keras, tmp_path):
         assert ruff_problems(export_code(import_model(path), style), tmp_path) == ""
 
 
-def test_an_argument_that_changes_the_shape_unmodelled_is_refused_by_name(keras):
+def test_channels_first_comes_in_as_a_native_node(keras):
+    from builder.inference.engine import infer
+    from builder.keras.importer import model_to_graph
+
+    inp = keras.Input((3, 8, 8), name="x")
+    out = keras.layers.Conv2D(4, 3, data_format="channels_first", name="cf_conv")(inp)
+    doc = model_to_graph(keras.Model(inp, out))
+    assert doc.graph.nodes["cf_conv"]["params"]["data_format"] == "channels_first"
+    assert infer(doc.graph)["cf_conv"].shape == (None, 4, 6, 6)
+
+
+def test_an_argument_that_changes_the_shape_unmodelled_is_refused_by_name(keras, monkeypatch):
+    """A catalog spec that does not model an argument (here Conv2D without its data_format) carries it in the
+    node's config; the shape check at import then refuses the layer by name."""
+    import dataclasses
+
+    from builder.catalog.specs import CATALOG
     from builder.keras.importer import ImportRefused, model_to_graph
 
+    spec = CATALOG["Conv2D"]
+    unmodelled = tuple(p for p in spec.params if p.name != "data_format")
+    monkeypatch.setitem(CATALOG, "Conv2D", dataclasses.replace(spec, params=unmodelled))
     inp = keras.Input((3, 8, 8), name="x")
     out = keras.layers.Conv2D(4, 3, data_format="channels_first", name="cf_conv")(inp)
     with pytest.raises(ImportRefused, match="cf_conv: Keras gives Conv2D the shape"):

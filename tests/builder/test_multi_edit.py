@@ -26,7 +26,7 @@ def test_same_layer_shares_every_param(mismatch):
 def test_different_layers_share_params_of_the_same_name_and_kind(mismatch):
     mismatch.add_node("pool", "MaxPooling2D", {})
     mismatch.add_node("dense_2", "Dense", {"units": 3})
-    assert [p.name for p in shared_params(mismatch, ["conv_3x3", "pool"])] == ["strides", "padding"]
+    assert [p.name for p in shared_params(mismatch, ["conv_3x3", "pool"])] == ["strides", "padding", "data_format"]
     assert [p.name for p in shared_params(mismatch, ["conv_3x3", "dense_2"])] == ["activation", "use_bias"]
     assert shared_params(mismatch, ["merged", "dense_2"]) == []
     mismatch.add_node("seq_conv", "Conv1D", {"filters": 2, "kernel_size": 3})

@@ -32,7 +32,7 @@ def test_summary_table(layer, params, expected):
 
 
 def test_unknown_layer_gives_empty_line():
-    assert summary_text("Conv3D", {"filters": 3}) == ""
+    assert summary_text("ConvLSTM2D", {"filters": 3}) == ""
 
 
 def test_odd_values_from_a_hand_built_graph_do_not_raise():

@@ -52,14 +52,14 @@ def test_project_graph_over_the_limit_is_refused_naming_the_layer(case):
 
 
 def test_generic_node_counts_by_its_config_not_only_its_stored_count():
-    """A generic node's stored keras_shape may say 0 weights; its config (Conv3D) asks for more."""
+    """A generic node's stored keras_shape may say 0 weights; its config (ConvLSTM2D) asks for more."""
     graph = project.from_dict({"format": "keras-canvas", "version": 1, "nodes": [
-        {"id": "x", "layer": "Input", "params": {"shape": [4, 4, 4, 2048]}},
-        {"id": "c3", "layer": "Conv3D", "params": {}, "config": {"filters": 2048, "kernel_size": [9, 9, 9]},
-         "keras_shape": {"shape": [None, 4, 4, 4, 2048], "trainable": 0, "non_trainable": 0,
-                         "inputs": [[None, 4, 4, 4, 2048]]}}],
+        {"id": "x", "layer": "Input", "params": {"shape": [3, 4, 4, 2048]}},
+        {"id": "c3", "layer": "ConvLSTM2D", "params": {}, "config": {"filters": 2048, "kernel_size": [9, 9]},
+         "keras_shape": {"shape": [None, 4, 4, 2048], "trainable": 0, "non_trainable": 0,
+                         "inputs": [[None, 3, 4, 4, 2048]]}}],
         "edges": [{"source": "x", "target": "c3", "port": 0}]})
-    with pytest.raises(WeightLimitExceeded, match="'c3' \\('Conv3D'\\)"):
+    with pytest.raises(WeightLimitExceeded, match="'c3' \\('ConvLSTM2D'\\)"):
         check_weights(graph)
 
 

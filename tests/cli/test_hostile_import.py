@@ -58,12 +58,12 @@ BEFORE_KERAS = {
                                       "the layer asking for the most is 'dense' ('Dense'): 900,030,000 weights"),
     "Dense 30000x30000 as JSON": (lambda d: hm.write_json(d, "big.json", hm.dense_model(30000, 30000)),
                                   "3.6 GB of weights"),
-    "Conv3D with huge kernels (generic)": (
-        lambda d: hm.write_json(d, "conv3d.json", hm.functional(
-            [hm.input_layer("x", [8, 8, 8, 4096]),
-             hm.layer("Conv3D", "c3", {"filters": 4096, "kernel_size": [9, 9, 9]}, "x", [None, 8, 8, 8, 4096])],
+    "ConvLSTM2D with huge kernels (generic)": (
+        lambda d: hm.write_json(d, "clstm.json", hm.functional(
+            [hm.input_layer("x", [3, 8, 8, 4096]),
+             hm.layer("ConvLSTM2D", "c3", {"filters": 4096, "kernel_size": [9, 9]}, "x", [None, 3, 8, 8, 4096])],
             ["x"], "c3")),
-        "'c3' ('Conv3D')"),
+        "'c3' ('ConvLSTM2D')"),
     "UTF-16 config": (lambda d: _text(d, "u16.json", json.dumps(hm.dense_model()), "utf-16"), "not UTF-8 text"),
     "Latin-1 config": (lambda d: _text(d, "l1.json", json.dumps(hm.dense_model(name="café"), ensure_ascii=False),
                                        "latin-1"), "not UTF-8 text"),

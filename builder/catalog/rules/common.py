@@ -84,3 +84,56 @@ def image_channels(x: Arriving, layer: str) -> int:
 
 def as_one(value) -> tuple:
     return (value,) if isinstance(value, int) else tuple(value)
+
+
+def as_rank(value, rank: int) -> tuple:
+    """A size param as one value per spatial axis: 3 -> (3, 3) for rank 2; a stored list as it is."""
+    return (value,) * rank if isinstance(value, int) else tuple(value)
+
+
+def sizes_text(values) -> str:
+    """3×3 for two axes, 2×2×2 for three, one number for one (a 1D layer's one-item list [2] -> 2)."""
+    return "×".join(str(v) for v in values)
+
+
+def channels_first(params) -> bool:
+    """Whether a layer's data_format puts the channels right after the batch axis. None is Keras's default
+    image_data_format, 'channels_last' unless a keras.json says otherwise (the catalog assumes it does not)."""
+    return params.get("data_format") == "channels_first"
+
+
+# What a tensor of each spatial rank looks like, channels last and first, and how to get one.
+_LAYOUTS = {
+    (1, False): ("(batch, steps, features)", "give the Input a shape like [steps, features], or Reshape first"),
+    (2, False): (IMAGE, "give the Input a shape like [28, 28, 1], or Reshape to [h, w, c] first"),
+    (3, False): ("(batch, depth, height, width, channels)",
+                 "give the Input a shape like [8, 28, 28, 1], or Reshape to [d, h, w, c] first"),
+    (1, True): ("(batch, features, steps)", "give the Input a shape like [features, steps], or Reshape first"),
+    (2, True): ("(batch, channels, height, width)",
+                "give the Input a shape like [1, 28, 28], or Reshape to [c, h, w] first"),
+    (3, True): ("(batch, channels, depth, height, width)",
+                "give the Input a shape like [1, 8, 28, 28], or Reshape to [c, d, h, w] first"),
+}
+
+
+def layout(rank: int, params) -> tuple[str, str]:
+    """(what the tensor looks like, how to get one) for a layer over `rank` spatial axes."""
+    return _LAYOUTS[(rank, channels_first(params))]
+
+
+def split_channels(shape: tuple, params) -> tuple[tuple, object]:
+    """(the spatial sizes, the channel size) of a (batch, ...) shape, by the layer's data_format."""
+    if channels_first(params):
+        return tuple(shape[2:]), shape[1]
+    return tuple(shape[1:-1]), shape[-1]
+
+
+def join_channels(batch, spatial, channels, params) -> tuple:
+    """The inverse of split_channels: a (batch, ...) shape from spatial sizes and a channel size."""
+    return (batch, channels, *spatial) if channels_first(params) else (batch, *spatial, channels)
+
+
+def need_spatial(x: Arriving, layer: str, rank: int, params, fix: str | None = None):
+    """Check x has `rank` spatial axes plus batch and channels; ShapeError saying the layout otherwise."""
+    what, how = layout(rank, params)
+    need_rank(x, layer, rank + 2, what, fix or how)

@@ -1,4 +1,5 @@
-"""Pooling: max and average pooling over 1D and 2D windows, and global pooling.
+"""Pooling over 1, 2 or 3 spatial axes, one rule per family taking the rank, as Keras's BasePooling and
+BaseGlobalPooling do: Max/AveragePooling1D/2D/3D and GlobalMax/GlobalAveragePooling1D/2D/3D, channels last or first.
 
 Part of the shape and weight-count rules (see builder/catalog/rules/__init__.py).
 """
@@ -6,67 +7,57 @@ Part of the shape and weight-count rules (see builder/catalog/rules/__init__.py)
 from __future__ import annotations
 
 from builder.catalog.rules.common import (
-    IMAGE,
-    SEQUENCE,
     ShapeError,
-    as_one,
-    as_pair,
+    as_rank,
     fmt,
-    need_rank,
-    pair_text,
+    join_channels,
+    need_spatial,
+    sizes_text,
+    split_channels,
     window_out,
 )
 
+# How to get a tensor a pooling layer takes, by rank (the message's fix).
+_POOL_FIX = {1: "pool sequences from a Conv1D, or give the Input a shape like [steps, features]",
+             2: "pool feature maps from a Conv2D, or Reshape to [h, w, c] first",
+             3: "pool volumes from a Conv3D, or Reshape to [d, h, w, c] first"}
+_GLOBAL_FIX = {1: "use it on sequences, e.g. from a Conv1D or an LSTM with return_sequences=True",
+               2: "use it on feature maps from a Conv2D or pooling layer",
+               3: "use it on volumes from a Conv3D or pooling layer"}
 
-def _pooling_shape(layer):
+
+def pooling_shape(layer: str, rank: int):
+    """MaxPooling and AveragePooling over `rank` spatial axes: a window of pool_size, moved by strides
+    (pool_size when None)."""
     def rule(params, inputs):
         (x,) = inputs
-        need_rank(x, layer, 4, "(batch, height, width, channels)",
-                   "pool feature maps from a Conv2D, or Reshape to [h, w, c] first")
-        pool = as_pair(params["pool_size"])
-        strides = pool if params["strides"] is None else as_pair(params["strides"])
-        spatial = tuple(window_out(s, p, st, params["padding"]) for s, p, st in zip(x.shape[1:3], pool, strides))
+        need_spatial(x, layer, rank, params, _fix(_POOL_FIX, rank, params))
+        pool = as_rank(params["pool_size"], rank)
+        strides = pool if params["strides"] is None else as_rank(params["strides"], rank)
+        spatial_in, channels = split_channels(x.shape, params)
+        spatial = tuple(window_out(s, p, st, params["padding"]) for s, p, st in zip(spatial_in, pool, strides))
         if any(s is not None and s <= 0 for s in spatial):
-            raise ShapeError(f"{layer}'s {pair_text(pool)} pool does not fit in the {fmt(x.shape[1:3])} input "
-                             f"from {x.source} with padding='valid'; set padding='same' or use a smaller pool_size")
-        return (x.shape[0], *spatial, x.shape[3])
+            if rank == 1:
+                raise ShapeError(f"{layer}'s pool of {pool[0]} does not fit in the {spatial_in[0]} steps from "
+                                 f"{x.source} with padding='valid'; set padding='same' or use a smaller pool_size")
+            raise ShapeError(f"{layer}'s {sizes_text(pool)} pool does not fit in the {fmt(spatial_in)} input from "
+                             f"{x.source} with padding='valid'; set padding='same' or use a smaller pool_size")
+        return join_channels(x.shape[0], spatial, channels, params)
     return rule
 
 
-max_pooling2d_shape = _pooling_shape("MaxPooling2D")
+def global_pooling_shape(layer: str, rank: int):
+    """GlobalMax and GlobalAveragePooling: one value per channel, the spatial axes kept as 1s with keepdims."""
+    def rule(params, inputs):
+        (x,) = inputs
+        need_spatial(x, layer, rank, params, _fix(_GLOBAL_FIX, rank, params))
+        channels = split_channels(x.shape, params)[1]
+        if params["keepdims"]:
+            return join_channels(x.shape[0], (1,) * rank, channels, params)
+        return (x.shape[0], channels)
+    return rule
 
 
-average_pooling2d_shape = _pooling_shape("AveragePooling2D")
-
-
-def global_average_pooling2d_shape(params, inputs):
-    (x,) = inputs
-    need_rank(x, "GlobalAveragePooling2D", 4, "(batch, height, width, channels)",
-               "use it on feature maps from a Conv2D or pooling layer")
-    return (x.shape[0], 1, 1, x.shape[3]) if params["keepdims"] else (x.shape[0], x.shape[3])
-
-
-def global_max_pooling2d_shape(params, inputs):
-    (x,) = inputs
-    need_rank(x, "GlobalMaxPooling2D", 4, IMAGE, "use it on feature maps from a Conv2D or pooling layer")
-    return (x.shape[0], 1, 1, x.shape[3]) if params["keepdims"] else (x.shape[0], x.shape[3])
-
-
-def global_average_pooling1d_shape(params, inputs):
-    (x,) = inputs
-    need_rank(x, "GlobalAveragePooling1D", 3, SEQUENCE, "use it on sequences, e.g. from a Conv1D or an LSTM "
-               "with return_sequences=True")
-    return (x.shape[0], 1, x.shape[2]) if params["keepdims"] else (x.shape[0], x.shape[2])
-
-
-def max_pooling1d_shape(params, inputs):
-    (x,) = inputs
-    need_rank(x, "MaxPooling1D", 3, SEQUENCE, "pool sequences from a Conv1D, or give the Input a shape like "
-               "[steps, features]")
-    (pool,) = as_one(params["pool_size"])
-    (stride,) = (pool,) if params["strides"] is None else as_one(params["strides"])
-    steps = window_out(x.shape[1], pool, stride, params["padding"])
-    if steps is not None and steps <= 0:
-        raise ShapeError(f"MaxPooling1D's pool of {pool} does not fit in the {x.shape[1]} steps from {x.source} "
-                         "with padding='valid'; set padding='same' or use a smaller pool_size")
-    return (x.shape[0], steps, x.shape[2])
+def _fix(fixes: dict, rank: int, params) -> str | None:
+    # Channels first: the generic layout advice (need_spatial's) says which order the Input needs.
+    return None if params.get("data_format") == "channels_first" else fixes[rank]

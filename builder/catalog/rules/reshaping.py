@@ -1,4 +1,5 @@
-"""Reshaping: Flatten, Reshape, Permute, RepeatVector, ZeroPadding2D, Cropping2D, UpSampling2D.
+"""Reshaping: Flatten, Reshape, Permute, RepeatVector, and ZeroPadding, Cropping and UpSampling over 1, 2 or 3
+spatial axes (one rule per family taking the rank), channels last or first.
 
 Part of the shape and weight-count rules (see builder/catalog/rules/__init__.py).
 """
@@ -8,7 +9,17 @@ from __future__ import annotations
 import math
 
 from builder.catalog.params import pads_pairs
-from builder.catalog.rules.common import IMAGE, ShapeError, as_pair, by, fmt, need_rank
+from builder.catalog.rules.common import (
+    ShapeError,
+    as_rank,
+    by,
+    channels_first,
+    fmt,
+    join_channels,
+    need_rank,
+    need_spatial,
+    split_channels,
+)
 
 
 def flatten_shape(params, inputs):
@@ -47,36 +58,67 @@ def reshape_shape(params, inputs):
     return (x.shape[0], *target)
 
 
-def zero_padding2d_shape(params, inputs):
-    (x,) = inputs
-    need_rank(x, "ZeroPadding2D", 4, IMAGE, "pad feature maps from a Conv2D, or Reshape to [h, w, c] first")
-    (top, bottom), (left, right) = pads_pairs(params["padding"])
-    h, w = x.shape[1:3]
-    return (x.shape[0], None if h is None else h + top + bottom, None if w is None else w + left + right, x.shape[3])
+def zero_padding_shape(layer: str, rank: int):
+    """ZeroPadding1D/2D/3D: zeros added before and after each spatial axis."""
+    def rule(params, inputs):
+        (x,) = inputs
+        need_spatial(x, layer, rank, params, _fix("pad", rank, params))
+        spatial, channels = split_channels(x.shape, params)
+        pads = pads_pairs(params["padding"], rank)
+        out = tuple(None if s is None else s + a + b for s, (a, b) in zip(spatial, pads))
+        return join_channels(x.shape[0], out, channels, params)
+    return rule
 
 
-def cropping2d_shape(params, inputs):
-    (x,) = inputs
-    need_rank(x, "Cropping2D", 4, IMAGE, "crop feature maps from a Conv2D, or Reshape to [h, w, c] first")
-    spatial = []
-    for size, (a, b), axis in zip(x.shape[1:3], pads_pairs(params["cropping"]), ("height", "width")):
-        if size is not None and a + b >= size:
-            raise ShapeError(f"Cropping2D would remove {a} + {b} rows of the {axis}, but {by(x)}, only {size}; "
-                             f"crop less than {size} in all along the {axis}")
-        spatial.append(None if size is None else size - a - b)
-    return (x.shape[0], *spatial, x.shape[3])
+_AXES = {1: ("steps",), 2: ("height", "width"), 3: ("depth", "height", "width")}
 
 
-def up_sampling2d_shape(params, inputs):
-    (x,) = inputs
-    need_rank(x, "UpSampling2D", 4, IMAGE, "upsample feature maps from a Conv2D, or Reshape to [h, w, c] first")
-    sh, sw = as_pair(params["size"])
-    h, w = x.shape[1:3]
-    if params["interpolation"] != "nearest" and None in (h, w):
-        # Keras resizes to a size computed from the input; with an unknown size that fails when traced.
-        raise ShapeError(f"UpSampling2D with interpolation={params['interpolation']!r} needs a known height and "
-                         f"width, but {by(x)}; set them in the Input shape, or use interpolation='nearest'")
-    return (x.shape[0], None if h is None else h * sh, None if w is None else w * sw, x.shape[3])
+def cropping_shape(layer: str, rank: int):
+    """Cropping1D/2D/3D: rows removed at both ends of each spatial axis; at least one must stay."""
+    def rule(params, inputs):
+        (x,) = inputs
+        need_spatial(x, layer, rank, params, _fix("crop", rank, params))
+        spatial_in, channels = split_channels(x.shape, params)
+        spatial = []
+        for size, (a, b), axis in zip(spatial_in, pads_pairs(params["cropping"], rank), _AXES[rank]):
+            if size is not None and a + b >= size:
+                what = "steps" if rank == 1 else f"rows of the {axis}"
+                raise ShapeError(f"{layer} would remove {a} + {b} {what}, but {by(x)}, only {size}; "
+                                 f"crop less than {size} in all along the {axis}")
+            spatial.append(None if size is None else size - a - b)
+        return join_channels(x.shape[0], spatial, channels, params)
+    return rule
+
+
+def up_sampling_shape(layer: str, rank: int):
+    """UpSampling1D/2D/3D: each spatial axis repeated `size` times."""
+    def rule(params, inputs):
+        (x,) = inputs
+        need_spatial(x, layer, rank, params, _fix("upsample", rank, params))
+        spatial, channels = split_channels(x.shape, params)
+        interpolation = params.get("interpolation", "nearest")
+        if interpolation != "nearest" and None in spatial:
+            # Keras resizes to a size computed from the input; with an unknown size that fails when traced.
+            raise ShapeError(f"{layer} with interpolation={interpolation!r} needs a known height and width, but "
+                             f"{by(x)}; set them in the Input shape, or use interpolation='nearest'")
+        factors = as_rank(params["size"], rank)
+        out = tuple(None if s is None else s * f for s, f in zip(spatial, factors))
+        return join_channels(x.shape[0], out, channels, params)
+    return rule
+
+
+def _fix(verb: str, rank: int, params) -> str | None:
+    if channels_first(params):
+        return None  # need_spatial's own advice says which order the Input needs
+    if rank == 1:
+        return f"{verb} sequences, or give the Input a shape like [steps, features]"
+    conv, sizes = ("Conv2D", "[h, w, c]") if rank == 2 else ("Conv3D", "[d, h, w, c]")
+    return f"{verb} feature maps from a {conv}, or Reshape to {sizes} first"
+
+
+zero_padding2d_shape = zero_padding_shape("ZeroPadding2D", 2)
+cropping2d_shape = cropping_shape("Cropping2D", 2)
+up_sampling2d_shape = up_sampling_shape("UpSampling2D", 2)
 
 
 def permute_shape(params, inputs):
