@@ -176,7 +176,7 @@ def test_a_failed_image_export_leaves_the_old_picture_and_no_temp_file(window, d
 
 def test_the_minimap_fades_when_nodes_lie_under_it(cnn):
     """Issue 13: the minimap never hides a node; it fades while one lies under it."""
-    controller, view = cnn
+    _controller, view = cnn
     view.minimap.show()
     view.minimap.place()
     view.resetTransform()

@@ -90,7 +90,7 @@ def test_in_the_window_one_edit_updates_the_status_bar_once(window, monkeypatch)
 
 
 def test_the_code_preview_reuses_the_results_inference_already_computed(window, monkeypatch):
-    import builder.keras.plan as plan
+    from builder.keras import plan
     from tests.gui.conftest import open_example
 
     open_example(window, "dense_branches")
@@ -102,7 +102,7 @@ def test_the_code_preview_reuses_the_results_inference_already_computed(window, 
 
 
 def test_an_insertion_check_infers_only_the_trial_when_given_the_results(monkeypatch):
-    import builder.editing.compound as compound
+    from builder.editing import compound
     from builder.editing.compound import insertion_problem
     from builder.inference.engine import infer
     from tests.builder.samples import dense_merges
