@@ -24,6 +24,13 @@ Every request gets exactly one `result` or `error`, after any number of `progres
     saves it as .keras, atomically
   - `recompute` {requests: [{node, layer, config, inputs}, ...]} -> {answers: [{...request, keras_shape}, ...]}
   - `ping` {} -> {pid}
+  - `train` {project, data, label, settings, output, checkpoint} -> {history, stopped, epochs_done, output,
+    checkpoint, settings, notes, evaluation, seconds} (builder/keras/training_worker.py): its progress messages
+    carry `"train": {"phase": "batch"|"epoch", "epoch", "epochs", "batch", "steps", "logs", "seconds"}` beside the
+    text (batch ones at most every 0.1 s, so a fast model is not slowed by its own reporting)
+A message that is not a request: `{"id": 7, "kind": "stop", "payload": {}}` asks request 7 (a `train`) to end
+after its current batch; it keeps the weights and answers as usual. Requests are read on a thread of their own,
+so a stop arrives while a request runs.
 Cancelling is not a message: the window kills the process and starts a new one.
 """
 
@@ -31,11 +38,18 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import sys
+import threading
 import time
 
 PROTOCOL_VERSION = 1
 MAX_REQUEST_BYTES = 256 * 1024 * 1024  # a project of 10,000 nodes is a few MB; a line beyond this is not ours
+
+
+STOP = threading.Event()  # set by a stop message for the request in progress; cleared before each request
+_current = {"id": None}
+_stop_asked: set = set()  # ids a stop was sent for, in case it overtakes its request on the way in
 
 
 class Channel:
@@ -48,8 +62,12 @@ class Channel:
         sys.stdout = sys.stderr
 
     def send(self, request_id, kind: str, payload: dict):
-        self._out.write(json.dumps({"id": request_id, "type": kind, "payload": payload}, ensure_ascii=True) + "\n")
-        self._out.flush()
+        line = json.dumps({"id": request_id, "type": kind, "payload": payload}, ensure_ascii=True) + "\n"
+        with self._lock:  # the reader thread answers malformed lines while a request may be reporting
+            self._out.write(line)
+            self._out.flush()
+
+    _lock = threading.Lock()
 
 
 def _die_with_parent():
@@ -139,10 +157,21 @@ def handle_ping(payload: dict, progress) -> dict:
     return {"pid": os.getpid()}
 
 
-HANDLERS = {"import": handle_import, "build": handle_build, "recompute": handle_recompute, "ping": handle_ping}
+def handle_train(payload: dict, progress) -> dict:
+    from builder.keras.training_worker import train_request
+
+    try:
+        return train_request(payload, progress, STOP.is_set)
+    except ValueError as exc:  # DataError, TrainingSettingsError, ProjectError, ModelError: told as they are
+        raise Refusal(str(exc)) from None
 
 
-def serve(channel: Channel, lines, keras_problem: str | None):
+HANDLERS = {"import": handle_import, "build": handle_build, "recompute": handle_recompute, "ping": handle_ping,
+            "train": handle_train}
+
+
+def _read_requests(channel: Channel, lines, requests: queue.Queue):
+    """The reader thread: requests go to the queue; a stop message takes effect at once."""
     for line in lines:
         try:
             request = json.loads(line)
@@ -150,6 +179,24 @@ def serve(channel: Channel, lines, keras_problem: str | None):
         except (ValueError, KeyError, TypeError):
             channel.send(None, "error", {"message": f"not a request: {line[:80]!r}"})
             continue
+        if kind == "stop":
+            _stop_asked.add(request_id)
+            if request_id == _current["id"]:
+                STOP.set()
+            continue
+        requests.put((request_id, kind, payload))
+    requests.put(None)  # input closed: end after the request in progress
+
+
+def serve(channel: Channel, lines, keras_problem: str | None):
+    requests: queue.Queue = queue.Queue()
+    threading.Thread(target=_read_requests, args=(channel, lines, requests), daemon=True).start()
+    while (request := requests.get()) is not None:
+        request_id, kind, payload = request
+        _current["id"] = request_id
+        STOP.clear()
+        if request_id in _stop_asked:
+            STOP.set()
         if kind not in HANDLERS:
             channel.send(request_id, "error", {"message": f"unknown request kind {str(kind)[:40]!r}"})
             continue
@@ -157,8 +204,8 @@ def serve(channel: Channel, lines, keras_problem: str | None):
             channel.send(request_id, "error", {"message": keras_problem})
             continue
 
-        def progress(text, request_id=request_id):
-            channel.send(request_id, "progress", {"text": text})
+        def progress(text, request_id=request_id, **extra):
+            channel.send(request_id, "progress", {"text": text, **extra})
 
         try:
             result = HANDLERS[kind](payload, progress)
@@ -170,6 +217,7 @@ def serve(channel: Channel, lines, keras_problem: str | None):
             channel.send(request_id, "error", {"message": f"{type(exc).__name__}: {exc}"[:2000]})
         else:
             channel.send(request_id, "result", result)
+        _current["id"] = None
 
 
 def _read_lines(stream):
