@@ -28,6 +28,7 @@ from gui.panels.code_preview import CodePreview
 from gui.panels.inspector import Inspector
 from gui.panels.palette import Palette
 from gui.panels.shapes_panel import ShapesPanel
+from gui.panels.training_panel import TrainingPanel
 from gui.recovery import Autosaver
 from gui.status_bar import EditorStatusBar
 
@@ -65,6 +66,7 @@ class MainWindow(QMainWindow):
         self.code_preview = CodePreview(self.controller)
         self.history = QUndoView(self.controller.undo_stack)
         self.history.setEmptyLabel("<opened>")
+        self.training = TrainingPanel(self.controller, self.keras, self.dialogs, self.files)
         self._build_docks()
         self.status = EditorStatusBar(self)
         self.setStatusBar(self.status)
@@ -110,6 +112,9 @@ class MainWindow(QMainWindow):
         shapes = self._dock("shapes", "Shapes && Errors", self.shapes_panel, bottom)
         code = self._dock("code", "Python Code", self.code_preview, bottom)
         self.splitDockWidget(shapes, code, Qt.Orientation.Horizontal)
+        # A tab beside the code, hidden until Keras > Train… (so its plotting library loads only then)
+        self.tabifyDockWidget(code, self._dock("training", "Training", self.training, bottom))
+        self.docks["training"].hide()
         self.resizeDocks([palette, history], [520, 200], Qt.Orientation.Vertical)
         self.resizeDocks([palette, self.docks["inspector"]], [210, 330], Qt.Orientation.Horizontal)
         self.resizeDocks([shapes], [270], Qt.Orientation.Vertical)

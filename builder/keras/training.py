@@ -76,14 +76,14 @@ def make_callback(on_batch=None, on_epoch=None, should_stop=None, checkpoint_pat
 
         def on_epoch_end(self, epoch, logs=None):
             logs = _floats(logs)
-            if on_epoch is not None:
-                on_epoch(epoch + 1, logs)
             score = logs.get("val_loss", logs.get("loss", math.inf))
-            if checkpoint_path and math.isfinite(score) and score < self.best:
+            if checkpoint_path and math.isfinite(score) and score < self.best:  # saved before it is reported
                 self.best = score
                 with atomic_target(checkpoint_path, keep_suffix=True) as tmp:
                     self.model.save(tmp)
                 self.checkpoint_saved = True
+            if on_epoch is not None:
+                on_epoch(epoch + 1, logs)
 
     return Progress()
 

@@ -46,6 +46,9 @@ class KerasService(QObject):
     import_failed = Signal(str, str)  # path, why (names the layer, or what stopped Keras)
     shapes_recomputed = Signal(object)  # [{"node", "layer", "config", "inputs", "keras_shape"}, ...]
     cancelled = Signal(str)  # what was cancelled: "importing mnv2.keras"
+    training_progress = Signal(object)  # {"phase": "start"|"batch"|"epoch", "epoch", "epochs", "logs", ...}
+    training_finished = Signal(object)  # {"history", "stopped", "output", "checkpoint", "evaluation", ...}
+    training_failed = Signal(str)  # why (names the data file, or what stopped Keras; the checkpoint is kept)
 
     def __init__(self, parent=None, settings=None):
         super().__init__(parent)
@@ -79,6 +82,23 @@ class KerasService(QObject):
         """Import a .keras, .h5 or model JSON file as project JSON text; False if a task is running."""
         return self._submit("import", {"path": str(path)}, f"importing {Path(path).name}", busy=True,
                             text=f"Importing {Path(path).name}…")
+
+    def train(self, project_text: str, data: str, settings: dict, output: str, checkpoint: str,
+              label: str | None = None) -> bool:
+        """Train in the worker (builder/keras/training_worker.py); False if a task is running. Progress comes as
+        training_progress, the end as training_finished or training_failed; stop_training() ends it early."""
+        return self._submit("train", {"project": project_text, "data": data, "label": label, "settings": settings,
+                                      "output": str(output), "checkpoint": str(checkpoint)},
+                            f"training on {Path(data).name or data}", busy=True, text="Training…")
+
+    def stop_training(self) -> bool:
+        """Ask the training in progress to end after its current batch (it keeps the weights and answers as
+        usual). False if no training runs."""
+        request = self._in_flight
+        if request is None or request.kind != "train" or self.worker is None:
+            return False
+        self.worker.send(request.id, "stop", {})
+        return True
 
     def recompute_shapes(self, requests: list):
         """Recompute generic nodes' shapes (gui/generic_refresh.py); answers come as shapes_recomputed, always,
@@ -182,6 +202,8 @@ class KerasService(QObject):
         if kind == "progress":
             if request.busy:
                 self.progress.emit(str(payload.get("text", "")))
+            if request.kind == "train" and isinstance(payload.get("train"), dict):
+                self.training_progress.emit(payload["train"])
             return
         self._in_flight = None
         if kind == "result":
@@ -199,6 +221,8 @@ class KerasService(QObject):
             self.import_finished.emit(payload)
         elif request.kind == "recompute":
             self.shapes_recomputed.emit(payload.get("answers", []))
+        elif request.kind == "train":
+            self.training_finished.emit(payload)
 
     def _fail(self, request: Request, message: str):
         if request.busy:
@@ -210,6 +234,8 @@ class KerasService(QObject):
         elif request.kind == "recompute":
             self.shapes_recomputed.emit([{**r, "keras_shape": {"inputs": r["inputs"], "error": message}}
                                          for r in request.payload["requests"]])
+        elif request.kind == "train":
+            self.training_failed.emit(message)
 
     def _on_ended(self, worker: WorkerProcess, why: str):
         if worker is not self.worker or self._stopped:
@@ -220,6 +246,9 @@ class KerasService(QObject):
         self._retire(worker)
         if request is not None and request.kind == "build":  # a save cut short leaves its hidden temp file
             remove_leftovers(request.payload["path"])
+        if request is not None and request.kind == "train":  # the last checkpoint stays, whole (atomic)
+            remove_leftovers(request.payload["output"])
+            remove_leftovers(request.payload["checkpoint"])
         if self._cancelling:
             self._cancelling = False
             if request is not None:

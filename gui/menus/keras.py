@@ -8,6 +8,8 @@ from gui.menus.actions import make_action
 
 def build_keras_menu(window, bar):
     menu = bar.addMenu("&Keras")
+    menu.addAction(make_action(window, "keras_train", "&Train…", lambda: window.docks["training"].show()
+                               or window.docks["training"].raise_(), tip="Show the Training dock"))
     menu.addAction(make_action(window, "keras_memory_limit", "&Memory Limit…", window.ask_keras_memory_limit,
                                tip="The most memory the Keras worker process may use"))
     menu.addAction(make_action(window, "keras_restart", "&Restart Keras", window.keras.restart,
