@@ -143,6 +143,9 @@ class MainWindow(QMainWindow):
         controller, status = self.controller, self.status
         self.palette.add_requested.connect(self.add_layer_at_center)
         self.shapes_panel.node_clicked.connect(self.canvas.center_on_node)
+        # After Enter in an inspector field the keyboard goes back to the canvas (its keys work at once); later,
+        # so the field finishes its own editing first.
+        self.inspector.enter_pressed.connect(lambda: QTimer.singleShot(0, self.canvas, self.canvas.setFocus))
         self.canvas.status_message.connect(status.show_info)
         controller.refused.connect(status.show_refusal)
         for source in (self.files.status, self.exports.status, self.imports.status, self.code_preview.copied):

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QWidget
 
 from builder.catalog.specs import UnknownLayerError, spec_for
 from builder.model.document import GraphError
+from gui.canvas.node_item import NodeItem
 from gui.theme import canvas_palette
 
 SIZE = (210, 140)
@@ -101,9 +102,11 @@ class Minimap(QWidget):
 
     def covers_nodes(self) -> bool:
         """Whether a node of the graph lies under the minimap in the view (then it fades, so it never hides one)."""
+        if self.underMouse():
+            return False
         scene_rect = self.view.mapToScene(self.geometry()).boundingRect()
-        return any(item.sceneBoundingRect().intersects(scene_rect) for item in self.view.canvas_scene.node_items()
-                   if item.isVisible()) if not self.underMouse() else False
+        # The scene's index answers for the area alone: a large graph costs no more than a small one here.
+        return any(isinstance(item, NodeItem) for item in self.view.canvas_scene.items(scene_rect))
 
     def paintEvent(self, event):
         colours = canvas_palette()

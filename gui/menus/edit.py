@@ -65,9 +65,8 @@ def _add_clipboard_actions(window, menu):
          "Delete the selected nodes; what a single-input node fed is wired to its input instead"),
     ]
     for name, text, slot, keys, tip in entries:
-        # Keys a text field uses (Ctrl+C, Ctrl+Del...) belong to it while it has focus; duplicating does not.
-        guarded = slot if name.startswith("duplicate") else unless_typing(slot)
-        action = make_action(window, name, text, guarded, keys, tip)
+        # While a text field has focus its keys are its own (Enter in the inspector gives focus back to the canvas).
+        action = make_action(window, name, text, unless_typing(slot), keys, tip)
         canvas_only(action, canvas)
         menu.addAction(action)
 

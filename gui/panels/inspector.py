@@ -8,7 +8,7 @@ inspector then shows what the document says (it listens, it never keeps its own 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -56,6 +56,8 @@ class ParamRow(QWidget):
     """One param: its name and reset button, its editor, Keras's default with the help text, and the message
     that explains a refused value."""
 
+    entered = Signal()  # Enter pressed in one of its text fields: the value is in, the keyboard may go back
+
     def __init__(self, param: Param, parent=None):
         super().__init__(parent)
         self.param = param
@@ -77,6 +79,9 @@ class ParamRow(QWidget):
         editor_line.addWidget(self.editor, 1)
         editor_line.addWidget(self.reset_button)
         layout.addLayout(editor_line)
+        for line in self.editor.findChildren(QLineEdit):  # spin boxes' fields too
+            line.returnPressed.connect(self.entered)
+        self.reset_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from field to field
         default = default_text(param)
         hint = default[0].upper() + default[1:] + (f". {param.help}" if param.help else "")
         self.default_hint = hint
@@ -114,6 +119,10 @@ class ParamRow(QWidget):
 
 
 class Inspector(QScrollArea):
+    # Enter in a field: the value is committed, and the main window gives the keyboard back to the canvas, so
+    # its keys (Ctrl+D, Delete, F) work at once without a click.
+    enter_pressed = Signal()
+
     def __init__(self, controller, parent=None):
         super().__init__(parent)
         self.controller = controller
@@ -150,6 +159,7 @@ class Inspector(QScrollArea):
         self.id_edit = QLineEdit()
         self.id_edit.setToolTip("The node's id is its Keras layer name and the variable name in exported code.")
         self.id_edit.editingFinished.connect(self._commit_id)
+        self.id_edit.returnPressed.connect(self.enter_pressed)
         form.addRow("id", self.id_edit)
         self.id_message = _small("", "error")
         self.id_message.hide()
@@ -178,6 +188,7 @@ class Inspector(QScrollArea):
         layout.addWidget(self.no_params_label)
         self.multi = MultiParams(self.controller, ParamRow)  # several nodes selected: their shared params
         self.multi.hide()
+        self.multi.entered.connect(self.enter_pressed)
         layout.addWidget(self.multi)
         layout.addStretch(1)
         self.setWidget(content)
@@ -236,6 +247,7 @@ class Inspector(QScrollArea):
             row.editor.edited.connect(lambda value, row=row: self._commit_param(row, value))
             row.editor.unreadable.connect(row.show_message)
             row.reset_button.clicked.connect(lambda _=False, row=row: self._reset_param(row))
+            row.entered.connect(self.enter_pressed)
             self.params_layout.addWidget(row)
             self.rows[param.name] = row
 

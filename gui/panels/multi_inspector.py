@@ -6,6 +6,7 @@ one change of padding.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QVBoxLayout, QWidget
 
 from builder.editing.multi_edit import MIXED, SetParamOnMany, is_set_anywhere, shared_params, shared_value, value_of
@@ -18,6 +19,8 @@ SHOWN_VALUES = 6  # per-node values listed under a mixed field
 
 class MultiParams(QWidget):
     """The shared params of `nodes`; `row_factory(param)` makes the same rows the one-node inspector shows."""
+
+    entered = Signal()  # Enter pressed in a field (see Inspector.enter_pressed)
 
     def __init__(self, controller, row_factory, parent=None):
         super().__init__(parent)
@@ -66,6 +69,7 @@ class MultiParams(QWidget):
             row = self.row_factory(param)
             row.editor.edited.connect(lambda value, row=row: self.commit(row, value))
             row.editor.unreadable.connect(row.show_message)
+            row.entered.connect(self.entered)
             row.reset_button.clicked.connect(lambda _=False, row=row: self.commit(row, UNSET))
             if isinstance(row.editor, BoolEditor):
                 # From "partly" (mixed) to checked, a check box does not toggle: follow its state instead.
