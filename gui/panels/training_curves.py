@@ -5,7 +5,8 @@ first shown (gui/panels/training_panel.py), so the window's start-up never loads
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 BATCH_PEN = pg.mkPen("#7f8c8d", width=1)
 TRAIN_PEN = pg.mkPen("#1f77b4", width=2)
@@ -17,12 +18,17 @@ class TrainingCurves(QWidget):
         super().__init__(parent)
         self.loss_plot = pg.PlotWidget(title="loss")
         self.metric_plot = pg.PlotWidget(title="metric")
+        base, text = self.palette().color(QPalette.ColorRole.Base), self.palette().color(QPalette.ColorRole.Text)
         for plot in (self.loss_plot, self.metric_plot):
+            plot.setBackground(base)  # the window's theme, not pyqtgraph's black
+            for axis in ("left", "bottom"):
+                plot.getAxis(axis).setTextPen(text)
+                plot.getAxis(axis).setPen(text)
             plot.setLabel("bottom", "epoch")
             plot.showGrid(x=True, y=True, alpha=0.25)
             plot.addLegend(offset=(-10, 10))
             plot.setMinimumHeight(120)
-        layout = QVBoxLayout(self)
+        layout = QHBoxLayout(self)  # side by side: the dock is wider than it is tall
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.loss_plot)
         layout.addWidget(self.metric_plot)

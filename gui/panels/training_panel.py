@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -101,16 +103,19 @@ class TrainingPanel(QWidget):
         self.progress.setFormat("%p%")
         self.status = QLabel("Press Train to fit the model in the Keras worker process.")
         self.status.setWordWrap(True)
-        left = QVBoxLayout()
+        settings = QWidget()
+        settings.setMaximumWidth(300)
+        left = QVBoxLayout(settings)
+        left.setContentsMargins(0, 0, 0, 0)
         left.addLayout(form)
         left.addLayout(buttons)
         left.addWidget(self.progress)
         left.addWidget(self.status)
         left.addStretch(1)
-        self.plots = QVBoxLayout()  # the curves and the results land here when first shown
+        self.views = QTabWidget()  # Curves and Evaluation land here when first shown
         layout = QHBoxLayout(self)
-        layout.addLayout(left, 0)
-        layout.addLayout(self.plots, 1)
+        layout.addWidget(settings, 0)
+        layout.addWidget(self.views, 1)
 
     # ---- settings ----------------------------------------------------------------------------------------------
 
@@ -167,6 +172,7 @@ class TrainingPanel(QWidget):
         self.show_curves()
         if self.curves is not None:
             self.curves.clear()
+            self.views.setCurrentWidget(self.curves)
         ok = self.keras.train(dumps(graph), section["data"] or "", self.settings(), str(output), str(checkpoint),
                               label=section["label"])
         if ok:
@@ -191,7 +197,7 @@ class TrainingPanel(QWidget):
     def _on_progress(self, info: dict):
         phase = info.get("phase")
         if phase == "start":
-            notes = "; ".join(info.get("notes") or [])
+            notes = "; ".join(n[:1].upper() + n[1:] for n in info.get("notes") or [])
             settings = info.get("settings") or {}
             self.status.setText(f"Loss {settings.get('loss')}, metrics {', '.join(settings.get('metrics') or [])}"
                                 + (f". {notes}" if notes else ""))
@@ -219,6 +225,8 @@ class TrainingPanel(QWidget):
                             + ".")
         if self.results is not None:
             self.results.show_evaluation(evaluation)
+            if evaluation.get("kind") in ("classification", "regression"):
+                self.views.setCurrentIndex(1)
 
     def _on_failed(self, message: str):
         self._set_running(False)
@@ -242,8 +250,21 @@ class TrainingPanel(QWidget):
 
         self.curves = TrainingCurves(self)
         self.results = TrainingResults(self.dialogs, self)
-        self.plots.addWidget(self.curves, 3)
-        self.plots.addWidget(self.results, 2)
+        self.views.addTab(self.curves, "Curves")
+        scroll = QScrollArea()  # the evaluation never widens the dock: it scrolls
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.results)
+        self.views.addTab(scroll, "Evaluation")
+
+
+def show_training_dock(window):
+    """Keras > Train…: the dock as a tab beside Shapes & Errors (the widest of the bottom row), in front."""
+    dock = window.docks["training"]
+    first = not dock.isVisible() and not dock.isFloating()
+    dock.show()
+    if first:  # Qt tabifies a shown dock only
+        window.tabifyDockWidget(window.docks["shapes"], dock)
+    dock.raise_()
 
 
 def _duration(seconds: float) -> str:

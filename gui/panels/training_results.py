@@ -12,6 +12,7 @@ from builder.files.atomic_file import atomic_target
 
 CELL = 26
 WORST_COLUMNS = 4
+CAPTION_STYLE = "font-size: 9px"
 
 
 def confusion_image(matrix: list, classes: list) -> QImage:
@@ -72,7 +73,7 @@ class TrainingResults(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addWidget(self.export_button)
-        body = QHBoxLayout()
+        body = QVBoxLayout()  # the matrix above the worst examples: narrow enough for the dock, it scrolls down
         body.addWidget(self.picture)
         body.addLayout(self.worst)
         body.addStretch(1)
@@ -91,17 +92,25 @@ class TrainingResults(QWidget):
         self.summary.setText(f"Held out: {evaluation.get('examples', 0)} examples. {metrics}")
         self.picture.clear()
         if evaluation.get("kind") == "classification":
-            self.picture.setPixmap(QPixmap.fromImage(confusion_image(evaluation["confusion"], evaluation["classes"])))
+            picture = QPixmap.fromImage(confusion_image(evaluation["confusion"], evaluation["classes"]))
+            self.picture.setPixmap(picture)
+            self.picture.setMinimumSize(picture.size())  # the scroll area scrolls; the matrix is never clipped
             self.worst.addWidget(QLabel("Worst classified:"), 0, 0, 1, WORST_COLUMNS)
             for i, example in enumerate(evaluation.get("worst") or []):
                 cell = QLabel()
-                caption = f"true {example['true']}, got {example['predicted']} ({example['confidence']:.0%})"
+                caption = f"{example['true']} → {example['predicted']} ({example['confidence']:.0%})"
                 if "image" in example:
                     cell.setPixmap(example_pixmap(example["image"]))
-                    cell.setToolTip(caption)
+                    cell.setToolTip(f"true {example['true']}, predicted {example['predicted']}")
                 else:
-                    cell.setText(", ".join(map(str, example.get("values", [])[:6])) + f"\n{caption}")
-                self.worst.addWidget(cell, 1 + i // WORST_COLUMNS, i % WORST_COLUMNS)
+                    cell.setText(", ".join(map(str, example.get("values", [])[:6])))
+                text = QLabel(caption)
+                text.setStyleSheet(CAPTION_STYLE)
+                cell.setMinimumWidth(64)
+                text.setMinimumWidth(text.sizeHint().width())
+                row, column = 1 + 2 * (i // WORST_COLUMNS), i % WORST_COLUMNS
+                self.worst.addWidget(cell, row, column)
+                self.worst.addWidget(text, row + 1, column)
         elif evaluation.get("kind") == "regression":
             self._show_scatter(evaluation["true"], evaluation["predicted"])
         self.export_button.setEnabled(evaluation.get("kind") in ("classification", "regression"))
@@ -114,6 +123,7 @@ class TrainingResults(QWidget):
             self.scatter.setLabel("bottom", "true")
             self.scatter.setLabel("left", "predicted")
             self.scatter.setMinimumSize(220, 180)
+            self.scatter.setBackground(self.palette().color(self.palette().ColorRole.Base))
             self.worst.addWidget(self.scatter, 0, 0)
         self.scatter.clear()
         self.scatter.plot(true, predicted, pen=None, symbol="o", symbolSize=5)
