@@ -11,7 +11,7 @@ from gui.keras_service import READY, KerasService
 from tests.gui.conftest import load_example, open_example
 from tests.gui.keras_files import keras_facts
 
-TIMEOUT_MS = 120_000  # only catches a hang: starting TensorFlow takes seconds, more on a busy machine
+TIMEOUT_MS = 300_000  # only catches a hang: starting TensorFlow takes seconds, a minute on a busy machine
 
 
 @pytest.fixture
