@@ -25,7 +25,9 @@ _PROBE = re.compile(r"window painted ([\d.]+) s after the process started.*memor
 
 def _launch(args, runs: int) -> tuple[float, float, bool]:
     """(median seconds to a painted window, median MB of memory then, whether TensorFlow was loaded)."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", KC_STARTUP_PROBE="exit")
+    # A settings folder of its own: the person's last document would otherwise reopen instead of the example.
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", KC_STARTUP_PROBE="exit",
+               XDG_CONFIG_HOME=tempfile.mkdtemp(prefix="kc_bench_config_"))
     seconds, megabytes, tensorflow = [], [], False
     for _ in range(runs):
         out = subprocess.run([sys.executable, "main.py", *args], cwd=ROOT, env=env, capture_output=True,

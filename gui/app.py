@@ -103,23 +103,33 @@ def _schedule_test_edits(window, count: int):
     QTimer.singleShot(200, window, edit)
 
 
+def open_start_document(window, path: str | None):
+    """What a new window shows: `path` if given; else the project the last session closed with; else (the first
+    day, after an untitled document, or if that file has gone bad) the bundled example. Returns the
+    ProjectError that kept `path` from opening, for a message once the window is up."""
+    import builder
+    from gui.files import DEFAULT_EXAMPLE, read_for_window
+
+    wanted = path or window.files.last_document()
+    if wanted:
+        try:
+            window.files.adopt(read_for_window(wanted), wanted)
+            return None
+        except builder.ProjectError as exc:
+            window.files.open_example(DEFAULT_EXAMPLE)
+            return exc if path else None  # a last document gone bad is not worth a dialog: the example shows
+    window.files.open_example(DEFAULT_EXAMPLE)
+    return None
+
+
 def run(path: str | None = None, compare_with: str | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # read by TensorFlow when the worker imports it
     app = create_application()
 
-    import builder
-    from gui.files import DEFAULT_EXAMPLE, read_for_window
     from gui.main_window import MainWindow
 
     window = MainWindow()
-    problem = None
-    if path:
-        try:
-            window.files.adopt(read_for_window(path), path)
-        except builder.ProjectError as exc:
-            problem = exc
-    if path is None or problem is not None:
-        window.files.open_example(DEFAULT_EXAMPLE)
+    problem = open_start_document(window, path)
     window.show()
     if compare_with and problem is None:  # `main.py diff A B --window` (git difftool): B compared with A
         QTimer.singleShot(0, window, lambda: window.compare.compare_with_path(compare_with))

@@ -95,9 +95,10 @@ class ExportManager(QObject):
     def export_python(self, style: str = "layer") -> ExportPythonDialog:
         if self.python_dialog is not None:
             self.python_dialog.close()
-        dialog = ExportPythonDialog(self.controller, self.dialogs, self.files.suggested_path(".py"), style,
+        dialog = ExportPythonDialog(self.controller, self.dialogs, self.files.suggested_path(".py", "exports"), style,
                                     self.parent_widget)
         dialog.saved.connect(lambda path: self.status.emit(f"Exported Python to {path} ({dialog.style} style)"))
+        dialog.saved.connect(lambda path: self.files.remember_dir("exports", path))
         self.python_dialog = dialog
         dialog.open()
         return dialog
@@ -113,10 +114,11 @@ class ExportManager(QObject):
             self.dialogs.error("Cannot export the Keras model",
                                "The graph has errors:\n" + "\n".join(f"• {e}" for e in exc.errors))
             return False
-        path = self.dialogs.save_path("Export Keras model", self.files.suggested_path(".keras"), KERAS_FILTER,
-                                      ".keras")
+        path = self.dialogs.save_path("Export Keras model", self.files.suggested_path(".keras", "exports"),
+                                      KERAS_FILTER, ".keras")
         if not path:
             return False
+        self.files.remember_dir("exports", path)
         self.keras.build_and_save(dumps(self.controller.doc.graph), path)  # busy label, progress and Cancel
         return True
 

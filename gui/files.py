@@ -26,7 +26,9 @@ EXAMPLES_DIR = examples_dir()
 DEFAULT_EXAMPLE = "cnn_28x28_three_kernels"
 MAX_RECENT = 8
 RECENT_KEY = "files/recent"
-LAST_DIR_KEY = "files/last_dir"
+LAST_DIR_KEY = "files/last_dir"  # projects; other kinds of file have their own: last_dir(kind)
+FILE_KINDS = ("projects", "imports", "exports")
+LAST_DOCUMENT_KEY = "files/last_document"
 # The window draws every node, row and line of code at once: 2,500 nodes open in about 1.5 s here, 20,000 in
 # about 15 s, too long for a window that must keep responding. Larger files are refused with a message (the
 # command line checks and exports graphs of any size); they are counted before they are even parsed.
@@ -118,8 +120,11 @@ class FileManager(QObject):
     def modified(self) -> bool:
         return not self.controller.undo_stack.isClean()
 
-    def suggested_path(self, suffix: str) -> str:
+    def suggested_path(self, suffix: str, kind: str = "projects") -> str:
+        """Where a save dialog starts: the exports folder last used for an export, else the project's."""
         folder = self.path.parent if self.path is not None else Path(self.last_dir())
+        if kind != "projects" and self._stored_dir(kind):
+            folder = Path(self._stored_dir(kind))
         return str(folder / f"{self.stem}{suffix}")
 
     # ---- actions ------------------------------------------------------------------------------------------
@@ -183,7 +188,7 @@ class FileManager(QObject):
         source = Path(source)
         self._replace(with_positions(graph), None, None)
         self.imported_from = source
-        self.settings.setValue(LAST_DIR_KEY, str(source.resolve().parent))
+        self.remember_dir("imports", source)
         self.name_changed.emit()
 
     def save(self) -> bool:
@@ -269,6 +274,31 @@ class FileManager(QObject):
         self.name_changed.emit()
         self.document_opened.emit()
 
-    def last_dir(self) -> str:
-        """The folder of the last file opened, saved or imported (where the file dialogs start)."""
-        return str(self.settings.value(LAST_DIR_KEY, str(Path.home())))
+    def last_dir(self, kind: str = "projects") -> str:
+        """Where a file dialog for this kind of file starts (projects, imports, exports): the folder last used
+        for that kind, else the projects' folder, else home."""
+        return self._stored_dir(kind) or self._stored_dir("projects") or str(Path.home())
+
+    def remember_session(self) -> None:
+        """At close: the saved project now open, for the next start to reopen (none for an example, an import
+        or an untitled document: those start with the bundled example again)."""
+        self.settings.setValue(LAST_DOCUMENT_KEY, str(self.path) if self.path is not None else "")
+
+    def last_document(self) -> Path | None:
+        """The project the last session closed with, if it is still a file."""
+        value = self.settings.value(LAST_DOCUMENT_KEY, "")
+        return Path(str(value)) if value and Path(str(value)).is_file() else None
+
+    def remember_dir(self, kind: str, path) -> None:
+        """The folder of a file just opened, imported or exported, for the next dialog of its kind."""
+        self.settings.setValue(self._dir_key(kind), str(Path(path).resolve().parent))
+
+    def _stored_dir(self, kind: str) -> str | None:
+        value = self.settings.value(self._dir_key(kind))
+        return str(value) if value and Path(str(value)).is_dir() else None
+
+    @staticmethod
+    def _dir_key(kind: str) -> str:
+        if kind not in FILE_KINDS:
+            raise ValueError(f"unknown kind of file {kind!r}; one of {FILE_KINDS}")
+        return LAST_DIR_KEY if kind == "projects" else f"files/last_dir_{kind}"

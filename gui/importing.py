@@ -34,7 +34,7 @@ class ImportManager(QObject):
 
     def import_model(self) -> bool:
         """Ask which file, then import it. False if nothing was started."""
-        path = self.dialogs.import_path(self.files.last_dir())
+        path = self.dialogs.import_path(self.files.last_dir("imports"))
         return self.import_path(path) if path else False
 
     def import_path(self, path) -> bool:

@@ -259,6 +259,7 @@ class MainWindow(QMainWindow):
             self._closed = True
             self.autosaver.stop()  # saved or discarded: nothing left to recover
             self._save_layout()
+            self.files.remember_session()
             self.hide()  # close visibly at once, whatever the worker is doing
             self.shutdown()
         event.accept()

@@ -11,6 +11,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 # Windows made by tests autosave (gui/recovery.py) into a throwaway folder, never the person's own.
 os.environ.setdefault("KC_RECOVERY_DIR", tempfile.mkdtemp(prefix="kc-test-recovery-"))
+# ... and keep their settings (QSettings, the windows and apps the tests launch) away from the person's own.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="kc-test-config-")
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:

@@ -60,10 +60,11 @@ def export_canvas_image(window, suffix: str, path: str | None = None) -> str | N
     scene = window.canvas.canvas_scene
     selection_only = bool(scene.selected_node_ids())
     kind = "SVG drawings (*.svg)" if suffix == ".svg" else "PNG images (*.png)"
-    suggested = f"{window.files.display_name.rsplit('.', 1)[0]}{suffix}"
-    path = path or window.dialogs.save_path("Export Image", suggested, kind, suffix)
+    path = path or window.dialogs.save_path("Export Image", window.files.suggested_path(suffix, "exports"), kind,
+                                            suffix)
     if not path:
         return None
+    window.files.remember_dir("exports", path)
     try:
         export_image(scene, path, selection_only)
     except (ValueError, OSError) as exc:

@@ -159,3 +159,46 @@ def test_save_as_adds_the_suffix_suggestion(window, dialogs, tmp_path):
     dialogs.unanswered.clear()
     _title, suggested, file_filter, suffix = dialogs.asked[-1][1]
     assert suggested.endswith("two_inputs.json") and suffix == ".json" and "*.json" in file_filter
+
+
+def test_a_restart_reopens_the_project_the_last_session_closed_with(qapp, qtbot, settings, dialogs, tmp_path):
+    from gui.app import open_start_document
+    from gui.main_window import MainWindow
+
+    def new_window():
+        window = MainWindow(settings=settings, dialogs=dialogs, restore_layout=False)
+        qtbot.addWidget(window, before_close_func=lambda w: w.controller.undo_stack.setClean())
+        return window
+
+    first = new_window()
+    assert open_start_document(first, None) is None and first.files.example == DEFAULT_EXAMPLE  # the first day
+    saved = tmp_path / "mine.json"
+    dialogs.answers["save_path"].append(str(saved))
+    assert first.files.save_as()
+    first.close()
+    second = new_window()
+    assert open_start_document(second, None) is None
+    assert second.files.path == saved and second.files.example is None
+    second.files.new()
+    second.close()  # an untitled document: the next start shows the example again
+    third = new_window()
+    open_start_document(third, None)
+    assert third.files.example == DEFAULT_EXAMPLE
+    third.close()
+
+
+def test_file_dialogs_start_in_the_folder_last_used_for_that_kind_of_file(window, dialogs, tmp_path):
+    projects, exports = tmp_path / "projects", tmp_path / "exports"
+    projects.mkdir(), exports.mkdir()
+    open_example(window, "dense_branches")
+    dialogs.answers["save_path"].append(str(projects / "model.json"))
+    assert window.files.save_as()
+    dialogs.answers["save_path"].append(str(exports / "model.py"))
+    dialog = window.exports.export_python()
+    dialog.save_button.click()
+    assert window.files.last_dir() == str(projects) and window.files.last_dir("exports") == str(exports)
+    assert window.files.last_dir("imports") == str(projects)  # nothing imported yet: the projects' folder
+    assert window.files.suggested_path(".keras", "exports") == str(exports / "model.keras")
+    dialogs.answers["open_path"].append(None)
+    window.files.open()
+    assert dialogs.asked[-1] == ("open_path", (str(projects),))
