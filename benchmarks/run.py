@@ -58,9 +58,10 @@ def main(argv=None) -> int:
         figures += gui_figures.gui_figures(args.quick)
     if not args.skip_keras:
         figures += builder_figures.keras_figures(args.quick)
-        from benchmarks import keras_worker_figures
+        from benchmarks import keras_worker_figures, training_figures
 
         figures += keras_worker_figures.keras_worker_figures(args.quick)
+        figures += training_figures.training_figures(args.quick)
     print(table(figures))
     record = {"commit": _commit(), "time": time.strftime("%Y-%m-%d %H:%M:%S"), "quick": args.quick,
               "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0], "platform": platform.platform()},

@@ -3,7 +3,7 @@
 
 - The data is shuffled with the seed and split: the last `validation_split` of it is held out (validation during
   training, and what evaluation looks at afterwards).
-- `on_batch(epoch, batch, steps, logs)` and `on_epoch(epoch, logs)` report progress; `should_stop()` is asked
+- `on_batch(epoch, batch, steps, logs)` (at most every `report_every_s`, and for each epoch's last batch) and `on_epoch(epoch, logs)` report progress; `should_stop()` is asked
   after every batch, and a True ends training after that batch with the weights as they are (Keras 3's fit loop
   checks `stop_training` between batches).
 - The best epoch so far (lowest val_loss, else loss) is saved to `checkpoint_path`, and the trained model to
@@ -48,7 +48,7 @@ def compile_model(model, settings: dict):
     return model
 
 
-def make_callback(on_batch=None, on_epoch=None, should_stop=None, checkpoint_path=None):
+def make_callback(on_batch=None, on_epoch=None, should_stop=None, checkpoint_path=None, report_every_s=0.0):
     import keras
 
     from builder.files.atomic_file import atomic_target
@@ -60,6 +60,7 @@ def make_callback(on_batch=None, on_epoch=None, should_stop=None, checkpoint_pat
             super().__init__()
             self.epoch, self.steps, self.stopped, self.best = 0, None, False, math.inf
             self.checkpoint_saved = False
+            self.reported = -math.inf
 
         def on_train_begin(self, logs=None):
             self.steps = self.params.get("steps")
@@ -68,7 +69,10 @@ def make_callback(on_batch=None, on_epoch=None, should_stop=None, checkpoint_pat
             self.epoch = epoch
 
         def on_train_batch_end(self, batch, logs=None):
-            if on_batch is not None:
+            # Reading the logs waits for the step to finish; only a batch that is reported pays for it
+            now = time.perf_counter()
+            if on_batch is not None and (now - self.reported >= report_every_s or batch + 1 == self.steps):
+                self.reported = now
                 on_batch(self.epoch, batch + 1, self.steps, _floats(logs))
             if should_stop is not None and should_stop():
                 self.stopped = True
@@ -89,7 +93,8 @@ def make_callback(on_batch=None, on_epoch=None, should_stop=None, checkpoint_pat
 
 
 def train(graph, data: Dataset, settings: dict, output_path=None, *, checkpoint_path=None, on_batch=None,
-          on_epoch=None, should_stop=None, verbose=0, model=None) -> dict:
+          on_epoch=None, should_stop=None, verbose=0, model=None, report_every_s: float = 0.0,
+          keep_weights_from=None) -> dict:
     """Fit the graph's model (or `model`, built already: weights kept from an earlier run) on `data`. Returns
     plain facts: {"history", "stopped", "epochs_done", "train_examples", "held_out", "seconds", "output",
     "checkpoint"}, and the model and held-out arrays under "_model" and "_held_out" for evaluation."""
@@ -108,8 +113,13 @@ def train(graph, data: Dataset, settings: dict, output_path=None, *, checkpoint_
                         f"{settings['validation_split']:.0%}; give more data or a smaller validation split")
     if model is None:
         model = build_model(graph)
+    carried = None
+    if keep_weights_from is not None:  # unchanged layers keep what an earlier run learnt
+        from builder.keras.training_weights import carry_weights
+
+        carried = carry_weights(model, keep_weights_from)
     compile_model(model, settings)
-    callback = make_callback(on_batch, on_epoch, should_stop, checkpoint_path)
+    callback = make_callback(on_batch, on_epoch, should_stop, checkpoint_path, report_every_s)
     validation = (_inputs(model, x_held), _outputs(model, y_held)) if len(y_held[0]) else None
     started = time.perf_counter()
     history = model.fit(_inputs(model, x_train), _outputs(model, y_train), batch_size=settings["batch_size"],
@@ -123,7 +133,7 @@ def train(graph, data: Dataset, settings: dict, output_path=None, *, checkpoint_
             "stopped": callback.stopped, "epochs_done": len(history.history.get("loss", [])),
             "train_examples": len(y_train[0]), "held_out": len(y_held[0]), "seconds": seconds,
             "output": str(output_path) if output_path else None,
-            "checkpoint": str(checkpoint_path) if callback.checkpoint_saved else None,
+            "checkpoint": str(checkpoint_path) if callback.checkpoint_saved else None, "weights": carried,
             "_model": model, "_held_out": (x_held, y_held, held_at)}
 
 

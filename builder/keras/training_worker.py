@@ -30,13 +30,8 @@ def train_request(payload: dict, progress, should_stop) -> dict:
     units = _units(graph)
     settings = resolve(graph, asked, data.y[0], units)
     epochs = settings["epochs"]
-    last = {"at": 0.0}
-
     def on_batch(epoch, batch, steps, logs):
         now = time.perf_counter()
-        if now - last["at"] < BATCH_REPORT_S and batch != steps:
-            return
-        last["at"] = now
         progress(f"epoch {epoch + 1}/{epochs}, batch {batch}/{steps}",
                  train={"phase": "batch", "epoch": epoch + 1, "epochs": epochs, "batch": batch, "steps": steps,
                         "logs": logs, "seconds": now - started})
@@ -49,7 +44,8 @@ def train_request(payload: dict, progress, should_stop) -> dict:
     progress(f"training on {len(data):,} examples", train={"phase": "start", "epochs": epochs,
                                                           "settings": settings, "notes": data.notes})
     result = train(graph, data, settings, payload.get("output"), checkpoint_path=payload.get("checkpoint"),
-                   on_batch=on_batch, on_epoch=on_epoch, should_stop=should_stop)
+                   on_batch=on_batch, on_epoch=on_epoch, should_stop=should_stop, report_every_s=BATCH_REPORT_S,
+                   keep_weights_from=payload.get("keep_weights_from"))
     model, held_out = result.pop("_model"), result.pop("_held_out")
     progress("evaluating on the held-out examples")
     evaluation = evaluate(model, data, held_out, settings)

@@ -84,11 +84,12 @@ class KerasService(QObject):
                             text=f"Importing {Path(path).name}…")
 
     def train(self, project_text: str, data: str, settings: dict, output: str, checkpoint: str,
-              label: str | None = None) -> bool:
+              label: str | None = None, keep_weights_from: str | None = None) -> bool:
         """Train in the worker (builder/keras/training_worker.py); False if a task is running. Progress comes as
         training_progress, the end as training_finished or training_failed; stop_training() ends it early."""
         return self._submit("train", {"project": project_text, "data": data, "label": label, "settings": settings,
-                                      "output": str(output), "checkpoint": str(checkpoint)},
+                                      "output": str(output), "checkpoint": str(checkpoint),
+                                      "keep_weights_from": keep_weights_from},
                             f"training on {Path(data).name or data}", busy=True, text="Training…")
 
     def stop_training(self) -> bool:

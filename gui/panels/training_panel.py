@@ -173,8 +173,10 @@ class TrainingPanel(QWidget):
         if self.curves is not None:
             self.curves.clear()
             self.views.setCurrentWidget(self.curves)
+        # After an edit, the layers that did not change keep what the last run learnt (in the worker)
+        earlier = str(output) if output.exists() else None
         ok = self.keras.train(dumps(graph), section["data"] or "", self.settings(), str(output), str(checkpoint),
-                              label=section["label"])
+                              label=section["label"], keep_weights_from=earlier)
         if ok:
             self._started = time.monotonic()
             self._set_running(True)
@@ -222,7 +224,7 @@ class TrainingPanel(QWidget):
                             + f" after {result.get('epochs_done', 0)} epoch(s) in {_duration(result.get('seconds', 0))}."
                             + f" Saved {Path(result.get('output') or '').name}"
                             + (f"; on {evaluation.get('examples', 0)} held-out examples: {shown}" if shown else "")
-                            + ".")
+                            + "." + _weights_note(result.get("weights")))
         if self.results is not None:
             self.results.show_evaluation(evaluation)
             if evaluation.get("kind") in ("classification", "regression"):
@@ -255,6 +257,14 @@ class TrainingPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.results)
         self.views.addTab(scroll, "Evaluation")
+
+
+def _weights_note(weights) -> str:
+    """Which layers kept the weights of the run before (the graph was edited in between) and which started fresh."""
+    if not weights or not weights.get("kept"):
+        return ""
+    fresh = ", ".join(weights.get("fresh") or []) or "none"
+    return f" Kept the weights of {', '.join(weights['kept'])}; started fresh: {fresh}."
 
 
 def show_training_dock(window):

@@ -43,3 +43,17 @@ def test_stop_ends_after_the_current_batch_and_keeps_the_weights(tmp_path, keras
     assert result["stopped"] and len(batches) == 3 and result["epochs_done"] == 1
     model = keras.saving.load_model(tmp_path / "m.keras")
     assert np.isfinite(model.predict(data.x[0][:2], verbose=0)).all()
+
+
+def test_after_an_edit_the_unchanged_layers_keep_their_weights_and_the_others_start_fresh(tmp_path, keras):
+    graph = small_cnn()
+    data = _quadrants(64)
+    settings = resolve(graph, {"epochs": 1}, data.y[0])
+    train(graph, data, settings, tmp_path / "first.keras")
+    graph.nodes["pool"]["params"]["pool_size"] = 2  # the flattened size changes: classes' kernel must too
+    result = train(graph, data, {**settings, "epochs": 1, "learning_rate": 1e-12}, tmp_path / "second.keras",
+                   keep_weights_from=tmp_path / "first.keras")
+    assert result["weights"] == {"kept": ["conv"], "fresh": ["classes"]}
+    first = keras.saving.load_model(tmp_path / "first.keras").get_layer("conv").get_weights()[0]
+    second = keras.saving.load_model(tmp_path / "second.keras").get_layer("conv").get_weights()[0]
+    assert np.allclose(first, second, atol=1e-6)  # a learning rate of 1e-12 leaves them where they were carried

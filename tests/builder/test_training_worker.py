@@ -32,7 +32,7 @@ def test_train_reports_progress_stops_between_batches_and_evaluates(tmp_path, ke
     images, labels = bright_quadrant_images(400)
     np.savez(tmp_path / "q.npz", x=images, y=labels)
     request = {"project": dumps(small_cnn()), "data": str(tmp_path / "q.npz"),
-               "settings": {"epochs": 50, "batch_size": 8, "seed": 0},
+               "settings": {"epochs": 50, "batch_size": 1, "seed": 0},  # 320 batches an epoch
                "output": str(tmp_path / "m.keras"), "checkpoint": str(tmp_path / "best.keras")}
     worker = _worker()
     try:
@@ -50,7 +50,7 @@ def test_train_reports_progress_stops_between_batches_and_evaluates(tmp_path, ke
                 break
         assert message["type"] == "result", message
         result = message["payload"]
-        assert result["stopped"] and result["epochs_done"] == 1
+        assert result["stopped"] and result["epochs_done"] <= 2  # batch messages come at most 10 a second
         assert result["evaluation"]["kind"] == "classification"
         assert len(result["evaluation"]["confusion"]) == 4 and result["evaluation"]["worst"]
         assert np.array(result["evaluation"]["worst"][0]["image"]).shape == (28, 28, 1)

@@ -93,3 +93,12 @@ def test_killing_the_worker_mid_training_leaves_the_window_and_the_checkpoint(do
     assert title == "Training failed" and "killed by the test" in message and "checkpoint" in message
     assert dock.train_button.isEnabled() and not dock.stop_button.isEnabled()
     qtbot.waitUntil(lambda: window.keras.state == "ready", timeout=TRAIN_TIMEOUT_MS)  # a new worker took over
+
+
+def test_training_again_keeps_the_weights_of_the_unchanged_layers(dock, window, qtbot):
+    dock.epochs.setValue(1)
+    for _run in range(2):
+        with qtbot.waitSignal(window.keras.training_finished, timeout=TRAIN_TIMEOUT_MS) as finished:
+            assert dock.start()
+    assert finished.args[0]["weights"]["kept"] == ["conv", "classes"]
+    assert "Kept the weights of conv, classes" in dock.status.text()
