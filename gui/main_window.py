@@ -66,6 +66,7 @@ class MainWindow(QMainWindow):
         self.code_preview = CodePreview(self.controller)
         self.history = QUndoView(self.controller.undo_stack)
         self.history.setEmptyLabel("<opened>")
+        self.history.setWordWrap(True)  # long entries ("Set padding of conv_3x3, conv_5x5, …") wrap, not cut off
         self.training = TrainingPanel(self.controller, self.keras, self.dialogs, self.files)
         self._build_docks()
         self.status = EditorStatusBar(self)

@@ -1,5 +1,7 @@
 """Shapes & errors: every node in topological order with its output shape, params and status; errors and
-warnings listed above the table with their full messages; totals of trainable and non-trainable params.
+warnings listed above the table with their full messages (a splitter shares the height between them; long
+cells are elided in the middle, with the whole text in their tooltip; columns fit their content); totals of
+trainable and non-trainable params.
 
 It stays fast on large graphs: the table model reads the controller's results when a cell is painted, so an
 edit costs a `dataChanged` for the rows whose results changed; only a change of wiring recomputes the order.
@@ -16,18 +18,20 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from builder.inference.engine import totals
-from builder.model.order import topological_order
+from builder.model.order import ordered_nodes
 from gui.display import count_text, shape_text, status_kind, status_text, status_tooltip
 from gui.theme import status_colour, theme_manager
 
 COLUMNS = ("id", "layer", "output shape", "params", "status")
-MAX_PROBLEMS_HEIGHT = 130
+MAX_PROBLEMS_HEIGHT = 130  # the list's share until the person drags the splitter
+CONTENT_ROWS_MEASURED = 300  # rows looked at to size a column to its content
 ITEM_PADDING_X, ITEM_PADDING_Y = 12, 8  # room the item style (resources/style.qss) adds around the text
 NODE_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -69,8 +73,10 @@ class ShapesTableModel(QAbstractTableModel):
             return node
         if role == Qt.ItemDataRole.ForegroundRole and column == 4:
             return QBrush(status_colour(status_kind(result)))
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return status_tooltip(result) or None
+        if role == Qt.ItemDataRole.ToolTipRole:  # the whole text of a cell elided in the middle, and why
+            text = self.data(index)
+            why = status_tooltip(result) if column == 4 else ""
+            return "\n\n".join(t for t in (text, why) if t) or None
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 3:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and column == 2:
@@ -126,6 +132,8 @@ class ShapesPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
+        # Long shapes ("(None, 112, 112, 3…") keep both ends; the tooltip has the whole text.
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
@@ -134,11 +142,19 @@ class ShapesPanel(QWidget):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         for column, width in enumerate((130, 130, 150, 90)):
             header.resizeSection(column, width)
+        header.setResizeContentsPrecision(CONTENT_ROWS_MEASURED)  # sized to content, cheaply on large graphs
         header.setStretchLastSection(True)
         self.table.clicked.connect(lambda index: self._clicked(self.model.order[index.row()]))
 
-        layout.addWidget(self.problems)
-        layout.addWidget(self.table, 1)
+        # The messages and the table share the height; the person can drag the line between them.
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.problems)
+        self.splitter.addWidget(self.table)
+        self.splitter.setStretchFactor(1, 1)
+        self._sized_by_person = False
+        self.splitter.splitterMoved.connect(lambda *_: setattr(self, "_sized_by_person", True))
+        layout.addWidget(self.splitter, 1)
         self.totals_label = QLabel()
         self.totals_label.setProperty("role", "totals")
         layout.addWidget(self.totals_label)
@@ -182,12 +198,12 @@ class ShapesPanel(QWidget):
         """Recompute the row order if the wiring changed; True if the table was reset."""
         if not self._order_stale:
             return False
-        graph = self.controller.doc.graph
-        order, stuck = topological_order(graph, set(graph))
-        reset = self.model.set_order(order + [n for n in graph if n in stuck])
+        reset = self.model.set_order(ordered_nodes(self.controller.doc.graph))
         self._order_stale = False
         if reset:
             self._problems_order_stale = True
+            for column in range(len(COLUMNS) - 1):  # the last one stretches
+                self.table.resizeColumnToContents(column)
             self._select_rows(self.controller.selected)
         return reset
 
@@ -239,8 +255,11 @@ class ShapesPanel(QWidget):
             text = self.problems.item(i).text()
             rows += metrics.boundingRect(QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, text).height()
             rows += ITEM_PADDING_Y
-        height = rows + 2 * self.problems.frameWidth()
-        self.problems.setFixedHeight(max(metrics.height() + 12, min(height, MAX_PROBLEMS_HEIGHT)))
+        height = max(metrics.height() + 12, min(rows + 2 * self.problems.frameWidth(), MAX_PROBLEMS_HEIGHT))
+        self.problems.setMinimumHeight(metrics.height() + 12)
+        if not self._sized_by_person:
+            total = sum(self.splitter.sizes()) or self.height()
+            self.splitter.setSizes([height, max(total - height, 1)])
 
     def resizeEvent(self, event):
         super().resizeEvent(event)

@@ -136,3 +136,33 @@ def test_wiring_change_reorders_rows(qtbot, layer):
     controller.push(Connect("late", "merged"))
     order = list(panel.row_texts())
     assert order.index("late") < order.index("merged")
+
+
+def test_long_shapes_keep_both_ends_with_the_whole_text_in_the_tooltip(qtbot):
+    from PySide6.QtCore import Qt
+
+    controller = EditorController()
+    controller.push(AddNode("a_long_input_name", "Input", {"shape": [112, 112, 3]}))
+    panel = ShapesPanel(controller)
+    qtbot.addWidget(panel)
+    panel.resize(500, 300)
+    panel.show()
+    model = panel.model
+    shape = model.index(model.row_of["a_long_input_name"], 2)
+    assert panel.table.textElideMode() == Qt.TextElideMode.ElideMiddle
+    assert model.data(shape, Qt.ItemDataRole.ToolTipRole) == "(None, 112, 112, 3)"
+    # Columns fit their content: the id column is at least as wide as the id's text.
+    metrics = panel.table.fontMetrics()
+    assert panel.table.columnWidth(0) >= metrics.horizontalAdvance("a_long_input_name")
+
+
+def test_messages_and_table_share_the_height_through_a_splitter(qtbot):
+    _controller, panel = panel_for(qtbot, load_example("shape_mismatch"))
+    qtbot.waitExposed(panel)
+    assert panel.splitter.widget(0) is panel.problems and panel.splitter.widget(1) is panel.table
+    list_height, table_height = panel.splitter.sizes()
+    assert 0 < list_height <= 130 < table_height
+    panel.splitter.moveSplitter(250, 1)  # the person gives the messages more room
+    panel.splitter.splitterMoved.emit(250, 1)
+    panel.resize(610, 400)  # a resize no longer puts the line back
+    assert panel.splitter.sizes()[0] > 130
