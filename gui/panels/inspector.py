@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QScrollArea,
+    QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -85,11 +86,14 @@ class ParamRow(QWidget):
         default = default_text(param)
         hint = default[0].upper() + default[1:] + (f". {param.help}" if param.help else "")
         self.default_hint = hint
+        # The hint line and a refusal share one place, so the fields below never move when a message comes or
+        # goes (a click aimed at the next field once landed on a help text that had just moved there).
         self.hint_label = _small(hint)
-        layout.addWidget(self.hint_label)
         self.message_label = _small("", "error")
-        self.message_label.hide()
-        layout.addWidget(self.message_label)
+        self.message_line = QStackedWidget()
+        self.message_line.addWidget(self.hint_label)
+        self.message_line.addWidget(self.message_label)
+        layout.addWidget(self.message_line)
 
     def show_value(self, params: dict):
         """Show the node's value (or Keras's default when the param is not set)."""
@@ -110,12 +114,12 @@ class ParamRow(QWidget):
 
     def show_message(self, message: str):
         self.message_label.setText(message)
-        self.message_label.setVisible(bool(message))
+        self.message_line.setCurrentWidget(self.message_label if message else self.hint_label)
         self.editor.mark_invalid(bool(message))
 
     @property
     def message(self) -> str:
-        return self.message_label.text() if self.message_label.isVisibleTo(self) else ""
+        return self.message_label.text() if self.message_line.currentWidget() is self.message_label else ""
 
 
 class Inspector(QScrollArea):
@@ -171,8 +175,6 @@ class Inspector(QScrollArea):
         self.params_label = QLabel()
         form.addRow("params", self.params_label)
         layout.addWidget(self.node_box)
-        self.status_label = _small()
-        layout.addWidget(self.status_label)
         self.keras_details = KerasDetails()  # imported nodes: Keras's shape, and the config kept as imported
         layout.addWidget(self.keras_details)
 
@@ -190,6 +192,10 @@ class Inspector(QScrollArea):
         self.multi.hide()
         self.multi.entered.connect(self.enter_pressed)
         layout.addWidget(self.multi)
+        # The node's error or warnings, below the fields: they come and go with edits, and must not move the
+        # fields the person is aiming at.
+        self.status_label = _small()
+        layout.addWidget(self.status_label)
         layout.addStretch(1)
         self.setWidget(content)
 

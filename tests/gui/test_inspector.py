@@ -256,3 +256,34 @@ def test_parse_sizes():
     assert parse_sizes("") == []
     with pytest.raises(ValueError):
         parse_sizes("2.5")
+
+
+def test_fields_stay_put_when_a_message_comes_or_goes(cnn, qtbot):
+    """A refusal takes the hint's place and the node's error sits below the fields, so a click aimed at a field
+    never lands on a line that just moved there (issue 13)."""
+    from builder.editing.commands import SetParam
+
+    controller, inspector = cnn
+    controller.select(["conv_3x3"])
+    qtbot.wait(10)
+    rows = inspector.rows
+    names = list(rows)
+    first, later = rows[names[1]], rows[names[-1]]
+
+    def where():
+        return later.mapTo(inspector.widget(), later.rect().topLeft()).y()
+
+    qtbot.waitUntil(lambda: where() == where() and where() > 0)  # laid out
+    qtbot.wait(50)
+    before = where()
+    first.show_message("refused: expected a number")
+    qtbot.wait(50)
+    assert where() == before and first.message == "refused: expected a number"
+    first.show_message("")
+    controller.push(SetParam("conv_3x3", "padding", "valid"))  # the merge after it now has an error...
+    controller.select(["merged"])
+    qtbot.wait(10)
+    assert inspector.status_label.text().startswith("Error: merged:")
+    status_y = inspector.status_label.mapTo(inspector.widget(), inspector.status_label.rect().topLeft()).y()
+    field_y = max(r.mapTo(inspector.widget(), r.rect().bottomLeft()).y() for r in inspector.rows.values())
+    assert status_y >= field_y  # ...shown below its fields, not above them
