@@ -6,15 +6,18 @@ wire carries; a wire whose source has no shape is drawn dashed.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QLineF, QPointF, Qt
 from PySide6.QtGui import QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
 from builder.catalog.rules import fmt
+from builder.layout.wire_routes import detour_points
 from gui.canvas import geometry
 from gui.canvas.hover import HoverHighlight
 from gui.canvas.text import tooltip_html
 from gui.theme import canvas_palette
+
+CORNER_RADIUS = 16.0
 
 
 def wire_path(start: QPointF, end: QPointF) -> QPainterPath:
@@ -24,6 +27,28 @@ def wire_path(start: QPointF, end: QPointF) -> QPainterPath:
     path = QPainterPath(start)
     path.cubicTo(QPointF(start.x() + dx, start.y()), QPointF(end.x() - dx, end.y()), end)
     return path
+
+
+def detour_path(start: QPointF, end: QPointF, lane: float) -> QPainterPath:
+    """A wire that runs backwards (to the next band of a wrapped layout): out of its port to the right, along
+    the free lane between the bands, and into its target from the left (builder/layout/wire_routes.py), with the
+    corners rounded so it still reads as a wire."""
+    points = [QPointF(x, y) for x, y in detour_points((start.x(), start.y()), (end.x(), end.y()), lane)]
+    path = QPainterPath(points[0])
+    for before, corner, after in zip(points, points[1:], points[2:]):
+        path.lineTo(_towards(corner, before, CORNER_RADIUS))
+        path.quadTo(corner, _towards(corner, after, CORNER_RADIUS))
+    path.lineTo(points[-1])
+    return path
+
+
+def _towards(corner: QPointF, other: QPointF, distance: float) -> QPointF:
+    """The point `distance` from `corner` on the way to `other` (at most halfway, for short legs)."""
+    length = QLineF(corner, other).length()
+    if length == 0:
+        return QPointF(corner)
+    step = min(distance, length / 2) / length
+    return corner + (other - corner) * step
 
 
 class EdgeItem(HoverHighlight, QGraphicsPathItem):
@@ -61,8 +86,9 @@ class EdgeItem(HoverHighlight, QGraphicsPathItem):
         self.setToolTip(tooltip_html(self.tooltip_text()))
         self.update()
 
-    def set_ends(self, start: QPointF, end: QPointF):
-        path = wire_path(start, end)
+    def set_ends(self, start: QPointF, end: QPointF, lane: float | None = None):
+        """The wire's path between its ports: an S-curve, or with `lane` a detour along it (a backward wire)."""
+        path = wire_path(start, end) if lane is None else detour_path(start, end, lane)
         stroker = QPainterPathStroker()
         stroker.setWidth(12.0)  # easy to hover and click, though drawn thin
         self.prepareGeometryChange()

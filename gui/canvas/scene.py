@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QGraphicsScene
 
 from builder.catalog.specs import is_merge_layer
 from builder.editing.commands import Move
+from builder.layout.wire_routes import detour_lane, is_backward
 from gui.canvas import geometry
 from gui.canvas.edge_item import EdgeItem
 from gui.canvas.frame_item import FrameItem
@@ -47,6 +48,7 @@ class CanvasScene(QGraphicsScene):
         self._edges: dict[tuple, EdgeItem] = {}
         self._edge_keys_of: dict[str, set] = defaultdict(set)  # node id -> keys of its wires, both ways
         self._frames: dict[str, FrameItem] = {}
+        self._rects: list | None = None  # node rectangles for wire detours (_node_rects)
         # Where a node without a saved position is shown. Remembered after it gets a position or is removed,
         # so undoing an auto-layout or a delete shows it where it was, without placing hundreds anew.
         self._placed: dict[str, tuple[float, float]] = {}
@@ -170,7 +172,20 @@ class CanvasScene(QGraphicsScene):
             return
         port = target.input_port(edge.port) or target.input_port(0)
         end = port.scenePos() if port is not None else target.scenePos()
-        edge.set_ends(source.output_port.scenePos(), end)
+        start = source.output_port.scenePos()
+        ends = ((start.x(), start.y()), (end.x(), end.y()))
+        # A wire back to the left (into the next band of a wrapped layout) runs along the free lane between
+        # the bands instead of straight across one (builder/layout/wire_routes.py).
+        lane = detour_lane(*ends, self._node_rects()) if is_backward(*ends) else None
+        edge.set_ends(start, end, lane)
+
+    def _node_rects(self) -> list[tuple[float, float, float, float]]:
+        """Every node's rectangle, the obstacles of a detour; kept until a node is added, removed or moved, as
+        opening a wrapped model routes many backward wires at once."""
+        if self._rects is None or len(self._rects) != len(self._nodes):
+            self._rects = [(r.left(), r.top(), r.right(), r.bottom())
+                           for r in (item.sceneBoundingRect() for item in self._nodes.values())]
+        return self._rects
 
     def _route_wires_of(self, node_id: str):
         for key in self._edge_keys_of.get(node_id, ()):
@@ -305,6 +320,7 @@ class CanvasScene(QGraphicsScene):
         return position
 
     def node_moved_visually(self, node_id: str):
+        self._rects = None
         self._route_wires_of(node_id)
         self._make_room_for(self._nodes[node_id].sceneBoundingRect() if node_id in self._nodes else QRectF())
 

@@ -210,3 +210,24 @@ def test_nodes_and_wires_brighten_under_the_pointer_and_a_wire_then_says_its_sha
     assert node.outline_pen().color() == resting
     assert wire.pen().color() == canvas_palette().wire_hover
     assert fmt(controller.results["flatten"].shape) in wire.toolTip()
+
+
+def test_a_wire_back_to_the_next_band_runs_between_the_bands_not_across_one(qtbot):
+    """Issue 13: in a wrapped layout the wire from the end of one band to the start of the next ran diagonally
+    across the band; it now follows the free lane between the bands (builder/layout/wire_routes.py)."""
+    controller, view = make_canvas(qtbot)
+    controller.push(AddNode("x", "Input", {"shape": [8]}, (0.0, 0.0)))
+    for i in range(4):  # the first band: x -> d0 -> d1 -> d2 -> d3, left to right
+        controller.push(AddNode(f"d{i}", "Dense", {"units": 8}, (260.0 * (i + 1), 0.0)))
+        controller.push(Connect("x" if i == 0 else f"d{i - 1}", f"d{i}"))
+    controller.push(AddNode("next", "Dense", {"units": 4}, (0.0, 400.0)))  # the second band starts on the left
+    controller.push(Connect("d3", "next"))
+    path = edge_item(view, "d3", "next").path()
+    band = [view.canvas_scene.node_item(n).sceneBoundingRect() for n in ("x", "d0", "d1", "d2")]
+    samples = [path.pointAtPercent(t / 200) for t in range(201)]
+    assert not any(rect.contains(point) for rect in band for point in samples)  # never across the first band
+    lowest_of_band = max(rect.bottom() for rect in band)
+    assert any(lowest_of_band < p.y() < 400.0 for p in samples)  # it runs in the gap between the bands
+    controller.push(Move({"next": (2000.0, 0.0)}))  # a wire that runs forwards is the usual curve again
+    forward = edge_item(view, "d3", "next").path()
+    assert forward.elementCount() == 4  # a move-to and one cubic curve (its end and two control points)
