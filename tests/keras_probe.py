@@ -29,20 +29,23 @@ def facts(model) -> dict:
 # ---- the model files ---------------------------------------------------------------------------------------------
 
 def generic_model(keras):
-    """x -> conv -> act (PReLU: outside the catalog) -> pool -> head."""
+    """x -> conv -> act (RMSNormalization over every axis: outside the catalog, weights per position) -> pool ->
+    head."""
     inp = keras.Input((7, 7, 4), name="x")
     y = keras.layers.Conv2D(8, 3, padding="same", name="conv")(inp)
-    y = keras.layers.PReLU(name="act")(y)
+    y = keras.layers.RMSNormalization(axis=[1, 2, 3], name="act")(y)
     y = keras.layers.GlobalAveragePooling2D(name="pool")(y)
     return keras.Model(inp, keras.layers.Dense(3, name="head")(y))
 
 
 def chain_model(keras, size: int = 7):
-    """x -> conv -> act (PReLU, weights per position) -> noise (GaussianNoise) -> pool -> head."""
+    """x -> conv -> act (RMSNormalization over every axis, weights per position) -> noise (RMSNormalization, epsilon 0.1) ->
+    pool -> head. Both outside the catalog (PReLU and GaussianNoise, once used here, became catalog layers in issue
+    17)."""
     inp = keras.Input((size, size, 4), name="x")
     y = keras.layers.Conv2D(8, 3, padding="same", kernel_initializer="he_normal", name="conv")(inp)
-    y = keras.layers.PReLU(name="act")(y)
-    y = keras.layers.GaussianNoise(0.1, name="noise")(y)
+    y = keras.layers.RMSNormalization(axis=[1, 2, 3], name="act")(y)
+    y = keras.layers.RMSNormalization(epsilon=0.1, name="noise")(y)
     y = keras.layers.GlobalAveragePooling2D(name="pool")(y)
     return keras.Model(inp, keras.layers.Dense(3, name="head")(y))
 
@@ -58,7 +61,8 @@ def write_models(out: Path) -> dict:
     chain_model(keras).save(out / "chain.keras")
     project.write(import_model(out / "chain.keras").graph, out / "chain.json")
     inp = keras.Input((4,), name="x")
-    keras.Model(inp, keras.layers.LeakyReLU(name="leaky")(inp)).save(out / "leaky.keras")
+    # A layer outside the catalog (LeakyReLU, once used here, became a catalog layer in issue 17).
+    keras.Model(inp, keras.layers.RMSNormalization(name="leaky")(inp)).save(out / "leaky.keras")
     inp = keras.Input((3,), name="x")
     (out / "lambda.json").write_text(keras.Model(inp, keras.layers.Lambda(lambda t: t * 2, name="double_it")(inp))
                                      .to_json())

@@ -58,6 +58,9 @@ class Param:
       choice    one of `choices` (None allowed when nullable)
       ints      an int, or a list of `length` ints, each within [minimum, maximum] (kernel sizes, strides)
       axis      any integer; the shape rule checks it against the input's rank
+      axes      an integer or a list of 1 to 8 integers (`length` > 0: exactly that many; minimum:
+                the smallest allowed), checked against the rank by the shape rule (LayerNormalization, Softmax)
+      floats    a finite number, or a list of 1 to 4096 finite numbers (Rescaling's scale, one per channel)
       shape     a list of positive ints or None (an unknown dim), for Input
       target    a list of positive ints with at most one -1, for Reshape
       pads      an int, one per spatial axis, or a [before, after] pair per axis, each >= 0 (ZeroPadding,
@@ -79,6 +82,8 @@ class Param:
     initial: object = REQUIRED  # what a newly placed node starts with, when Keras has no default
     # Exported code writes only non-default params, except these: a reader of a concatenation needs its axis.
     always_written: bool = False
+    # Taken by Keras through **kwargs rather than named in its signature (LayerNormalization's rms_scaling).
+    keyword_only: bool = False
 
     @property
     def required(self) -> bool:
@@ -148,6 +153,12 @@ class Param:
             return "a list of the axes 1..n in some order, each once, e.g. [2, 1]"
         if self.kind == "axis":
             return "an integer axis"
+        if self.kind == "axes":
+            low = "" if self.minimum is None else f" >= {self.minimum:g}"
+            many = f"a list of {self.length} integers" if self.length else "a list of integers"
+            return f"an integer axis{low} or {many}{low}"
+        if self.kind == "floats":
+            return "a number or a list of numbers"
         if self.kind == "shape":
             return "a list of positive integers or null (unknown size), e.g. [28, 28, 1]"
         if self.kind == "target":
@@ -197,6 +208,25 @@ class Param:
         if not _is_int(value) or abs(value) > 64:
             self._fail(value)
         return value
+
+    def _check_axes(self, value):
+        items = [value] if _is_int(value) else value
+        if not isinstance(items, (list, tuple)) or not 1 <= len(items) <= 8:
+            self._fail(value)
+        if not _is_int(value) and self.length and len(items) != self.length:
+            self._fail(value)
+        low = -64 if self.minimum is None else self.minimum
+        if not all(_is_int(v) and low <= v <= 64 for v in items):
+            self._fail(value)
+        return value if _is_int(value) else list(value)
+
+    def _check_floats(self, value):
+        if _is_number(value):
+            return value
+        if not isinstance(value, (list, tuple)) or not 1 <= len(value) <= 4096 or not all(
+                _is_number(v) for v in value):
+            self._fail(value)
+        return list(value)
 
     def _check_shape(self, value):
         if not isinstance(value, (list, tuple)) or len(value) > 8:

@@ -16,6 +16,9 @@ from builder.catalog.params import REQUIRED, Param, activation
 from builder.catalog.spec_params import DATA_FORMAT
 from builder.catalog.spec_params import NORMALIZATION as _NORMALIZATION
 from builder.catalog.spec_params import USE_BIAS as _USE_BIAS
+from builder.catalog.specs_activation import ACTIVATION_SPECS
+from builder.catalog.specs_merging import MERGING_SPECS
+from builder.catalog.specs_passthrough import PASSTHROUGH_SPECS
 from builder.catalog.specs_spatial import (
     CONVOLUTION_MORE,
     CONVOLUTION_SPECS,
@@ -42,10 +45,18 @@ def _recurrent_params(extra):
             Param("return_sequences", "bool", default=False,
                   help="Return the output of every step (batch, steps, units), not only the last."),
             Param("go_backwards", "bool", default=False, help="Read the sequence backwards."),
+            Param("stateful", "bool", default=False,
+                  help="Carry the state from one batch to the next; needs a fixed batch size."),
+            Param("unroll", "bool", default=False,
+                  help="Unroll the loop over the steps: faster on short sequences; needs a known step count."),
             *extra)
 
 
-SPECS: tuple[LayerSpec, ...] = (
+# Families in the order of Keras's own layer documentation: the catalog (and so the palette) lists them so.
+CATEGORY_ORDER = ("Core", "Convolution", "Pooling", "Recurrent", "Preprocessing", "Normalization",
+                  "Regularization", "Attention", "Reshaping", "Merging", "Activation")
+
+_SPECS: tuple[LayerSpec, ...] = (
     LayerSpec(
         "Input", "Core", "A model input: the shape of one sample, without the batch axis.",
         (Param("shape", "shape", help="Sizes of one sample, e.g. [28, 28, 1]; null for a size that varies.",
@@ -79,7 +90,13 @@ SPECS: tuple[LayerSpec, ...] = (
         "BatchNormalization", "Normalization", "Normalises activations with batch statistics.",
         (Param("axis", "axis", default=-1, help="The features axis to normalise (usually -1)."),
          Param("momentum", "float", default=0.99, minimum=0, maximum=1, help="Momentum of the moving averages."),
-         *_NORMALIZATION),
+         *_NORMALIZATION,
+         Param("renorm", "bool", default=False,
+               help="Batch renormalization: correct batch statistics towards the moving ones while training."),
+         Param("renorm_momentum", "float", default=0.99, minimum=0, maximum=1,
+               help="Momentum of renorm's moving mean and stddev."),
+         Param("synchronized", "bool", default=False,
+               help="Synchronise the batch statistics across devices while training (distributed only).")),
         rules.batch_normalization_shape, rules.batch_normalization_weights, summary=("axis",),
         id_prefix="batch_norm",
     ),
@@ -116,19 +133,24 @@ SPECS: tuple[LayerSpec, ...] = (
     ),
     LayerSpec(
         "Rescaling", "Preprocessing", "Multiplies by scale and adds offset (e.g. 1/255 for pixels).",
-        (Param("scale", "float", help="Factor to multiply by.", initial=1 / 255),
-         Param("offset", "float", default=0.0, help="Value to add after scaling.")),
-        rules.same_shape, summary=("scale", "offset"), id_prefix="rescaling",
+        (Param("scale", "floats", help="Factor to multiply by: a number, or one per channel (last axis).",
+               initial=1 / 255),
+         Param("offset", "floats", default=0.0, help="Value to add after scaling: a number, or one per channel.")),
+        rules.rescaling_shape, summary=("scale", "offset"), id_prefix="rescaling",
     ),
     LayerSpec(
-        "LayerNormalization", "Normalization", "Normalises each sample over one axis.",
-        (Param("axis", "axis", default=-1, help="The axis to normalise (usually -1)."), *_NORMALIZATION),
+        "LayerNormalization", "Normalization", "Normalises each sample over one axis or several.",
+        (Param("axis", "axes", default=-1, length=0, help="The axis to normalise (usually -1), or a list of axes, e.g. "
+                                                "[-3, -2, -1]."), *_NORMALIZATION,
+         Param("rms_scaling", "bool", default=False, keyword_only=True,
+               help="Deprecated by Keras (it scales by the variance, not the root mean square; RMSNormalization "
+                    "does it right): learn only gamma and scale by it.")),
         rules.layer_normalization_shape, rules.layer_normalization_weights, summary=("axis",),
         id_prefix="layer_norm",
     ),
     *POOLING_MORE,
     LayerSpec(
-        "Embedding", "Sequence", "Looks up a learned vector for each integer index (0 .. input_dim - 1).",
+        "Embedding", "Core", "Looks up a learned vector for each integer index (0 .. input_dim - 1).",
         (Param("input_dim", "int", minimum=1, help="Vocabulary size: indices go from 0 to input_dim - 1.",
                initial=1000),
          Param("output_dim", "int", minimum=1, help="Size of each vector.", initial=32),
@@ -136,13 +158,13 @@ SPECS: tuple[LayerSpec, ...] = (
         rules.embedding_shape, rules.embedding_weights, summary=("input_dim", "output_dim"), id_prefix="embedding",
     ),
     LayerSpec(
-        "LSTM", "Sequence", "Long short-term memory over the steps of a sequence.",
+        "LSTM", "Recurrent", "Long short-term memory over the steps of a sequence.",
         _recurrent_params((Param("unit_forget_bias", "bool", default=True,
                                  help="Start the forget gate's bias at 1."),)),
         rules.recurrent_shape("LSTM"), rules.lstm_weights, summary=("units", "return_sequences"), id_prefix="lstm",
     ),
     LayerSpec(
-        "GRU", "Sequence", "Gated recurrent unit over the steps of a sequence.",
+        "GRU", "Recurrent", "Gated recurrent unit over the steps of a sequence.",
         _recurrent_params((Param("reset_after", "bool", default=True,
                                  help="Apply the reset gate after the matrix product (two biases per gate)."),)),
         rules.recurrent_shape("GRU"), rules.gru_weights, summary=("units", "return_sequences"), id_prefix="gru",
@@ -158,8 +180,12 @@ SPECS: tuple[LayerSpec, ...] = (
         rules.repeat_vector_shape, summary=("n",), id_prefix="repeat",
     ),
     *NEW_SPATIAL,
+    *MERGING_SPECS,
+    *ACTIVATION_SPECS,
+    *PASSTHROUGH_SPECS,
 )
 
+SPECS: tuple[LayerSpec, ...] = tuple(sorted(_SPECS, key=lambda spec: CATEGORY_ORDER.index(spec.category)))
 CATALOG: dict[str, LayerSpec] = {spec.name: spec for spec in SPECS}
 
 

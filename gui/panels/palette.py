@@ -79,7 +79,7 @@ class Palette(QWidget):
 
     def _fill(self):
         categories: dict[str, QTreeWidgetItem] = {}
-        for spec in CATALOG.values():
+        for spec in CATALOG.values():  # grouped in the order of Keras's documentation (catalog's CATEGORY_ORDER)
             group = categories.get(spec.category)
             if group is None:
                 group = QTreeWidgetItem(self.tree, [spec.category])
@@ -96,7 +96,8 @@ class Palette(QWidget):
         self.tree.expandAll()
 
     def filter(self, text: str):
-        """Show the layers whose name, category or description contains every word typed."""
+        """Show the layers whose name, category, description or search words (LayerSpec.keywords: "leaky",
+        "upsample", ...) contain every word typed."""
         words = text.lower().split()
         for index in range(self.tree.topLevelItemCount()):
             group = self.tree.topLevelItem(index)
@@ -104,7 +105,7 @@ class Palette(QWidget):
             for child_index in range(group.childCount()):
                 item = group.child(child_index)
                 spec = CATALOG[item.data(0, LAYER_ROLE)]
-                haystack = f"{spec.name} {spec.category} {spec.help}".lower()
+                haystack = f"{spec.name} {spec.category} {spec.help} {' '.join(spec.keywords)}".lower()
                 match = all(word in haystack for word in words)
                 item.setHidden(not match)
                 shown += match

@@ -27,9 +27,9 @@ from tests.builder.graph_strategy_spatial import BY_TENSOR_RANK, SPATIAL_PARAMS
 LAYERS = tuple(spec.name for spec in SPECS if spec.name != "Input")
 MERGES = tuple(spec.name for spec in SPECS if spec.is_merge)
 SINGLE = tuple(name for name in LAYERS if name not in MERGES)
-IMAGE_ONLY = BY_TENSOR_RANK[4]
-SEQUENCE_ONLY = (*BY_TENSOR_RANK[3], "LSTM", "GRU")
-VOLUME_ONLY = BY_TENSOR_RANK[5]
+IMAGE_ONLY = (*BY_TENSOR_RANK[4], "SpatialDropout2D")
+SEQUENCE_ONLY = (*BY_TENSOR_RANK[3], "LSTM", "GRU", "SpatialDropout1D")
+VOLUME_ONLY = (*BY_TENSOR_RANK[5], "SpatialDropout3D")
 VECTOR_ONLY = ("RepeatVector",)
 # Embedding reads indices: it is fed from an Input (zeros, so index 0), never from computed values that could
 # fall outside 0..input_dim-1 and fail the lookup for a reason no shape rule can see.
@@ -51,6 +51,9 @@ INVALID = {
     "DepthwiseConv1D": {"padding": ["causal"], "depth_multiplier": [0]},
     "UpSampling3D": {"size": [0]},
     "Cropping1D": {"cropping": [-1]},
+    "LeakyReLU": {"negative_slope": [-0.5]},
+    "GaussianNoise": {"stddev": [1.5, -0.1]},
+    "Dot": {"axes": [[1, 1, 1]]},
     "Dropout": {"rate": [-0.25, 1.5]},
     "Activation": {"activation": ["not_an_activation"]},
     "Reshape": {"target_shape": [[-1, -1], [2, -2]]},
@@ -151,12 +154,6 @@ def layer_params(draw, layer: str, source_shape) -> dict:
         optional(draw, p, "use_bias", st.booleans(), 30)
     elif layer == "Dropout":
         p["rate"] = draw(st.one_of(st.sampled_from((0.0, 0.5, 0.999)), st.floats(0, 0.99)))
-    elif layer == "BatchNormalization":
-        optional(draw, p, "axis", AXES, 60)
-        optional(draw, p, "momentum", st.floats(0, 1), 30)
-        optional(draw, p, "epsilon", st.floats(1e-6, 0.5), 30)
-        optional(draw, p, "center", st.booleans(), 40)
-        optional(draw, p, "scale", st.booleans(), 40)
     elif layer == "Activation":
         p["activation"] = draw(activations(nullable=False))
     elif layer == "Concatenate":

@@ -18,16 +18,79 @@ def relu(draw, p, source_shape):
     gs.optional(draw, p, "threshold", st.floats(0, 2), 30)
 
 
+def per_channel(draw, source_shape, number):
+    """A number, or a list of them: usually one per channel of the source (its last axis), sometimes any."""
+    if not gs.sometimes(draw, 35):
+        return draw(number)
+    last = source_shape[-1] if source_shape is not None and len(source_shape) > 1 else None
+    length = last if last and gs.sometimes(draw, 75) else draw(st.integers(1, 4))
+    return draw(st.lists(st.floats(-2, 2), min_size=length, max_size=length))
+
+
 def rescaling(draw, p, source_shape):
-    p["scale"] = draw(st.one_of(st.just(1 / 255), st.floats(-4, 4)))
-    gs.optional(draw, p, "offset", st.floats(-2, 2), 40)
+    p["scale"] = per_channel(draw, source_shape, st.one_of(st.just(1 / 255), st.floats(-4, 4)))
+    if gs.sometimes(draw, 40):
+        p["offset"] = per_channel(draw, source_shape, st.floats(-2, 2))
+
+
+def axis_list(draw, source_shape, low=-5, high=5):
+    """An axis, or a list of distinct axes of the source (as negative or positive numbers), or any."""
+    rank = len(source_shape) if source_shape is not None else None
+    if rank is None or not gs.sometimes(draw, 40):
+        return draw(gs.AXES)
+    axes = draw(st.lists(st.integers(1, rank - 1), min_size=1, max_size=rank - 1, unique=True)) if rank > 1 else [0]
+    return [a - rank if gs.sometimes(draw, 50) else a for a in axes]
 
 
 def layer_norm(draw, p, source_shape):
-    gs.optional(draw, p, "axis", gs.AXES, 50)
+    if gs.sometimes(draw, 50):
+        p["axis"] = axis_list(draw, source_shape)
     gs.optional(draw, p, "epsilon", st.floats(1e-6, 0.5), 30)
     gs.optional(draw, p, "center", st.booleans(), 40)
     gs.optional(draw, p, "scale", st.booleans(), 40)
+    gs.optional(draw, p, "rms_scaling", st.booleans(), 25)
+
+
+def batch_norm(draw, p, source_shape):
+    gs.optional(draw, p, "axis", gs.AXES, 60)
+    gs.optional(draw, p, "momentum", st.floats(0, 1), 30)
+    gs.optional(draw, p, "epsilon", st.floats(1e-6, 0.5), 30)
+    gs.optional(draw, p, "center", st.booleans(), 40)
+    gs.optional(draw, p, "scale", st.booleans(), 40)
+    gs.optional(draw, p, "renorm", st.booleans(), 30)
+    gs.optional(draw, p, "renorm_momentum", st.floats(0, 1), 15)
+    gs.optional(draw, p, "synchronized", st.booleans(), 10)
+
+
+def elu(draw, p, source_shape):
+    gs.optional(draw, p, "alpha", st.floats(-2, 2), 60)
+
+
+def leaky_relu(draw, p, source_shape):
+    gs.optional(draw, p, "negative_slope", st.floats(0, 1), 60)
+
+
+def prelu(draw, p, source_shape):
+    rank = len(source_shape) if source_shape is not None else 3
+    if gs.sometimes(draw, 60) and rank > 1:
+        high = rank - 1 if gs.sometimes(draw, 90) else rank
+        p["shared_axes"] = draw(st.one_of(st.integers(1, high),
+                                          st.lists(st.integers(1, high), min_size=1, max_size=3, unique=True)))
+
+
+def softmax(draw, p, source_shape):
+    if gs.sometimes(draw, 60):
+        p["axis"] = axis_list(draw, source_shape)
+
+
+def dot(draw, p, source_shape):
+    rank = len(source_shape) if source_shape is not None else 3
+    axis = st.sampled_from((1, 1, 2, -1, -1, -2, 0, 3))
+    if gs.sometimes(draw, 50) or rank < 2:
+        p["axes"] = draw(axis)
+    else:
+        p["axes"] = [draw(st.integers(1, max(rank - 1, 1))), draw(axis)]
+    gs.optional(draw, p, "normalize", st.booleans(), 30)
 
 
 def embedding(draw, p, source_shape):
@@ -48,6 +111,8 @@ def recurrent(extra):
         gs.optional(draw, p, "dropout", st.floats(0, 1), 15)
         gs.optional(draw, p, "recurrent_dropout", st.floats(0, 1), 15)
         gs.optional(draw, p, extra, st.booleans(), 40)
+        gs.optional(draw, p, "unroll", st.booleans(), 20)
+        gs.optional(draw, p, "stateful", st.booleans(), 5)
     return draw_params
 
 
@@ -60,8 +125,28 @@ def repeat_vector(draw, p, source_shape):
     p["n"] = draw(st.integers(1, 4))
 
 
+def rate(draw, p, source_shape):
+    p["rate"] = draw(st.one_of(st.sampled_from((0.0, 0.5, 0.999)), st.floats(0, 0.99)))
+
+
+def spatial_dropout(draw, p, source_shape):
+    rate(draw, p, source_shape)
+    gs.optional(draw, p, "data_format", st.sampled_from(("channels_first", "channels_last", None)), 30)
+
+
+def regularization(draw, p, source_shape):
+    gs.optional(draw, p, "l1", st.floats(0, 1), 50)
+    gs.optional(draw, p, "l2", st.floats(0, 1), 50)
+
+
 MORE_PARAMS = {
     "ReLU": relu, "Rescaling": rescaling, "LayerNormalization": layer_norm, "Embedding": embedding,
+    "BatchNormalization": batch_norm, "ELU": elu, "LeakyReLU": leaky_relu, "PReLU": prelu, "Softmax": softmax,
+    "Dot": dot, "GaussianDropout": rate, "AlphaDropout": rate, "SpatialDropout1D": rate,
+    "SpatialDropout2D": spatial_dropout, "SpatialDropout3D": spatial_dropout, "ActivityRegularization": regularization,
+    "GaussianNoise": lambda draw, p, source_shape: p.update(stddev=draw(st.floats(0, 1))),
+    "UnitNormalization": lambda draw, p, source_shape: p.update(axis=axis_list(draw, source_shape))
+    if gs.sometimes(draw, 60) else None, "Masking": lambda draw, p, source_shape: gs.optional(draw, p, "mask_value", st.floats(-1, 1), 50),
     "LSTM": recurrent("unit_forget_bias"), "GRU": recurrent("reset_after"), "Permute": permute,
     "RepeatVector": repeat_vector,
 }

@@ -96,14 +96,14 @@ def test_paste_brings_an_imported_nodes_config_and_keras_shape_through_the_docum
     doc = GraphDocument()
     doc.add_node("x", "Input", {"shape": [3, 5]})
     stored = {"shape": [None, 3, 5], "trainable": 15, "non_trainable": 0, "inputs": [[None, 3, 5]]}
-    doc.add_node("act", "PReLU", {}, config={"shared_axes": [1]}, keras_shape=stored)
+    doc.add_node("act", "RMSNormalization", {}, config={"axis": [1, 2]}, keras_shape=stored)  # outside the catalog
     doc.connect("x", "act")
     seen = []  # what a listener finds when it hears of each pasted node: the node complete, not half of it
     doc.subscribe(lambda change: change.kind == "node_added" and seen.append(dict(doc.graph.nodes[change.node])))
     paste = Paste(read_selection(copy_text(doc, ["x", "act"])))
     paste.do(doc)
-    pasted = next(data for data in seen if data["layer"] == "PReLU")
-    assert pasted["config"] == {"shared_axes": [1]} and pasted["keras_shape"] == stored
+    pasted = next(data for data in seen if data["layer"] == "RMSNormalization")
+    assert pasted["config"] == {"axis": [1, 2]} and pasted["keras_shape"] == stored
 
 
 def test_paste_without_positions_places_nodes_in_a_row():

@@ -20,15 +20,18 @@ from builder.keras.recompute import recompute, refresh_with_keras
 from builder.model.document import Change, GraphDocument, InvalidParam
 from tests.conftest import ROOT
 
+RMS_CONFIG = {"axis": [1, 2, 3]}
+
 
 def prelu_doc(size=7, inputs=True) -> GraphDocument:
-    """x (size, size, 64) -> act (PReLU, a generic node with 64*size*size weights) -> head (Dense 3)."""
+    """x (size, size, 64) -> act (RMSNormalization over every axis, a generic node with 64*size*size weights) ->
+    head (Dense 3). (PReLU played act's part until issue 17 made it a catalog layer.)"""
     stored = {"shape": [None, size, size, 64], "trainable": size * size * 64, "non_trainable": 0}
     if inputs:
         stored["inputs"] = [[None, size, size, 64]]
     doc = GraphDocument()
     doc.add_node("x", "Input", {"shape": [size, size, 64]})
-    doc.add_node("act", "PReLU", {}, keras_shape=stored)
+    doc.add_node("act", "RMSNormalization", {}, config=dict(RMS_CONFIG), keras_shape=stored)
     doc.add_node("head", "Dense", {"units": 3})
     doc.connect("x", "act")
     doc.connect("act", "head")
@@ -60,7 +63,7 @@ def test_keras_shape_with_inputs_round_trips_and_old_files_still_load():
 def test_bad_keras_shape_is_refused(stored, fragment):
     doc = GraphDocument()
     with pytest.raises(InvalidParam, match=fragment.replace("[", r"\[")):
-        doc.add_node("noise", "GaussianNoise", {}, keras_shape=stored)
+        doc.add_node("noise", "RMSNormalization", {}, keras_shape=stored)
     assert "noise" not in doc.graph
 
 
@@ -107,7 +110,8 @@ def test_several_inputs_are_named_in_the_message():
     doc = GraphDocument()
     doc.add_node("a", "Input", {"shape": [4]})
     doc.add_node("b", "Input", {"shape": [4]})
-    doc.add_node("low", "Minimum", {}, keras_shape={"shape": [None, 4], "inputs": [[None, 4], [None, 4]]})
+    # A layer outside the catalog that takes several inputs (Minimum was one until issue 17).
+    doc.add_node("low", "GroupQueryAttention", {}, keras_shape={"shape": [None, 4], "inputs": [[None, 4], [None, 4]]})
     doc.connect("a", "low")
     doc.connect("b", "low")
     assert infer(doc.graph)["low"].shape == (None, 4)
@@ -121,7 +125,7 @@ def test_a_refusal_keras_gave_is_the_node_error_for_those_inputs_only():
     doc.set_keras_shape("act", {"inputs": [[None, 7, 7, 64]], "error": "ValueError: no, thanks"})
     result = infer(doc.graph)["act"]
     assert not result.stale
-    assert result.error == ("act: Keras refuses PReLU on input (None, 7, 7, 64): ValueError: no, thanks; change "
+    assert result.error == ("act: Keras refuses RMSNormalization on input (None, 7, 7, 64): ValueError: no, thanks; change "
                             "what feeds it, or replace this layer")
     doc.set_param("x", "shape", [8, 8, 64])
     assert infer(doc.graph)["act"].stale
@@ -160,9 +164,10 @@ def test_stale_requests_are_plain_copies_in_document_order():
     doc = prelu_doc()
     doc.set_param("x", "shape", [3, 3, 64])
     requests = stale_requests(doc.graph, infer(doc.graph))
-    assert requests == [{"node": "act", "layer": "PReLU", "config": {}, "inputs": [[None, 3, 3, 64]]}]
+    assert requests == [{"node": "act", "layer": "RMSNormalization", "config": RMS_CONFIG,
+                         "inputs": [[None, 3, 3, 64]]}]
     requests[0]["config"]["x"] = 1
-    assert "config" not in doc.graph.nodes["act"]
+    assert doc.graph.nodes["act"]["config"] == RMS_CONFIG
 
 
 # ---- recomputing with Keras -----------------------------------------------------------------------------------
@@ -209,7 +214,7 @@ def test_recompute_refuses_custom_objects_and_unknown_layers_without_keras_runni
 
 def test_refresh_with_keras_recomputes_a_chain_of_generic_nodes(keras):
     doc = prelu_doc()
-    doc.add_node("noise", "GaussianNoise", {}, config={"stddev": 0.1},
+    doc.add_node("noise", "RMSNormalization", {}, config={"epsilon": 0.1},
                  keras_shape={"shape": [None, 7, 7, 64], "inputs": [[None, 7, 7, 64]]})
     doc.disconnect("act", "head", 0)
     doc.connect("act", "noise")
@@ -266,7 +271,7 @@ def test_recompute_agrees_with_the_importer_and_wrappers_forget_their_old_build(
     wrapper_model(keras).save(path)
     graph = import_model(path).graph
     generic = {n: d for n, d in graph.nodes(data=True) if "keras_shape" in d}
-    assert set(generic) == {"norm", "prelu", "bi", "td"}
+    assert set(generic) == {"norm", "bi", "td"}  # prelu: a catalog layer since issue 17
     for node, data in generic.items():  # the same inputs give what the importer stored
         assert recompute(node, data["layer"], data.get("config") or {}, data["keras_shape"]["inputs"]) \
             == data["keras_shape"], node

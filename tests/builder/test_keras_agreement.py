@@ -39,7 +39,8 @@ from builder.inference.engine import INTERNAL_ERROR, infer, totals
 from tests.builder.graph_strategy import describe, graphs
 from tests.builder.keras_oracle import BATCH, judge
 
-pytestmark = pytest.mark.filterwarnings("ignore:You are using a softmax over axis:UserWarning")
+pytestmark = [pytest.mark.filterwarnings("ignore:You are using a softmax over axis:UserWarning"),
+              pytest.mark.filterwarnings("ignore:You passed `rms_scaling=True`:UserWarning")]
 
 DEFAULT_EXAMPLES = int(os.environ.get("KC_AGREEMENT_EXAMPLES", "1000"))
 LONG_EXAMPLES = int(os.environ.get("KC_AGREEMENT_EXAMPLES", "20000"))
@@ -208,8 +209,12 @@ def test_catalog_defaults_are_keras_defaults(keras):
         else:
             signature = inspect.signature(getattr(keras.layers, spec.name).__init__)
         for param in spec.params:
-            theirs = signature.parameters[param.name].default
             where = f"{spec.name}.{param.name}"
+            if param.keyword_only:  # taken through **kwargs: it must be one Keras's layer keeps
+                layer = getattr(keras.layers, spec.name)(**{param.name: param.default})
+                assert getattr(layer, param.name) == param.default, where
+                continue
+            theirs = signature.parameters[param.name].default
             if param.required:
                 assert theirs is inspect.Parameter.empty or spec.is_input, where
                 continue

@@ -17,8 +17,9 @@ def doc_with_config() -> GraphDocument:
     doc.add_node("x", "Input", {"shape": [4, 4, 2]})
     doc.add_node("conv", "Conv2D", {"filters": 3, "kernel_size": 1},
                  config={"kernel_initializer": {"class_name": "Zeros", "config": {}}})
-    doc.add_node("noise", "GaussianNoise", {}, config={"stddev": 0.1},
-                 keras_shape={"shape": [None, 4, 4, 3], "trainable": 0, "non_trainable": 0})
+    # A layer outside the catalog (GaussianNoise was one until issue 17).
+    doc.add_node("noise", "RMSNormalization", {}, config={"epsilon": 0.1},
+                 keras_shape={"shape": [None, 4, 4, 3], "trainable": 3, "non_trainable": 0})
     doc.connect("x", "conv")
     doc.connect("conv", "noise")
     return doc
@@ -34,7 +35,7 @@ def test_config_and_generic_nodes_round_trip_and_export():
     assert results["noise"].shape == (None, 4, 4, 3) and results["noise"].error is None
     code = export_code(again)
     assert 'kernel_initializer={"class_name": "Zeros", "config": {}}' in code
-    assert 'layers.GaussianNoise(stddev=0.1, name="noise")(conv)' in code
+    assert 'layers.RMSNormalization(epsilon=0.1, name="noise")(conv)' in code
 
 
 @pytest.mark.parametrize(("config", "fragment"), [
@@ -67,7 +68,7 @@ def test_catalog_layer_takes_no_stored_shape_and_generic_needs_one():
     with pytest.raises(InvalidParam, match="only layers outside the catalog"):
         doc.add_node("d", "Dense", {"units": 2}, keras_shape={"shape": [None, 2]})
     doc.add_node("x", "Input", {"shape": [3]})
-    doc.add_node("noise", "GaussianNoise", {}, config={"stddev": 0.1})
+    doc.add_node("noise", "RMSNormalization", {}, config={"epsilon": 0.1})
     doc.connect("x", "noise")
     assert "holds no shape computed by Keras" in infer(doc.graph)["noise"].error
 
@@ -77,7 +78,7 @@ def test_build_passes_config_to_keras(keras):
 
     model = build_model(doc_with_config())
     assert type(model.get_layer("conv").kernel_initializer).__name__ == "Zeros"
-    assert model.get_layer("noise").stddev == 0.1
+    assert model.get_layer("noise").epsilon == 0.1
 
 
 def test_deleting_an_imported_node_and_undoing_keeps_its_keras_config():

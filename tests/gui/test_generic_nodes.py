@@ -23,7 +23,7 @@ TIMEOUT_MS = 300_000  # only catches a hang: a busy 2-core machine can take a mi
 
 @pytest.fixture
 def imported(window, keras_models):
-    """The window showing chain.keras (x -> conv -> act (RMSNormalization) -> noise (GaussianNoise) -> pool -> head) as
+    """The window showing chain.keras (x -> conv -> act (RMSNormalization) -> noise (RMSNormalization) -> pool -> head) as
     File > Import… opens it; returns the project text as imported."""
     window.files.open_imported(project.read(keras_models / "chain.json"), keras_models / "chain.keras")
     return project.dumps(window.controller.doc.graph)
@@ -66,10 +66,10 @@ def test_generic_nodes_say_their_shape_comes_from_keras(window, imported, qtbot)
     window.controller.select(["noise"])
     details = window.inspector.keras_details
     assert details.isVisibleTo(window.inspector)
-    assert details.class_label.text() == "keras.layers.GaussianNoise"
+    assert details.class_label.text() == "keras.layers.RMSNormalization"
     assert details.origin_label.text() == ("Shape computed by Keras for input (None, 7, 7, 8): "
-                                           "keras.layers.GaussianNoise is outside the catalog.")
-    assert details.config_view.isReadOnly() and '"stddev": 0.1' in details.config_view.toPlainText()
+                                           "keras.layers.RMSNormalization is outside the catalog.")
+    assert details.config_view.isReadOnly() and '"epsilon": 0.1' in details.config_view.toPlainText()
     assert window.inspector.no_params_label.text() == ("No typed params: its Keras arguments are the "
                                                           "config above (read-only).")
     window.controller.select(["conv"])  # a catalog node with imported config: shown read-only, no origin line
@@ -148,23 +148,23 @@ def test_keras_refusing_the_new_input_puts_its_message_on_the_node(window, qtbot
     from builder.model.document import GraphDocument
 
     doc = GraphDocument()
-    doc.add_node("x", "Input", {"shape": [6, 6, 6, 2]})
-    config = {"filters": 4, "kernel_size": [3, 3, 3]}
-    computed = {"shape": [None, 4, 4, 4, 4], "trainable": 3 * 3 * 3 * 2 * 4 + 4, "non_trainable": 0,
-                "inputs": [[None, 6, 6, 6, 2]]}  # as Keras computed it at import (tests/builder checks recompute)
-    doc.add_node("c3", "Conv3D", {}, config=config, keras_shape=computed)
+    doc.add_node("x", "Input", {"shape": [2, 6, 6, 2]})
+    config = {"filters": 4, "kernel_size": [3, 3]}  # ConvLSTM2D: outside the catalog (Conv3D, once used here, is in)
+    computed = {"shape": [None, 4, 4, 4], "trainable": 880, "non_trainable": 0,
+                "inputs": [[None, 2, 6, 6, 2]]}  # as Keras computed it at import (tests/builder checks recompute)
+    doc.add_node("c3", "ConvLSTM2D", {}, config=config, keras_shape=computed)
     doc.connect("x", "c3")
     window.controller.replace_document(doc.graph)
-    assert window.controller.results["c3"].params == 3 * 3 * 3 * 2 * 4 + 4
+    assert window.controller.results["c3"].params == 880
     load_keras(qtbot, window)
     with qtbot.waitSignal(window.generic_shapes.applied, timeout=TIMEOUT_MS):
-        window.controller.push(SetParam("x", "shape", [6, 6, 2]))  # 4D: Conv3D needs 5D
+        window.controller.push(SetParam("x", "shape", [6, 6, 2]))  # 4D: ConvLSTM2D needs 5D
     result = window.controller.results["c3"]
     assert not result.stale
-    assert result.error.startswith("c3: Keras refuses Conv3D on input (None, 6, 6, 2): ValueError: ")
-    assert "expected min_ndim=5, found ndim=4" in result.error
+    assert result.error.startswith("c3: Keras refuses ConvLSTM2D on input (None, 6, 6, 2): ValueError: ")
+    assert "expected ndim=5, found ndim=4" in result.error
     item = window.canvas.canvas_scene.node_item("c3")
     assert (item.face().status, item.face().keras) == ("error", "error")
     window.controller.select(["c3"])
-    assert window.inspector.keras_details.origin_label.text() == ("Keras refuses keras.layers.Conv3D on input "
+    assert window.inspector.keras_details.origin_label.text() == ("Keras refuses keras.layers.ConvLSTM2D on input "
                                                                   "(None, 6, 6, 2).")

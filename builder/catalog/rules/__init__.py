@@ -10,11 +10,18 @@ Where Keras builds a graph that would then fail on real data, or run with other 
 it: a model that cannot run as declared is an error here. tests/builder/test_keras_agreement.py checks every
 rule against real Keras on generated graphs, test_shape_rules.py on tables of subtle cases.
 
-    common.py  core.py  convolution.py  pooling.py  merging.py  reshaping.py  normalization.py  recurrent.py
+    common.py  core.py  activation.py  convolution.py  pooling.py  merging.py  dot.py  reshaping.py
+    normalization.py  recurrent.py
 """
 
 from __future__ import annotations
 
+from builder.catalog.rules.activation import (
+    axes_shape,
+    prelu_shape,
+    prelu_weights,
+    softmax_shape,
+)
 from builder.catalog.rules.common import (
     IMAGE,
     SEQUENCE,
@@ -53,7 +60,9 @@ from builder.catalog.rules.core import (
     embedding_weights,
     input_shape,
     relu_shape,
+    rescaling_shape,
 )
+from builder.catalog.rules.dot import dot_shape
 from builder.catalog.rules.merging import (
     add_shape,
     concatenate_shape,
@@ -98,6 +107,7 @@ __all__ = [
     "as_one",
     "as_pair",
     "as_rank",
+    "axes_shape",
     "axis_index",
     "batch_normalization_shape",
     "batch_normalization_weights",
@@ -110,6 +120,7 @@ __all__ = [
     "cropping_shape",
     "dense_shape",
     "dense_weights",
+    "dot_shape",
     "elementwise_shape",
     "embedding_shape",
     "embedding_weights",
@@ -130,12 +141,16 @@ __all__ = [
     "pair_text",
     "permute_shape",
     "pooling_shape",
+    "prelu_shape",
+    "prelu_weights",
     "recurrent_shape",
     "relu_shape",
     "repeat_vector_shape",
+    "rescaling_shape",
     "reshape_shape",
     "same_shape",
     "sizes_text",
+    "softmax_shape",
     "split_channels",
     "strides_dilation_params",
     "up_sampling2d_shape",

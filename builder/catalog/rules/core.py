@@ -66,3 +66,20 @@ def embedding_shape(params, inputs):
 
 def embedding_weights(params, inputs, out):
     return params["input_dim"] * params["output_dim"], 0
+
+
+def rescaling_shape(params, inputs):
+    """Rescaling multiplies by scale and adds offset, either a number or one value per channel (a list, which
+    broadcasts along the last axis). Keras declares the input's shape; a list on a size-1 last axis would
+    broadcast it to the list's length, and one of another length fails, so both are refused."""
+    (x,) = inputs
+    for name in ("scale", "offset"):
+        value = params[name]
+        if not isinstance(value, list) or len(value) == 1:
+            continue
+        last = x.shape[-1] if len(x.shape) > 1 else None
+        if len(x.shape) < 2 or (last is not None and last != len(value)):
+            raise ShapeError(f"Rescaling's {name} holds {len(value)} values, one per channel, but {by(x)}, "
+                             f"whose last axis is {'missing' if len(x.shape) < 2 else last}; give {name} "
+                             f"{'one value' if len(x.shape) < 2 else f'{last} values or one'}")
+    return x.shape

@@ -1,12 +1,14 @@
-"""Normalisation: BatchNormalization and LayerNormalization (shape kept; gamma/beta trainable, moving
-statistics not).
+"""Normalisation: BatchNormalization (renorm too) and LayerNormalization (over one axis or several, rms_scaling
+too): shape kept; gamma/beta trainable, moving statistics not.
 
 Part of the shape and weight-count rules (see builder/catalog/rules/__init__.py).
 """
 
 from __future__ import annotations
 
-from builder.catalog.rules.common import ShapeError, axis_index, by
+import math
+
+from builder.catalog.rules.common import ShapeError, as_one, axis_index, by
 
 
 def batch_normalization_shape(params, inputs):
@@ -25,23 +27,48 @@ def batch_normalization_shape(params, inputs):
 def batch_normalization_weights(params, inputs, out):
     size = inputs[0].shape[params["axis"]]
     trainable = size * (int(params["center"]) + int(params["scale"]))
-    return trainable, 2 * size  # moving mean and moving variance are not trained
+    # Moving mean and variance are not trained; renorm adds three more statistics (its mean, its stddev and
+    # the moving stddev it tracks for inference).
+    return trainable, (5 if params["renorm"] else 2) * size
+
+
+def _layer_axes(params, rank) -> list[int]:
+    return [axis_index(a, rank) for a in as_one(params["axis"])]
 
 
 def layer_normalization_shape(params, inputs):
     (x,) = inputs
     axis, rank = params["axis"], len(x.shape)
-    if not -rank <= axis < rank:
-        raise ShapeError(f"LayerNormalization axis={axis} is out of range for the {rank}D input, as {by(x)}; "
-                         f"use an axis from {1 - rank} to {rank - 1} (usually -1, the features)")
-    # The size must be known only to create gamma and beta; without them Keras normalises any size.
-    if x.shape[axis] is None and (params["center"] or params["scale"]):
-        what = "the batch axis" if axis_index(axis, rank) == 0 else f"axis {axis}"
-        raise ShapeError(f"LayerNormalization needs a known size on {what}, but {by(x)}; normalise the "
-                         "features axis (-1), set that size in the Input shape, or set center and scale to false")
+    for one in as_one(axis):
+        if not -rank <= one < rank:
+            raise ShapeError(f"LayerNormalization axis={axis} is out of range for the {rank}D input, as {by(x)}; "
+                             f"use an axis from {1 - rank} to {rank - 1} (usually -1, the features)")
+    axes = _layer_axes(params, rank)
+    if len(set(axes)) != len(axes):
+        raise ShapeError(f"LayerNormalization axis={axis} names the same axis twice for the {rank}D input, as "
+                         f"{by(x)}; name each axis once")
+    # The sizes must be known only to create gamma and beta; without them Keras normalises any size.
+    if _per_size(params):
+        for one, at in zip(as_one(axis), axes):
+            if x.shape[at] is None:
+                what = "the batch axis" if at == 0 else f"axis {one}"
+                raise ShapeError(f"LayerNormalization needs a known size on {what}, but {by(x)}; normalise the "
+                                 "features axis (-1), set that size in the Input shape, or set center and scale "
+                                 "to false")
     return x.shape
 
 
+def _per_size(params) -> int:
+    """How many weights per normalised value: gamma (scale, or rms_scaling, which always learns one and
+    never a beta) and beta (center)."""
+    if params["rms_scaling"]:
+        return 1
+    return int(params["center"]) + int(params["scale"])
+
+
 def layer_normalization_weights(params, inputs, out):
-    per = int(params["center"]) + int(params["scale"])
-    return (inputs[0].shape[params["axis"]] * per if per else 0), 0
+    per = _per_size(params)
+    if not per:
+        return 0, 0
+    shape = inputs[0].shape
+    return per * math.prod(shape[a] for a in _layer_axes(params, len(shape))), 0

@@ -19,6 +19,12 @@ def recurrent_shape(layer: str):
             if params[name] == "glu":
                 raise ShapeError(f"{layer} cannot use {name}='glu': it halves the gates and the cell fails; use "
                                  "'tanh' or 'sigmoid'")
+        if params.get("stateful"):
+            raise ShapeError(f"{layer} with stateful=True needs a fixed batch size, but the Inputs here leave it "
+                             f"open ({by(x)}); set stateful to false (a project's Inputs have no batch size)")
+        if params.get("unroll") and x.shape[1] is None:
+            raise ShapeError(f"{layer} with unroll=True needs a known number of steps, but {by(x)}; set the steps "
+                             "in the Input shape, or set unroll to false")
         units = params["units"]
         return (x.shape[0], x.shape[1], units) if params["return_sequences"] else (x.shape[0], units)
     return rule

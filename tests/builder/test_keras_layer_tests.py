@@ -1,0 +1,94 @@
+"""Keras's own layer tests as a table: every catalog layer, built and called in keras/src/layers/**/*_test.py.
+
+keras_layer_cases.json was mined by running Keras 3's layer tests with a recorder around each catalog layer's
+constructor and call: the arguments (initializers, regularizers and constraints dropped: they change no shape),
+the input shapes (batch dropped) and what Keras did: the output shape, or where it refused ("constructor" or
+"call"). Calls with a mask or other call arguments, layers used with arguments the catalog lacks (lora_rank,
+renorm_clipping, return_state...) and non-merge layers given a list were left out. A case with `deliberate` is a
+known, documented difference, with its reason.
+
+Each case is compared twice: with what Keras did in its own test (the recorded verdict), and with real Keras
+now, through the oracle of the agreement test (keras_oracle.judge: built, traced and run on zeros).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+pytestmark = pytest.mark.filterwarnings("ignore:You passed `rms_scaling=True`:UserWarning")
+
+from builder.inference.engine import infer
+
+CASES = json.loads((Path(__file__).with_name("keras_layer_cases.json")).read_text())
+NODE = "x"
+
+
+def graph_for(case) -> nx.MultiDiGraph:
+    graph = nx.MultiDiGraph()
+    for i, shape in enumerate(case.get("inputs", [])):
+        graph.add_node(f"in{i}", layer="Input", params={"shape": list(shape)})
+    graph.add_node(NODE, layer=case["layer"], params=dict(case["params"]))
+    for i, _shape in enumerate(case.get("inputs", [])):
+        graph.add_edge(f"in{i}", NODE, port=i)
+    return graph
+
+
+def ours(case):
+    """("error", message) or ("ok", shape as a list) for the case's node."""
+    result = infer(graph_for(case))[NODE]
+    if result.error:
+        return "error", result.error
+    return "ok", None if result.shape is None else list(result.shape)
+
+
+def _id(index):
+    case = CASES[index]
+    return f"{index}-{case['layer']}"
+
+
+def test_the_cases_cover_every_layer_of_the_catalog_s_spatial_families():
+    counts = Counter(case["layer"] for case in CASES)
+    for layer in ("Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose",
+                  "DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D", "MaxPooling3D",
+                  "AveragePooling1D", "AveragePooling3D", "GlobalMaxPooling1D", "GlobalAveragePooling3D",
+                  "Cropping1D", "Cropping3D", "ZeroPadding1D", "ZeroPadding3D", "UpSampling1D", "UpSampling3D",
+                  "Minimum", "Dot", "Masking", "ELU", "LeakyReLU", "PReLU", "Softmax"):
+        assert counts[layer] >= 2, layer
+
+
+@pytest.mark.parametrize("index", range(len(CASES)), ids=_id)
+def test_case_agrees_with_what_keras_did_in_its_own_test(index):
+    case = CASES[index]
+    status, got = ours(case)
+    keras = case["keras"]
+    if case.get("deliberate"):
+        assert (status == "error") != isinstance(keras, str) or got != keras, case["deliberate"]
+        return
+    if isinstance(keras, str):  # Keras refused it in its constructor or its call
+        assert status == "error", f"Keras refused it ({keras}), we give {got}"
+        if keras == "constructor":
+            assert "has no input" not in got, got  # refused for its params, before any input is looked at
+    else:
+        assert status == "ok" and got == keras, f"Keras gave {keras}, we give {got}"
+
+
+LIVE = [i for i, case in enumerate(CASES) if "inputs" in case and not case.get("deliberate")]
+
+
+@pytest.mark.parametrize("index", LIVE, ids=_id)
+def test_case_agrees_with_keras_now(keras, index):
+    from tests.builder.keras_oracle import judge
+
+    case = CASES[index]
+    verdict = judge(keras, graph_for(case), suspects={NODE})[0][NODE]
+    result = infer(graph_for(case))[NODE]
+    if verdict.status == "error":
+        assert result.error, f"Keras refuses it ({verdict.reason[:300]}), we give {result.shape}"
+        return
+    assert result.error is None and result.shape == verdict.shape, f"Keras gives {verdict.shape}, we {result}"
+    assert (result.trainable, result.non_trainable) == (verdict.trainable, verdict.non_trainable), result
