@@ -60,7 +60,8 @@ class Param:
       axis      any integer; the shape rule checks it against the input's rank
       axes      an integer or a list of 1 to 8 integers (`length` > 0: exactly that many; minimum:
                 the smallest allowed), checked against the rank by the shape rule (LayerNormalization, Softmax)
-      floats    a finite number, or a list of 1 to 4096 finite numbers (Rescaling's scale, one per channel)
+      floats    a finite number, or a list of 1 to 4096 finite numbers (`length` > 0: exactly that many), each
+                within [minimum, maximum] (Rescaling's scale, one per channel; an augmentation's factor range)
       shape     a list of positive ints or None (an unknown dim), for Input
       target    a list of positive ints with at most one -1, for Reshape
       pads      an int, one per spatial axis, or a [before, after] pair per axis, each >= 0 (ZeroPadding,
@@ -158,7 +159,10 @@ class Param:
             many = f"a list of {self.length} integers" if self.length else "a list of integers"
             return f"an integer axis{low} or {many}{low}"
         if self.kind == "floats":
-            return "a number or a list of numbers"
+            many = f"a list of {self.length} numbers" if self.length else "a list of numbers"
+            if self.minimum is not None and self.maximum is not None:
+                return f"a number or {many}, each from {self.minimum:g} to {self.maximum:g}"
+            return f"a number or {many}"
         if self.kind == "shape":
             return "a list of positive integers or null (unknown size), e.g. [28, 28, 1]"
         if self.kind == "target":
@@ -221,12 +225,16 @@ class Param:
         return value if _is_int(value) else list(value)
 
     def _check_floats(self, value):
-        if _is_number(value):
-            return value
-        if not isinstance(value, (list, tuple)) or not 1 <= len(value) <= 4096 or not all(
-                _is_number(v) for v in value):
+        items = [value] if _is_number(value) else value
+        if not isinstance(items, (list, tuple)) or not 1 <= len(items) <= 4096 or not all(
+                _is_number(v) for v in items):
             self._fail(value)
-        return list(value)
+        if not _is_number(value) and self.length and len(items) != self.length:
+            self._fail(value)
+        low, high = self.minimum, self.maximum
+        if (low is not None and min(items) < low) or (high is not None and max(items) > high):
+            self._fail(value)
+        return value if _is_number(value) else list(value)
 
     def _check_shape(self, value):
         if not isinstance(value, (list, tuple)) or len(value) > 8:

@@ -19,6 +19,7 @@ from builder.catalog.spec_params import USE_BIAS as _USE_BIAS
 from builder.catalog.specs_activation import ACTIVATION_SPECS
 from builder.catalog.specs_merging import MERGING_SPECS
 from builder.catalog.specs_passthrough import PASSTHROUGH_SPECS
+from builder.catalog.specs_preprocessing import PREPROCESSING_SPECS
 from builder.catalog.specs_spatial import (
     CONVOLUTION_MORE,
     CONVOLUTION_SPECS,
@@ -32,11 +33,12 @@ __all__ = ["CATALOG", "SPECS", "VARIADIC", "LayerSpec", "UnknownLayerError", "ge
            "spec_for"]
 
 
-def _recurrent_params(extra):
+def _recurrent_params(extra, gates=True):
+    recurrent = (replace(activation(default="sigmoid", help_text="Applied to the gates; None means linear."),
+                         name="recurrent_activation"),) if gates else ()
     return (Param("units", "int", minimum=1, help="Size of the hidden state.", initial=32),
             activation(default="tanh", help_text="Applied to the cell output; None means linear."),
-            replace(activation(default="sigmoid", help_text="Applied to the gates; None means linear."),
-                    name="recurrent_activation"),
+            *recurrent,
             _USE_BIAS,
             Param("dropout", "float", default=0.0, minimum=0, maximum=1,
                   help="Fraction of the inputs dropped while training."),
@@ -50,6 +52,12 @@ def _recurrent_params(extra):
             Param("unroll", "bool", default=False,
                   help="Unroll the loop over the steps: faster on short sequences; needs a known step count."),
             *extra)
+
+
+def _groups_not_zero(params):
+    if params["groups"] == 0:  # the Param's bounds let -1 through, and with it 0
+        raise rules.ShapeError("GroupNormalization needs groups >= 1 (or -1 for one per channel), but groups=0; "
+                               "choose how many groups the channels split into")
 
 
 # Families in the order of Keras's own layer documentation: the catalog (and so the palette) lists them so.
@@ -133,9 +141,10 @@ _SPECS: tuple[LayerSpec, ...] = (
     ),
     LayerSpec(
         "Rescaling", "Preprocessing", "Multiplies by scale and adds offset (e.g. 1/255 for pixels).",
-        (Param("scale", "floats", help="Factor to multiply by: a number, or one per channel (last axis).",
+        (Param("scale", "floats", length=0, help="Factor to multiply by: a number, or one per channel (last axis).",
                initial=1 / 255),
-         Param("offset", "floats", default=0.0, help="Value to add after scaling: a number, or one per channel.")),
+         Param("offset", "floats", default=0.0, length=0,
+               help="Value to add after scaling: a number, or one per channel.")),
         rules.rescaling_shape, summary=("scale", "offset"), id_prefix="rescaling",
     ),
     LayerSpec(
@@ -170,6 +179,19 @@ _SPECS: tuple[LayerSpec, ...] = (
         rules.recurrent_shape("GRU"), rules.gru_weights, summary=("units", "return_sequences"), id_prefix="gru",
     ),
     LayerSpec(
+        "SimpleRNN", "Recurrent", "Fully connected recurrent layer: the output fed back as the next step's state.",
+        _recurrent_params((), gates=False), rules.recurrent_shape("SimpleRNN"), rules.simple_rnn_weights,
+        summary=("units", "return_sequences"), id_prefix="simple_rnn", keywords=("rnn", "recurrent", "sequence"),
+    ),
+    LayerSpec(
+        "GroupNormalization", "Normalization", "Normalises groups of channels of each sample on their own.",
+        (Param("groups", "int", default=32, minimum=-1,
+               help="How many groups the channels split into (they must divide); -1: one per channel."),
+         Param("axis", "axis", default=-1, help="The channels axis (usually -1)."), *_NORMALIZATION),
+        rules.group_normalization_shape, rules.group_normalization_weights, summary=("groups",),
+        id_prefix="group_norm", params_rule=_groups_not_zero, keywords=("norm",),
+    ),
+    LayerSpec(
         "Permute", "Reshaping", "Reorders the axes of each sample (the batch axis stays first).",
         (Param("dims", "dims", help="The new order of axes 1..n, e.g. [2, 1] swaps two axes.", initial=[2, 1]),),
         rules.permute_shape, summary=("dims",), id_prefix="permute",
@@ -183,6 +205,7 @@ _SPECS: tuple[LayerSpec, ...] = (
     *MERGING_SPECS,
     *ACTIVATION_SPECS,
     *PASSTHROUGH_SPECS,
+    *PREPROCESSING_SPECS,
 )
 
 SPECS: tuple[LayerSpec, ...] = tuple(sorted(_SPECS, key=lambda spec: CATEGORY_ORDER.index(spec.category)))

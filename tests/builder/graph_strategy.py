@@ -27,8 +27,9 @@ from tests.builder.graph_strategy_spatial import BY_TENSOR_RANK, SPATIAL_PARAMS
 LAYERS = tuple(spec.name for spec in SPECS if spec.name != "Input")
 MERGES = tuple(spec.name for spec in SPECS if spec.is_merge)
 SINGLE = tuple(name for name in LAYERS if name not in MERGES)
-IMAGE_ONLY = (*BY_TENSOR_RANK[4], "SpatialDropout2D")
-SEQUENCE_ONLY = (*BY_TENSOR_RANK[3], "LSTM", "GRU", "SpatialDropout1D")
+IMAGE_ONLY = (*BY_TENSOR_RANK[4], "SpatialDropout2D", "Resizing", "CenterCrop", "RandomFlip", "RandomRotation",
+              "RandomZoom", "RandomTranslation", "RandomContrast", "RandomBrightness")
+SEQUENCE_ONLY = (*BY_TENSOR_RANK[3], "LSTM", "GRU", "SimpleRNN", "SpatialDropout1D")
 VOLUME_ONLY = (*BY_TENSOR_RANK[5], "SpatialDropout3D")
 VECTOR_ONLY = ("RepeatVector",)
 # Embedding reads indices: it is fed from an Input (zeros, so index 0), never from computed values that could

@@ -104,13 +104,15 @@ def recurrent(extra):
     def draw_params(draw, p, source_shape):
         p["units"] = draw(st.integers(1, 4))
         gs.optional(draw, p, "activation", st.sampled_from(("tanh", "relu", "sigmoid", None)), 20)
-        gs.optional(draw, p, "recurrent_activation", st.sampled_from(("sigmoid", "hard_sigmoid", "tanh")), 20)
+        if extra:  # SimpleRNN has no gates
+            gs.optional(draw, p, "recurrent_activation", st.sampled_from(("sigmoid", "hard_sigmoid", "tanh")), 20)
         gs.optional(draw, p, "use_bias", st.booleans(), 25)
         gs.optional(draw, p, "return_sequences", st.booleans(), 60)
         gs.optional(draw, p, "go_backwards", st.booleans(), 20)
         gs.optional(draw, p, "dropout", st.floats(0, 1), 15)
         gs.optional(draw, p, "recurrent_dropout", st.floats(0, 1), 15)
-        gs.optional(draw, p, extra, st.booleans(), 40)
+        if extra:
+            gs.optional(draw, p, extra, st.booleans(), 40)
         gs.optional(draw, p, "unroll", st.booleans(), 20)
         gs.optional(draw, p, "stateful", st.booleans(), 5)
     return draw_params
@@ -139,6 +141,67 @@ def regularization(draw, p, source_shape):
     gs.optional(draw, p, "l2", st.floats(0, 1), 50)
 
 
+def group_norm(draw, p, source_shape):
+    channels = source_shape[-1] if source_shape is not None and len(source_shape) > 1 else None
+    if channels and gs.sometimes(draw, 75):
+        p["groups"] = draw(st.sampled_from([g for g in range(1, channels + 1) if channels % g == 0] + [-1]))
+    else:
+        p["groups"] = draw(st.integers(-1, 4).filter(lambda g: g != 0))
+    if gs.sometimes(draw, 20):
+        p["axis"] = draw(gs.AXES)
+    gs.optional(draw, p, "epsilon", st.floats(1e-6, 0.5), 20)
+    gs.optional(draw, p, "center", st.booleans(), 30)
+    gs.optional(draw, p, "scale", st.booleans(), 30)
+
+
+FORMATS = st.sampled_from(("channels_first", "channels_last", None))
+
+
+def to_size(extra):
+    def draw_params(draw, p, source_shape):
+        p["height"] = draw(st.integers(1, 6))
+        p["width"] = draw(st.integers(1, 6))
+        gs.optional(draw, p, "data_format", FORMATS, 25)
+        if extra:
+            gs.optional(draw, p, "interpolation", st.sampled_from(("bilinear", "nearest", "bicubic", "area")), 30)
+            gs.optional(draw, p, "crop_to_aspect_ratio", st.booleans(), 20)
+            if not p.get("crop_to_aspect_ratio"):  # Keras refuses both at once
+                gs.optional(draw, p, "pad_to_aspect_ratio", st.booleans(), 20)
+            gs.optional(draw, p, "fill_value", st.floats(-1, 1), 10)
+            gs.optional(draw, p, "antialias", st.booleans(), 15)
+    return draw_params
+
+
+def factor(low, high):
+    one = st.floats(low, high)
+    return st.one_of(one, st.tuples(one, one).map(sorted))
+
+
+def augmentation(factors, fills=True, value_range=False):
+    def draw_params(draw, p, source_shape):
+        for name, (low, high) in factors.items():
+            p[name] = draw(factor(low, high))
+        if fills:
+            gs.optional(draw, p, "fill_mode", st.sampled_from(("reflect", "wrap", "constant", "nearest")), 30)
+            gs.optional(draw, p, "interpolation", st.sampled_from(("nearest", "bilinear")), 30)
+            gs.optional(draw, p, "fill_value", st.floats(0, 1), 15)
+            gs.optional(draw, p, "data_format", FORMATS, 25)
+        if value_range:
+            gs.optional(draw, p, "value_range", st.sampled_from(([0, 1], [0, 255], [-1, 1])), 30)
+    return draw_params
+
+
+def random_flip(draw, p, source_shape):
+    gs.optional(draw, p, "mode", st.sampled_from(("horizontal", "vertical", "horizontal_and_vertical")), 60)
+    gs.optional(draw, p, "data_format", FORMATS, 25)
+
+
+def random_zoom(draw, p, source_shape):
+    augmentation({"height_factor": (-0.9, 1)})(draw, p, source_shape)
+    if gs.sometimes(draw, 50):
+        p["width_factor"] = draw(st.one_of(st.none(), factor(-0.9, 1)))
+
+
 MORE_PARAMS = {
     "ReLU": relu, "Rescaling": rescaling, "LayerNormalization": layer_norm, "Embedding": embedding,
     "BatchNormalization": batch_norm, "ELU": elu, "LeakyReLU": leaky_relu, "PReLU": prelu, "Softmax": softmax,
@@ -148,5 +211,10 @@ MORE_PARAMS = {
     "UnitNormalization": lambda draw, p, source_shape: p.update(axis=axis_list(draw, source_shape))
     if gs.sometimes(draw, 60) else None, "Masking": lambda draw, p, source_shape: gs.optional(draw, p, "mask_value", st.floats(-1, 1), 50),
     "LSTM": recurrent("unit_forget_bias"), "GRU": recurrent("reset_after"), "Permute": permute,
-    "RepeatVector": repeat_vector,
+    "RepeatVector": repeat_vector, "SimpleRNN": recurrent(None), "GroupNormalization": group_norm,
+    "Resizing": to_size(extra=True), "CenterCrop": to_size(extra=False), "RandomFlip": random_flip,
+    "RandomRotation": augmentation({"factor": (-1, 1)}), "RandomZoom": random_zoom,
+    "RandomTranslation": augmentation({"height_factor": (-1, 1), "width_factor": (-1, 1)}),
+    "RandomContrast": augmentation({"factor": (0, 1)}, fills=False, value_range=True),
+    "RandomBrightness": augmentation({"factor": (-1, 1)}, fills=False, value_range=True),
 }

@@ -11,7 +11,7 @@ it: a model that cannot run as declared is an error here. tests/builder/test_ker
 rule against real Keras on generated graphs, test_shape_rules.py on tables of subtle cases.
 
     common.py  core.py  activation.py  convolution.py  pooling.py  merging.py  dot.py  reshaping.py
-    normalization.py  recurrent.py
+    normalization.py  recurrent.py  image.py
 """
 
 from __future__ import annotations
@@ -63,6 +63,7 @@ from builder.catalog.rules.core import (
     rescaling_shape,
 )
 from builder.catalog.rules.dot import dot_shape
+from builder.catalog.rules.image import augmentation_shape, to_size_shape
 from builder.catalog.rules.merging import (
     add_shape,
     concatenate_shape,
@@ -71,6 +72,8 @@ from builder.catalog.rules.merging import (
 from builder.catalog.rules.normalization import (
     batch_normalization_shape,
     batch_normalization_weights,
+    group_normalization_shape,
+    group_normalization_weights,
     layer_normalization_shape,
     layer_normalization_weights,
 )
@@ -82,6 +85,7 @@ from builder.catalog.rules.recurrent import (
     gru_weights,
     lstm_weights,
     recurrent_shape,
+    simple_rnn_weights,
 )
 from builder.catalog.rules.reshaping import (
     cropping2d_shape,
@@ -107,6 +111,7 @@ __all__ = [
     "as_one",
     "as_pair",
     "as_rank",
+    "augmentation_shape",
     "axes_shape",
     "axis_index",
     "batch_normalization_shape",
@@ -127,6 +132,8 @@ __all__ = [
     "flatten_shape",
     "fmt",
     "global_pooling_shape",
+    "group_normalization_shape",
+    "group_normalization_weights",
     "gru_weights",
     "image_channels",
     "input_shape",
@@ -149,10 +156,12 @@ __all__ = [
     "rescaling_shape",
     "reshape_shape",
     "same_shape",
+    "simple_rnn_weights",
     "sizes_text",
     "softmax_shape",
     "split_channels",
     "strides_dilation_params",
+    "to_size_shape",
     "up_sampling2d_shape",
     "up_sampling_shape",
     "window_out",

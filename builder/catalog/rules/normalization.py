@@ -72,3 +72,28 @@ def layer_normalization_weights(params, inputs, out):
         return 0, 0
     shape = inputs[0].shape
     return per * math.prod(shape[a] for a in _layer_axes(params, len(shape))), 0
+
+
+def group_normalization_shape(params, inputs):
+    """GroupNormalization: the channels of `axis` split into `groups` (-1: one group per channel), each group
+    normalised on its own; the channel count must be known and divide by the groups."""
+    (x,) = inputs
+    axis, rank = params["axis"], len(x.shape)
+    if not -rank <= axis < rank:
+        raise ShapeError(f"GroupNormalization axis={axis} is out of range for the {rank}D input, as {by(x)}; use an "
+                         f"axis from {1 - rank} to {rank - 1} (usually -1, the channels)")
+    size, groups = x.shape[axis], params["groups"]
+    if size is None:
+        raise ShapeError(f"GroupNormalization needs a known size on axis {axis}, but {by(x)}; set the channel count "
+                         "in the Input shape")
+    groups = size if groups == -1 else groups
+    if size < groups or size % groups:
+        raise ShapeError(f"GroupNormalization with groups={groups} needs axis {axis} to split into {groups} equal "
+                         f"groups, but {by(x)} ({size} there); choose groups that divide {size} (or -1 for one per "
+                         "channel)")
+    return x.shape
+
+
+def group_normalization_weights(params, inputs, out):
+    size = inputs[0].shape[params["axis"]]
+    return size * (int(params["center"]) + int(params["scale"])), 0

@@ -16,7 +16,7 @@ def recurrent_shape(layer: str):
         if x.shape[2] is None:
             raise ShapeError(f"{layer} needs a known number of features, but {by(x)}; set it in the Input shape")
         for name in ("activation", "recurrent_activation"):
-            if params[name] == "glu":
+            if params.get(name) == "glu":
                 raise ShapeError(f"{layer} cannot use {name}='glu': it halves the gates and the cell fails; use "
                                  "'tanh' or 'sigmoid'")
         if params.get("stateful"):
@@ -39,3 +39,8 @@ def gru_weights(params, inputs, out):
     units, features = params["units"], inputs[0].shape[2]
     bias = (6 if params["reset_after"] else 3) * units if params["use_bias"] else 0
     return 3 * units * (features + units) + bias, 0
+
+
+def simple_rnn_weights(params, inputs, out):
+    units, features = params["units"], inputs[0].shape[2]
+    return units * (features + units) + (units if params["use_bias"] else 0), 0
