@@ -6,8 +6,8 @@
 - `on_batch(epoch, batch, steps, logs)` (at most every `report_every_s`, and for each epoch's last batch) and `on_epoch(epoch, logs)` report progress; `should_stop()` is asked
   after every batch, and a True ends training after that batch with the weights as they are (Keras 3's fit loop
   checks `stop_training` between batches).
-- The best epoch so far (lowest val_loss, else loss) is saved to `checkpoint_path`, and the trained model to
-  `output_path`, both atomically (builder/files/atomic_file.py): a run killed mid-save leaves the previous file.
+- The best epoch so far (lowest val_loss, else loss) is saved to `checkpoint_path` (the first at once, later
+  ones at most every CHECKPOINT_EVERY_S and at the end), and the trained model to `output_path`, both atomically (builder/files/atomic_file.py): a run killed mid-save leaves the previous file.
 """
 
 from __future__ import annotations
@@ -19,6 +19,9 @@ import numpy as np
 
 from builder.keras.training_data import Dataset
 
+# Writing a .keras file (and fsyncing it) after every better epoch cost a small model's short epochs about a
+# tenth of their time; the best weights are kept in memory and written at most this often, and at the end.
+CHECKPOINT_EVERY_S = 10.0
 OPTIMIZER_CLASSES = {"adam": "Adam", "adamw": "AdamW", "sgd": "SGD", "rmsprop": "RMSprop"}
 
 
@@ -61,6 +64,24 @@ def make_callback(on_batch=None, on_epoch=None, should_stop=None, checkpoint_pat
             self.epoch, self.steps, self.stopped, self.best = 0, None, False, math.inf
             self.checkpoint_saved = False
             self.reported = -math.inf
+            self.saved_at, self.pending = -math.inf, None
+
+        def write_checkpoint(self):
+            """The best weights so far, saved as a whole model (atomically), then the current weights back."""
+            if self.pending is None:
+                return
+            current = self.model.get_weights()
+            self.model.set_weights(self.pending)
+            try:
+                with atomic_target(checkpoint_path, keep_suffix=True) as tmp:
+                    self.model.save(tmp)
+            finally:
+                self.model.set_weights(current)
+            self.pending, self.saved_at, self.checkpoint_saved = None, time.perf_counter(), True
+
+        def on_train_end(self, logs=None):
+            if checkpoint_path:
+                self.write_checkpoint()
 
         def on_train_begin(self, logs=None):
             self.steps = self.params.get("steps")
@@ -81,11 +102,11 @@ def make_callback(on_batch=None, on_epoch=None, should_stop=None, checkpoint_pat
         def on_epoch_end(self, epoch, logs=None):
             logs = _floats(logs)
             score = logs.get("val_loss", logs.get("loss", math.inf))
-            if checkpoint_path and math.isfinite(score) and score < self.best:  # saved before it is reported
+            if checkpoint_path and math.isfinite(score) and score < self.best:
                 self.best = score
-                with atomic_target(checkpoint_path, keep_suffix=True) as tmp:
-                    self.model.save(tmp)
-                self.checkpoint_saved = True
+                self.pending = self.model.get_weights()  # in memory at once; on disk at most every few seconds
+                if time.perf_counter() - self.saved_at >= CHECKPOINT_EVERY_S:  # the first one at once
+                    self.write_checkpoint()  # before the epoch is reported, so a kill after it finds the file
             if on_epoch is not None:
                 on_epoch(epoch + 1, logs)
 
