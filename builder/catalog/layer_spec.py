@@ -38,6 +38,9 @@ class LayerSpec:
     # Names of the input ports, in port order, for layers whose inputs play different parts (attention's
     # query, value, key); empty for layers whose ports are interchangeable or single.
     port_names: tuple[str, ...] = ()
+    # How a layer with fixed ports is called: "single" (one tensor), "list" (layer([query, value, key])) or
+    # "arguments" (layer(query, value, key)); merge layers always take a list.
+    call_style: str = "single"
     # How many of the ports must be connected (the rest are optional, like attention's key); None: all of them.
     required_inputs: int | None = None
     param_by_name: dict = field(init=False, repr=False, compare=False)

@@ -17,6 +17,7 @@ from builder.catalog.spec_params import DATA_FORMAT
 from builder.catalog.spec_params import NORMALIZATION as _NORMALIZATION
 from builder.catalog.spec_params import USE_BIAS as _USE_BIAS
 from builder.catalog.specs_activation import ACTIVATION_SPECS
+from builder.catalog.specs_attention import ATTENTION_SPECS
 from builder.catalog.specs_merging import MERGING_SPECS
 from builder.catalog.specs_passthrough import PASSTHROUGH_SPECS
 from builder.catalog.specs_preprocessing import PREPROCESSING_SPECS
@@ -206,6 +207,7 @@ _SPECS: tuple[LayerSpec, ...] = (
     *ACTIVATION_SPECS,
     *PASSTHROUGH_SPECS,
     *PREPROCESSING_SPECS,
+    *ATTENTION_SPECS,
 )
 
 SPECS: tuple[LayerSpec, ...] = tuple(sorted(_SPECS, key=lambda spec: CATEGORY_ORDER.index(spec.category)))

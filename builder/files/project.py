@@ -2,7 +2,7 @@
 
     {"format": "keras-canvas", "version": 1,
      "nodes": [{"id": ..., "layer": ..., "params": {...}}, ...],
-     "edges": [{"source": ..., "target": ..., "port": 0}, ...],
+     "edges": [{"source": ..., "target": ..., "port": 0}, ...],   (or "port": "query": a named port)
      "ui": {"positions": {"id": [x, y]}, ...}}
 
 Reading never evaluates anything: plain json with NaN/Infinity and duplicate keys refused, then every value
@@ -183,6 +183,13 @@ def _read_edges(edges, graph, problems):
             if not isinstance(value, str) or value not in graph:
                 problems.append(f"{where}.{key}: no node has the id {_show(value)}")
                 bad = True
+        if isinstance(port, str) and not bad:  # a named port (attention's "query", "value", "key")
+            names = spec_for(graph.nodes[target]["layer"]).port_names
+            if port not in names:
+                known = ", ".join(_show(n) for n in names) or "none: its ports are numbered"
+                problems.append(f"{where}.port: {target} has no port named {_show(port)} (its port names: {known})")
+                continue
+            port = names.index(port)
         if not isinstance(port, int) or isinstance(port, bool) or port < 0:
             problems.append(f"{where}.port: expected an integer >= 0, got {_show(port)}")
             bad = True
@@ -285,7 +292,7 @@ def to_dict(graph: nx.MultiDiGraph) -> dict:
     nodes = [_node_dict(n, d) for n, d in graph.nodes(data=True)]
     edges = sorted(((u, v, p) for u, v, p in graph.edges(data="port")), key=lambda e: (order[e[1]], e[2]))
     data = {"format": FORMAT, "version": VERSION, "nodes": nodes,
-            "edges": [{"source": u, "target": v, "port": p} for u, v, p in edges]}
+            "edges": [{"source": u, "target": v, "port": _port_text(graph, v, p)} for u, v, p in edges]}
     ui = dict(graph.graph.get("ui") or {})
     given = ui.get("positions") or {}
     positions = {n: [_round(given[n][0]), _round(given[n][1])] for n in graph if n in given}
@@ -350,3 +357,13 @@ def dumps(graph: nx.MultiDiGraph) -> str:
 def write(graph: nx.MultiDiGraph, path) -> None:
     """Save atomically (builder/files/atomic_file.py): a crash mid-save leaves either the old file or the new one."""
     atomic_file.write_bytes(path, dumps(graph).encode("utf-8"))  # dumps fails, if it must, before any write
+
+
+def _port_text(graph, target, port):
+    """A port as written: its name where the target's layer names its ports (attention's query, value, key),
+    else its number."""
+    try:
+        name = spec_for(graph.nodes[target].get("layer")).port_name(port)
+    except (UnknownLayerError, TypeError):
+        return port
+    return name if name is not None else port

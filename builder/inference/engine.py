@@ -353,7 +353,8 @@ def internal_error(layer: str, exc: Exception) -> str:
 
 def _port_problem(node, spec, wires) -> str | None:
     """Wiring mistakes a hand-built graph can have (the document refuses them as edits)."""
-    if len(wires) == 1 and wires[0][1] == 0 and spec.inputs != 0 and type(wires[0][1]) is int:
+    if len(wires) == 1 and wires[0][1] == 0 and spec.inputs != 0 and type(wires[0][1]) is int and (
+            spec.required_inputs or 1) == 1:
         return None  # the common case, one wire on port 0, is always fine
     ports = [p for _u, p in wires]
     if spec.is_input:
@@ -372,6 +373,13 @@ def _port_problem(node, spec, wires) -> str | None:
             return f"{node}: merge inputs must use ports 0..{len(ports) - 1} without gaps, got {ports}"
     elif any(not 0 <= p < spec.inputs for p in ports):
         return f"{node}: {spec.name} has {spec.inputs} input port(s), but wires arrive on ports {ports}"
+    else:
+        # Named ports (attention's query, value, key): the required ones first, each fed.
+        needed = spec.inputs if spec.required_inputs is None else spec.required_inputs
+        missing = [spec.port_name(p) or f"port {p}" for p in range(needed) if p not in ports]
+        if missing:
+            names = " and ".join(missing)
+            return f"{node}: {spec.name} has nothing on its {names}; connect a tensor to {'them' if len(missing) > 1 else 'it'}"
     return None
 
 

@@ -26,8 +26,9 @@ def preview_connect(doc: GraphDocument, results: dict, source: str, target: str,
     except UnknownLayerError as exc:
         return None, f"{target}: {exc}"
     wires = sorted([*doc.inputs_of(target), (source, used_port)], key=lambda wire: wire[1])
-    if not spec.is_merge and len(wires) < spec.inputs:
-        return None, f"{target}: {spec.name} needs {spec.inputs} inputs; connect the others too"
+    needed = spec.inputs if spec.required_inputs is None else spec.required_inputs
+    if not spec.is_merge and len(wires) < needed:
+        return None, f"{target}: {spec.name} needs {needed} inputs; connect the others too"
     arriving = []
     for upstream, _port in wires:
         result = results.get(upstream)

@@ -35,7 +35,10 @@ def build_model(source, max_weight_bytes: int | None = DEFAULT_MAX_WEIGHT_BYTES)
                 continue
             layer = getattr(keras.layers, step.spec.name)(name=step.id, **step.config, **kwargs)
             arriving = [tensors[s] for s in step.sources]
-            tensors[step.id] = layer(arriving if step.takes_list else arriving[0])
+            if step.spec.call_style == "arguments":  # layer(query, value, key)
+                tensors[step.id] = layer(*arriving)
+            else:
+                tensors[step.id] = layer(arriving if step.takes_list or step.spec.call_style == "list" else arriving[0])
         except Exception as exc:  # noqa: BLE001 - Keras is the judge of a config; its refusal names the node
             raise ModelError([f"{step.id}: Keras refuses this {step.spec.name}: {keras_message(exc)}"]) from None
     inputs = [tensors[n] for n in plan.inputs]

@@ -107,6 +107,12 @@ def _line(step, names, style) -> str:
         return f"{var} = keras.Input(shape={literal(step.params['shape'])}, {name_arg}{extra})"
     args = ", ".join([*_arguments(step), name_arg])
     sources = [names[s] for s in step.sources]
+    if step.spec.call_style == "arguments":  # MultiHeadAttention(...)(query, value, key), by port name
+        wired = ", ".join(f"{port}={name}" if i > 1 else name
+                          for i, (port, name) in enumerate(zip(step.spec.port_names, sources)))
+        return f"{var} = layers.{step.spec.name}({args})({wired})"
+    if step.spec.call_style == "list":  # Attention(...)([query, value, key])
+        return f"{var} = layers.{step.spec.name}({args})([{', '.join(sources)}])"
     if step.takes_list:
         tensors = f"[{', '.join(sources)}]"
         if style == "function" and step.spec.function:

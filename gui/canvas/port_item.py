@@ -7,10 +7,11 @@ from the document when they paint.
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QFont, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from builder.catalog.rules import fmt
+from builder.catalog.specs import UnknownLayerError, spec_for
 from gui.canvas import geometry
 from gui.canvas.text import tooltip_html
 from gui.theme import canvas_palette
@@ -44,6 +45,17 @@ class PortItem(QGraphicsItem):
             return bool(doc.outputs_of(self.node_id))
         return any(port == self.index for _source, port in doc.inputs_of(self.node_id))
 
+    @property
+    def name(self) -> str | None:
+        """The input port's name where the layer names its ports (attention's query, value, key), else None."""
+        if self.kind == OUTPUT:
+            return None
+        try:
+            spec = spec_for(self.node_item.controller.doc.layer(self.node_id))
+        except (UnknownLayerError, KeyError):
+            return None
+        return spec.port_name(self.index)
+
     def tooltip_text(self) -> str:
         controller = self.node_item.controller
         doc, results = controller.doc, controller.results
@@ -54,11 +66,12 @@ class PortItem(QGraphicsItem):
             shape = fmt(result.shape) if result is not None and result.shape is not None else "no shape yet"
             return f"{self.node_id} output: {shape}\nDrag to an input port to connect"
         source = next((u for u, port in doc.inputs_of(self.node_id) if port == self.index), None)
+        label = f"input {self.index}" if self.name is None else f"{self.name} (input {self.index})"
         if source is None:
-            return f"{self.node_id} input {self.index}: free\nDrag a wire here from an output port"
+            return f"{self.node_id} {label}: free\nDrag a wire here from an output port"
         result = results.get(source)
         shape = fmt(result.shape) if result is not None and result.shape is not None else "no shape"
-        return f"{self.node_id} input {self.index} ← {source}: {shape}"
+        return f"{self.node_id} {label} ← {source}: {shape}"
 
     def hoverEnterEvent(self, event):
         self.setToolTip(tooltip_html(self.tooltip_text()))  # read now: the source's shape may have changed since
@@ -71,7 +84,8 @@ class PortItem(QGraphicsItem):
 
     def boundingRect(self) -> QRectF:
         r = geometry.PORT_HIT_RADIUS
-        return QRectF(-r, -r, 2 * r, 2 * r)
+        label = 48 if self.kind == INPUT and self.name else 0  # room for the port's name, painted to its right
+        return QRectF(-r, -r, 2 * r + label, 2 * r)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -100,3 +114,10 @@ class PortItem(QGraphicsItem):
         painter.setPen(QPen(colours.port_border, 1.5))
         painter.setBrush(QBrush(fill))
         painter.drawEllipse(QPointF(0, 0), radius, radius)
+        name = self.name
+        if name:  # a named port says its part inside the card, next to the dot
+            font = QFont(painter.font())
+            font.setPointSizeF(max(font.pointSizeF() * 0.75, 6.0))
+            painter.setFont(font)
+            painter.setPen(colours.text_dim)
+            painter.drawText(QPointF(radius + 4, radius), name)

@@ -202,6 +202,22 @@ def random_zoom(draw, p, source_shape):
         p["width_factor"] = draw(st.one_of(st.none(), factor(-0.9, 1)))
 
 
+def multi_head_attention(draw, p, source_shape):
+    p["num_heads"] = draw(st.integers(1, 3))
+    p["key_dim"] = draw(st.integers(1, 4))
+    gs.optional(draw, p, "value_dim", st.one_of(st.none(), st.integers(1, 4)), 30)
+    gs.optional(draw, p, "output_shape", st.one_of(st.none(), st.integers(1, 4)), 30)
+    gs.optional(draw, p, "use_bias", st.booleans(), 30)
+    gs.optional(draw, p, "dropout", st.floats(0, 1), 15)
+
+
+def attention(draw, p, source_shape):
+    gs.optional(draw, p, "use_scale", st.booleans(), 50)
+    gs.optional(draw, p, "dropout", st.floats(0, 1), 15)
+    if "use_scale" in p and gs.sometimes(draw, 50):
+        p["score_mode"] = draw(st.sampled_from(("dot", "concat")))
+
+
 MORE_PARAMS = {
     "ReLU": relu, "Rescaling": rescaling, "LayerNormalization": layer_norm, "Embedding": embedding,
     "BatchNormalization": batch_norm, "ELU": elu, "LeakyReLU": leaky_relu, "PReLU": prelu, "Softmax": softmax,
@@ -216,5 +232,7 @@ MORE_PARAMS = {
     "RandomRotation": augmentation({"factor": (-1, 1)}), "RandomZoom": random_zoom,
     "RandomTranslation": augmentation({"height_factor": (-1, 1), "width_factor": (-1, 1)}),
     "RandomContrast": augmentation({"factor": (0, 1)}, fills=False, value_range=True),
+    "MultiHeadAttention": multi_head_attention, "Attention": attention,
+    "AdditiveAttention": lambda draw, p, source_shape: attention(draw, p, source_shape) or p.pop("score_mode", None),
     "RandomBrightness": augmentation({"factor": (-1, 1)}, fills=False, value_range=True),
 }

@@ -23,6 +23,9 @@ one input size is unknown). Where we report an error that the trace does not con
 run alone on zeros with every combination of small sizes for its unknown dims: if every one fails, no real
 data can go through it, and Keras confirms the error.
 
+Attention and AdditiveAttention on (batch, features) tensors build and run, but each query is scored against
+the keys of every sample in the batch (samples mix, the result depends on the batch): a failure of that node.
+
 One more rule of ours, documented in shape_rules.concatenate_shape: a Concatenate with a single input must have
 an axis that would work with two (Keras passes one input through whatever the axis, even one out of range),
 because the node fails as soon as a second branch is wired in. The oracle checks it by concatenating the input
@@ -106,28 +109,36 @@ def _judge_node(keras, graph, node, tensors, layers, suspect) -> KerasNode:
         return KerasNode("error", reason="a layer with no input cannot be called")
     if any(s not in tensors.symbolic for s in sources):
         return KerasNode("blocked")
-    merge = CATALOG[layer_name].is_merge
+    spec = CATALOG[layer_name]
+    # Merges and Attention take a list; MultiHeadAttention takes its tensors as arguments (query, value, key).
+    spread = spec.call_style == "arguments"
+    merge = spec.is_merge or spec.call_style == "list" or spread
     feed = (lambda values: values) if merge else (lambda values: values[0])
+    call = (lambda values: layer(*values)) if spread else layer
     try:
-        out = layer(feed([tensors.symbolic[s] for s in sources]))
+        out = call(feed([tensors.symbolic[s] for s in sources]))
     except Exception as exc:  # noqa: BLE001
         return KerasNode("error", reason=f"symbolic call: {type(exc).__name__}: {exc}")
     shape = tuple(out.shape)
+    if spec.call_style == "list" and any(len(tensors.symbolic[s].shape) < 3 for s in sources):
+        # Attention on (batch, features) builds and runs, but multiplies each query with the keys of every
+        # sample in the batch: samples mix, so the answer depends on the batch. Counted as a failure here.
+        return KerasNode("error", reason="attention over rank-2 tensors attends across the samples of the batch")
     if 0 in shape[1:]:
         return KerasNode("error", reason=f"symbolic call gave an empty tensor {shape}: no data can flow on")
     result = KerasNode("ok", shape, _size(layer.trainable_weights), _size(layer.non_trainable_weights),
                        layer.count_params())
-    failure = _run(_traced(layer), feed([tensors.batched[s] for s in sources]), shape, {}, node,
+    failure = _run(_traced(layer, spread), feed([tensors.batched[s] for s in sources]), shape, {}, node,
                    "graph-mode trace with a batch of 2")
     if not failure and layer_name == "Concatenate" and len(sources) == 1:
         twice = keras.layers.Concatenate(**params)
         failure = _run(twice, [tensors.batched[sources[0]]] * 2, None, {}, node, "the input concatenated twice")
     if not failure and all(s in tensors.concrete for s in sources):
-        failure = _run(layer, feed([tensors.concrete[s] for s in sources]), shape, tensors.concrete, node,
+        failure = _run(call, feed([tensors.concrete[s] for s in sources]), shape, tensors.concrete, node,
                        "forward pass")
         result.ran = not failure
     if not failure and suspect and not result.ran:
-        failure = _fails_at_every_size(layer, merge, [tuple(tensors.symbolic[s].shape) for s in sources])
+        failure = _fails_at_every_size(call, merge, [tuple(tensors.symbolic[s].shape) for s in sources])
     if failure:
         return KerasNode("error", reason=failure)
     tensors.symbolic[node] = out
@@ -147,11 +158,14 @@ def _judge_input(keras, node, params, tensors) -> KerasNode:
     return KerasNode("ok", tuple(tensor.shape), ran=node in tensors.concrete)
 
 
-def _traced(layer):
+def _traced(layer, spread=False):
     """The layer's own computation traced in a TensorFlow graph (what `Model.predict` runs), rather than the
-    shape it declares: this sees what really happens even where sizes are unknown."""
+    shape it declares: this sees what really happens even where sizes are unknown. `spread`: the layer takes
+    its tensors as arguments (MultiHeadAttention), not as one list."""
     from keras.src.backend import compute_output_spec  # the tracing Keras itself uses for layers without a rule
 
+    if spread:
+        return lambda values: compute_output_spec(layer.call, *values)
     return lambda value: compute_output_spec(layer.call, value)
 
 

@@ -13,12 +13,16 @@ Deliberate differences from Keras's symbolic build (the oracle's rules, in keras
   - An output with a size of 0 (a 'same' Conv2DTranspose with output_padding=0 on a 1x1 input): Keras declares
     and runs the empty tensor; the oracle counts it as a failure, and we report an error (found by the 20,000
     graph run).
+  - Attention and AdditiveAttention on (batch, features) tensors: Keras runs them, scoring each query against
+    the keys of every sample in the batch; the oracle counts it as a failure, we report an error.
   - Concatenate with one input and an axis out of range or on the batch axis: Keras passes the input through;
     we report the axis, since the node fails as soon as a second input is wired in.
   - Reshape without -1 of an input with unknown sizes, where no size could fit: the trace sees it only with one
     unknown size; the oracle confirms our error by trying every small size.
   - Embedding is fed from Inputs only (zeros: index 0), and mask_zero is not drawn: a lookup of a computed value
     outside 0..input_dim-1 fails for a reason no shape rule sees, and how masks travel on is Keras's business.
+  - Masking is not drawn: its mask travels on, and a later layer that reads masks (Softmax on a rank-2 tensor)
+    fails for a reason no shape rule sees; Keras's own Masking tests (test_keras_layer_tests.py) cover it.
   - Param values that Keras accepts but we refuse (Dropout rate=1, momentum outside [0, 1], epsilon <= 0, zero
     sizes, 'SAME' in capitals, truthy non-bools) are never generated here; test_shape_rules.py lists them.
 
@@ -40,6 +44,7 @@ from tests.builder.graph_strategy import describe, graphs
 from tests.builder.keras_oracle import BATCH, judge
 
 pytestmark = [pytest.mark.filterwarnings("ignore:You are using a softmax over axis:UserWarning"),
+              pytest.mark.filterwarnings("ignore:.*was passed an input with a mask attached:UserWarning"),
               pytest.mark.filterwarnings("ignore:You passed `rms_scaling=True`:UserWarning")]
 
 DEFAULT_EXAMPLES = int(os.environ.get("KC_AGREEMENT_EXAMPLES", "1000"))

@@ -11,7 +11,7 @@ it: a model that cannot run as declared is an error here. tests/builder/test_ker
 rule against real Keras on generated graphs, test_shape_rules.py on tables of subtle cases.
 
     common.py  core.py  activation.py  convolution.py  pooling.py  merging.py  dot.py  reshaping.py
-    normalization.py  recurrent.py  image.py
+    normalization.py  recurrent.py  image.py  attention.py
 """
 
 from __future__ import annotations
@@ -21,6 +21,14 @@ from builder.catalog.rules.activation import (
     prelu_shape,
     prelu_weights,
     softmax_shape,
+)
+from builder.catalog.rules.attention import PORTS as ATTENTION_PORTS
+from builder.catalog.rules.attention import (
+    additive_attention_weights,
+    attention_shape,
+    attention_weights,
+    multi_head_attention_shape,
+    multi_head_attention_weights,
 )
 from builder.catalog.rules.common import (
     IMAGE,
@@ -101,6 +109,7 @@ from builder.catalog.rules.reshaping import (
 )
 
 __all__ = [
+    "ATTENTION_PORTS",
     "IMAGE",
     "SEQUENCE",
     "Arriving",
@@ -108,9 +117,12 @@ __all__ = [
     "ShapeError",
     "activation_shape",
     "add_shape",
+    "additive_attention_weights",
     "as_one",
     "as_pair",
     "as_rank",
+    "attention_shape",
+    "attention_weights",
     "augmentation_shape",
     "axes_shape",
     "axis_index",
@@ -142,6 +154,8 @@ __all__ = [
     "layer_normalization_weights",
     "layout",
     "lstm_weights",
+    "multi_head_attention_shape",
+    "multi_head_attention_weights",
     "need_rank",
     "need_spatial",
     "no_weights",

@@ -1,0 +1,73 @@
+"""Attention: MultiHeadAttention, Attention (dot-product) and AdditiveAttention, whose inputs play different
+parts: the query (port 0), the value (port 1) and, optionally, the key (port 2; the value when absent).
+
+Part of the shape and weight-count rules (see builder/catalog/rules/__init__.py).
+"""
+
+from __future__ import annotations
+
+from builder.catalog.rules.common import Arriving, ShapeError, as_one, by
+
+PORTS = ("query", "value", "key")
+
+
+def _parts(layer, inputs, known=True) -> tuple[Arriving, Arriving, Arriving]:
+    """(query, value, key), each with steps; `known`: the feature sizes must be known (weights depend on them)."""
+    query, value = inputs[0], inputs[1]
+    key = inputs[2] if len(inputs) > 2 else value
+    for name, x in zip(PORTS, (query, value, key)):
+        if len(x.shape) < 3:
+            raise ShapeError(f"{layer} needs a {name} with steps and features (batch, steps, features), but "
+                             f"{by(x)}; give it sequences, e.g. from an Embedding or an LSTM with "
+                             "return_sequences=True")
+        if known and x.shape[-1] is None:
+            raise ShapeError(f"{layer} needs a known feature size on its {name}, but {by(x)}; set it in the Input "
+                             "shape")
+    return query, value, key
+
+
+def multi_head_attention_shape(params, inputs):
+    query, value, key = _parts("MultiHeadAttention", inputs)
+    if value.shape[1:-1] != key.shape[1:-1]:
+        raise ShapeError(f"MultiHeadAttention needs the value and the key to match on every axis but the last, but "
+                         f"the value {by(value)} and the key {by(key)}; feed both from the same sequence")
+    if len(query.shape) != len(value.shape):
+        raise ShapeError(f"MultiHeadAttention needs the query and the value of the same rank, but the query {by(query)} "
+                         f"and the value {by(value)}; Reshape one of them")
+    last = as_one(params["output_shape"])[0] if params["output_shape"] is not None else query.shape[-1]
+    return (*query.shape[:-1], last)
+
+
+def multi_head_attention_weights(params, inputs, out):
+    query, value, key = _parts("MultiHeadAttention", inputs)
+    heads, key_dim = params["num_heads"], params["key_dim"]
+    value_dim = params["value_dim"] or key_dim
+    bias = params["use_bias"]
+    projections = ((query.shape[-1], key_dim), (key.shape[-1], key_dim), (value.shape[-1], value_dim))
+    count = sum(size * heads * width + (heads * width if bias else 0) for size, width in projections)
+    last = out[-1]
+    return count + heads * value_dim * last + (last if bias else 0), 0
+
+
+def attention_shape(layer: str):
+    """Attention and AdditiveAttention: scores of the query against the key, then a weighted sum of the value."""
+    def rule(params, inputs):
+        # Only AdditiveAttention's scale (one per feature) needs the feature size.
+        query, value, key = _parts(layer, inputs, known=layer == "AdditiveAttention" and params["use_scale"])
+        if key.shape[1:-1] != value.shape[1:-1] and None not in (*key.shape[1:-1], *value.shape[1:-1]):
+            raise ShapeError(f"{layer} weighs each value by its key, so they need the same steps, but the value "
+                             f"{by(value)} and the key {by(key)}; feed both from the same sequence")
+        if None not in (query.shape[-1], key.shape[-1]) and query.shape[-1] != key.shape[-1] and (layer == "AdditiveAttention" or params.get("score_mode") == "dot"):
+            raise ShapeError(f"{layer} compares the query with the key, so their feature sizes must be equal, but "
+                             f"the query {by(query)} and the key {by(key)}; project one of them with a Dense")
+        return (*query.shape[:-1], value.shape[-1])
+    return rule
+
+
+def attention_weights(params, inputs, out):
+    """Attention learns a scalar scale (use_scale) and, with score_mode='concat', a scalar score weight."""
+    return int(params["use_scale"]) + int(params["score_mode"] == "concat"), 0
+
+
+def additive_attention_weights(params, inputs, out):
+    return (inputs[0].shape[-1] if params["use_scale"] else 0), 0
