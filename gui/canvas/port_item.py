@@ -48,11 +48,12 @@ class PortItem(QGraphicsItem):
     @property
     def name(self) -> str | None:
         """The input port's name where the layer names its ports (attention's query, value, key), else None."""
-        if self.kind == OUTPUT:
+        doc = self.node_item.controller.doc
+        if self.kind == OUTPUT or self.node_id not in doc:  # a removed node's items may still be asked
             return None
         try:
-            spec = spec_for(self.node_item.controller.doc.layer(self.node_id))
-        except (UnknownLayerError, KeyError):
+            spec = spec_for(doc.layer(self.node_id))
+        except UnknownLayerError:
             return None
         return spec.port_name(self.index)
 

@@ -130,7 +130,7 @@ def test_popup_filters_ranks_and_closes_on_escape(cnn, qtbot):
 def test_clicking_a_popup_entry_adds_it(cnn, qtbot):
     controller, view = cnn
     popup = view.open_add_popup(QPointF(40, 400))
-    item = next(popup.list.item(i) for i in range(popup.list.count()) if popup.list.item(i).text().startswith("Add"))
+    item = next(popup.list.item(i) for i in range(popup.list.count()) if popup.list.item(i).text().split()[0] == "Add")
     popup.list.itemClicked.emit(item)
     assert controller.doc.layer("add_1") == "Add" and controller.doc.positions["add_1"] == (40, 400)
 

@@ -47,7 +47,8 @@ def test_selected_node_gets_a_typed_editor_per_param(cnn):
     assert inspector.title_label.text() == "Conv2D" and inspector.id_edit.text() == "conv_3x3"
     kinds = {name: type(row.editor) for name, row in inspector.rows.items()}
     assert kinds == {"filters": IntEditor, "kernel_size": PairEditor, "strides": PairEditor,
-                     "padding": ChoiceEditor, "dilation_rate": PairEditor, "groups": IntEditor,
+                     "padding": ChoiceEditor, "data_format": ChoiceEditor, "dilation_rate": PairEditor,
+                     "groups": IntEditor,
                      "activation": ChoiceEditor, "use_bias": BoolEditor}
     assert inspector.editor("filters").spin.value() == 32 and inspector.editor("filters").spin.minimum() == 1
     assert inspector.editor("kernel_size").value() == 3 and inspector.editor("kernel_size").linked
