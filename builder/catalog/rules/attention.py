@@ -54,6 +54,16 @@ def attention_shape(layer: str):
     def rule(params, inputs):
         # Only AdditiveAttention's scale (one per feature) needs the feature size.
         query, value, key = _parts(layer, inputs, known=layer == "AdditiveAttention" and params["use_scale"])
+        # Scores are a batched matrix product over the last two axes: any axes before the steps must agree,
+        # or the product broadcasts them into another shape than the one Keras declares (the query's).
+        if len({len(x.shape) for x in (query, value, key)}) > 1:
+            raise ShapeError(f"{layer} needs the query, value and key of one rank, but the query {by(query)}, the "
+                             f"value {by(value)} and the key {by(key)}; Reshape them to (batch, steps, features)")
+        for x in (value, key):
+            if any(None not in (a, b) and a != b for a, b in zip(query.shape[1:-2], x.shape[1:-2])):
+                raise ShapeError(f"{layer} needs the axes before the steps equal on the query and the value and "
+                                 f"key, but the query {by(query)} and {by(x)}; Reshape them to (batch, steps, "
+                                 "features)")
         if key.shape[1:-1] != value.shape[1:-1] and None not in (*key.shape[1:-1], *value.shape[1:-1]):
             raise ShapeError(f"{layer} weighs each value by its key, so they need the same steps, but the value "
                              f"{by(value)} and the key {by(key)}; feed both from the same sequence")
