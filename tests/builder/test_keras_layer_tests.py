@@ -4,7 +4,8 @@ keras_layer_cases.json was mined by running Keras 3's layer tests with a recorde
 constructor and call: the arguments (initializers, regularizers and constraints dropped: they change no shape),
 the input shapes (batch dropped) and what Keras did: the output shape, or where it refused ("constructor" or
 "call"). Calls with a mask or other call arguments, layers used with arguments the catalog lacks (lora_rank,
-renorm_clipping, return_state...) and non-merge layers given a list were left out. A case with `deliberate` is a
+renorm_clipping, return_state, attention_axes...) and layers given a list they do not take were left out.
+Attention layers' inputs are recorded in their call's order: query, value, key (ports 0, 1, 2). A case with `deliberate` is a
 known, documented difference, with its reason.
 
 Each case is compared twice: with what Keras did in its own test (the recorded verdict), and with real Keras
@@ -57,7 +58,10 @@ def test_the_cases_cover_every_layer_of_the_catalog_s_spatial_families():
                   "DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D", "MaxPooling3D",
                   "AveragePooling1D", "AveragePooling3D", "GlobalMaxPooling1D", "GlobalAveragePooling3D",
                   "Cropping1D", "Cropping3D", "ZeroPadding1D", "ZeroPadding3D", "UpSampling1D", "UpSampling3D",
-                  "Minimum", "Dot", "Masking", "ELU", "LeakyReLU", "PReLU", "Softmax"):
+                  "Minimum", "Dot", "Masking", "ELU", "LeakyReLU", "PReLU", "Softmax", "MultiHeadAttention",
+                  "Attention", "AdditiveAttention", "GroupNormalization", "SimpleRNN", "Resizing", "CenterCrop",
+                  "RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation", "RandomContrast",
+                  "RandomBrightness"):
         assert counts[layer] >= 2, layer
 
 
