@@ -183,8 +183,8 @@ def _read_edges(edges, graph, problems):
             if not isinstance(value, str) or value not in graph:
                 problems.append(f"{where}.{key}: no node has the id {_show(value)}")
                 bad = True
-        if isinstance(port, str) and not bad:  # a named port (attention's "query", "value", "key")
-            names = spec_for(graph.nodes[target]["layer"]).port_names
+        names = spec_for(graph.nodes[target]["layer"]).port_names if not bad else ()
+        if isinstance(port, str) and names:  # a named port (attention's "query", "value", "key")
             if port not in names:
                 known = ", ".join(_show(n) for n in names) or "none: its ports are numbered"
                 problems.append(f"{where}.port: {target} has no port named {_show(port)} (its port names: {known})")

@@ -101,7 +101,12 @@ def config_counts(model_config: dict) -> dict[str, tuple[str, int]]:
             continue
         arriving = [outputs.get(source) for source in layer.sources]
         known = arriving if arriving and all(s is not None for s in arriving) else None
-        candidates = ([known] if known else []) + [[s] for s in layer.recorded]
+        spec = CATALOG.get(layer.class_name)
+        if spec is not None and spec.port_names:  # attention: the recorded shapes are its query, value, key
+            recorded = [list(layer.recorded)] if layer.recorded else []
+        else:
+            recorded = [[s] for s in layer.recorded]
+        candidates = ([known] if known else []) + recorded
         count, shape = 0, None
         for index, shapes in enumerate(candidates):
             weights, out = _layer_weights(layer.class_name, layer.config, shapes)
