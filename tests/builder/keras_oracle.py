@@ -120,6 +120,11 @@ def _judge_node(keras, graph, node, tensors, layers, suspect) -> KerasNode:
     except Exception as exc:  # noqa: BLE001
         return KerasNode("error", reason=f"symbolic call: {type(exc).__name__}: {exc}")
     shape = tuple(out.shape)
+    if shape[0] is not None:
+        # A declared batch size: the layer read the batch axis as data (CenterCrop on a rank-3 tensor takes it
+        # for an image's height), so the model would give another number of samples than it was given.
+        return KerasNode("error", reason=f"symbolic call declared a fixed batch size {shape}: the batch axis read "
+                                         "as data")
     if spec.call_style == "list" and any(len(tensors.symbolic[s].shape) < 3 for s in sources):
         # Attention on (batch, features) builds and runs, but multiplies each query with the keys of every
         # sample in the batch: samples mix, so the answer depends on the batch. Counted as a failure here.

@@ -13,6 +13,8 @@ Deliberate differences from Keras's symbolic build (the oracle's rules, in keras
   - An output with a size of 0 (a 'same' Conv2DTranspose with output_padding=0 on a 1x1 input): Keras declares
     and runs the empty tensor; the oracle counts it as a failure, and we report an error (found by the 20,000
     graph run).
+  - A layer that reads the batch axis as data (CenterCrop, Resizing or an augmentation on a rank-3 tensor take
+    it for an image's height): Keras may declare a fixed batch size; the oracle counts that as a failure.
   - Attention and AdditiveAttention on (batch, features) tensors: Keras runs them, scoring each query against
     the keys of every sample in the batch; the oracle counts it as a failure, we report an error.
   - Concatenate with one input and an axis out of range or on the batch axis: Keras passes the input through;
