@@ -67,7 +67,10 @@ def attention_shape(layer: str):
         if key.shape[1:-1] != value.shape[1:-1] and None not in (*key.shape[1:-1], *value.shape[1:-1]):
             raise ShapeError(f"{layer} weighs each value by its key, so they need the same steps, but the value "
                              f"{by(value)} and the key {by(key)}; feed both from the same sequence")
-        if None not in (query.shape[-1], key.shape[-1]) and query.shape[-1] != key.shape[-1] and (layer == "AdditiveAttention" or params.get("score_mode") == "dot"):
+        q, k = query.shape[-1], key.shape[-1]
+        # A dot product needs equal sizes; the additive score adds them, so a size of 1 broadcasts there.
+        clash = q != k and not (layer == "AdditiveAttention" and 1 in (q, k))
+        if None not in (q, k) and clash and (layer == "AdditiveAttention" or params.get("score_mode") == "dot"):
             raise ShapeError(f"{layer} compares the query with the key, so their feature sizes must be equal, but "
                              f"the query {by(query)} and the key {by(key)}; project one of them with a Dense")
         return (*query.shape[:-1], value.shape[-1])
