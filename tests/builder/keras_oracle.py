@@ -4,12 +4,12 @@ Each node is built in topological order with `keras.Input` or `getattr(keras.lay
 and called on the KerasTensors of its sources, catching the exception at the node where Keras refuses.
 
 The issue's rule is stricter than Keras's symbolic build: an error wherever Keras refuses the graph *or a
-forward pass on real data would fail*. So each node that Keras builds is also tried with a batch of 2:
-  - traced in a TensorFlow graph on placeholders of its sources' declared shapes with a batch of 2 (this works
+forward pass on real data would fail*. So each node that Keras builds is also tried with a batch of 3:
+  - traced in a TensorFlow graph on placeholders of its sources' declared shapes with a batch of 3 (this works
     with unknown sizes too), and
   - eagerly on zeros, when every Input upstream has a fully known shape (what `keras.Model.__call__` does in
     eager mode, one layer at a time, so that the failing node is known).
-Either one raising, changing the batch size (Concatenate on the batch axis: 2 + 2 -> 4), or giving a shape
+Either one raising, changing the batch size (Concatenate on the batch axis: 3 + 3 -> 6), or giving a shape
 other than the one Keras declared (activation 'glu' halves the last axis without saying so) is a failure of
 that node; nodes after it are blocked.
 
@@ -48,7 +48,9 @@ import numpy as np
 
 from builder.catalog.specs import CATALOG
 
-BATCH = 2
+# 3, not 2: the generators draw many sizes of 2, and a per-channel array of 2 values on a rank-1 tensor then
+# broadcast against a batch of 2 (Rescaling's scale on (None,)): a model that fails on any other batch passed.
+BATCH = 3
 
 
 @dataclass
@@ -88,7 +90,7 @@ class _Tensors:
 
     def __init__(self):
         self.symbolic = {}  # node -> KerasTensor, batch unknown (as the model declares it)
-        self.batched = {}  # node -> a placeholder of its declared shape, with a batch of 2
+        self.batched = {}  # node -> a placeholder of its declared shape, with a batch of BATCH
         self.concrete = {}  # node -> eager output on zeros, where every Input upstream has a known shape
 
 
@@ -134,7 +136,7 @@ def _judge_node(keras, graph, node, tensors, layers, suspect) -> KerasNode:
     result = KerasNode("ok", shape, _size(layer.trainable_weights), _size(layer.non_trainable_weights),
                        layer.count_params())
     failure = _run(_traced(layer, spread), feed([tensors.batched[s] for s in sources]), shape, {}, node,
-                   "graph-mode trace with a batch of 2")
+                   f"graph-mode trace with a batch of {BATCH}")
     if not failure and layer_name == "Concatenate" and len(sources) == 1:
         twice = keras.layers.Concatenate(**params)
         failure = _run(twice, [tensors.batched[sources[0]]] * 2, None, {}, node, "the input concatenated twice")

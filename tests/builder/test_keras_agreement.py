@@ -7,7 +7,7 @@ When Keras accepts the whole graph, `builder.build_model` must build it too, wit
 
 Deliberate differences from Keras's symbolic build (the oracle's rules, in keras_oracle.py, make Keras agree):
   - Concatenate along the batch axis: Keras builds it, but a forward pass returns more samples than it was
-    given (2 + 2 -> 4); the oracle counts a changed batch size as a failure; we report an error.
+    given (3 + 3 -> 6); the oracle counts a changed batch size as a failure; we report an error.
   - activation 'glu': Keras declares the full last axis, but a forward pass halves it (and fails on an odd or
     unknown size); the oracle counts a shape other than the declared one as a failure; we report an error.
   - An output with a size of 0 (a 'same' Conv2DTranspose with output_padding=0 on a 1x1 input): Keras declares
