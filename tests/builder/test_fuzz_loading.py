@@ -26,7 +26,7 @@ from tests.builder.fuzz_files import damaged_file
 
 FILES = int(os.environ.get("KC_FUZZ_FILES", "300"))
 LONG = int(os.environ.get("KC_FUZZ_LONG", "10000"))
-SECONDS_PER_FILE = 1.0
+SECONDS_PER_FILE = 30.0  # only catches a hang (a file takes milliseconds); a busy machine must not fail it
 
 
 def load_one(path) -> str:

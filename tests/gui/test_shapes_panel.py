@@ -110,6 +110,9 @@ def chain(n: int) -> nx.MultiDiGraph:
     return graph
 
 
+HANG_S = 30.0
+
+
 def test_thousand_nodes_param_change_updates_only_changed_rows(qtbot):
     controller, panel = panel_for(qtbot, chain(1000))
     assert len(panel.row_texts()) == 1000
@@ -122,10 +125,12 @@ def test_thousand_nodes_param_change_updates_only_changed_rows(qtbot):
     elapsed = time.perf_counter() - started
     assert resets == [] and changed_rows == [(999, 999)]
     assert panel.row_texts()["dense_998"][2] == "(None, 8)"
-    assert elapsed < 0.25, f"a one-node edit on 1,000 nodes took {elapsed:.3f} s"
+    # Only catches a hang: how fast an edit reaches the panel is the benchmark's figure ("one param edit to
+    # panel and badges updated, 1,000 nodes"); a busy machine must not fail this test.
+    assert elapsed < HANG_S, f"a one-node edit on 1,000 nodes took {elapsed:.3f} s"
     started = time.perf_counter()
     controller.push(SetParam("dense_0", "units", 8))  # everything downstream changes its params
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < HANG_S
     assert resets == [] and changed_rows[-1] == (1, 2)  # only dense_0 and dense_1 change results
 
 
