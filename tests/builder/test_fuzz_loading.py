@@ -26,12 +26,10 @@ from tests.builder.fuzz_files import damaged_file
 
 FILES = int(os.environ.get("KC_FUZZ_FILES", "300"))
 LONG = int(os.environ.get("KC_FUZZ_LONG", "10000"))
-SECONDS_PER_FILE = 30.0  # only catches a hang (a file takes milliseconds); a busy machine must not fail it
 
 
 def load_one(path) -> str:
     """'refused' or 'loaded'; raises (failing the test) on anything else."""
-    began = time.perf_counter()
     try:
         graph = project.read(path)
     except ProjectError as exc:
@@ -47,8 +45,6 @@ def load_one(path) -> str:
         saved = project.dumps(graph)
         assert project.dumps(project.parse(saved)) == saved
         outcome = "loaded"
-    took = time.perf_counter() - began
-    assert took < SECONDS_PER_FILE, f"took {took:.2f} s"
     return outcome
 
 

@@ -1,7 +1,6 @@
 """Shapes & errors: rows in topological order with what inference says, errors first with their messages,
 totals, clicks that select and centre, and incremental updates that stay fast on 1,000 nodes."""
 
-import time
 
 import networkx as nx
 import pytest
@@ -110,27 +109,19 @@ def chain(n: int) -> nx.MultiDiGraph:
     return graph
 
 
-HANG_S = 30.0
-
-
 def test_thousand_nodes_param_change_updates_only_changed_rows(qtbot):
     controller, panel = panel_for(qtbot, chain(1000))
     assert len(panel.row_texts()) == 1000
     resets, changed_rows = [], []
     panel.model.modelReset.connect(lambda: resets.append(1))
     panel.model.dataChanged.connect(lambda top, bottom: changed_rows.append((top.row(), bottom.row())))
-    started = time.perf_counter()
     controller.push(SetParam("dense_998", "units", 8))  # the last node: nothing downstream
     qtbot.wait(1)
-    elapsed = time.perf_counter() - started
     assert resets == [] and changed_rows == [(999, 999)]
     assert panel.row_texts()["dense_998"][2] == "(None, 8)"
-    # Only catches a hang: how fast an edit reaches the panel is the benchmark's figure ("one param edit to
-    # panel and badges updated, 1,000 nodes"); a busy machine must not fail this test.
-    assert elapsed < HANG_S, f"a one-node edit on 1,000 nodes took {elapsed:.3f} s"
-    started = time.perf_counter()
+    # How fast an edit reaches the panel is the benchmark's figure ("one param edit to panel and badges
+    # updated, 1,000 nodes"); this test checks that only the changed rows are touched.
     controller.push(SetParam("dense_0", "units", 8))  # everything downstream changes its params
-    assert time.perf_counter() - started < HANG_S
     assert resets == [] and changed_rows[-1] == (1, 2)  # only dense_0 and dense_1 change results
 
 
