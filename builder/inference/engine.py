@@ -78,7 +78,6 @@ class ShapeInference:
         # nodes in order without sorting the graph; None when an edit may have broken it.
         self._index: dict[str, int] | None = None
         self._next_index = 0
-        self._good_ids: set[str] = set()
         if self._doc is not None:
             self._doc.subscribe(self._on_change)
 
@@ -133,7 +132,7 @@ class ShapeInference:
         """Recompute what the edits since the last call affect; return the ids whose results changed."""
         graph = self.graph
         if self._full or self._index is None and not self._reindex(graph):
-            recompute = self._recompute_all(graph)
+            return self._publish_all(graph)
         else:
             recompute = self._recompute_from(graph, {n for n in self._dirty if n in graph})
         for node in self._touched - recompute:
@@ -158,14 +157,54 @@ class ShapeInference:
         self._full = self._flow_stale = False
         return changed
 
+    def _publish_all(self, graph) -> set[str]:
+        """A full pass: every node computed, every result new (so every node counts as changed)."""
+        self._recompute_all(graph)
+        self._flow = self._flow_warnings(graph)
+        results = self.results
+        results.update(self._local)
+        for node, extra in self._flow.items():
+            results[node] = results[node]._replace(warnings=results[node].warnings + extra)
+        self._dirty.clear()
+        self._touched.clear()
+        self._full = self._flow_stale = False
+        return set(results)
+
     def _recompute_all(self, graph) -> set[str]:
         self._local.clear()
         self.results.clear()
-        order, stuck = topological_order(graph, set(graph))
+        order = _document_order_if_topological(graph)
+        stuck = set()
+        if order is None:
+            order, stuck = topological_order(graph, set(graph))
+        local, compute = self._local, self._compute
+        node_data, pred_of, catalog, ruled_get, good_ids = graph._node, graph._pred, CATALOG, _RULED.get, _GOOD_IDS
         for node in order:
-            self._store_local(node, self._compute(graph, node))
-        for node, result in _cycle_results(graph, stuck).items():
-            self._store_local(node, result)
+            # The common node, checked before and seen again with the same params on the same shape (a
+            # one-input layer with one wire on port 0, no warnings of its own), costs only the lookups below:
+            # a remembered success implies valid params. Anything else, or anything new, goes to _compute.
+            data = node_data[node]
+            layer = data.get("layer")
+            preds = pred_of[node]
+            if len(preds) == 1 and layer != "Dense" and node in good_ids and layer.__class__ is str:
+                spec = catalog.get(layer)
+                if spec is not None and spec.inputs == 1 and spec.required_inputs in _ONE_REQUIRED:
+                    ((source, keyed),) = preds.items()
+                    if len(keyed) == 1:
+                        (edge,) = keyed.values()
+                        port = edge.get("port")
+                        shape = local[source].shape
+                        if port == 0 and port.__class__ is int and shape is not None:
+                            try:
+                                ruled = ruled_get((_params_key(layer, data.get("params") or {}), (shape,)))
+                            except TypeError:  # an unhashable param: _compute says what it makes of it
+                                ruled = None
+                            if ruled is not None and ruled[0] is spec:
+                                local[node] = ruled[1]
+                                continue
+            local[node] = compute(graph, node)
+        local.update(_cycle_results(graph, stuck))
+        self._flow_stale = True  # every result is new
         self._set_index(order if not stuck else None)
         return set(graph)
 
@@ -212,54 +251,101 @@ class ShapeInference:
         # more than the shape rules, and this runs for every node on every edit.
         data = graph._node[node]
         layer = data.get("layer")
-        if node not in self._good_ids:
+        if node not in _GOOD_IDS:
             try:
                 check_node_id(node)  # the document refuses bad ids; a hand-built graph may still hold one
             except GraphError as exc:
                 return NodeResult(layer, error=str(exc))
-            self._good_ids.add(node)
-        spec = CATALOG.get(layer) if isinstance(layer, str) else None
-        if spec is None and isinstance(layer, str) and layer in KERAS_LAYERS:
-            spec = generic_spec(layer)
+            if len(_GOOD_IDS) >= _GOOD_IDS_LIMIT:
+                _GOOD_IDS.clear()
+            _GOOD_IDS.add(node)
+        spec = CATALOG.get(layer) if layer.__class__ is str else None
         if spec is None:
-            return NodeResult(layer, error=f"{node}: {UnknownLayerError.message(layer)}")
-        params = self._params(node, spec, data.get("params") or {})
-        if isinstance(params, str):
-            return NodeResult(layer, error=params)
-        wires = wires_into(graph, node)
-        problem = _port_problem(node, spec, wires)
-        if problem:
-            return NodeResult(layer, error=problem)
-        arriving = []
+            if not isinstance(layer, str) or layer not in KERAS_LAYERS:
+                return NodeResult(layer, error=f"{node}: {UnknownLayerError.message(layer)}")
+            spec = generic_spec(layer)
+        key, params = self._params(spec, data.get("params") or {})
+        if params.__class__ is _Refused:
+            return NodeResult(layer, error=f"{node}: {params.message}")
+        preds = graph._pred[node]
         local = self._local
-        for source, _port in wires:
-            upstream = local[source]
-            if upstream.shape is None:
-                return NodeResult(layer, blocked_by=upstream.blocked_by or source)
-            arriving.append(Arriving(source, upstream.shape))
-        if spec.is_merge and not spec.generic:  # a size mismatch names the branches whose padding to change
-            arriving = with_paddings(graph, arriving)
-        try:
-            if spec.generic:
-                shape, trainable, frozen = stored_shape(layer, data.get("keras_shape"), [a.shape for a in arriving])
-            else:
-                shape = tuple(spec.shape_rule(params, arriving))
-                trainable, frozen = spec.weight_rule(params, arriving, shape)
-        except ShapeError as exc:
-            return NodeResult(layer, error=f"{node}: {exc}", stale=isinstance(exc, StaleShape))
-        except Exception as exc:  # noqa: BLE001 -- see internal_error
-            return NodeResult(layer, error=f"{node}: {internal_error(spec.name, exc)}")
-        warnings = self._warnings_for(graph, node, layer, spec, shape, arriving)
-        return NodeResult(layer, shape, trainable, frozen, warnings=warnings)
+        # The common case, one wire on port 0 of a one-input layer, is always fine; anything else is sorted by
+        # port and checked in full.
+        wires = None
+        if len(preds) == 1 and spec.inputs == 1 and spec.required_inputs in _ONE_REQUIRED:
+            for source, keyed in preds.items():
+                if len(keyed) == 1:
+                    for edge in keyed.values():
+                        port = edge.get("port")
+                        if port == 0 and port.__class__ is int:
+                            wires = ((source, 0),)
+                            upstream = local[source]
+                            if upstream.shape is None:
+                                return NodeResult(layer, blocked_by=upstream.blocked_by or source)
+                            shapes = (upstream.shape,)
+        if wires is None:
+            wires = wires_into(graph, node)
+            problem = _port_problem(node, spec, wires)
+            if problem:
+                return NodeResult(layer, error=problem)
+            shapes = []
+            for source, _port in wires:
+                upstream = local[source]
+                if upstream.shape is None:
+                    return NodeResult(layer, blocked_by=upstream.blocked_by or source)
+                shapes.append(upstream.shape)
+            shapes = tuple(shapes)
+        if layer == "Input" or layer == "Dense" or spec.inputs is None:  # the layers that can have warnings
+            result = self._ruled(graph, node, spec, key, params, wires, shapes, data)
+            if result.shape is None:
+                return result
+            arriving = [Arriving(source, shape) for (source, _port), shape in zip(wires, shapes)]
+            warnings = self._warnings_for(graph, node, layer, spec, result.shape, arriving)
+            return result._replace(warnings=warnings) if warnings else result
+        return self._ruled(graph, node, spec, key, params, wires, shapes, data)
 
-    def _params(self, node, spec, raw: dict):
-        """The node's params resolved and validated, or the error message."""
+    @staticmethod
+    def _ruled(graph, node, spec, key, params, wires, shapes, data) -> NodeResult:
+        """The node's result by its layer's rules, before warnings. The rules are pure functions of the layer,
+        its params and the shapes arriving (names appear only in their messages), and models repeat the same
+        layer on the same shapes many times: a success is remembered by those and the same (immutable)
+        result reused, so most nodes of a large model cost a dictionary lookup."""
+        layer = spec.name
+        if spec.generic:
+            try:
+                shape, trainable, frozen = stored_shape(layer, data.get("keras_shape"), list(shapes))
+            except ShapeError as exc:
+                return NodeResult(layer, error=f"{node}: {exc}", stale=isinstance(exc, StaleShape))
+            except Exception as exc:  # noqa: BLE001 -- see internal_error
+                return NodeResult(layer, error=f"{node}: {internal_error(layer, exc)}")
+            return NodeResult(layer, shape, trainable, frozen)
+        ruled_key = None if key is None else (key, shapes)
+        if ruled_key is not None:
+            ruled = _RULED.get(ruled_key)
+            if ruled is not None and ruled[0] is spec:
+                return ruled[1]
+        arriving = [Arriving(source, shape) for (source, _port), shape in zip(wires, shapes)]
         try:
-            # Types are part of the key: 1, 1.0 and True are equal in Python, but not as params.
-            key = (spec.name, tuple((k, v.__class__, v) if v.__class__ is not list
-                                    else (k, list, tuple(v), tuple(map(type, v))) for k, v in raw.items()))
+            shape, trainable, frozen = _apply_rules(graph, spec, params, arriving)
+        except ShapeError as exc:
+            return NodeResult(layer, error=f"{node}: {exc}")
+        except Exception as exc:  # noqa: BLE001 -- see internal_error
+            return NodeResult(layer, error=f"{node}: {internal_error(layer, exc)}")
+        result = NodeResult(layer, shape, trainable, frozen)
+        if ruled_key is not None:
+            if len(_RULED) >= _RULED_LIMIT:
+                _RULED.clear()
+            _RULED[ruled_key] = (spec, result)
+        return result
+
+    @staticmethod
+    def _params(spec, raw: dict):
+        """(the memo key of the params, the params resolved and validated or _Refused saying why). The key is
+        None for a value that cannot be a key (a hand-built graph's dict, say): then nothing is remembered."""
+        key = _params_key(spec.name, raw)
+        try:
             outcome = _RESOLVED.get(key)
-        except TypeError:  # an unhashable value (a hand-built graph's dict, say): validate without the memo
+        except TypeError:  # an unhashable value: validate without the memo
             key, outcome = None, None
         if outcome is None:
             try:
@@ -274,7 +360,7 @@ class ShapeInference:
                 if len(_RESOLVED) >= _RESOLVED_LIMIT:
                     _RESOLVED.clear()
                 _RESOLVED[key] = outcome
-        return f"{node}: {outcome.message}" if isinstance(outcome, _Refused) else outcome
+        return key, outcome
 
     def _local_warnings(self, graph, node) -> tuple[str, ...]:
         """The warnings of an already computed node, again (after what reads it has changed)."""
@@ -338,6 +424,58 @@ class _Refused(NamedTuple):
 # resolved dicts are never mutated, so sharing them is safe.
 _RESOLVED: dict[tuple, dict | _Refused] = {}
 _RESOLVED_LIMIT = 20_000
+
+
+def _params_key(layer: str, raw: dict) -> tuple:
+    """A node's layer and params as a key; hashing it raises TypeError if a value cannot be one (a hand-built
+    graph's dict: then nothing is remembered). Types are part of the key: 1, 1.0 and True are equal in Python, but not as params. Lists (sizes, shapes)
+    become tuples with the types of their items."""
+    types = tuple(map(type, raw.values()))
+    if list in types:
+        key = (layer, tuple((k, v.__class__, v) if v.__class__ is not list
+                            else (k, list, tuple(v), tuple(map(type, v))) for k, v in raw.items()))
+    else:
+        key = (layer, tuple(raw.items()), types)
+    return key
+
+
+# Successful rule results by (params key, input shapes): (spec, NodeResult without warnings). The spec is
+# kept and compared, so a spec replaced at run time (a test's broken rule) is never answered from here.
+_RULED: dict[tuple, tuple] = {}
+_RULED_LIMIT = 50_000
+# Ids known to pass check_node_id (a pure check of the text, shared by every engine).
+_GOOD_IDS: set[str] = set()
+_GOOD_IDS_LIMIT = 200_000
+
+
+def _apply_rules(graph, spec, params, arriving) -> tuple[tuple, int, int]:
+    """(shape, trainable, non-trainable) by the spec's rules; raises ShapeError (or a rule's own bug)."""
+    try:
+        shape = tuple(spec.shape_rule(params, arriving))
+    except ShapeError:
+        if not spec.is_merge:
+            raise
+        # A size mismatch names the branches whose padding to change: the merge is asked again with them
+        # (only on failure, since looking them up costs more than the rule).
+        shape = tuple(spec.shape_rule(params, with_paddings(graph, arriving)))
+    trainable, frozen = spec.weight_rule(params, arriving, shape)
+    return shape, trainable, frozen
+
+
+def _document_order_if_topological(graph) -> list | None:
+    """The nodes in document order when every wire runs forward in it, as in any saved or generated file
+    (one pass, several times cheaper than Kahn's order); None otherwise."""
+    seen = set()
+    pred_of = graph._pred
+    for node in pred_of:
+        for source in pred_of[node]:
+            if source not in seen:
+                return None
+        seen.add(node)
+    return list(pred_of)
+
+
+_ONE_REQUIRED = (None, 1)
 
 
 INTERNAL_ERROR = "internal error in Keras Canvas's rule for"
