@@ -152,7 +152,7 @@ def cmd_check(args) -> int:
         if updated:
             print(f"recomputed with Keras: {', '.join(updated)}", file=sys.stderr)
     data = check_dict(graph)
-    print(json.dumps(data, indent=2, ensure_ascii=False) if args.json else check_table(graph))
+    print(json.dumps(data, indent=2, ensure_ascii=False) if args.json else check_table(graph, data))
     return 0 if data["valid"] else 1
 
 

@@ -20,12 +20,19 @@ import networkx as nx
 from builder.catalog.params import ParamError
 from builder.catalog.specs import UnknownLayerError, spec_for
 from builder.files import atomic_file
-from builder.files.json_reading import MAX_JSON_VALUES, count_values, load_json, structure_problems, too_many_values
+from builder.files.json_reading import (
+    MAX_JSON_VALUES,
+    count_values,
+    load_project_json,
+    structure_problems,
+    too_many_values,
+)
 from builder.files.safe_read import UnreadableFile, read_limited
 from builder.files.training_section import TrainingSettingsError, check_training
 from builder.model.document import MAX_ID_LENGTH, GraphError, check_node_id
 from builder.model.frames import InvalidFrame, check_frames
 from builder.model.node_config import ConfigError, check_config, check_keras_shape
+from builder.model.order import add_edge_in_place, add_node_in_place, topological_order
 from builder.quoting import escape_controls, quote, shorten, show
 
 FORMAT = "keras-canvas"
@@ -53,10 +60,10 @@ class ProjectError(ValueError):
 def parse(text: str, source: str = "<text>") -> nx.MultiDiGraph:
     """A graph from project JSON text, or ProjectError listing every problem."""
     try:
-        data = load_json(text)
+        data, clean = load_project_json(text)
     except ValueError as exc:
         raise ProjectError(source, [str(exc)]) from None
-    problems = structure_problems(data)
+    problems = [] if clean else structure_problems(data)
     if problems:
         raise ProjectError(source, problems)
     return from_dict(data, source)
@@ -121,48 +128,88 @@ def _read_nodes(nodes, graph, problems):
     if not isinstance(nodes, list):
         problems.append(f"nodes: expected a list of nodes, got {_kind(nodes)}")
         return
+    node_table = graph._node  # written in place (add_nodes_in_place): networkx's add_node per node costs more
     for i, node in enumerate(nodes):
-        where = f"nodes[{i}]"
         if not isinstance(node, dict):
-            problems.append(f"{where}: expected an object with id, layer and params, got {_kind(node)}")
+            problems.append(f"nodes[{i}]: expected an object with id, layer and params, got {_kind(node)}")
             continue
-        for key in sorted(node.keys() - _NODE_KEYS)[:5]:
-            problems.append(f"{where}.{_key(key)}: unknown key; a node has id, layer, params and optionally config "
-                            "and keras_shape")
+        if not node.keys() <= _NODE_KEYS:
+            for key in sorted(node.keys() - _NODE_KEYS)[:5]:
+                problems.append(f"nodes[{i}].{_key(key)}: unknown key; a node has id, layer, params and optionally "
+                                "config and keras_shape")
         node_id, layer, params = node.get("id"), node.get("layer"), node.get("params", {})
         id_problem = node_id_problem(node_id)
         if id_problem:
-            problems.append(f"{where}.id: {id_problem}")
+            problems.append(f"nodes[{i}].id: {id_problem}")
             continue
-        if node_id in graph:
-            problems.append(f"{where}.id: duplicate id {quote(node_id)}; every node needs its own id")
+        if node_id in node_table:
+            problems.append(f"nodes[{i}].id: duplicate id {quote(node_id)}; every node needs its own id")
             continue
         try:
             spec = spec_for(layer)
         except UnknownLayerError as exc:
-            problems.append(f"{where}.layer: {exc}")
+            problems.append(f"nodes[{i}].layer: {exc}")
             continue
         if not isinstance(params, dict):
-            problems.append(f"{where}.params: expected an object of Keras arguments, got {_kind(params)}")
+            problems.append(f"nodes[{i}].params: expected an object of Keras arguments, got {_kind(params)}")
             continue
         stored = {}
         for name, value in params.items():
             try:
-                stored[name] = spec.param(name).validate(value)
+                stored[name] = _stored_param(spec, name, value)
             except ParamError as exc:
-                problems.append(f"{where}.params.{shorten(name, 40)}: {exc}")
-        for p in spec.params:
-            if p.required and p.name not in params:
-                problems.append(f"{where}.params.{p.name}: required by {spec.name} ({p.describe()}) but missing")
-        extra = {}
+                problems.append(f"nodes[{i}].params.{shorten(name, 40)}: {exc}")
+        for p in _required(spec):
+            if p.name not in params:
+                problems.append(f"nodes[{i}].params.{p.name}: required by {spec.name} ({p.describe()}) but missing")
+        attributes = {"layer": layer, "params": stored}
         try:
             if "config" in node:
-                extra["config"] = check_config(node["config"], spec)
+                attributes["config"] = check_config(node["config"], spec)
             if "keras_shape" in node:
-                extra["keras_shape"] = check_keras_shape(node["keras_shape"], spec)
+                attributes["keras_shape"] = check_keras_shape(node["keras_shape"], spec)
         except ConfigError as exc:
-            problems.append(f"{where}.{exc}")
-        graph.add_node(node_id, layer=layer, params=stored, **extra)
+            problems.append(f"nodes[{i}].{exc}")
+        add_node_in_place(graph, node_id, attributes)
+
+
+# Validated param values by (param, type, value): a large model repeats the same few settings thousands of
+# times. The param object is kept and compared, so a catalog changed at run time is never answered from here.
+_VALIDATED: dict[tuple, tuple] = {}
+_VALIDATED_LIMIT = 20_000
+
+
+def _stored_param(spec, name, value):
+    """spec.param(name).validate(value), remembered for values that can be a key (lists as tuples with the
+    types of their items, since 1 == 1.0 == True); a remembered list is copied, as each node owns its own."""
+    param = spec.param(name)  # UnknownParam (a ParamError) for a name the layer does not have
+    kind = value.__class__
+    try:
+        key = (name, kind, tuple(value), tuple(map(type, value))) if kind is list else (name, kind, value)
+        known = _VALIDATED.get(key)
+    except TypeError:  # a nested list or an object: validated every time
+        return param.validate(value)
+    if known is not None and known[0] is param:
+        return _copied(known[1])
+    stored = param.validate(value)
+    if len(_VALIDATED) >= _VALIDATED_LIMIT:
+        _VALIDATED.clear()
+    _VALIDATED[key] = (param, _copied(stored))
+    return stored
+
+
+_REQUIRED: dict[str, tuple] = {}  # layer -> (spec, its required params)
+
+
+def _required(spec) -> tuple:
+    known = _REQUIRED.get(spec.name)
+    if known is None or known[0] is not spec:
+        known = _REQUIRED[spec.name] = (spec, tuple(p for p in spec.params if p.required))
+    return known[1]
+
+
+def _copied(value):
+    return [_copied(v) for v in value] if value.__class__ is list else value
 
 
 def _read_edges(edges, graph, problems):
@@ -170,50 +217,56 @@ def _read_edges(edges, graph, problems):
         problems.append(f"edges: expected a list of edges, got {_kind(edges)}")
         return
     used = {}
+    node_table = graph._node
     for i, edge in enumerate(edges):
-        where = f"edges[{i}]"
         if not isinstance(edge, dict):
-            problems.append(f"{where}: expected an object with source, target and port, got {_kind(edge)}")
+            problems.append(f"edges[{i}]: expected an object with source, target and port, got {_kind(edge)}")
             continue
-        for key in sorted(edge.keys() - _EDGE_KEYS)[:5]:
-            problems.append(f"{where}.{_key(key)}: unknown key; an edge has source, target and port")
+        if not edge.keys() <= _EDGE_KEYS:
+            for key in sorted(edge.keys() - _EDGE_KEYS)[:5]:
+                problems.append(f"edges[{i}].{_key(key)}: unknown key; an edge has source, target and port")
         source, target, port = edge.get("source"), edge.get("target"), edge.get("port", 0)
         bad = False
-        for key, value in (("source", source), ("target", target)):
-            if not isinstance(value, str) or value not in graph:
-                problems.append(f"{where}.{key}: no node has the id {_show(value)}")
-                bad = True
-        names = spec_for(graph.nodes[target]["layer"]).port_names if not bad else ()
-        if isinstance(port, str) and names:  # a named port (attention's "query", "value", "key")
+        if not (source.__class__ is str and target.__class__ is str and source in node_table
+                and target in node_table):
+            for key, value in (("source", source), ("target", target)):
+                if not isinstance(value, str) or value not in node_table:
+                    problems.append(f"edges[{i}].{key}: no node has the id {_show(value)}")
+                    bad = True
+        spec = None if bad else spec_for(node_table[target]["layer"])
+        names = spec.port_names if spec is not None else ()
+        if port.__class__ is str and names:  # a named port (attention's "query", "value", "key")
             if port not in names:
                 known = ", ".join(_show(n) for n in names) or "none: its ports are numbered"
-                problems.append(f"{where}.port: {target} has no port named {_show(port)} (its port names: {known})")
+                problems.append(f"edges[{i}].port: {target} has no port named {_show(port)} (its port names: "
+                                f"{known})")
                 continue
             port = names.index(port)
-        if not isinstance(port, int) or isinstance(port, bool) or port < 0:
-            problems.append(f"{where}.port: expected an integer >= 0, got {_show(port)}")
+        if port.__class__ is not int or port < 0:  # bool is a subclass of int, and no port
+            problems.append(f"edges[{i}].port: expected an integer >= 0, got {_show(port)}")
             bad = True
         if bad:
             continue
-        spec = spec_for(graph.nodes[target]["layer"])
         if spec.is_input:
-            problems.append(f"{where}: {target} is an Input and takes no incoming wire")
+            problems.append(f"edges[{i}]: {target} is an Input and takes no incoming wire")
             continue
         if not spec.is_merge and port >= spec.inputs:
-            problems.append(f"{where}.port: {target} ({spec.name}) has {spec.inputs} input port(s), got port {port}")
+            problems.append(f"edges[{i}].port: {target} ({spec.name}) has {spec.inputs} input port(s), got port "
+                            f"{port}")
             continue
         if (target, port) in used:
-            problems.append(f"{where}: port {port} of {target} already reads from {used[target, port]}")
+            problems.append(f"edges[{i}]: port {port} of {target} already reads from {used[target, port]}")
             continue
         used[target, port] = source
-        graph.add_edge(source, target, port=port)
-    for node in graph:
-        if spec_for(graph.nodes[node]["layer"]).is_merge:
-            ports = sorted(p for _u, _v, p in graph.in_edges(node, data="port"))
+        add_edge_in_place(graph, source, target, port)
+    pred_of = graph._pred
+    for node, data in node_table.items():
+        if spec_for(data["layer"]).is_merge:
+            ports = sorted(edge["port"] for keyed in pred_of[node].values() for edge in keyed.values())
             if ports != list(range(len(ports))):
                 problems.append(f"edges: the inputs of {node} must use ports 0..{len(ports) - 1} without gaps, "
                                 f"got {ports}")
-    if not nx.is_directed_acyclic_graph(graph):
+    if topological_order(graph, set(graph))[1]:  # nodes in or behind a cycle
         cycle = " -> ".join(u for u, _v, *_ in nx.find_cycle(graph))
         problems.append(f"edges: the wires make a cycle ({cycle}); Keras models must flow one way")
 

@@ -33,8 +33,9 @@ def check_dict(source) -> dict:
             "non_trainable_params": frozen, "inputs": inputs, "outputs": outputs, "nodes": nodes}
 
 
-def check_table(source) -> str:
-    data = check_dict(source)
+def check_table(source, data: dict | None = None) -> str:
+    """The table of check_dict(source); pass `data` when it is already computed (a large graph is inferred once)."""
+    data = check_dict(source) if data is None else data
     rows = [("id", "layer", "output shape", "params", "status")]
     for node, info in data["nodes"].items():
         status = {"stale": "ERROR (stale)", "error": "ERROR", "blocked": f"waits on {info.get('blocked_by')}"}.get(
