@@ -8,7 +8,10 @@ Reshape, Flatten, GlobalAveragePooling2D and Dense.
 
 from __future__ import annotations
 
+import hashlib
 import random
+import tempfile
+from pathlib import Path
 
 from builder.model.document import GraphDocument
 
@@ -93,3 +96,20 @@ def generated_graph(size: int, seed: int = 0) -> GraphDocument:
 def deepest_param_node(doc: GraphDocument) -> str:
     """An early Conv2D: editing it recomputes nearly the whole graph downstream (the worst incremental case)."""
     return next(n for n in doc.graph if doc.layer(n) == "Conv2D")
+
+
+def generated_file(size: int) -> Path:
+    """generated_graph(size) saved as a project with the auto-layout's positions, kept in the temporary folder
+    between runs (named by this module's source, so a changed generator makes new files): a 100,000-node graph
+    takes a minute to generate through the document's checks."""
+    from builder import save
+    from builder.layout.auto_layout import auto_layout
+    from builder.model.document import ui_of
+
+    digest = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    path = Path(tempfile.gettempdir()) / f"kc_bench_{digest}_{size}.json"
+    if not path.exists():
+        graph = generated_graph(size).graph
+        ui_of(graph)["positions"] = auto_layout(graph)
+        save(graph, path)  # atomically: an interrupted run leaves no half file
+    return path

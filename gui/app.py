@@ -105,21 +105,42 @@ def _schedule_test_edits(window, count: int):
 
 def open_start_document(window, path: str | None):
     """What a new window shows: `path` if given; else the project the last session closed with; else (the first
-    day, after an untitled document, or if that file has gone bad) the bundled example. Returns the
-    ProjectError that kept `path` from opening, for a message once the window is up."""
-    import builder
-    from gui.files import DEFAULT_EXAMPLE, read_for_window
+    day, after an untitled document, or if that file has gone bad) the bundled example. A large file is read
+    and drawn in the background (gui/loading.py) while the window is already on screen. If `path` cannot be
+    opened, the example shows and the reader's message follows in a dialog once the window is up (a last
+    document gone bad is not worth one)."""
+    from gui.files import DEFAULT_EXAMPLE
 
     wanted = path or window.files.last_document()
-    if wanted:
-        try:
-            window.files.adopt(read_for_window(wanted), wanted)
-            return None
-        except builder.ProjectError as exc:
-            window.files.open_example(DEFAULT_EXAMPLE)
-            return exc if path else None  # a last document gone bad is not worth a dialog: the example shows
-    window.files.open_example(DEFAULT_EXAMPLE)
-    return None
+    if not wanted:
+        window.files.open_example(DEFAULT_EXAMPLE)
+        return
+
+    def failed(_where: str, message: str):
+        window.files.open_failed.disconnect(failed)
+        window.files.open_example(DEFAULT_EXAMPLE)
+        if path:
+            QTimer.singleShot(0, window, lambda: window.dialogs.error(f"Cannot open {os.path.basename(path)}",
+                                                                      message))
+
+    window.files.open_failed.connect(failed)
+    window.files.open_path(wanted, report=False)
+    if not window.loader.busy:  # opened (or refused) at once: later failures are not the start's
+        window.files.open_failed.disconnect(failed)
+
+
+def after_loading(window, action):
+    """Run `action` once the document the window opens with is shown (at once unless a load is under way)."""
+    if not window.loader.busy:
+        QTimer.singleShot(0, window, action)
+        return
+
+    def finished(shown: bool):
+        window.loader.finished.disconnect(finished)
+        if shown:
+            QTimer.singleShot(0, window, action)
+
+    window.loader.finished.connect(finished)
 
 
 def run(path: str | None = None, compare_with: str | None = None) -> int:
@@ -129,22 +150,19 @@ def run(path: str | None = None, compare_with: str | None = None) -> int:
     from gui.main_window import MainWindow
 
     window = MainWindow()
-    problem = open_start_document(window, path)
+    open_start_document(window, path)
     window.show()
-    if compare_with and problem is None:  # `main.py diff A B --window` (git difftool): B compared with A
-        QTimer.singleShot(0, window, lambda: window.compare.compare_with_path(compare_with))
-    if problem is not None:
-        # After the window is up, so the message has a window to belong to.
-        QTimer.singleShot(0, window, lambda: window.dialogs.error(f"Cannot open {os.path.basename(path)}",
-                                                                  str(problem)))
+    if compare_with:  # `main.py diff A B --window` (git difftool): B compared with A, once A is shown
+        after_loading(window, lambda: window.files.path is not None
+                      and window.compare.compare_with_path(compare_with))
     from gui.recovery import offer_restore
 
     QTimer.singleShot(0, window, lambda: offer_restore(window))  # after a crash: offer the autosaved edits
     if os.environ.get("KC_TEST_EDITS"):
         _schedule_test_edits(window, int(os.environ["KC_TEST_EDITS"]))
     probe = os.environ.get("KC_STARTUP_PROBE")
-    if probe:
-        QTimer.singleShot(0, window, lambda: _probe(probe, window))
+    if probe:  # once the document is shown (a large one is drawn in the background)
+        after_loading(window, lambda: _probe(probe, window))
     window.start_background_work()
     _quit_on_signals(app)
     code = app.exec()

@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QPlainTextEdit
 
 from gui.theme import current_theme, theme, theme_manager
 
+MAX_COLOURED_LINES = 3000
+
 
 def _format(color: str, bold: bool = False, italic: bool = False) -> QTextCharFormat:
     fmt = QTextCharFormat()
@@ -73,5 +75,12 @@ class CodeView(QPlainTextEdit):
         if text == self.toPlainText():
             return
         scroll = self.verticalScrollBar().value()
+        # Colouring runs on every line at once when the text is set: a script of 10,000 layers would hold the
+        # window for a good part of a second, so a long one is shown plain.
+        coloured = text.count("\n") <= MAX_COLOURED_LINES
+        if not coloured and self.highlighter.document() is not None:
+            self.highlighter.setDocument(None)
         self.setPlainText(text)
+        if coloured and self.highlighter.document() is None:
+            self.highlighter.setDocument(self.document())
         self.verticalScrollBar().setValue(scroll)

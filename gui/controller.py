@@ -76,6 +76,7 @@ class EditorController(QObject):
         self.engine = ShapeInference(self.doc)
         self.undo_stack = QUndoStack(self)
         self.selected: list[str] = []
+        self.busy: str | None = None  # set while a document is being loaded or drawn ("Opening big.json")
         self._changes: list[Change] = []
         self._ids_before = set(self.doc.graph)
         self.doc.subscribe(self._changes.append)
@@ -88,7 +89,12 @@ class EditorController(QObject):
 
     def push(self, command: Command) -> Pushed:
         """Apply an edit as one undo step. A refused edit changes nothing, emits `refused` and comes back with
-        the document's own message (Pushed.refusal), so a view can show it without checking again."""
+        the document's own message (Pushed.refusal), so a view can show it without checking again. While a
+        large document is still being drawn (`busy` says why), edits wait: they are refused with that reason."""
+        if self.busy:
+            message = f"{self.busy}; edit it once it is shown (or press Cancel)"
+            self.refused.emit(message)
+            return Pushed(message)
         try:
             command.do(self.doc)
         except GraphError as exc:
@@ -130,10 +136,14 @@ class EditorController(QObject):
             self.selected = [n for n in self.selected if n != change.node]
             self.selection_changed.emit(list(self.selected))
 
-    def replace_document(self, graph):
-        """Open another graph in place of this one: history and selection start afresh."""
+    def replace_document(self, graph, inference: ShapeInference | None = None):
+        """Open another graph in place of this one: history and selection start afresh. `inference`: an engine
+        that already ran on `graph` (in a background thread), whose results are taken instead of inferring
+        again on the window's thread."""
         self.select([])
         self.undo_stack.clear()
         self.doc.replace(graph)
+        if inference is not None and inference.graph is graph:
+            self.engine.adopt(inference)
         self.undo_stack.setClean()
         self.finish_edit(reset=True)

@@ -21,6 +21,7 @@ from builder.files.resources import examples_dir
 from builder.layout.auto_layout import auto_layout
 from builder.model.document import ui_of
 from gui.dialogs import PROJECT_FILTER, Dialogs
+from gui.loading import SYNC_NODES, DocumentLoader, prepare_graph
 
 EXAMPLES_DIR = examples_dir()
 DEFAULT_EXAMPLE = "cnn_28x28_three_kernels"
@@ -29,10 +30,30 @@ RECENT_KEY = "files/recent"
 LAST_DIR_KEY = "files/last_dir"  # projects; other kinds of file have their own: last_dir(kind)
 FILE_KINDS = ("projects", "imports", "exports")
 LAST_DOCUMENT_KEY = "files/last_document"
-# The window draws every node, row and line of code at once: 2,500 nodes open in about 1.5 s here, 20,000 in
-# about 15 s, too long for a window that must keep responding. Larger files are refused with a message (the
-# command line checks and exports graphs of any size); they are counted before they are even parsed.
-MAX_WINDOW_NODES = 2500
+# The window opens large graphs in the background and draws them in slices (gui/loading.py): 10,000 nodes take
+# a few seconds and about 200 MB. Past MAX_WINDOW_NODES it would need gigabytes and minutes, so such a file is
+# refused with a message (the command line checks and exports graphs of any size); the nodes are counted
+# before the file is even parsed.
+MAX_WINDOW_NODES = 100_000
+
+
+def refuse_too_large(raw: bytes, path: Path) -> int:
+    """The quick count of a project file's nodes (its "layer" keys); ProjectError past MAX_WINDOW_NODES."""
+    estimate = raw.count(b'"layer"')
+    if estimate > MAX_WINDOW_NODES:
+        raise ProjectError(str(path), [too_large_message(estimate, f"python main.py check {path.name}, export or "
+                                                                   "build", approximate=True)])
+    return estimate
+
+
+def parse_for_window(raw: bytes, path: Path) -> nx.MultiDiGraph:
+    """A project file's bytes as a graph the window can show, or ProjectError (see read_for_window)."""
+    refuse_too_large(raw, path)
+    graph = builder.files.project.from_bytes(raw, str(path))  # refuses too many JSON values before decoding
+    if len(graph) > MAX_WINDOW_NODES:
+        raise ProjectError(str(path), [too_large_message(len(graph), f"python main.py check {path.name}, export "
+                                                                     "or build")])
+    return graph
 
 
 def read_for_window(path) -> nx.MultiDiGraph:
@@ -43,22 +64,14 @@ def read_for_window(path) -> nx.MultiDiGraph:
     `"layer"` counts the nodes, and the count of JSON values refuses absurd structure (twenty million empty
     lists) in milliseconds; only then is it parsed, from the same bytes."""
     path = Path(path)
-    raw = builder.files.project.read_bytes(path)
-    estimate = raw.count(b'"layer"')
-    if estimate > MAX_WINDOW_NODES:
-        raise ProjectError(str(path), [too_large_message(estimate, f"python main.py check {path.name}, export or "
-                                                                   "build", approximate=True)])
-    graph = builder.files.project.from_bytes(raw, str(path))  # refuses too many JSON values before decoding
-    if len(graph) > MAX_WINDOW_NODES:
-        raise ProjectError(str(path), [too_large_message(len(graph), f"python main.py check {path.name}, export "
-                                                                     "or build")])
-    return graph
+    return parse_for_window(builder.files.project.read_bytes(path), path)
 
 
 def too_large_message(count: int, command: str, approximate: bool = False) -> str:
     """Why a graph over MAX_WINDOW_NODES is not shown, and the command line that takes it instead."""
     return (f"the graph has {'about ' if approximate else ''}{count:,} nodes; the window shows at most "
-            f"{MAX_WINDOW_NODES:,} (larger ones would freeze it). Use the command line for it: {command}")
+            f"{MAX_WINDOW_NODES:,} (a larger one would take gigabytes of memory and minutes to draw). Use the "
+            f"command line for it: {command}")
 
 
 def example_files() -> list[tuple[str, Path, str]]:
@@ -86,6 +99,7 @@ def with_positions(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 class FileManager(QObject):
     document_opened = Signal()  # another document is in the editor (new, open, example)
+    open_failed = Signal(str, str)  # a file could not be opened (its path, why); the open document stays
     name_changed = Signal()  # display_name changed
     status = Signal(str)
 
@@ -97,6 +111,9 @@ class FileManager(QObject):
         self.path: Path | None = None
         self.example: str | None = None
         self.imported_from: Path | None = None  # the model file an unsaved imported document came from
+        # Opens large documents in the background (gui/loading.py); the window sets it (None: all at once).
+        self.loader: DocumentLoader | None = None
+        self._load_failed = lambda exc: None
 
     # ---- what the title shows -----------------------------------------------------------------------------
 
@@ -140,20 +157,76 @@ class FileManager(QObject):
         path = self.dialogs.open_path(self.last_dir())
         return self.open_path(path) if path else False
 
-    def open_path(self, path) -> bool:
+    def open_path(self, path, report: bool = True) -> bool:
+        """Open a project file. A large one is read, checked and drawn in the background (gui/loading.py):
+        True then means the load has started; a problem with the file gets the same dialog when it is found.
+        `report=False`: a file that cannot be opened is passed over silently (the last session's document)."""
         path = Path(path)
-        graph = self._read(path)
-        if graph is None or not self.maybe_save():
+        if self.loader is not None:
+            try:
+                raw = builder.files.project.read_bytes(path)
+                estimate = refuse_too_large(raw, path)  # at once, before any parsing
+            except ProjectError as exc:
+                return self._refused(path, exc, report)
+            if estimate > SYNC_NODES:
+                self._load_async(f"Opening {path.name}…", lambda: parse_for_window(raw, path),
+                                 lambda graph, inference: self._opened(graph, path, inference),
+                                 lambda exc: self._refused(path, exc, report))
+                return True
+        try:
+            graph = with_positions(read_for_window(path))
+        except ProjectError as exc:
+            return self._refused(path, exc, report)
+        if not self.maybe_save():
             return False
-        self._replace(graph, path.resolve(), None)
-        self.add_recent(path)
-        self.status.emit(f"Opened {path}")
+        self._opened(graph, path)
         return True
 
-    def adopt(self, graph, path) -> None:
-        """Show a graph already read from `path` (the command line's file), without asking anything."""
-        self._replace(with_positions(graph), Path(path).resolve(), None)
+    def _opened(self, graph, path: Path, inference=None):
+        self._replace(graph, path.resolve(), None, inference)
         self.add_recent(path)
+        self.status.emit(f"Opened {path}")
+
+    def _refused(self, path: Path, exc: ProjectError, report: bool = True) -> bool:
+        if report:
+            self.dialogs.error(f"Cannot open {path.name}", str(exc))
+        self.open_failed.emit(str(path), str(exc))
+        return False
+
+    def _load_async(self, label: str, read, shown, failed, ask: bool = True) -> None:
+        """Read (in a thread: read() -> graph), lay out and infer in the background, then, once the person
+        agrees to leave the open document (maybe_save), `shown(graph, inference)` puts it in the editor and the
+        canvas draws it; Cancel keeps or puts back the document open now (see gui/loading.py)."""
+        previous = (self.controller.doc.graph, self.path, self.example, self.imported_from, self.modified)
+
+        def prepare(preparation):
+            preparation.enter("reading")
+            prepare_graph(read(), preparation, with_positions)
+
+        def show(graph, inference) -> bool:
+            if ask and not self.maybe_save():
+                return False
+            shown(graph, inference)
+            return True
+
+        def restore():
+            graph, path, example, imported_from, modified = previous
+            self._replace(graph, path, example)
+            self.imported_from = imported_from
+            if modified:
+                self.controller.undo_stack.resetClean()
+            self.name_changed.emit()
+            self.status.emit(f"Cancelled {label.rstrip('…').lower()}; the document open before is back")
+
+        self._load_failed = failed
+        self.loader.start(label, prepare, show, restore)
+
+    def _on_load_failed(self, exc):
+        if isinstance(exc, ProjectError):
+            self._load_failed(exc)
+        else:  # a bug of ours while preparing: say so rather than lose the message
+            self.dialogs.error("Cannot open the document", f"{type(exc).__name__}: {exc}")
+
 
     def open_dropped(self, paths) -> bool:
         """Files dropped on the window: a .json is opened (a bad one gets the reader's dialog); anything else
@@ -184,12 +257,20 @@ class FileManager(QObject):
 
     def open_imported(self, graph, source) -> None:
         """Show a graph imported from a Keras model file (gui/importing.py) as an unsaved document, like an
-        example: Save asks where. The caller has offered to save the previous document."""
+        example: Save asks where. The caller has offered to save the previous document. A large one is laid
+        out, inferred and drawn in the background, like a large file."""
         source = Path(source)
-        self._replace(with_positions(graph), None, None)
-        self.imported_from = source
-        self.remember_dir("imports", source)
-        self.name_changed.emit()
+
+        def shown(graph, inference=None):
+            self._replace(graph, None, None, inference)
+            self.imported_from = source
+            self.remember_dir("imports", source)
+            self.name_changed.emit()
+
+        if self.loader is not None and len(graph) > SYNC_NODES:
+            self._load_async(f"Showing {source.name}…", lambda: graph, shown, lambda exc: None, ask=False)
+            return
+        shown(with_positions(graph))
 
     def save(self) -> bool:
         return self.save_as() if self.path is None else self._write(self.path)
@@ -268,9 +349,9 @@ class FileManager(QObject):
         self.status.emit(f"Saved {path}")
         return True
 
-    def _replace(self, graph, path: Path | None, example: str | None):
+    def _replace(self, graph, path: Path | None, example: str | None, inference=None):
         self.path, self.example, self.imported_from = path, example, None
-        self.controller.replace_document(graph)
+        self.controller.replace_document(graph, inference)
         self.name_changed.emit()
         self.document_opened.emit()
 

@@ -23,6 +23,7 @@ from gui.files import FileManager
 from gui.generic_refresh import GenericShapeRefresher
 from gui.importing import MODEL_SUFFIXES, ImportManager
 from gui.keras_service import KerasService, memory_limit
+from gui.loading import DocumentLoader
 from gui.menus import build_menus
 from gui.panels.code_preview import CodePreview
 from gui.panels.inspector import Inspector
@@ -51,12 +52,16 @@ class MainWindow(QMainWindow):
         self.canvas.dialogs = self.dialogs  # frame rename and colour ask through the window's dialogs
         self.setCentralWidget(self.canvas)
         self.files = FileManager(self.controller, self.dialogs, self.settings, self)
+        self.loader = DocumentLoader(self.controller, self.canvas.canvas_scene, self)
+        self.files.loader = self.loader
         self.exports = ExportManager(self.controller, self.dialogs, self.keras, self.files, self)
         self.imports = ImportManager(self.files, self.dialogs, self.keras, self)
         self.generic_shapes = GenericShapeRefresher(self.controller, self.keras, self)
         self.autosaver = Autosaver(self.controller, self.files, self)
         self.compare = CompareManager(self)  # File > Compare With…
         self._fitted_once = False
+        self._fit_waiting = False  # a fit asked for while the canvas is still being drawn
+        self._load_stage: str | None = None  # what the status bar says a load is doing
         self._closed = False
         self.setAcceptDrops(True)  # project files dropped from a file manager
 
@@ -156,9 +161,13 @@ class MainWindow(QMainWindow):
         controller.undo_stack.cleanChanged.connect(self.update_title)
         controller.edited.connect(lambda _edit: status.show_counts(controller.results))
         self.keras.state_changed.connect(status.set_keras_state)
-        self.keras.busy_changed.connect(lambda busy: status.set_busy(busy, self.keras.busy_text))
+        self.keras.busy_changed.connect(self._keras_busy)
         self.keras.progress.connect(status.set_progress)
-        status.cancel_requested.connect(self.keras.cancel)
+        status.cancel_requested.connect(self._cancel)
+        self.loader.failed.connect(self.files._on_load_failed)
+        self.loader.progress.connect(self._show_load_progress)
+        self.loader.finished.connect(self._load_finished)
+        self.canvas.canvas_scene.built.connect(self._fit_if_waiting)
 
     def update_title(self, *_):
         star = "*" if self.files.modified else ""
@@ -221,8 +230,48 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(delay_ms, self, self.keras.start_loading)
 
     def _fit_soon(self):
-        # The canvas rebuilds its items on a reset edit; fit once they exist and the view has its size.
-        QTimer.singleShot(0, self, self.canvas.fit_all)
+        # The canvas rebuilds its items on a reset edit; fit once they exist (a large document's are made in
+        # slices: then when the last is) and the view has its size.
+        if self.canvas.canvas_scene.building:
+            self._fit_waiting = True
+        else:
+            QTimer.singleShot(0, self, self.canvas.fit_all)
+
+    def _fit_if_waiting(self):
+        if self._fit_waiting:
+            self._fit_waiting = False
+            QTimer.singleShot(0, self, self.canvas.fit_all)
+
+    # ---- loading a large document (gui/loading.py) ----------------------------------------------------------
+
+    def _show_load_progress(self, stage: str, fraction: float):
+        if not self.status.busy_text.startswith(self.loader.label):
+            self.status.set_busy(True, self.loader.label)
+            self.status.cancel_button.setToolTip("Stop opening it; the document open before stays")
+        self.status.set_fraction(fraction)
+        if stage != self._load_stage:  # the label's text is set (and the bar laid out) once per stage
+            self._load_stage = stage
+            self.status.set_progress(stage)
+
+    def _load_finished(self, _shown: bool):
+        self._load_stage = None
+        if self.status.busy_text.startswith(self.loader.label):
+            self.status.cancel_button.setToolTip("Stop what Keras is doing (its process is restarted)")
+            if self.keras.busy:
+                self.status.set_fraction(None)
+            self.status.set_busy(self.keras.busy, self.keras.busy_text)
+
+    def _keras_busy(self, busy: bool):
+        if self.loader.busy and self.loader.shown_progress:
+            return  # the load's progress keeps the status bar; Keras's shows when it ends (_load_finished)
+        if busy:
+            self.status.set_fraction(None)  # Keras reports stages, not fractions: the moving bar
+        self.status.set_busy(busy, self.keras.busy_text)
+
+    def _cancel(self):
+        """The status bar's Cancel: the load under way if there is one, else what Keras is doing."""
+        if not self.loader.cancel():
+            self.keras.cancel()
 
     # ---- Qt events ----------------------------------------------------------------------------------------
 

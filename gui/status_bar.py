@@ -68,6 +68,17 @@ class EditorStatusBar(QStatusBar):
         for widget in (self.busy_label, self.busy_bar, self.cancel_button):
             widget.setVisible(busy)
 
+    def set_fraction(self, fraction: float | None):
+        """A determinate bar (0..1) for work that knows how far it is (opening a large file); None: the
+        moving bar of work that reports stages only."""
+        if fraction is None:
+            self.busy_bar.setRange(0, 0)
+            return
+        if self.busy_bar.maximum() != 100:
+            self.busy_bar.setRange(0, 100)
+        if round(fraction * 100) != self.busy_bar.value():  # a repaint only when the bar visibly moves
+            self.busy_bar.setValue(round(fraction * 100))
+
     def set_progress(self, text: str):
         """What the busy task is doing now, after what it is: "Importing mnv2.keras… loading with Keras"."""
         if self.busy_text:

@@ -78,6 +78,7 @@ class ShapeInference:
         # nodes in order without sorting the graph; None when an edit may have broken it.
         self._index: dict[str, int] | None = None
         self._next_index = 0
+        self._adopted = False  # adopt() took another engine's full pass: the next update reports it
         if self._doc is not None:
             self._doc.subscribe(self._on_change)
 
@@ -88,6 +89,19 @@ class ShapeInference:
     def close(self):
         if self._doc is not None:
             self._doc.unsubscribe(self._on_change)
+
+    def adopt(self, other: ShapeInference) -> None:
+        """Take the full pass another engine ran on this very graph (the window infers a large file it opens
+        in a background thread, before showing it), so the next update() need not run it again: it reports
+        every node as changed, as a full pass would."""
+        if other.graph is not self.graph or other._full or other._dirty:
+            raise ValueError("adopt takes an engine that has run update() on this engine's graph")
+        self.results, self._local, self._flow = dict(other.results), dict(other._local), dict(other._flow)
+        self._index, self._next_index = other._index, other._next_index
+        self._dirty.clear()
+        self._touched.clear()
+        self._full = self._flow_stale = False
+        self._adopted = True
 
     # ---- change tracking ----------------------------------------------------------------------------------
 
@@ -131,6 +145,10 @@ class ShapeInference:
     def update(self) -> set[str]:
         """Recompute what the edits since the last call affect; return the ids whose results changed."""
         graph = self.graph
+        if self._adopted:
+            self._adopted = False
+            if not (self._full or self._dirty or self._touched):
+                return set(self.results)
         if self._full or self._index is None and not self._reindex(graph):
             return self._publish_all(graph)
         else:

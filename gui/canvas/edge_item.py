@@ -6,7 +6,7 @@ wire carries; a wire whose source has no shape is drawn dashed.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLineF, QPointF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
@@ -18,6 +18,7 @@ from gui.canvas.text import tooltip_html
 from gui.theme import canvas_palette
 
 CORNER_RADIUS = 16.0
+HIT_WIDTH = 12.0  # easy to hover and click, though drawn thin
 
 
 def wire_path(start: QPointF, end: QPointF) -> QPainterPath:
@@ -57,7 +58,8 @@ class EdgeItem(HoverHighlight, QGraphicsPathItem):
         self.controller = controller
         self.source, self.target, self.port = source, target, port
         self.drop_hint: str | None = None  # "ok" / "refused" while a node is dragged over the wire
-        self._hit_path = QPainterPath()
+        self._hit_path: QPainterPath | None = QPainterPath()  # None: to be made from the path when asked
+        self._bounds = QRectF()
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
         self.setZValue(-1)
@@ -82,24 +84,36 @@ class EdgeItem(HoverHighlight, QGraphicsPathItem):
         return f"{head}\ncarries {fmt(result.shape)}"
 
     def sync(self):
-        """Refresh the tooltip and look after the source's results changed."""
-        self.setToolTip(tooltip_html(self.tooltip_text()))
+        """Refresh the look (and the tooltip, if hovered) after the source's results changed."""
+        if self._hovered:
+            self.setToolTip(self.toolTip())
         self.update()
+
+    def toolTip(self) -> str:
+        """The tooltip, read now; Qt shows what about_to_hover set as the pointer arrived (see NodeItem)."""
+        return tooltip_html(self.tooltip_text())
 
     def set_ends(self, start: QPointF, end: QPointF, lane: float | None = None):
         """The wire's path between its ports: an S-curve, or with `lane` a detour along it (a backward wire)."""
         path = wire_path(start, end) if lane is None else detour_path(start, end, lane)
-        stroker = QPainterPathStroker()
-        stroker.setWidth(12.0)  # easy to hover and click, though drawn thin
         self.prepareGeometryChange()
-        self._hit_path = stroker.createStroke(path)  # kept: the index asks for the bounds very often
+        # The bounds are the curve's control points and half the hit width around them (a Bézier curve stays
+        # inside its control points); the outline that is hovered and clicked is made when first asked for,
+        # as most wires of a large model never are.
+        half = HIT_WIDTH / 2
+        self._bounds = path.controlPointRect().adjusted(-half, -half, half, half)
+        self._hit_path = None
         self.setPath(path)
 
     def shape(self) -> QPainterPath:
+        if self._hit_path is None:
+            stroker = QPainterPathStroker()
+            stroker.setWidth(HIT_WIDTH)
+            self._hit_path = stroker.createStroke(self.path())
         return self._hit_path
 
     def boundingRect(self):
-        return self._hit_path.boundingRect()
+        return self._bounds
 
     def set_drop_hint(self, hint: str | None):
         if hint != self.drop_hint:
@@ -148,4 +162,4 @@ class EdgeItem(HoverHighlight, QGraphicsPathItem):
         return super().itemChange(change, value)
 
     def about_to_hover(self):
-        self.setToolTip(tooltip_html(self.tooltip_text()))  # read now: the shape may have changed since
+        self.setToolTip(self.toolTip())  # read now: the shape may have changed since

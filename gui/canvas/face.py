@@ -26,6 +26,9 @@ class NodeFace:
     # A generic node (a Keras layer outside the catalog) shows a "K" badge: its shape is Keras's, not a rule's.
     # "ok": computed by Keras for the inputs arriving now; "stale": to be recomputed; "error": Keras refused.
     keras: str | None = None
+    # The shape in the simplified label of a zoomed-out card: its sizes without the batch ("28×28×32"), or
+    # what `shape` says when there is none.
+    short_shape: str = ""
 
 
 KERAS_SHAPE_NOTE = "shape computed by Keras"
@@ -75,7 +78,14 @@ def _face(doc, results, node_id, layer, category, help_text) -> NodeFace:
                         result.blocked_by)
     params = params_text(result.trainable, result.non_trainable)
     tooltip = "\n\n".join(result.warnings) if status == "warning" else f"{node_id} ({layer}): {help_text}"
-    return NodeFace(node_id, layer, category, summary, fmt(result.shape), params, status, tooltip)
+    return NodeFace(node_id, layer, category, summary, fmt(result.shape), params, status, tooltip,
+                    short_shape=short_shape(result.shape))
+
+
+def short_shape(shape: tuple) -> str:
+    """A shape as a zoomed-out label shows it: the sizes after the batch axis, "?" where unknown."""
+    sizes = shape[1:]
+    return "×".join("?" if d is None else str(d) for d in sizes) if sizes else "(batch,)"
 
 
 def params_text(trainable: int, non_trainable: int) -> str:

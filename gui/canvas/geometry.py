@@ -20,4 +20,12 @@ TEXT_MARGIN = 12.0
 
 MIN_ZOOM, MAX_ZOOM = 0.05, 4.0  # 0.05: an imported 800-layer model fits the window whole
 PLAIN_BELOW = 0.15  # zoom under which nodes are flat rectangles and wires thin unsmoothed lines
-LOW_DETAIL_BELOW = 0.45  # zoom under which nodes are drawn as coloured boxes with their id only
+# Zoom under which a card's 9-point text would be smaller than about 10 pixels (issue 13): cards then show a
+# simplified label instead, their id and output shape set large enough to read (LABEL_PIXELS on screen).
+LABEL_BELOW = 0.8
+LABEL_PIXELS = 11.0
+# Zoom under which even the label would not fit its card: coloured boxes with their id only, as large as fits.
+LOW_DETAIL_BELOW = 0.3
+# Fitting the view never goes below this zoom, where the labels still read (about 10 pixels): a graph too
+# large to fit whole shows its beginning, and the minimap the rest.
+FIT_MIN_ZOOM = 0.35

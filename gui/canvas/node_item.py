@@ -8,8 +8,6 @@ zoomed out, which keeps graphs of hundreds of nodes smooth.
 
 from __future__ import annotations
 
-import copy
-
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
@@ -22,6 +20,7 @@ from gui.canvas.text import font, tooltip_html
 from gui.theme import canvas_palette
 
 _ELIDE = Qt.TextElideMode.ElideRight
+_MIDDLE = Qt.TextElideMode.ElideMiddle
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _CENTER = Qt.AlignmentFlag.AlignCenter
@@ -50,16 +49,24 @@ class NodeItem(HoverHighlight, QGraphicsItem):
         self.controller = controller
         self.node_id = node_id
         self._height = node_height(1)
-        self._face_cache: tuple | None = None  # (result, (layer, params, keras_shape), face): see face()
+        self._bounds: tuple | None = None  # (height, bounding rect)
+        self._face_cache: tuple | None = None  # (result, (id, layer, params, keras_shape), face): see face()
         self.input_ports: list[PortItem] = []
         self.output_port = PortItem(self, OUTPUT, 0)
+        # ItemSendsGeometryChanges is turned on by follow_moves once the scene has placed the item: every
+        # notification is a call into Python, and a large model places thousands at once.
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable
-                      | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
-                      | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
+                      | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.drop_hint: str | None = None  # "ok" / "refused" while dragged over a wire
+        self.follows_moves = False
         self.sync()
+
+    def follow_moves(self):
+        """From now on a move tells the scene (wires follow, snapping while dragged)."""
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
+        self.follows_moves = True
 
     # ---- reading the document -----------------------------------------------------------------------------
 
@@ -68,12 +75,13 @@ class NodeItem(HoverHighlight, QGraphicsItem):
         for it on every repaint of the item, and a zoomed-out frame repaints thousands of them."""
         doc, result = self.controller.doc, self.controller.results.get(self.node_id)
         data = doc.graph.nodes[self.node_id] if self.node_id in doc else {}
-        key = (data.get("layer"), data.get("params"), data.get("keras_shape"))
+        # The id too: inference hands equal nodes one shared result, so a rename keeps the same result.
+        key = (self.node_id, data.get("layer"), data.get("params"), data.get("keras_shape"))
         cached = self._face_cache
         if cached is not None and cached[0] is result and cached[1] == key:
             return cached[2]
         face = node_face(doc, self.controller.results, self.node_id)
-        self._face_cache = (result, copy.deepcopy(key), face)
+        self._face_cache = (result, _snapshot(key), face)
         return face
 
     def sync(self):
@@ -99,8 +107,18 @@ class NodeItem(HoverHighlight, QGraphicsItem):
             port.update()
         self.output_port.setPos(geometry.NODE_WIDTH, PORT_Y)
         self.output_port.update()
-        self.setToolTip(tooltip_html(self.face().tooltip))
+        if self._hovered:  # otherwise it is set when the pointer arrives (about_to_hover)
+            self.setToolTip(self.toolTip())
         self.update()
+
+    def toolTip(self) -> str:
+        """The tooltip, read from the document now. Qt shows what setToolTip gave it, which about_to_hover
+        refreshes as the pointer arrives: making thousands of rich-text tooltips nobody hovers cost a fifth of
+        opening a large model."""
+        return tooltip_html(self.face().tooltip)
+
+    def about_to_hover(self):
+        self.setToolTip(self.toolTip())
 
     @property
     def height(self) -> float:
@@ -135,7 +153,10 @@ class NodeItem(HoverHighlight, QGraphicsItem):
         return QRectF(0.0, 0.0, geometry.NODE_WIDTH, self._height)
 
     def boundingRect(self) -> QRectF:
-        return self.card_rect().adjusted(-4, -4, 4, 4)  # room for the selection ring and thick outline
+        # Room for the selection ring and thick outline. Kept per height: the scene asks very often.
+        if self._bounds is None or self._bounds[0] != self._height:
+            self._bounds = (self._height, self.card_rect().adjusted(-4, -4, 4, 4))
+        return self._bounds[1]
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -184,6 +205,8 @@ class NodeItem(HoverHighlight, QGraphicsItem):
 
         if lod < geometry.LOW_DETAIL_BELOW:
             self._paint_overview(painter, face, lod)
+        elif lod < geometry.LABEL_BELOW:
+            self._paint_label(painter, face, lod, blocked)
         else:
             self._paint_header(painter, face, blocked)
             self._paint_body(painter, face, blocked)
@@ -293,6 +316,31 @@ class NodeItem(HoverHighlight, QGraphicsItem):
             painter.setPen(pen)
             painter.drawRect(rect)
 
+    def _paint_label(self, painter, face: NodeFace, lod: float, blocked: bool):
+        """Zoomed out, where the card's own text would be under 10 pixels (issue 13): its id on the header and
+        its output shape ("28×28×32", or why it has none) below, each set LABEL_PIXELS high on screen and cut in
+        the middle when long, and the status mark."""
+        colours = canvas_palette()
+        margin = geometry.TEXT_MARGIN
+        pixels = max(round(geometry.LABEL_PIXELS / max(lod, 0.01)), 1)
+        mark = face.status if face.status in ("error", "warning") else None
+        title_font, shape_font = _label_font("title", pixels), _label_font("mono", pixels)
+        width = geometry.NODE_WIDTH - 2 * margin - (22 if mark else 0)
+        painter.setFont(title_font)
+        painter.setPen(colours.text_dim if blocked else colours.text_on_header)
+        painter.drawText(QRectF(margin, 0, width, geometry.HEADER_HEIGHT), _LEFT,
+                         QFontMetricsF(title_font).elidedText(face.title, _MIDDLE, width))
+        if mark:
+            self._paint_mark(painter, mark, QPointF(geometry.NODE_WIDTH - margin - 8, geometry.HEADER_HEIGHT / 2))
+        ok = face.status in ("ok", "warning")
+        painter.setFont(shape_font if ok else title_font)
+        painter.setPen(colours.shape_text if ok else colours.error_text if face.status == "error"
+                       else colours.text_muted)
+        body = QRectF(margin, geometry.HEADER_HEIGHT, geometry.NODE_WIDTH - 2 * margin,
+                      min(self._height, node_height(1)) - geometry.HEADER_HEIGHT)
+        text = face.short_shape if ok else face.shape
+        painter.drawText(body, _LEFT, QFontMetricsF(painter.font()).elidedText(text, _MIDDLE, body.width()))
+
     def _paint_overview(self, painter, face: NodeFace, lod: float):
         """Zoomed out: the id, large enough to read, and the status mark."""
         if face.status in ("error", "warning"):
@@ -308,6 +356,28 @@ class NodeItem(HoverHighlight, QGraphicsItem):
         painter.setFont(overview)
         painter.setPen(canvas_palette().text)
         painter.drawText(body, _CENTER, QFontMetricsF(overview).elidedText(face.title, _ELIDE, body.width()))
+
+
+_LABEL_FONTS: dict[tuple[str, int], QFont] = {}
+
+
+def _label_font(role: str, pixels: int) -> QFont:
+    """A canvas font (text.font) set `pixels` scene units high, kept: zoomed out, every card asks for two."""
+    key = (role, pixels)
+    if key not in _LABEL_FONTS:
+        labelled = QFont(font(role))
+        labelled.setPixelSize(pixels)
+        _LABEL_FONTS[key] = labelled
+    return _LABEL_FONTS[key]
+
+
+def _snapshot(value):
+    """A copy of JSON-like data (dicts, lists, scalars) to compare with later; much cheaper than deepcopy."""
+    if value.__class__ is dict:
+        return {k: _snapshot(v) for k, v in value.items()}
+    if value.__class__ is list:
+        return [_snapshot(v) for v in value]
+    return value
 
 
 def _wrapped(metrics: QFontMetricsF, text: str, width: float, max_lines: int) -> str:

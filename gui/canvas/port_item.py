@@ -24,6 +24,10 @@ class PortItem(QGraphicsItem):
     def __init__(self, node_item, kind: str, index: int):
         super().__init__(node_item)
         self.kind, self.index = kind, index
+        # The port's name never changes (a node keeps its layer); read once, since boundingRect asks for it
+        # whenever the scene's index does.
+        self._name = self._read_name()
+        self._bounds: QRectF | None = None
         self.highlight: str | None = None  # None, "valid" (a drop here would work), "hover", "refused"
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.CrossCursor)
@@ -48,6 +52,9 @@ class PortItem(QGraphicsItem):
     @property
     def name(self) -> str | None:
         """The input port's name where the layer names its ports (attention's query, value, key), else None."""
+        return self._name
+
+    def _read_name(self) -> str | None:
         doc = self.node_item.controller.doc
         if self.kind == OUTPUT or self.node_id not in doc:  # a removed node's items may still be asked
             return None
@@ -84,9 +91,12 @@ class PortItem(QGraphicsItem):
             self.update()
 
     def boundingRect(self) -> QRectF:
-        r = geometry.PORT_HIT_RADIUS
-        label = 48 if self.kind == INPUT and self.name else 0  # room for the port's name, painted to its right
-        return QRectF(-r, -r, 2 * r + label, 2 * r)
+        # Asked for very often (the scene's index, every paint): made once, as the name never changes.
+        if self._bounds is None:
+            r = geometry.PORT_HIT_RADIUS
+            label = 48 if self.kind == INPUT and self.name else 0  # room for the port's name, painted to its right
+            self._bounds = QRectF(-r, -r, 2 * r + label, 2 * r)
+        return self._bounds
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()

@@ -7,9 +7,10 @@ gestures end as builder commands pushed through the controller; listeners here o
 from __future__ import annotations
 
 import math
+import time
 from collections import defaultdict
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QGraphicsScene
 
@@ -28,6 +29,10 @@ from gui.theme import canvas_palette
 
 SCENE_EXTENT = 50_000.0  # room to pan in every direction
 SCENE_MARGIN = 5_000.0  # kept beyond the farthest node
+# Up to this many nodes the items are made at once (a few dozen milliseconds); a larger document is built in
+# slices of BUILD_SLICE_MS, the event loop running in between.
+SYNC_BUILD_NODES = 250
+BUILD_SLICE_MS = 25
 
 
 def snapped(value: float) -> float:
@@ -36,6 +41,8 @@ def snapped(value: float) -> float:
 
 class CanvasScene(QGraphicsScene):
     status_message = Signal(str)
+    build_progress = Signal(int, int)  # (steps done, steps) while a large document's items are made or moved
+    built = Signal()  # every item of the document exists where the document puts it (at once when small)
     # A wire let go on empty canvas: (anchor node, anchor port, dragged from an output, scene point).
     wire_dropped_on_empty = Signal(str, int, bool, QPointF)
 
@@ -57,6 +64,15 @@ class CanvasScene(QGraphicsScene):
         self._syncing_selection = False
         self.rubber_band_active = False  # set by the view while a rubber band is dragged
         self.setSceneRect(QRectF(-SCENE_EXTENT, -SCENE_EXTENT, 2 * SCENE_EXTENT, 2 * SCENE_EXTENT))
+        # A large document is built in slices (see rebuild): what is left, how much there was, and whether the
+        # build set the controller's `busy` (and so clears it).
+        self._pending: list = []
+        self._build_total = 0
+        self._set_busy = False
+        self._build_timer = QTimer(self)
+        self._build_timer.setSingleShot(True)
+        self._build_timer.setInterval(0)
+        self._build_timer.timeout.connect(self._build_slice)
         controller.edited.connect(self._on_edit)
         controller.selection_changed.connect(self._on_controller_selection)
         self.selectionChanged.connect(self._on_scene_selection)
@@ -110,29 +126,127 @@ class CanvasScene(QGraphicsScene):
     # ---- building from the document -----------------------------------------------------------------------
 
     def rebuild(self):
+        """Items for the whole document. A large one is built in slices of the event loop (a few dozen
+        milliseconds each), so the window keeps responding and shows its progress (build_progress); edits wait
+        meanwhile (the controller refuses them with `busy`)."""
         self._cancel_wire_drag()
-        for item in [*self._edges.values(), *self._nodes.values()]:
-            self.removeItem(item)
+        self._stop_building()
+        if self._nodes or self._edges or self._frames:
+            self.clear()  # the scene holds only the document's items here: Qt drops them all at once
         self._edges.clear()
         self._edge_keys_of.clear()
         self._nodes.clear()
+        self._frames.clear()
         self._placed.clear()
         doc = self.controller.doc
-        for node_id in doc.node_ids():
-            self._add_node_item(node_id)
-        self._place_unpositioned()
-        for node_id in doc.node_ids():
-            self._sync_wires_into(node_id)
+        if len(doc) <= SYNC_BUILD_NODES:
+            for node_id in doc.node_ids():
+                self._add_node_item(node_id, follow=False)
+            self._place_unpositioned()
+            for node_id in doc.node_ids():
+                self._add_wires_into(node_id)
+            self._finish_building()
+            return
+        self._start_slices([(self._add_node_item, n) for n in doc.node_ids()] + [(None, None)]
+                           + [(self._add_wires_into, n) for n in doc.node_ids()],
+                           f"The canvas is drawing {len(doc):,} nodes")
+
+    def _start_slices(self, steps: list, busy: str):
+        """Work through (step, node id) pairs in slices of the event loop (see _build_slice); edits wait."""
+        self._pending = steps[::-1]  # popped from the end
+        self._build_total = len(steps)
+        if self.controller.busy is None:
+            self.controller.busy = busy
+            self._set_busy = True
+        self.build_progress.emit(0, self._build_total)
+        self._build_timer.start()
+
+    def _move_item(self, node_id: str):
+        position = self.controller.doc.positions.get(node_id) or self._placed.get(node_id)
+        if position is None:
+            self._place_unpositioned()
+        else:
+            self._nodes[node_id].setPos(*position)
+
+    @property
+    def building(self) -> bool:
+        """Whether items of the document are still being made or moved (see rebuild and _on_edit)."""
+        return bool(self._pending)
+
+    def _build_slice(self):
+        """Make items for BUILD_SLICE_MS; nodes first (the ones without a position are then placed), then the
+        wires into each node."""
+        doc, deadline = self.controller.doc, time.perf_counter() + BUILD_SLICE_MS / 1000
+        pending = self._pending
+        while pending and time.perf_counter() < deadline:
+            for _ in range(20):
+                if not pending:
+                    break
+                step, node_id = pending.pop()
+                if step is None:
+                    self._place_unpositioned()
+                elif node_id in doc:
+                    if step == self._add_node_item:
+                        if node_id not in self._nodes:
+                            self._add_node_item(node_id)
+                    elif node_id in self._nodes:
+                        step(node_id)  # wires into a node, or a move
+        self.build_progress.emit(self._build_total - len(pending), self._build_total)
+        if pending:
+            self._build_timer.start()
+        else:
+            self._finish_building()
+
+    def _finish_building(self):
+        self._after_adding([item for item in self._nodes.values() if not item.follows_moves])
         self.sync_frames()
         self._on_controller_selection(self.controller.selected)
+        if self._set_busy:
+            self._set_busy = False
+            self.controller.busy = None
+        self.built.emit()
 
-    def _add_node_item(self, node_id: str) -> NodeItem:
+    def _stop_building(self):
+        """Drop a build under way (another document replaces this one)."""
+        self._build_timer.stop()
+        self._pending = []
+        if self._set_busy:
+            self._set_busy = False
+            self.controller.busy = None
+
+    def _add_wires_into(self, target: str):
+        """The wires into a node just built (its ports already match them), routed."""
+        for source, port in self.controller.doc.inputs_of(target):
+            key = (source, target, port)
+            if key in self._edges:
+                continue
+            edge = EdgeItem(self.controller, *key)
+            self._edges[key] = edge
+            self._edge_keys_of[source].add(key)
+            self._edge_keys_of[target].add(key)
+            self.addItem(edge)
+            self._route(edge)
+
+    def _after_adding(self, items):
+        """Node items placed without telling the scene of each move: from now on they do, and the scene
+        has room for all of them."""
+        bounds = QRectF()
+        for item in items:
+            item.follow_moves()
+            bounds = bounds.united(item.sceneBoundingRect())
+        self._rects = None
+        self._make_room_for(bounds)
+
+    def _add_node_item(self, node_id: str, follow: bool = True) -> NodeItem:
+        """A node's item at its position; `follow`: moves are reported from the start (see _after_adding)."""
         item = NodeItem(self.controller, node_id)
         self._nodes[node_id] = item
-        self.addItem(item)
         position = self.controller.doc.positions.get(node_id) or self._placed.get(node_id)
         if position is not None:
             item.setPos(*position)
+        self.addItem(item)
+        if follow:
+            self._after_adding([item])
         return item
 
     def _place_unpositioned(self):
@@ -210,6 +324,14 @@ class CanvasScene(QGraphicsScene):
             self.rebuild()
             return
         self._cancel_wire_drag()
+        moved = [c.node for c in edit.changes if c.kind == "node_moved"]
+        if len(moved) > SYNC_BUILD_NODES and not edit.wiring_changed and not self._pending:
+            # An auto-layout (or its undo) of a large graph: the items follow in slices, like a build, edits
+            # waiting meanwhile; the rest of the edit's events are only moves and results.
+            self._start_slices([(self._move_item, node) for node in dict.fromkeys(moved)],
+                               f"The canvas is moving {len(moved):,} nodes")
+            self._on_results_changed(edit.changed)
+            return
         for change in edit.changes:
             self._apply_change(change)
         if edit.wiring_changed:
@@ -222,7 +344,7 @@ class CanvasScene(QGraphicsScene):
         for node_id in [n for n in self._nodes if n not in doc_ids]:
             self._remove_wires_of(node_id)
             self.removeItem(self._nodes.pop(node_id))
-        missing = [n for n in doc_ids if n not in self._nodes]
+        missing = [n for n in doc_ids if n not in self._nodes] if not self._pending else []
         for node_id in missing:
             self._add_node_item(node_id)
         if missing:

@@ -78,6 +78,8 @@ class CanvasView(QGraphicsView):
         controller.edited.connect(self._follow_layout)
         self._scene.status_message.connect(self.status_message)
         self._scene.wire_dropped_on_empty.connect(self.open_wired_add_popup)
+        self._fit_after_build = False
+        self._scene.built.connect(self._built)
         self.centerOn(0, 0)
 
     @property
@@ -123,7 +125,10 @@ class CanvasView(QGraphicsView):
 
     # ---- framing ------------------------------------------------------------------------------------------
 
-    def fit_all(self):
+    def fit_all(self, whole: bool = False):
+        """Show the whole graph, as large as fits, but never so small that its text cannot be read
+        (geometry.FIT_MIN_ZOOM, issue 13): a larger graph shows its beginning (the inputs, top left) at that
+        zoom, and the minimap shows where the rest lies. `whole`: fit everything, however small."""
         # Stays fitted while the canvas changes size (the window settling its docks after a file opens, or
         # being resized) until the person pans or zooms.
         self._keep_fitted = True
@@ -138,10 +143,17 @@ class CanvasView(QGraphicsView):
         rect.adjust(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         zoom = self.zoom()
-        clamped = min(max(zoom, geometry.MIN_ZOOM), FIT_MAX_ZOOM)
+        floor = geometry.MIN_ZOOM if whole else geometry.FIT_MIN_ZOOM
+        clamped = min(max(zoom, floor), FIT_MAX_ZOOM)
         if clamped != zoom:
             self.scale(clamped / zoom, clamped / zoom)
-        self.centerOn(rect.center())
+        if clamped > zoom:  # too large to fit whole: its top-left corner at the view's
+            view = self.viewport().rect()
+            half_width, half_height = view.width() / 2 / clamped, view.height() / 2 / clamped
+            self.centerOn(min(rect.left() + half_width, rect.center().x()),
+                          min(rect.top() + half_height, rect.center().y()))
+        else:
+            self.centerOn(rect.center())
 
     def center_on_node(self, node_id: str):
         item = self._scene.node_item(node_id)
@@ -180,14 +192,26 @@ class CanvasView(QGraphicsView):
         layout = auto_layout(doc.graph)
         if any(doc.positions.get(node) != xy for node, xy in layout.items()):  # no empty undo steps
             self.controller.push(Move(layout, text="Auto-layout"))
-        self.fit_all()  # the layout (and its undo, _follow_layout) may put much of the graph out of view
+        self.fit_when_placed()  # the layout (and its undo, _follow_layout) may put much of the graph out of view
+
+    def fit_when_placed(self):
+        """Fit now, or once the canvas has moved a large graph's items where the document says (in slices)."""
+        if self._scene.building:
+            self._fit_after_build = True
+        else:
+            self.fit_all()
+
+    def _built(self):
+        if self._fit_after_build:
+            self._fit_after_build = False
+            self.fit_all()
 
     def _follow_layout(self, edit):
         """After an edit that moved most of the graph (an auto-layout, or its undo or redo) and not by dragging
         the selection, fit the view: the graph the person was looking at has moved away."""
         moved = {c.node for c in edit.changes if c.kind == "node_moved"}
         if len(moved) >= max(3, len(self.controller.doc) // 2) and not moved <= set(self.controller.selected):
-            self.fit_all()
+            self.fit_when_placed()
 
     def add_node_at(self, layer: str, scene_pos) -> str | None:
         """Add a `layer` node with its top-left corner at scene_pos (snapped when snapping is on) and select

@@ -6,6 +6,8 @@ timer and skipped while the dock is hidden; a graph with errors shows the errors
 
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -17,6 +19,7 @@ from gui.code_view import CodeView
 
 LARGE_GRAPH = 300
 LARGE_GRAPH_DELAY_MS = 150
+THREAD_POLL_MS = 30
 STYLE_LABELS = {"layer": "layers.Concatenate()([a, b])", "function": "layers.concatenate([a, b])"}
 
 
@@ -41,6 +44,9 @@ class CodePreview(QWidget):
         self.regenerations = 0  # how often the code was rebuilt; tests check the coalescing with it
         self.ok = False
         self._stale = True  # the document changed since the code was last generated
+        self._version = 0  # counts changes, so code written in the background for an older state is dropped
+        self._thread: threading.Thread | None = None
+        self._again = False
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -94,6 +100,7 @@ class CodePreview(QWidget):
 
     def schedule(self):
         self._stale = True
+        self._version += 1
         # Small graphs regenerate at once; on large ones (about 75 ms for 1,000 nodes) a short pause lets a
         # burst of edits, such as holding an arrow key on a spin box, share one regeneration.
         self.timer.setInterval(0 if len(self.controller.doc) < LARGE_GRAPH else LARGE_GRAPH_DELAY_MS)
@@ -106,15 +113,50 @@ class CodePreview(QWidget):
             self.timer.start()
 
     def regenerate(self):
+        """Write the code again: at once for a small graph; for a large one (10,000 nodes take most of a second)
+        in a background thread, the window responding meanwhile, and shown only if no edit came in between
+        (else it is written again for the new state)."""
         self._stale = False
         self.regenerations += 1
-        # The results inference already computed for this document: the preview does not infer again.
-        text, self.ok = code_or_errors(self.controller.doc, self.style, self.controller.results)
+        if len(self.controller.doc) < LARGE_GRAPH:
+            # The results inference already computed for this document: the preview does not infer again.
+            self._show(*code_or_errors(self.controller.doc, self.style, self.controller.results))
+            return
+        if self._thread is not None:  # one at a time: the one running is written again when it ends
+            self._again = True
+            return
+        version, doc, style, results = self._version, self.controller.doc, self.style, self.controller.results
+        done: list = []
+
+        def write():
+            try:
+                done.append(code_or_errors(doc, style, results))
+            except Exception:  # noqa: BLE001 -- an edit changed the graph under it: written again below
+                done.append(None)
+
+        self._thread = threading.Thread(target=write, name="keras-canvas-code", daemon=True)
+        self._thread.start()
+        self._wait_for(done, version)
+
+    def _wait_for(self, done: list, version: int):
+        if not done:
+            QTimer.singleShot(THREAD_POLL_MS, self, lambda: self._wait_for(done, version))
+            return
+        self._thread = None
+        if done[0] is not None and version == self._version and not self._again:
+            self._show(*done[0])
+        else:  # the document changed while it was written
+            self._again = False
+            self.schedule()
+
+    def _show(self, text: str, ok: bool):
+        self.ok = ok
         self.view.show_code(text, wrap=not self.ok)
         self.copy_button.setEnabled(self.ok)
 
     def copy(self):
-        if self._stale:
-            self.regenerate()
+        if self._stale or self._thread is not None:
+            self._stale = False
+            self._show(*code_or_errors(self.controller.doc, self.style, self.controller.results))
         QGuiApplication.clipboard().setText(self.text)
         self.copied.emit("Copied the Python code to the clipboard")

@@ -11,7 +11,7 @@ Clicking a row or a message selects the node and asks the canvas to centre on it
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QRect, Qt, Signal
-from PySide6.QtGui import QBrush, QFont
+from PySide6.QtGui import QBrush, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -142,7 +142,6 @@ class ShapesPanel(QWidget):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         for column, width in enumerate((130, 130, 150, 90)):
             header.resizeSection(column, width)
-        header.setResizeContentsPrecision(CONTENT_ROWS_MEASURED)  # sized to content, cheaply on large graphs
         header.setStretchLastSection(True)
         self.table.clicked.connect(lambda index: self._clicked(self.model.order[index.row()]))
 
@@ -202,10 +201,23 @@ class ShapesPanel(QWidget):
         self._order_stale = False
         if reset:
             self._problems_order_stale = True
-            for column in range(len(COLUMNS) - 1):  # the last one stretches
-                self.table.resizeColumnToContents(column)
+            self._fit_columns()
             self._select_rows(self.controller.selected)
         return reset
+
+    def _fit_columns(self):
+        """Each column (the last one stretches) as wide as its header and its first CONTENT_ROWS_MEASURED
+        cells, measured with the fonts they are drawn in: Qt's resizeColumnToContents asks the model for every
+        role of every one of those cells, which took a tenth of a second per column on a large graph."""
+        header, model = self.table.horizontalHeader(), self.model
+        rows = range(min(len(model.order), CONTENT_ROWS_MEASURED))
+        plain, mono = self.table.fontMetrics(), QFontMetrics(model._mono)
+        for column in range(len(COLUMNS) - 1):
+            metrics = mono if column == 2 else plain
+            texts = [model.data(model.index(row, column)) or "" for row in rows]
+            widest = max((metrics.horizontalAdvance(text) for text in texts), default=0)
+            title = header.fontMetrics().horizontalAdvance(COLUMNS[column])
+            header.resizeSection(column, max(widest, title) + 2 * ITEM_PADDING_X)
 
     def _update_problems(self, node_ids):
         results = self.controller.results
@@ -252,6 +264,8 @@ class ShapesPanel(QWidget):
         width = max(100, self.problems.viewport().width() - ITEM_PADDING_X)
         rows = 0
         for i in range(self.problems.count()):
+            if rows > MAX_PROBLEMS_HEIGHT:  # enough: the list is as tall as it gets (a large graph lists hundreds)
+                break
             text = self.problems.item(i).text()
             rows += metrics.boundingRect(QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, text).height()
             rows += ITEM_PADDING_Y

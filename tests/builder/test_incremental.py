@@ -94,3 +94,27 @@ def test_values_equal_in_python_but_of_other_types_are_judged_each_on_its_own():
             graph.add_edge("x", "d", port=0)
             error = infer(graph)["d"].error
             assert (error is None) == (params is good), (params, error)
+
+
+def test_an_engine_takes_the_full_pass_another_ran_on_its_graph():
+    """The window infers a large file in a background thread, then hands the results to the document's engine
+    (ShapeInference.adopt): the same results as its own pass, every node reported changed once, and later edits
+    recomputed incrementally as usual."""
+    import pytest
+
+    doc = GraphDocument()
+    doc.add_node("x", "Input", {"shape": [8, 8, 4]})
+    doc.add_node("conv", "Conv2D", {"filters": 4, "kernel_size": 3})
+    doc.add_node("flat", "Flatten", {})
+    doc.connect("x", "conv")
+    doc.connect("conv", "flat")
+    own = ShapeInference(doc.graph)
+    own.update()
+    engine = ShapeInference(doc)
+    engine.adopt(own)
+    assert engine.update() == {"x", "conv", "flat"} and engine.results == own.results
+    assert engine.update() == set()
+    doc.set_param("conv", "filters", 6)
+    assert engine.update() == {"conv", "flat"} and engine.results["flat"].shape == (None, 216)
+    with pytest.raises(ValueError, match="this engine's graph"):
+        ShapeInference(GraphDocument()).adopt(own)

@@ -44,6 +44,7 @@ def make_canvas(qtbot, graph=None, size=(1200, 800)):
     qtbot.addWidget(view)
     view.resize(*size)
     view.show()
+    qtbot.waitUntil(lambda: not view.canvas_scene.building, timeout=60_000)  # a large graph is drawn in slices
     return controller, view
 
 

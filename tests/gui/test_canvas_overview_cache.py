@@ -15,7 +15,7 @@ from tests.gui.test_canvas_large_graph import _long_graph
 
 def zoomed_out(qtbot, blocks=250):
     controller, view = make_canvas(qtbot, _long_graph(blocks), size=(900, 600))
-    view.fit_all()
+    view.fit_all(whole=True)
     assert view.zoom() < geometry.PLAIN_BELOW
     qtbot.waitUntil(lambda: view.overview.pixmap is not None, timeout=5000)
     return controller, view

@@ -124,9 +124,9 @@ def test_a_model_over_the_window_limit_is_refused_like_opening_one(window, dialo
         window.imports.import_path(model_file)
     title, message = dialogs.errors[-1]
     assert title == "Cannot import small.keras"
-    assert message == ("small.keras cannot be imported:\nthe graph has 5 nodes; the window shows at most 4 (larger "
-                       "ones would freeze it). Use the command line for it: python main.py import small.keras -o "
-                       "small.json, then check, export or build")
+    assert message == ("small.keras cannot be imported:\nthe graph has 5 nodes; the window shows at most 4 (a larger "
+                       "one would take gigabytes of memory and minutes to draw). Use the command line for it: "
+                       "python main.py import small.keras -o small.json, then check, export or build")
     assert len(window.controller.doc) == 0
 
 
