@@ -210,8 +210,11 @@ def test_a_fitted_view_stays_fitted_as_the_canvas_resizes_until_the_person_moves
 
     view.resize(1200, 800)
     view.fit_all()
-    view.resize(500, 300)
+    view.resize(700, 420)
     assert everything_visible()
+    view.resize(300, 200)  # too small to show it all at a readable zoom (issue 13): its beginning, readable
+    assert view.zoom() == geometry.FIT_MIN_ZOOM
+    assert view.mapToScene(view.viewport().rect()).boundingRect().contains(node_item(view, "image").sceneBoundingRect())
     view.resize(1400, 900)
     assert everything_visible() and view.zoom() <= 1.25
     for move in (lambda: view.pan_by(40, 0), lambda: view.zoom_by(1.5), lambda: view.center_on_node("dense")):

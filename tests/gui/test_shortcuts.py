@@ -90,7 +90,7 @@ def test_shortcut_table_shows_person_keys_and_closes(window, x11_keys):
 def test_canvas_keys_work_after_focus_left_the_canvas(window, qtbot):
     """F fits and Delete deletes with focus on a dock (after a menu command); in a text field they type."""
     window.activateWindow()
-    window.controller.push(AddNode("dense_1", "Dense", {"units": 4}, (3000, 3000)))
+    window.controller.push(AddNode("dense_1", "Dense", {"units": 4}, (1500, 900)))  # both fit at a readable zoom
     window.controller.push(AddNode("dense_2", "Dense", {"units": 4}, (0, 0)))
     window.canvas.resetTransform()
     window.canvas.centerOn(-2000, -2000)
