@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QWidget
 
 from builder.catalog.specs import UnknownLayerError, spec_for
 from builder.model.document import GraphError
+from gui.canvas.geometry import NODE_WIDTH
 from gui.canvas.node_item import NodeItem
 from gui.theme import canvas_palette
 
@@ -34,15 +35,18 @@ class Minimap(QWidget):
         self._layer: QPixmap | None = None
         self._layer_key = None
         self._items_rect: QRectF | None = None
-        # Scene changes come in bursts (an edit repaints many items; a drag moves one every frame): the picture
-        # is drawn again once per burst, REDRAW_AFTER_MS after it starts, rather than inside the edit's frame
-        # (about 14 ms at 1,000 nodes).
+        # The picture shows where nodes are, their category and whether they have an error: it is drawn again
+        # only after an edit that can change that (nodes moved, added or removed, frames, an error appearing or
+        # going; not a param that leaves every status as it was, nor a hover or a selection), once per burst,
+        # REDRAW_AFTER_MS after it starts rather than inside the edit's frame (at 10,000 nodes a redraw takes a
+        # tenth of a second). A node dragged by hand shows in its new place once the drag ends.
         self._redraw = QTimer(self)
         self._redraw.setSingleShot(True)
         self._redraw.setInterval(REDRAW_AFTER_MS)
         self._redraw.timeout.connect(self._drop_picture)
+        self._drawn_status: dict[str, str | None] = {}  # the colour-deciding status each node was drawn with
         scene = view.canvas_scene
-        scene.changed.connect(self._scene_changed)
+        view.controller.edited.connect(self._on_edit)
         scene.built.connect(self._drop_picture)
         view.horizontalScrollBar().valueChanged.connect(self.update)
         view.verticalScrollBar().valueChanged.connect(self.update)
@@ -53,10 +57,13 @@ class Minimap(QWidget):
 
     # ---- mapping ------------------------------------------------------------------------------------------
 
-    def _scene_changed(self, _regions=None):
-        # While a large document is drawn in slices the scene changes all the time: the picture waits for the
-        # last slice (scene.built) instead of being drawn again every REDRAW_AFTER_MS.
-        if not self._redraw.isActive() and not self.view.canvas_scene.building:
+    def _on_edit(self, edit):
+        if self.view.canvas_scene.building:
+            return  # the picture waits for the last slice (scene.built)
+        results = self.view.controller.results
+        shown = edit.reset or edit.wiring_changed or any(c.kind in ("node_moved", "ui_changed") for c in edit.changes) \
+            or any(_colour_status(results.get(n)) != self._drawn_status.get(n) for n in edit.changed)
+        if shown and not self._redraw.isActive():
             self._redraw.start()
 
     def _drop_picture(self):
@@ -70,11 +77,18 @@ class Minimap(QWidget):
         self._drop_picture()
 
     def items_rect(self) -> QRectF:
-        """Every node and frame (cached until the scene changes)."""
+        """Every node and frame (cached until the picture is drawn again)."""
         if self._items_rect is None:
-            rect = QRectF()
             scene = self.view.canvas_scene
-            for item in [*scene.node_items(), *scene.frame_items()]:
+            cards = _card_rects(scene)
+            rect = QRectF()
+            if cards:
+                left = min(x for x, _y, _w, _h in cards.values())
+                top = min(y for _x, y, _w, _h in cards.values())
+                right = max(x + w for x, _y, w, _h in cards.values())
+                bottom = max(y + h for _x, y, _w, h in cards.values())
+                rect = QRectF(left, top, right - left, bottom - top)
+            for item in scene.frame_items():
                 rect = rect.united(item.sceneBoundingRect())
             self._items_rect = rect
         return QRectF(self._items_rect)
@@ -169,24 +183,23 @@ class Minimap(QWidget):
             painter.setBrush(colour)
             painter.drawRect(mapped(frame.sceneBoundingRect()))
         painter.setPen(Qt.PenStyle.NoPen)
-        # One drawRects call per colour, each layer's colour looked up once: 10,000 nodes drawn one by one
-        # cost a tenth of a second.
-        by_colour: dict[str, tuple[QColor, list]] = {}
-        colour_of_layer: dict = {}
-        for item in scene.node_items():
-            kind = doc.graph.nodes[item.node_id].get("layer") if item.node_id in doc else None
-            if kind not in colour_of_layer:
-                try:
-                    colour_of_layer[kind] = colours.category_colour(spec_for(kind).category)
-                except (UnknownLayerError, GraphError):  # a layer the catalog lacks, or a node being removed
-                    colour_of_layer[kind] = colours.unknown_category
-            colour = colour_of_layer[kind]
-            status = results[item.node_id].status if item.node_id in results else None
-            if status in ("error", "stale"):
-                colour = colours.stale if status == "stale" else colours.error
-            by_colour.setdefault(colour.name(), (colour, []))[1].append(mapped(item.sceneBoundingRect()))
-        for colour, rects in by_colour.values():
-            painter.setBrush(colour)
+        # One drawRects call per colour, each layer's colour looked up once, the rectangles made from plain
+        # numbers: asking every item for its scene rectangle cost a tenth of a second at 10,000 nodes.
+        by_colour: dict[tuple, list] = {}
+        colour_of: dict = {}
+        node_data = doc.graph._node
+        drawn = self._drawn_status = {}
+        ox, oy = offset.x(), offset.y()
+        for node_id, (x, y, w, h) in _card_rects(scene).items():
+            data = node_data.get(node_id)
+            kind = data.get("layer") if data is not None else None
+            status = drawn[node_id] = _colour_status(results.get(node_id))
+            key = (kind, status)
+            if key not in colour_of:
+                colour_of[key] = _node_colour(colours, kind, status)
+            by_colour.setdefault(key, []).append(QRectF(x * scale + ox, y * scale + oy, w * scale, h * scale))
+        for key, rects in by_colour.items():
+            painter.setBrush(colour_of[key])
             painter.drawRects(rects)
         painter.end()
         return layer
@@ -219,3 +232,29 @@ class Minimap(QWidget):
     def _pan_to(self, map_point: QPointF):
         self.view.look_at(self.to_scene(map_point))
         self.update()
+
+
+def _colour_status(result) -> str | None:
+    """What of a node's result decides its colour in the minimap: an error, a stale shape, or neither."""
+    if result is None:
+        return None
+    status = result.status
+    return status if status in ("error", "stale") else None
+
+
+def _node_colour(colours, layer, status) -> QColor:
+    if status in ("error", "stale"):
+        return colours.stale if status == "stale" else colours.error
+    try:
+        return colours.category_colour(spec_for(layer).category)
+    except (UnknownLayerError, GraphError, TypeError):  # a layer the catalog lacks, or a node being removed
+        return colours.unknown_category
+
+
+def _card_rects(scene) -> dict[str, tuple[float, float, float, float]]:
+    """node id -> (x, y, width, height) of every node's card in the scene, from plain numbers."""
+    cards = {}
+    for item in scene.node_items():
+        position = item.pos()
+        cards[item.node_id] = (position.x(), position.y(), NODE_WIDTH, item.height)
+    return cards

@@ -16,6 +16,7 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QPainter, QPainterPath, QPen, QPixmap
 
+from builder.catalog.specs import UnknownLayerError, spec_for
 from gui.canvas import geometry
 from gui.theme import canvas_palette
 
@@ -73,7 +74,7 @@ class OverviewCache:
             return
         visible = view.mapToScene(view.viewport().rect()).boundingRect()
         rect = visible.adjusted(-visible.width(), -visible.height(), visible.width(), visible.height())
-        items = view.canvas_scene.itemsBoundingRect()
+        items = nodes_rect(view.canvas_scene)
         rect = rect.intersected(items.adjusted(-visible.width(), -visible.height(), visible.width(),
                                                visible.height())).united(visible)
         ratio = view.viewport().devicePixelRatioF()
@@ -122,11 +123,65 @@ def draw_far_out(painter, scene, rect: QRectF):
         painter.drawPath(path)
     for edge in special:
         edge.paint(painter, None)
-    nodes = sorted(scene.node_items(), key=lambda item: item.zValue())  # selected ones on top, as live
-    for item in nodes:
-        if not rect.intersects(item.sceneBoundingRect()):
+    # Cards: two flat rectangles each, as NodeItem._paint_plain draws them; the few with an outline (selected,
+    # an error or warning, stale) are drawn by the item itself, last, as their higher z puts them on top live.
+    results, node_data = scene.controller.results, scene.controller.doc.graph._node
+    outlined = []
+    width, header_height = geometry.NODE_WIDTH, geometry.HEADER_HEIGHT
+    bodies: dict[bool, list] = {False: [], True: []}  # by whether the node waits on an error (blocked)
+    headers: dict[object, list] = {}  # by category, or "blocked"
+    categories: dict = {}
+    for item in scene.node_items():
+        result = results.get(item.node_id)
+        status = result.status if result is not None else "pending"
+        if status in ("error", "warning", "stale") or item.isSelected():
+            outlined.append(item)
             continue
+        position = item.pos()
+        x, y = position.x(), position.y()
+        blocked = status == "blocked"
+        if blocked:
+            key = "blocked"
+        else:
+            data = node_data.get(item.node_id)
+            layer = data.get("layer") if data else None
+            if layer not in categories:
+                categories[layer] = _category(layer)
+            key = categories[layer]
+        bodies[blocked].append(QRectF(x, y, width, item.height))
+        headers.setdefault(key, []).append(QRectF(x, y, width, header_height))
+    painter.setPen(Qt.PenStyle.NoPen)
+    for blocked, rects in bodies.items():
+        painter.setBrush(colours.node_blocked_body if blocked else colours.node_body)
+        painter.drawRects(rects)
+    for key, rects in headers.items():
+        painter.setBrush(colours.blocked_header if key == "blocked" else colours.category_colour(key))
+        painter.drawRects(rects)
+    for item in sorted(outlined, key=lambda item: item.zValue()):
         painter.save()
         painter.translate(item.pos())
         item._paint_plain(painter, item.face())
         painter.restore()
+
+
+def _category(layer) -> str | None:
+    try:
+        return spec_for(layer).category
+    except (UnknownLayerError, TypeError):
+        return None
+
+
+def nodes_rect(scene) -> QRectF:
+    """The cards and frames of the scene, from their positions (the scene's own itemsBoundingRect asks every
+    item, ports and wires too, for its rectangle: most of a second at 10,000 nodes)."""
+    rect = QRectF()
+    cards = [(item.pos(), item.height) for item in scene.node_items()]
+    if cards:
+        left = min(p.x() for p, _h in cards)
+        top = min(p.y() for p, _h in cards)
+        right = max(p.x() for p, _h in cards) + geometry.NODE_WIDTH
+        bottom = max(p.y() + h for p, h in cards)
+        rect = QRectF(left, top, right - left, bottom - top).adjusted(-4, -4, 4, 4)
+    for frame in scene.frame_items():
+        rect = rect.united(frame.sceneBoundingRect())
+    return rect
