@@ -100,9 +100,11 @@ def responsiveness_figures(quick: bool) -> list[Figure]:
             window.controller.push(Move({n: (300.0 * i, 0.0) for i, n in enumerate(window.controller.doc.graph)}))
             while scene.building:
                 app.processEvents()
+            steps = window.controller.undo_stack.count()
             start = time.perf_counter()
-            window.canvas.auto_layout()
-            gap = _longest_gap(app, lambda scene=scene: not scene.building)
+            window.canvas.auto_layout()  # computed in a thread, then the nodes move in slices
+            gap = _longest_gap(app, lambda scene=scene, window=window, steps=steps:
+                               window.controller.undo_stack.count() > steps and not scene.building)
             seconds = time.perf_counter() - start
             figures.append(Figure("auto-layout, 10,000 nodes, until every node is in place", seconds, "s",
                                   "<= 2 s", seconds <= 2))

@@ -13,7 +13,9 @@ Drops of LAYER_MIME_TYPE (the layer name in UTF-8) add that layer at the drop po
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+import threading
+
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QCursor, QKeySequence, QPainter
 from PySide6.QtWidgets import QGraphicsView
 
@@ -33,7 +35,7 @@ from gui.canvas.node_item import PORT_Y, NodeItem
 from gui.canvas.overview_cache import OverviewCache
 from gui.canvas.palette_drop import drop_on_wire, free_spot
 from gui.canvas.port_item import PortItem
-from gui.canvas.scene import CanvasScene, snapped
+from gui.canvas.scene import SYNC_BUILD_NODES, CanvasScene, snapped
 from gui.dialogs import Dialogs
 from gui.theme import theme_manager
 
@@ -188,8 +190,25 @@ class CanvasView(QGraphicsView):
     # ---- editing ------------------------------------------------------------------------------------------
 
     def auto_layout(self):
+        """Lay the graph out as one undo step and fit the view. A large graph's layout is computed in a thread
+        (its nodes then move in slices, see the scene), so the window keeps responding."""
         doc = self.controller.doc
-        layout = auto_layout(doc.graph)
+        if len(doc) <= SYNC_BUILD_NODES:
+            self._apply_layout(auto_layout(doc.graph))
+            return
+        graph, done = doc.graph, []
+        threading.Thread(target=lambda: done.append(auto_layout(graph)), name="keras-canvas-layout",
+                         daemon=True).start()
+        self._wait_for_layout(graph, done)
+
+    def _wait_for_layout(self, graph, done: list):
+        if not done:
+            QTimer.singleShot(20, self, lambda: self._wait_for_layout(graph, done))
+        elif graph is self.controller.doc.graph and set(done[0]) == set(graph):  # still the graph laid out
+            self._apply_layout(done[0])
+
+    def _apply_layout(self, layout: dict):
+        doc = self.controller.doc
         if any(doc.positions.get(node) != xy for node, xy in layout.items()):  # no empty undo steps
             self.controller.push(Move(layout, text="Auto-layout"))
         self.fit_when_placed()  # the layout (and its undo, _follow_layout) may put much of the graph out of view

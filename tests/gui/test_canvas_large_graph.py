@@ -41,8 +41,12 @@ def test_hundreds_of_nodes_build_paint_and_edit(qtbot):
         view.render(painter)
         painter.end()
     before = snapshot(controller)
-    view.auto_layout()
+    steps = controller.undo_stack.count()
+    view.auto_layout()  # a large graph's layout is computed in a thread, its nodes moved in slices
+    qtbot.waitUntil(lambda: controller.undo_stack.count() > steps and not view.canvas_scene.building,
+                    timeout=60_000)
     check_undo_redo(controller, before)
+    qtbot.waitUntil(lambda: not view.canvas_scene.building, timeout=60_000)  # the redo's moves, in slices
     view.resetTransform()
     view.center_on_node("add_200")
     drag = start_wire(view, "add_200")
