@@ -35,6 +35,10 @@ SYNC_BUILD_NODES = 250
 BUILD_SLICE_MS = 25
 
 
+def _rect_tuple(rect: QRectF) -> tuple[float, float, float, float]:
+    return rect.left(), rect.top(), rect.right(), rect.bottom()
+
+
 def snapped(value: float) -> float:
     return round(value / geometry.GRID_SIZE) * geometry.GRID_SIZE
 
@@ -55,7 +59,7 @@ class CanvasScene(QGraphicsScene):
         self._edges: dict[tuple, EdgeItem] = {}
         self._edge_keys_of: dict[str, set] = defaultdict(set)  # node id -> keys of its wires, both ways
         self._frames: dict[str, FrameItem] = {}
-        self._rects: list | None = None  # node rectangles for wire detours (_node_rects)
+        self._rects: dict | None = None  # node id -> rectangle, for wire detours (_node_rects)
         # Where a node without a saved position is shown. Remembered after it gets a position or is removed,
         # so undoing an auto-layout or a delete shows it where it was, without placing hundreds anew.
         self._placed: dict[str, tuple[float, float]] = {}
@@ -67,6 +71,7 @@ class CanvasScene(QGraphicsScene):
         # A large document is built in slices (see rebuild): what is left, how much there was, and whether the
         # build set the controller's `busy` (and so clears it).
         self._pending: list = []
+        self._routes_later = False  # a sliced move: wires are routed by a later step
         self._build_total = 0
         self._set_busy = False
         self._build_timer = QTimer(self)
@@ -162,11 +167,16 @@ class CanvasScene(QGraphicsScene):
         self._build_timer.start()
 
     def _move_item(self, node_id: str):
+        """A node moved to where the document puts it, its wires left for a later step (see _on_edit)."""
         position = self.controller.doc.positions.get(node_id) or self._placed.get(node_id)
-        if position is None:
-            self._place_unpositioned()
-        else:
-            self._nodes[node_id].setPos(*position)
+        self._routes_later = True
+        try:
+            if position is None:
+                self._place_unpositioned()
+            else:
+                self._nodes[node_id].setPos(*position)
+        finally:
+            self._routes_later = False
 
     @property
     def building(self) -> bool:
@@ -293,13 +303,13 @@ class CanvasScene(QGraphicsScene):
         lane = detour_lane(*ends, self._node_rects()) if is_backward(*ends) else None
         edge.set_ends(start, end, lane)
 
-    def _node_rects(self) -> list[tuple[float, float, float, float]]:
-        """Every node's rectangle, the obstacles of a detour; kept until a node is added, removed or moved, as
-        opening a wrapped model routes many backward wires at once."""
+    def _node_rects(self):
+        """Every node's rectangle, the obstacles of a detour; kept (and updated one by one as nodes move) until
+        a node is added or removed, as opening a wrapped model routes many backward wires at once, and an
+        auto-layout moves thousands of nodes whose wires run backwards for a moment."""
         if self._rects is None or len(self._rects) != len(self._nodes):
-            self._rects = [(r.left(), r.top(), r.right(), r.bottom())
-                           for r in (item.sceneBoundingRect() for item in self._nodes.values())]
-        return self._rects
+            self._rects = {node_id: _rect_tuple(item.sceneBoundingRect()) for node_id, item in self._nodes.items()}
+        return self._rects.values()
 
     def _route_wires_of(self, node_id: str):
         for key in self._edge_keys_of.get(node_id, ()):
@@ -328,7 +338,11 @@ class CanvasScene(QGraphicsScene):
         if len(moved) > SYNC_BUILD_NODES and not edit.wiring_changed and not self._pending:
             # An auto-layout (or its undo) of a large graph: the items follow in slices, like a build, edits
             # waiting meanwhile; the rest of the edit's events are only moves and results.
-            self._start_slices([(self._move_item, node) for node in dict.fromkeys(moved)],
+            # Their wires are routed after all have moved: midway many run backwards for a moment, and a
+            # backward wire's detour looks at every node.
+            moved = list(dict.fromkeys(moved))
+            self._start_slices([(self._move_item, node) for node in moved]
+                               + [(self._route_wires_of, node) for node in moved],
                                f"The canvas is moving {len(moved):,} nodes")
             self._on_results_changed(edit.changed)
             return
@@ -442,8 +456,12 @@ class CanvasScene(QGraphicsScene):
         return position
 
     def node_moved_visually(self, node_id: str):
-        self._rects = None
-        self._route_wires_of(node_id)
+        if self._rects is not None and node_id in self._rects and node_id in self._nodes:
+            self._rects[node_id] = _rect_tuple(self._nodes[node_id].sceneBoundingRect())
+        else:
+            self._rects = None
+        if not self._routes_later:
+            self._route_wires_of(node_id)
         self._make_room_for(self._nodes[node_id].sceneBoundingRect() if node_id in self._nodes else QRectF())
 
     def _make_room_for(self, rect: QRectF):
