@@ -48,9 +48,13 @@ def compile_model(model, settings: dict):
     optimizer = getattr(keras.optimizers, OPTIMIZER_CLASSES[settings["optimizer"]])(
         learning_rate=settings["learning_rate"])
     names = [t._keras_history[0].name for t in model.outputs]
-    loss, metrics = settings["loss"], list(settings.get("metrics") or [])
-    if len(names) > 1:  # Keras 3 wants the metrics of each output named
-        loss, metrics = {n: loss for n in names}, {n: list(metrics) for n in names}
+    loss, metrics = settings["loss"], settings.get("metrics") or []
+    if len(names) > 1:  # Keras 3 wants each output's loss and metrics by its name (our node id)
+        loss = {n: loss[n] if isinstance(loss, dict) else loss for n in names}
+        metrics = {n: list(metrics[n] if isinstance(metrics, dict) else metrics) for n in names}
+    else:
+        loss = loss[names[0]] if isinstance(loss, dict) else loss
+        metrics = list(metrics[names[0]] if isinstance(metrics, dict) else metrics)
     model.compile(optimizer=optimizer, loss=loss, metrics=metrics)
     return model
 
