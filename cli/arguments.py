@@ -16,6 +16,13 @@ def _size(text: str) -> int:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _columns(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",")]
+    if not all(names):
+        raise argparse.ArgumentTypeError(f"expected column names separated by commas, got {text!r}")
+    return names
+
+
 def _add_max_weights(parser):
     parser.add_argument("--max-weights", type=_size, default=None, metavar="SIZE",
                         help="refuse, before Keras allocates anything, a model whose weights take more than SIZE "
@@ -83,6 +90,11 @@ def _add_train_parser(sub):
     train.add_argument("--data", help="a .npz, X.npy,Y.npy, a .csv (with --label), an image folder, or digits "
                                       "(default: the project's training.data)")
     train.add_argument("--label", help="the label column of a CSV")
+    train.add_argument("--features", type=_columns, metavar="A,B,...",
+                       help="a CSV's feature columns, in the order the Input takes them (default: all but the label)")
+    train.add_argument("--resize", action="store_true", default=None,
+                       help="resize images (.npz, .npy) of another height and width than the Input's, instead of "
+                            "refusing them")
     train.add_argument("--epochs", type=int)
     train.add_argument("--batch-size", type=int)
     train.add_argument("--validation-split", type=float)

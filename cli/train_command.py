@@ -14,7 +14,8 @@ def cmd_train(args) -> int:
     from builder.keras.training_command import run_train
     from builder.keras.training_data import DataError
 
-    asked = {"data": args.data, "label": args.label, "epochs": args.epochs, "batch_size": args.batch_size,
+    asked = {"data": args.data, "label": args.label, "features": args.features, "resize": args.resize,
+             "epochs": args.epochs, "batch_size": args.batch_size,
              "validation_split": args.validation_split, "learning_rate": args.learning_rate,
              "optimizer": args.optimizer, "loss": args.loss, "seed": args.seed}
     try:
