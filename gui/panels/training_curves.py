@@ -34,6 +34,7 @@ class TrainingCurves(QWidget):
         self.metric_choice.setToolTip("The metric drawn on the right: every metric Keras logs, per output for a "
                                       "model with several")
         self.metric_choice.currentTextChanged.connect(self.show_metric)
+        self.metric_choice.hide()  # until Keras logs a metric
         right = QVBoxLayout()
         right.setContentsMargins(0, 0, 0, 0)
         right.addWidget(self.metric_choice)
@@ -56,6 +57,7 @@ class TrainingCurves(QWidget):
         self.metric_choice.blockSignals(True)
         self.metric_choice.clear()
         self.metric_choice.blockSignals(False)
+        self.metric_choice.hide()
 
     def metrics(self) -> list[str]:
         return [self.metric_choice.itemText(i) for i in range(self.metric_choice.count())]
@@ -66,6 +68,7 @@ class TrainingCurves(QWidget):
         new = [n for n in names if n not in self.metrics()]
         if new:  # the first is the first output's first metric (Keras logs losses after it for several outputs)
             self.metric_choice.addItems(sorted(new, key=lambda n: (n.endswith("_loss"), names.index(n))))
+            self.metric_choice.show()
             if self.metric is None:
                 self.show_metric(self.metric_choice.itemText(0))
         epoch = int(info.get("epoch") or 1)

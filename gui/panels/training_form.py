@@ -8,6 +8,8 @@ fields follow the section: after an undo, a redo or opening another project they
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -60,8 +62,7 @@ class TrainingForm(QWidget):
         self.resize_images.setToolTip("Images (.npz, .npy) of another height and width than the Input's are "
                                       "resized with Keras (bilinear) instead of refused")
         self.resize_images.toggled.connect(lambda on: self._push({"resize": True if on else None}))
-        self.optimizer = QComboBox()
-        self.optimizer.addItems(OPTIMIZERS)
+        self.optimizer = _choices(list(OPTIMIZERS))
         self.optimizer.currentTextChanged.connect(lambda text: self._push({"optimizer": text}))
         self.learning_rate = QDoubleSpinBox(decimals=5, minimum=0.00001, maximum=10.0, singleStep=0.0005,
                                             value=0.001)
@@ -128,24 +129,23 @@ class TrainingForm(QWidget):
             self.losses.takeAt(0).widget().deleteLater()
         self.output_rows.clear()
         several = len(outputs) > 1
-        self.losses.addWidget(QLabel("Loss"), 0, 1)
-        self.losses.addWidget(QLabel("Metric"), 0, 2)
-        for row, output in enumerate(outputs or ["(no output)"], start=1):
-            name = QLabel(output if several else "")
-            name.setToolTip(f"the output {output}" if several else "")
-            loss, metric = QComboBox(), QComboBox()
-            loss.addItems([SUGGESTED, *LOSSES])
-            metric.addItems([SUGGESTED, *METRICS])
+        row = 0
+        for output in outputs or ["(no output)"]:
+            if several:  # each output's name, then its loss and metric below it: the dock is narrow
+                heading = QLabel(f"Output <b>{html.escape(output)}</b>")
+                self.losses.addWidget(heading, row, 0, 1, 2)
+                row += 1
+            loss, metric = _choices([SUGGESTED, *LOSSES]), _choices([SUGGESTED, *METRICS])
             loss.setToolTip("(suggested): from the output layer and the labels, when training starts")
-            self.losses.addWidget(name, row, 0)
-            self.losses.addWidget(loss, row, 1)
-            self.losses.addWidget(metric, row, 2)
+            for text, box in (("Loss", loss), ("Metric", metric)):
+                self.losses.addWidget(QLabel(text), row, 0)
+                self.losses.addWidget(box, row, 1)
+                row += 1
             if outputs:
                 self.output_rows[output] = (loss, metric)
                 loss.currentTextChanged.connect(lambda _t, o=output: self._push(self._per_output("loss", o)))
                 metric.currentTextChanged.connect(lambda _t, o=output: self._push(self._per_output("metrics", o)))
         self.losses.setColumnStretch(1, 1)
-        self.losses.setColumnStretch(2, 1)
 
     # ---- the fields to the document --------------------------------------------------------------------------
 
@@ -208,7 +208,7 @@ class TrainingForm(QWidget):
     def sync(self):
         """Push what the fields show and the section does not hold yet (a field set by a program, or text still
         being typed) as one edit: the run trains on what the dock shows."""
-        section = {**DEFAULTS, **self._section()}
+        section = {**DEFAULTS, "data": "digits", **self._section()}  # what a section without them means
         changes = {k: v for k, v in self._shown().items()
                    if section.get(k) != v and not (v is None and k not in section)}
         if changes:
@@ -217,6 +217,15 @@ class TrainingForm(QWidget):
     def request_settings(self) -> dict:
         """The section as the worker's `train` request takes it (it adds the suggestions)."""
         return {k: v for k, v in self._section().items() if k not in ("data", "label")}
+
+
+def _choices(items: list) -> QComboBox:
+    """A combo that may be narrower than its longest name (sparse_categorical_crossentropy): the dock is narrow."""
+    box = QComboBox()
+    box.addItems(items)
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(10)
+    return box
 
 
 def _for_output(value, output: str):

@@ -41,6 +41,7 @@ class TrainingPanel(QWidget):
         self.last_error = ""
         self._started = 0.0
         self.remedy: dict | None = None  # what the worker offered for the data it refused
+        self._scratch: Path | None = None  # where an unsaved project's trained model goes
         self._build()
         self.keras.training_progress.connect(self._on_progress)
         self.keras.training_finished.connect(self._on_finished)
@@ -69,23 +70,22 @@ class TrainingPanel(QWidget):
         self.remedy_button = QPushButton()
         self.remedy_button.clicked.connect(self.apply_remedy)
         self.remedy_button.hide()
-        settings = QWidget()
-        left = QVBoxLayout(settings)
+        scroll = QScrollArea()  # a CSV preview makes the settings tall: they scroll, Train stays in sight
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
+        left_column = QWidget()
+        left_column.setMinimumWidth(250)
+        left_column.setMaximumWidth(330)
+        left = QVBoxLayout(left_column)
         left.setContentsMargins(0, 0, 0, 0)
-        left.addWidget(self.form)
+        left.addWidget(scroll, 1)
         left.addLayout(buttons)
         left.addWidget(self.progress)
         left.addWidget(self.status)
         left.addWidget(self.remedy_button)
-        left.addStretch(1)
-        scroll = QScrollArea()  # a CSV preview makes the settings tall: they scroll, the dock keeps its height
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(settings)
-        scroll.setMinimumWidth(300)
-        scroll.setMaximumWidth(380)
         self.views = QTabWidget()  # Curves and Evaluation land here when first shown
         layout = QHBoxLayout(self)
-        layout.addWidget(scroll, 0)
+        layout.addWidget(left_column, 0)
         layout.addWidget(self.views, 1)
 
     def settings(self) -> dict:
@@ -102,7 +102,12 @@ class TrainingPanel(QWidget):
     def output_paths(self) -> tuple[Path, Path]:
         """Where the trained model and the best checkpoint go: beside the project when it is saved."""
         project = getattr(self.files, "path", None)
-        folder = Path(project).parent if project else Path(tempfile.gettempdir()) / "keras-canvas-training"
+        if project:
+            folder = Path(project).parent
+        else:  # this window's own folder: another window's (or person's) untitled model is not this one's
+            if self._scratch is None:
+                self._scratch = Path(tempfile.mkdtemp(prefix="keras-canvas-training-"))
+            folder = self._scratch
         folder.mkdir(parents=True, exist_ok=True)
         stem = Path(project).stem if project else "untitled"
         return folder / f"{stem}.trained.keras", folder / f"{stem}.best.keras"
@@ -122,7 +127,8 @@ class TrainingPanel(QWidget):
             self.views.setCurrentWidget(self.curves)
         # After an edit, the layers that did not change keep what the last run learnt (in the worker)
         earlier = str(output) if output.exists() else None
-        ok = self.keras.train(dumps(self.controller.doc.graph), section.get("data") or "", settings, str(output),
+        data = section.get("data") or self.data.text().strip()  # no data in the section: the dock's digits
+        ok = self.keras.train(dumps(self.controller.doc.graph), data, settings, str(output),
                               str(checkpoint), label=section.get("label"), keep_weights_from=earlier)
         if ok:
             self._started = time.monotonic()
@@ -176,7 +182,7 @@ class TrainingPanel(QWidget):
         shown = ", ".join(f"{k} {v:.4g}" for k, v in (evaluation.get("metrics") or {}).items())
         self.status.setText(("Stopped" if result.get("stopped") else "Trained")
                             + f" after {result.get('epochs_done', 0)} epoch(s) in {_duration(result.get('seconds', 0))}."
-                            + f" Saved {Path(result.get('output') or '').name}"
+                            + f" Saved {_where(result.get('output') or '', self._scratch)}"
                             + (f"; on {evaluation.get('examples', 0)} held-out examples: {shown}" if shown else "")
                             + "." + _weights_note(result.get("weights")))
         if self.results is not None:
@@ -228,6 +234,11 @@ def _weights_note(weights) -> str:
         return ""
     fresh = ", ".join(weights.get("fresh") or []) or "none"
     return f" Kept the weights of {', '.join(weights['kept'])}; started fresh: {fresh}."
+
+
+def _where(path: str, scratch: Path | None) -> str:
+    """The file's name beside a saved project; its whole path in an unsaved one's temporary folder."""
+    return path if scratch is not None and Path(path).parent == scratch else Path(path).name
 
 
 def show_training_dock(window):

@@ -71,9 +71,9 @@ class TrainingResults(QWidget):
         self.export_button = QPushButton("Export PNG…")
         self.export_button.setEnabled(False)
         self.export_button.clicked.connect(self.export_png)
-        top = QHBoxLayout()
+        top = QHBoxLayout()  # the button first: a wide confusion matrix must not push it out of sight
+        top.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.summary, 1)
-        top.addWidget(self.export_button)
         self.body = QVBoxLayout()  # one part per output, made afresh for each evaluation
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
