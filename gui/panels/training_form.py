@@ -92,9 +92,8 @@ class TrainingForm(QWidget):
     # ---- the fields from the document ------------------------------------------------------------------------
 
     def _follow_document(self, edit=None):
-        if getattr(edit, "wiring_changed", True) or getattr(edit, "reset", True):
-            self._rebuild_outputs()
-        if not self._loading and self._section() != self._last_section:  # an undo, a redo, another project
+        rebuilt = (getattr(edit, "wiring_changed", True) or getattr(edit, "reset", True)) and self._rebuild_outputs()
+        if not self._loading and (rebuilt or self._section() != self._last_section):  # undo, redo, another project
             self.load()
 
     def _section(self) -> dict:
@@ -120,10 +119,12 @@ class TrainingForm(QWidget):
         finally:
             self._loading = False
 
-    def _rebuild_outputs(self):
+    def _rebuild_outputs(self) -> bool:
+        """One Loss and Metric pair per model output (under its name when there are several); True if the
+        outputs changed and the pairs were made afresh."""
         outputs = model_outputs(self.controller.doc.graph)
         if outputs == self.outputs:
-            return
+            return False
         self.outputs = outputs
         while self.losses.count():
             self.losses.takeAt(0).widget().deleteLater()
@@ -146,6 +147,7 @@ class TrainingForm(QWidget):
                 loss.currentTextChanged.connect(lambda _t, o=output: self._push(self._per_output("loss", o)))
                 metric.currentTextChanged.connect(lambda _t, o=output: self._push(self._per_output("metrics", o)))
         self.losses.setColumnStretch(1, 1)
+        return True
 
     # ---- the fields to the document --------------------------------------------------------------------------
 

@@ -88,6 +88,15 @@ def test_two_outputs_train_with_a_loss_each_and_show_each_output(window, qtbot, 
     assert list(panel.output_rows) == ["digit", "size"]
     panel.output_rows["size"][0].setCurrentText("huber")
     assert window.controller.doc.graph.graph["training"]["loss"] == {"size": "huber"}
+    window.controller.undo_stack.undo()  # the output pairs follow undo, and a removed output's pair goes
+    assert panel.output_rows["size"][0].currentText() == "(suggested)"
+    window.controller.undo_stack.redo()
+    from builder.editing.commands import Delete
+
+    window.controller.push(Delete(["digit"]))
+    assert list(panel.output_rows) == ["size"] and panel.output_rows["size"][0].currentText() == "huber"
+    window.controller.undo_stack.undo()
+    assert list(panel.output_rows) == ["digit", "size"] and panel.output_rows["size"][0].currentText() == "huber"
     images, labels = bright_quadrant_images(96, size=12)
     np.savez(tmp_path / "two.npz", image=images, digit=labels, size=images.mean(axis=(1, 2, 3)))
     panel.data.setText(str(tmp_path / "two.npz"))
