@@ -28,7 +28,11 @@ class TrainingCurves(QWidget):
                 plot.getAxis(axis).setPen(text)
             plot.setLabel("bottom", "epoch")
             plot.showGrid(x=True, y=True, alpha=0.25)
-            plot.addLegend(offset=(-10, 10))
+            # small, on a backing of the plot's own colour: in a narrow dock the legend sits over the curves
+            backing = pg.mkColor(base)
+            backing.setAlpha(210)
+            plot.addLegend(offset=(-5, 5), labelTextSize="7pt", brush=pg.mkBrush(backing),
+                           labelTextColor=text)
             plot.setMinimumHeight(120)
         self.metric_choice = QComboBox()
         self.metric_choice.setToolTip("The metric drawn on the right: every metric Keras logs, per output for a "
