@@ -1,7 +1,7 @@
 """Keras Canvas: `python main.py [FILE]` opens the app; the other commands work without a window.
 
     python main.py check FILE [--json] [--keras]   shapes, params, errors and warnings of every node
-    python main.py export FILE [-o OUT.py] [--style layer|function]
+    python main.py export FILE [-o OUT.py] [--style layer|function|ops]
     python main.py export FILE --training -o train.py [--strategy none|mirrored|multiworker]   a training script
     python main.py train FILE --data DATA [--label COL] [--epochs N] ... -o OUT.keras [--history H.json]
     python main.py build FILE -o OUT.keras [--max-weights 2GB]   builds the Keras model, saves it, prints its summary
@@ -68,8 +68,10 @@ def _parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="write a Python script that builds the model with Keras")
     export.add_argument("file")
     export.add_argument("-o", "--output", help="where to write the script (default: print it)")
-    export.add_argument("--style", choices=("layer", "function"),
-                        help="layers.Concatenate(...)([a, b]) or layers.concatenate([a, b]) (default: the file's "
+    export.add_argument("--style", "--merge-style", choices=("layer", "function", "ops"),
+                        help="how merges are written: layers.Concatenate(...)([a, b]) (a named layer), "
+                             "layers.concatenate([a, b]) (the same layer, by its function) or "
+                             "keras.ops.concatenate([a, b]) (an operation: no layer, no name) (default: the file's "
                              "choice, else layer)")
     export.add_argument("--training", action="store_true",
                         help="write a standalone training script (model, compile settings, data loading) instead")
