@@ -52,12 +52,12 @@ def _recompute_op(layer: str, config: dict, inputs: list) -> dict:
     """A generic op node (builder/catalog/ops/): its keras.ops function called as the node calls it, on symbolic
     tensors of the input shapes. The function comes from the fixed list of keras.ops names, its arguments are
     plain JSON; nothing is deserialized."""
+    import keras  # deferred: only this function needs TensorFlow
+
     from builder.catalog.ops import op_spec
     from builder.catalog.ops.calls import op_call
     from builder.keras.op_build import build_op
     from builder.keras.plan import Step
-
-    import keras  # deferred: only this function needs TensorFlow
 
     spec = op_spec(layer)
     sources = [f"input_{i}" for i in range(len(inputs))]
