@@ -34,8 +34,12 @@ def op_call(spec: LayerSpec, params: dict, sources, config: dict | None = None) 
         args = (tensors,) if function in LIST_OPS else tuple(tensors)
         return OpCall(function, args, dict(config or {}))
     if spec.operands:  # a number set for an operand takes its place; wires fill the others, in order
+        numbers = sum(params.get(n) is not None for n in spec.operands)
+        if numbers + len(tensors) != len(spec.operands):  # the shape rule says so on the node
+            raise ValueError(f"{spec.name} takes {len(spec.operands)} operands, but {len(tensors)} wires and "
+                             f"{numbers} numbers give them")
         wires = iter(tensors)
-        args = tuple(params[n] if params.get(n) is not None else next(wires, None) for n in spec.operands)
+        args = tuple(params[n] if params.get(n) is not None else next(wires) for n in spec.operands)
         return OpCall(function, args, {})
     written = {p.name: params.get(p.name, p.default) for p in spec.params
                if (p.name in params and not p.is_default(params[p.name])) or p.always_written}
@@ -49,4 +53,4 @@ def op_call(spec: LayerSpec, params: dict, sources, config: dict | None = None) 
         return OpCall(function, (tensors[0], written.pop("newshape")), written)
     if function == "cast":
         return OpCall(function, (tensors[0], written.pop("dtype")), written)
-    return OpCall(function, (tensors[0],), written)
+    return OpCall(function, tuple(tensors), written)
