@@ -151,13 +151,13 @@ def test_cli_imports_with_exit_0_and_refuses_indexing_with_exit_2(keras, tmp_pat
     keras.Model(inp, keras.layers.Dense(2)(inp[:, 0])).save(tmp_path / "indexing.keras")  # x[...]: GetItem
     command = [sys.executable, str(ROOT / "main.py"), "import"]
     ok = subprocess.run([*command, str(tmp_path / "ok.keras"), "-o", str(tmp_path / "ok.json")],
-                        capture_output=True, text=True, cwd=ROOT, timeout=300)
+                        check=False, capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert ok.returncode == 0, ok.stderr
     check = subprocess.run([sys.executable, str(ROOT / "main.py"), "check", str(tmp_path / "ok.json")],
-                           capture_output=True, text=True, cwd=ROOT, timeout=300)
+                           check=False, capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert check.returncode == 0 and "ops.reshape" in check.stdout, check.stdout
     bad = subprocess.run([*command, str(tmp_path / "indexing.keras"), "-o", str(tmp_path / "bad.json")],
-                         capture_output=True, text=True, cwd=ROOT, timeout=300)
+                         check=False, capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert bad.returncode == 2, bad.stderr
     assert "the operation GetItem (keras.ops)" in bad.stderr and "Traceback" not in bad.stderr, bad.stderr
     assert not (tmp_path / "bad.json").exists()
