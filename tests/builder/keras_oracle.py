@@ -194,6 +194,10 @@ def _judge_op(keras, graph, node, tensors, suspect) -> KerasNode:
     traced = lambda values: compute_output_spec(lambda *v: call(list(v)), *values)
     failure = _run(traced, [tensors.batched[s] for s in sources], shape, {}, node,
                    f"graph-mode trace with a batch of {BATCH}")
+    if not failure and step.spec.op == "concatenate" and len(sources) == 1:  # as for the Concatenate layer
+        axis = step.params.get("axis", 0)
+        failure = _run(lambda v: keras.ops.concatenate(v, axis=axis), [tensors.batched[sources[0]]] * 2, None, {},
+                       node, "the input concatenated twice")
     if not failure and all(s in tensors.concrete for s in sources):
         failure = _run(call, [tensors.concrete[s] for s in sources], shape, tensors.concrete, node, "forward pass")
         result.ran = not failure

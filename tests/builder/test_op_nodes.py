@@ -259,3 +259,21 @@ def test_ops_style_writes_each_merge_as_its_op_or_says_why_not(keras):
     rebuilt, reference = _rebuild(doc, "ops"), build_model(doc)
     assert rebuilt.count_params() == reference.count_params()
     assert [t.shape for t in rebuilt.outputs] == [t.shape for t in reference.outputs]
+
+
+def test_op_param_defaults_are_keras_defaults(keras):
+    """Every param of a native op is an argument of its keras.ops function with Keras's default (or none where
+    Keras has none); the operands stand for x1/x2 and split's index is the node's own (which part it gives)."""
+    import inspect
+
+    for spec in OP_SPECS:
+        signature = inspect.signature(getattr(keras.ops, spec.op))
+        for param in spec.params:
+            if param.name in spec.operands or (spec.op == "split" and param.name == "index"):
+                continue
+            theirs = signature.parameters[param.name].default
+            where = f"{spec.name}.{param.name}"
+            if param.required:
+                assert theirs is inspect.Parameter.empty, where
+            else:
+                assert param.is_default(theirs), f"{where}: ours {param.default!r}, Keras {theirs!r}"
