@@ -14,10 +14,7 @@ a comment that says why.
 from __future__ import annotations
 
 from builder.catalog.ops.calls import OpCall, Tensor, op_call
-
-# Merge layer -> the keras.ops function that computes the same; binary ones fold over more than two inputs.
-MERGE_OPS = {"Concatenate": "concatenate", "Add": "add", "Subtract": "subtract", "Multiply": "multiply",
-             "Maximum": "maximum", "Minimum": "minimum"}
+from builder.catalog.ops.forms import MERGE_OPS
 
 
 def _value(value, names, literal) -> str:

@@ -97,7 +97,7 @@ OP_SPECS: tuple[LayerSpec, ...] = (
     _op("tanh", "the hyperbolic tangent, element-wise.", keywords=("activation",)),
     _op("cast", "the same values in another dtype.",
         (Param("dtype", "choice", choices=DTYPES, initial="float32", help="The dtype of the result."),),
-        summary=("dtype",), keywords=("dtype", "convert")),
+        summary=("dtype",), keywords=("dtype", "float", "int")),
     _op("split", "one of the equal parts the tensor is cut into along an axis (keras.ops.split(...)[index]).",
         (Param("indices_or_sections", "int", minimum=1, initial=2, help="How many equal parts to cut into."),
          _axis(text="The axis to cut along (not the batch axis)."),
