@@ -280,7 +280,7 @@ class Inspector(QScrollArea):
         if result.params is None:
             self.params_label.setText("-")
         elif op_name(result.layer) is not None:
-            self.params_label.setText("no parameters (an op creates no layer and no weights)")
+            self.params_label.setText("no parameters (an op)")
         elif result.non_trainable:
             self.params_label.setText(f"{count_text(result.params)} ({count_text(result.trainable)} trainable, "
                                       f"{count_text(result.non_trainable)} non-trainable)")

@@ -53,7 +53,7 @@ def test_op_nodes_say_no_parameters_and_the_inspector_explains_the_forms(window)
     assert (face.shape, face.params, face.summary) == ("(None, 5)", "no parameters", "axis -1")
     window.controller.select(["joined"])
     inspector = window.inspector
-    assert inspector.params_label.text() == "no parameters (an op creates no layer and no weights)"
+    assert inspector.params_label.text() == "no parameters (an op)"
     assert "creates no layer and no name" in inspector.help_label.text()
     assert "layers.Concatenate" in inspector.help_label.text()
     window.controller.select(["plus"])
@@ -106,3 +106,26 @@ def test_a_generic_op_is_recomputed_by_keras_in_the_worker(window, qtbot):
     qtbot.waitUntil(lambda: results["head"].shape == (None, 5, 3), timeout=TIMEOUT_MS)
     assert results["clipped"].shape == (None, 5, 7)
     assert window.controller.undo_stack.count() == 1  # only the person's edit
+
+
+def test_the_inspector_of_an_op_fits_the_default_dock_width(qtbot):
+    """The forms note and "no parameters" wrap or stay short: nothing is clipped at the dock's default width."""
+    from gui.controller import EditorController
+    from gui.panels.inspector import Inspector
+
+    controller = EditorController()
+    controller.replace_document(project.parse(project.dumps(project.from_dict({
+        "format": project.FORMAT, "version": project.VERSION,
+        "nodes": [{"id": "x", "layer": "Input", "params": {"shape": [4]}},
+                  {"id": "joined", "layer": "ops.concatenate", "params": {"axis": -1}}],
+        "edges": [{"source": "x", "target": "joined", "port": 0}]}))))
+    inspector = Inspector(controller)
+    qtbot.addWidget(inspector)
+    inspector.resize(330, 900)
+    inspector.show()
+    controller.select(["joined"])
+    qtbot.wait(10)  # let the layout settle (no timing is asserted)
+    viewport = inspector.viewport().width()
+    for widget in (inspector.help_label, inspector.params_label, inspector.id_edit, inspector.rows["axis"].reset_button):
+        right = widget.mapTo(inspector.viewport(), widget.rect().topRight()).x()
+        assert right <= viewport, f"{widget.objectName() or type(widget).__name__} ends at {right} of {viewport}"

@@ -20,13 +20,12 @@ DIFFERENCE = ("The layer and the function both create a named layer that shows i
 def forms_note(spec: LayerSpec) -> str | None:
     """What differs between the ways to write this node, for a merge layer with a keras.ops twin or an op node;
     None for any other."""
-    if spec.op is not None and not spec.generic:
+    if spec.op is not None:  # its help already says it is an op: no layer, no name, no weights
         twin = next((layer for layer, op in MERGE_OPS.items() if op == spec.op), None)
-        also = (f" The same join as a layer: layers.{twin} (add one from Merging, or export with the 'layer' "
-                "style).") if twin else ""
-        return f"keras.ops.{spec.op} is an op: no layer, no name, no weights.{also} {DIFFERENCE}"
-    if spec.op is not None:
-        return f"keras.ops.{spec.op} is an op: no layer, no name, no weights; its shape comes from Keras."
+        if twin is None or spec.generic:
+            return None
+        return (f"The same join as a layer: layers.{twin} (from Merging, or export in the 'layer' style). "
+                f"{DIFFERENCE}")
     op = MERGE_OPS.get(spec.name)
     if op is None:
         return None
