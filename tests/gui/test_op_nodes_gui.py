@@ -98,7 +98,13 @@ def test_a_generic_op_is_recomputed_by_keras_in_the_worker(window, qtbot):
     window.files.open_imported(project.parse(text), "clip.keras")
     results = window.controller.results
     assert results["head"].shape == (None, 8, 3)
-    assert window.canvas.canvas_scene.node_item("clipped").face().params == "no parameters"
+    face = window.canvas.canvas_scene.node_item("clipped").face()
+    assert (face.params, face.keras) == ("no parameters", "ok")  # marked: its shape is Keras's
+    window.controller.select(["clipped"])
+    details = window.inspector.keras_details
+    assert details.class_label.text() == "keras.ops.clip"
+    assert details.origin_label.text() == ("Shape computed by Keras for input (None, 8, 6): keras.ops.clip has no "
+                                           "shape rule here.")
     load_keras(qtbot, window)
     with qtbot.waitSignal(window.generic_shapes.applied, timeout=TIMEOUT_MS):
         window.controller.push(SetParam("x", "shape", [5, 7]))
