@@ -25,6 +25,10 @@ Deliberate differences from Keras's symbolic build (the oracle's rules, in keras
     outside 0..input_dim-1 fails for a reason no shape rule sees, and how masks travel on is Keras's business.
   - Masking is not drawn: its mask travels on, and a later layer that reads masks (Softmax on a rank-2 tensor)
     fails for a reason no shape rule sees; Keras's own Masking tests (test_keras_layer_tests.py) cover it.
+  - Op nodes (keras.ops, drawn by graph_strategy_ops.py): an op that joins, reduces, moves or splits the batch
+    axis changes the number of samples (the oracle sees a declared or a run batch size other than the input's);
+    tensors of different ranks broadcast against each other, and a matmul of 2D tensors, mix samples (Keras
+    builds them, and they even run when a size happens to equal the batch): the oracle counts them as failures.
   - Param values that Keras accepts but we refuse (Dropout rate=1, momentum outside [0, 1], epsilon <= 0, zero
     sizes, 'SAME' in capitals, truthy non-bools) are never generated here; test_shape_rules.py lists them.
 
