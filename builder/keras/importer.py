@@ -14,6 +14,7 @@ Each layer becomes one node whose id is the layer's name:
     stored in `keras_shape` with the input shapes Keras saw, so check and export work afterwards without
     TensorFlow. When what feeds the node is edited later, inference sees the inputs differ and marks the node
     stale until Keras recomputes it (builder/inference/stored_shapes.py).
+  - a keras.ops call on the model's tensors (an Operation that is no layer) becomes an op node (builder/keras/op_import.py).
 Nested models (a Sequential or functional model used as a layer) are flattened: their layers become nodes of
 the graph, wired as inside the inner model. A layer used at more than one place (shared weights) or one with
 several outputs cannot be one node, and such models are refused with a message naming the layer.
