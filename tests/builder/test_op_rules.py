@@ -56,6 +56,7 @@ ROWS = {
     "expand_dims_batch": R("ops.expand_dims", {"axis": 0}, [(3,)], "is the batch axis"),
     "squeeze_all": R("ops.squeeze", {}, [(1, 3, 1)], (None, 3)),
     "squeeze_axis": R("ops.squeeze", {"axis": -1}, [(3, 1)], (None, 3)),
+    "squeeze_all_unknown": R("ops.squeeze", {}, [(None,)], "unknown sizes"),  # found by the long agreement run
     "squeeze_not_one": R("ops.squeeze", {"axis": 1}, [(3, 1)], "size 1"),
     "split": R("ops.split", {"indices_or_sections": 2, "axis": -1, "index": 1}, [(3, 6)], (None, 3, 3)),
     "split_uneven": R("ops.split", {"indices_or_sections": 4, "axis": -1}, [(6,)], "equal parts"),

@@ -202,6 +202,9 @@ def squeeze_shape(params, inputs):
     (x,) = inputs
     rank = len(x.shape)
     if params["axis"] is None:
+        if None in x.shape[1:]:  # a size of 1 at run time would go too: the rank would depend on the data
+            raise ShapeError(f"keras.ops.squeeze without an axis removes every size-1 axis, but {by(x)} has unknown "
+                             "sizes, so the result's rank would depend on the data; name the axis to remove")
         return tuple(d for d in x.shape if d != 1)
     axes = as_one(params["axis"])
     for a in axes:
