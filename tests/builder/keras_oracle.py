@@ -51,6 +51,7 @@ from builder.catalog.specs import CATALOG
 # 3, not 2: the generators draw many sizes of 2, and a per-channel array of 2 values on a rank-1 tensor then
 # broadcast against a batch of 2 (Rescaling's scale on (None,)): a model that fails on any other batch passed.
 BATCH = 3
+OTHER_BATCH = 5  # a second batch size, for layers on (batch,) tensors (see _judge_node)
 
 
 @dataclass
@@ -139,6 +140,12 @@ def _judge_node(keras, graph, node, tensors, layers, suspect) -> KerasNode:
                        layer.count_params())
     failure = _run(_traced(layer, spread), feed([tensors.batched[s] for s in sources]), shape, {}, node,
                    f"graph-mode trace with a batch of {BATCH}")
+    if not failure and any(len(tensors.symbolic[s].shape) == 1 for s in sources):
+        # On a (batch,) tensor the last axis is the batch axis: a per-channel array of BATCH values (Rescaling's
+        # scale) broadcasts against the batch and works for this batch size only. Another batch size tells.
+        other = [keras.Input(shape=tuple(tensors.symbolic[s].shape)[1:], batch_size=OTHER_BATCH) for s in sources]
+        failure = _run(_traced(layer, spread), feed(other), shape, {}, node,
+                       f"graph-mode trace with a batch of {OTHER_BATCH}", batch=OTHER_BATCH)
     if not failure and layer_name == "Concatenate" and len(sources) == 1:
         twice = keras.layers.Concatenate(**params)
         failure = _run(twice, [tensors.batched[sources[0]]] * 2, None, {}, node, "the input concatenated twice")
@@ -233,7 +240,7 @@ def _traced(layer, spread=False):
     return lambda value: compute_output_spec(layer.call, value)
 
 
-def _run(layer, value, declared: tuple | None, store: dict, node, what: str) -> str | None:
+def _run(layer, value, declared: tuple | None, store: dict, node, what: str, batch: int = BATCH) -> str | None:
     """Call the layer on batch-2 data; a message if that fails, changes the batch size, or gives another
     shape than the declared one (None: only the batch size is checked)."""
     try:
@@ -241,8 +248,8 @@ def _run(layer, value, declared: tuple | None, store: dict, node, what: str) -> 
     except Exception as exc:  # noqa: BLE001
         return f"{what}: {type(exc).__name__}: {exc}"
     actual = tuple(out.shape)
-    if actual[0] != BATCH:
-        return f"{what} changed the batch size from {BATCH} to {actual[0]}"
+    if actual[0] != batch:
+        return f"{what} changed the batch size from {batch} to {actual[0]}"
     # A size that the trace leaves unknown is no disagreement: TensorFlow loses some static sizes (a dilated
     # 'same' convolution goes through space_to_batch), and the run itself would still work.
     if declared is not None and (len(actual) != len(declared) or
