@@ -31,7 +31,15 @@ from builder.catalog.specs import CATALOG
 from builder.files.project import node_id_problem
 from builder.inference.engine import infer
 from builder.keras.model_file import ImportRefused, read_config
-from builder.keras.op_import import check_generic_op, describe_op, function_of, is_op, part_id, used_parts
+from builder.keras.op_import import (
+    check_generic_op,
+    claim_op_id,
+    describe_op,
+    function_of,
+    is_op,
+    part_id,
+    used_parts,
+)
 from builder.keras.weight_limit import DEFAULT_MAX_WEIGHT_BYTES
 from builder.layout.auto_layout import auto_layout
 from builder.model.document import GraphDocument, GraphError
@@ -192,7 +200,14 @@ class _Walker:
             self.add_op(layer, owner)
             return
         name = layer.name
-        self.claim(name)
+        problem = node_id_problem(name)
+        if problem:
+            raise ImportRefused(f"layer {quote(name)}: Keras allows this name, but a project cannot hold it as an id "
+                                f"({problem.split(': ', 1)[-1]}); rename the layer in Keras "
+                                "(e.g. layer.name = 'dense_1') and save the model again")
+        if name in self.seen:
+            raise ImportRefused(f"{name}: two layers have this name; Keras names must be unique in a model")
+        self.seen.add(name)
         class_name = type(layer).__name__
         if class_name == "InputLayer":
             config = _plain(layer.get_config())
@@ -209,17 +224,6 @@ class _Walker:
         self.nodes.append({"id": name, "layer": class_name, "sources": sources, "keras": layer,
                            **self.describe(layer, class_name, node)})
 
-    def claim(self, name: str):
-        """Take `name` as a node id, or refuse the model saying why it cannot be one."""
-        problem = node_id_problem(name)
-        if problem:
-            raise ImportRefused(f"layer {quote(name)}: Keras allows this name, but a project cannot hold it as an id "
-                                f"({problem.split(': ', 1)[-1]}); rename the layer in Keras "
-                                "(e.g. layer.name = 'dense_1') and save the model again")
-        if name in self.seen:
-            raise ImportRefused(f"{name}: two layers have this name; Keras names must be unique in a model")
-        self.seen.add(name)
-
     def add_op(self, operation, owner):
         """A keras.ops call: one node (a split: one per part used), as op_import describes it."""
         inbound = _uses_in(self.keras, operation, owner)
@@ -232,7 +236,7 @@ class _Walker:
         parts = used_parts(operation, self.outputs) if split else [None]
         for index in parts:
             node_id = part_id(operation, index, parts) if split else operation.name
-            self.claim(node_id)
+            claim_op_id(node_id, self.seen)
             described = describe_op(self.keras, operation, node, index)
             if "keras_shape" in described:
                 check_generic_op(node_id, described)

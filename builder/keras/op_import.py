@@ -20,6 +20,7 @@ import re
 
 from builder.catalog.ops import KERAS_OPS, LIST_OPS, OPS, PREFIX
 from builder.catalog.params import ParamError
+from builder.files.project import node_id_problem
 from builder.keras.model_file import ImportRefused
 from builder.quoting import quote
 
@@ -169,3 +170,14 @@ def check_generic_op(node_id: str, described: dict):
         raise ImportRefused(f"{node_id}: keras.ops.{described['layer'][len(PREFIX):]} called as a node calls it "
                             f"(tensors first, the other arguments by keyword) gives {what}, not Keras's "
                             f"{tuple(stored['shape'])}; this operation cannot be a node")
+
+
+def claim_op_id(node_id: str, seen: set):
+    """Take an operation's name as a node id (added to `seen`), or refuse the model saying why it cannot be one."""
+    problem = node_id_problem(node_id)
+    if problem:
+        raise ImportRefused(f"operation {quote(node_id)}: a project cannot hold this name as an id "
+                            f"({problem.split(': ', 1)[-1]})")
+    if node_id in seen:
+        raise ImportRefused(f"{node_id}: two layers or operations have this name; names must be unique in a model")
+    seen.add(node_id)
