@@ -15,6 +15,7 @@ from typing import NamedTuple
 import networkx as nx
 
 from builder.catalog.keras_names import KERAS_LAYERS
+from builder.catalog.ops import op_spec
 from builder.catalog.params import ParamError
 from builder.catalog.rules import Arriving, ShapeError, fmt
 from builder.catalog.rules.merging import with_paddings
@@ -277,11 +278,14 @@ class ShapeInference:
             if len(_GOOD_IDS) >= _GOOD_IDS_LIMIT:
                 _GOOD_IDS.clear()
             _GOOD_IDS.add(node)
-        spec = CATALOG.get(layer) if layer.__class__ is str else None
+        spec = CATALOG.get(layer) if isinstance(layer, str) else None
         if spec is None:
-            if not isinstance(layer, str) or layer not in KERAS_LAYERS:
+            if isinstance(layer, str) and layer in KERAS_LAYERS:
+                spec = generic_spec(layer)
+            else:
+                spec = op_spec(layer)  # "ops.add": a keras.ops operation
+            if spec is None:
                 return NodeResult(layer, error=f"{node}: {UnknownLayerError.message(layer)}")
-            spec = generic_spec(layer)
         key, params = self._params(spec, data.get("params") or {})
         if params.__class__ is _Refused:
             return NodeResult(layer, error=f"{node}: {params.message}")
