@@ -1,0 +1,335 @@
+"""Blocks: named groups of nodes ("encoder", "block_3"), which the canvas can show collapsed as one card, which
+nest, and whose definition can be used several times (copies with their own weights, or shared uses that call
+the same layers on several inputs).
+
+The graph stays flat: every use of a block has its own nodes, so inference, wiring and every other room see
+ordinary nodes. A block is metadata on top of them:
+
+  - each member node carries the id of its innermost block in its `block` attribute (so a rename, a removal and
+    its undo keep the membership without the document knowing about blocks);
+  - graph.graph["blocks"] maps a block id to {"kind", "collapsed", "parent", "definition", "shared",
+    "input_names"}:
+      kind        "group" (exported inline, or as a function for copies) or "model" (a nested keras.Model);
+      collapsed   shown as one card;
+      parent      the enclosing block's id, or None (a top-level block);
+      definition  the name shared by the uses of one definition (None: a block of its own); the uses'
+                  members correspond in document order, and a definition's uses all have the same layers and
+                  inner wiring;
+      shared      True when the uses of the definition call the same layers (one set of weights);
+      input_names the Keras names of a model block's inputs (kept from an import so a rebuild is identical).
+
+A block's inputs are the tensors that cross its border inwards (each source once, ordered by the first member
+that reads it, in document order and port order); its outputs are the members read from outside the block or
+read by nothing (the model's outputs), in document order. No Qt and no Keras here.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import networkx as nx
+
+from builder.model.errors import GraphError
+from builder.model.node_checks import check_node_id
+from builder.quoting import quote
+
+KINDS = ("group", "model")
+BLOCK_KEYS = ("id", "members", "kind", "collapsed", "parent", "definition", "shared", "input_names")
+
+
+class InvalidBlock(GraphError):
+    pass
+
+
+def blocks_of(graph) -> dict:
+    """block id -> its metadata (the graph's own dict: do not change it outside a command)."""
+    return graph.graph.get("blocks") or {}
+
+
+def block_of(graph, node) -> str | None:
+    """The innermost block `node` is in, or None."""
+    block = graph.nodes[node].get("block")
+    return block if block in blocks_of(graph) else None
+
+
+def new_meta(kind: str = "group", collapsed: bool = False, parent=None, definition=None, shared: bool = False,
+             input_names=None) -> dict:
+    return {"kind": kind, "collapsed": bool(collapsed), "parent": parent, "definition": definition,
+            "shared": bool(shared), "input_names": list(input_names) if input_names else None}
+
+
+def parent_of(graph, block) -> str | None:
+    return blocks_of(graph)[block].get("parent")
+
+
+def ancestors(graph, block) -> list[str]:
+    """The blocks enclosing `block`, innermost first."""
+    out, meta = [], blocks_of(graph)
+    parent = meta[block].get("parent")
+    while parent is not None and parent in meta and parent not in out:
+        out.append(parent)
+        parent = meta[parent].get("parent")
+    return out
+
+
+def chain_of(graph, node) -> list[str]:
+    """Every block `node` is in, innermost first."""
+    block = block_of(graph, node)
+    return [] if block is None else [block, *ancestors(graph, block)]
+
+
+def children(graph, block) -> list[str]:
+    return [b for b, m in blocks_of(graph).items() if m.get("parent") == block]
+
+
+def direct_members(graph, block) -> list[str]:
+    return [n for n, b in graph.nodes(data="block") if b == block]
+
+
+def members(graph, block) -> list[str]:
+    """Every node inside `block`, nested blocks included, in document order."""
+    inside = {block, *_descendants(graph, block)}
+    return [n for n, b in graph.nodes(data="block") if b in inside]
+
+
+def _descendants(graph, block) -> list[str]:
+    out, todo = [], [block]
+    while todo:
+        current = todo.pop()
+        for child in children(graph, current):
+            if child not in out:
+                out.append(child)
+                todo.append(child)
+    return out
+
+
+def border_inputs(graph, block, inside: set | None = None) -> list[str]:
+    """The sources outside `block` that feed it, each once, in the order the members read them."""
+    inside = set(members(graph, block)) if inside is None else inside
+    seen = []
+    for node in graph:
+        if node not in inside:
+            continue
+        wires = sorted(((u, e.get("port")) for u, keyed in graph._pred[node].items() for e in keyed.values()),
+                       key=lambda w: w[1] if isinstance(w[1], int) else 1 << 30)
+        for source, _port in wires:
+            if source not in inside and source not in seen:
+                seen.append(source)
+    return seen
+
+
+def border_outputs(graph, block, inside: set | None = None) -> list[str]:
+    """The members whose tensor leaves the block (read outside it, or by nothing: a model output)."""
+    inside = set(members(graph, block)) if inside is None else inside
+    return [n for n in graph if n in inside
+            and (graph.out_degree(n) == 0 or any(t not in inside for t in graph._succ[n]))]
+
+
+def uses(graph, definition) -> list[str]:
+    """The blocks that are uses of `definition`, in the document order of their first member."""
+    if definition is None:
+        return []
+    meta = blocks_of(graph)
+    first = {}
+    for node, block in graph.nodes(data="block"):
+        for b in ([block, *ancestors(graph, block)] if block in meta else []):
+            first.setdefault(b, len(first))
+    found = [b for b, m in meta.items() if m.get("definition") == definition]
+    return sorted(found, key=lambda b: first.get(b, 1 << 30))
+
+
+def corresponding(graph, node, block, other) -> str:
+    """The member of `other` (a use of the same definition as `block`) that corresponds to `node`."""
+    mine, theirs = members(graph, block), members(graph, other)
+    return theirs[mine.index(node)]
+
+
+def top_level_items(graph) -> list[str]:
+    """What a fully collapsed canvas shows: the top-level blocks and the nodes outside any block."""
+    meta = blocks_of(graph)
+    return [b for b, m in meta.items() if m.get("parent") is None] + [n for n in graph if block_of(graph, n) is None]
+
+
+def visible_items(graph) -> list[tuple[str, str]]:
+    """('block', id) for each collapsed block nothing collapsed encloses, ('node', id) for each node no collapsed
+    block hides: what the canvas draws."""
+    meta = blocks_of(graph)
+    hidden = set()
+    shown = []
+    for block, m in meta.items():
+        outer = [block, *ancestors(graph, block)]
+        if any(meta[b].get("collapsed") for b in outer[1:]):
+            hidden.add(block)
+    for block, m in meta.items():
+        if m.get("collapsed") and block not in hidden:
+            shown.append(("block", block))
+    for node in graph:
+        if not any(meta[b].get("collapsed") for b in chain_of(graph, node)):
+            shown.append(("node", node))
+    return shown
+
+
+def collapsed_owner(graph, node) -> str | None:
+    """The outermost collapsed block that hides `node`, or None when it is shown."""
+    owner = None
+    for block in chain_of(graph, node):
+        if blocks_of(graph)[block].get("collapsed"):
+            owner = block
+    return owner
+
+
+# ---- checks ----------------------------------------------------------------------------------------------------
+
+def problems(graph, meta: dict | None = None, membership: dict | None = None) -> list[str]:
+    """Everything wrong with the blocks of `graph` (or with `meta` and `membership` in its place), one message
+    per problem, each naming the block."""
+    meta = blocks_of(graph) if meta is None else meta
+    if membership is None:
+        membership = {n: b for n, b in graph.nodes(data="block") if b is not None}
+    out: list[str] = []
+    for block, m in meta.items():
+        try:
+            check_node_id(block)
+        except GraphError as exc:
+            out.append(f"block {quote(block)}: not a valid name: {str(exc).split(': ', 1)[-1]}")
+            continue
+        kind = m.get("kind")
+        if kind not in KINDS:
+            out.append(f"block {block}: kind must be 'group' or 'model', got {quote(kind)}")
+        parent = m.get("parent")
+        if parent is not None and parent not in meta:
+            out.append(f"block {block}: its parent {quote(parent)} is not a block")
+        seen, current = {block}, parent
+        while current in meta:
+            if current in seen:
+                out.append(f"block {block}: its parents form a loop; a block cannot be inside itself")
+                break
+            seen.add(current)
+            current = meta[current].get("parent")
+        if m.get("shared") and not m.get("definition"):
+            out.append(f"block {block}: shared needs a definition (the name its uses share)")
+        if m.get("definition") is not None and not _short_text(m.get("definition")):
+            out.append(f"block {block}: definition must be a short text, got {quote(m.get('definition'))}")
+        names = m.get("input_names")
+        if names is not None and not (isinstance(names, list) and all(_short_text(n) for n in names)):
+            out.append(f"block {block}: input_names must be a list of short texts")
+    for node, block in membership.items():
+        if block not in meta:
+            out.append(f"node {node}: its block {quote(block)} does not exist")
+    if out:
+        return out
+    trial = trial_graph(graph, meta, membership)
+    for block in meta:
+        if not members(trial, block) and not children(trial, block):
+            out.append(f"block {block}: it holds no node; a block needs at least one member")
+    return out
+
+
+def block_errors(graph) -> dict[str, str]:
+    """block id -> what is wrong with it that an edit can cause and fix (a wire that leaves and comes back, a model
+    block without an input, uses of one definition that no longer match). These are shown on the block and stop
+    an export, as a node's error does; a file holding them still opens."""
+    meta = blocks_of(graph)
+    out: dict[str, str] = {}
+    for block in meta:
+        inside = set(members(graph, block))
+        if not inside:
+            continue
+        cycle = _leaves_and_returns(graph, inside)
+        if cycle:
+            out[block] = (f"block {block}: the tensor from {cycle[0]} leaves the block and comes back into "
+                          f"{cycle[1]}; a block's members must be a piece that outside layers only feed or read, so "
+                          "add the nodes in between to the block or take some out")
+        elif meta[block].get("kind") == "model":
+            inputs = [n for n in graph if n in inside and graph.nodes[n].get("layer") == "Input"]
+            if inputs:
+                out[block] = (f"block {block}: a model block cannot hold the Input {inputs[0]}; its inputs are the "
+                              "tensors that reach it from outside")
+            elif not border_inputs(graph, block, inside):
+                out[block] = f"block {block}: a model block needs an input: wire a tensor into it"
+    for definition in {m.get("definition") for m in meta.values()} - {None}:
+        for block, message in _definition_problems(graph, definition):
+            out.setdefault(block, message)
+    return out
+
+
+def _short_text(value) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= 100 and value.isprintable()
+
+
+def trial_graph(graph, meta, membership):
+    """A copy of `graph`'s structure (layer, params, config) with other blocks: to try a block edit first."""
+    trial = nx.MultiDiGraph()
+    for node, data in graph.nodes(data=True):
+        trial.add_node(node, layer=data.get("layer"), params=data.get("params") or {}, config=data.get("config"),
+                       block=membership.get(node))
+    trial.add_edges_from(graph.edges(data=True))
+    trial.graph["blocks"] = meta
+    return trial
+
+
+def _leaves_and_returns(graph, inside: set):
+    """(a member, a later member) when a path leaves the members and comes back, else None."""
+    frontier = [t for n in inside for t in graph._succ[n] if t not in inside]
+    start = {t: n for n in inside for t in graph._succ[n] if t not in inside}
+    seen = set(frontier)
+    while frontier:
+        node = frontier.pop()
+        for target in graph._succ[node]:
+            if target in inside:
+                origin = start.get(node)
+                return (origin or node, target)
+            if target not in seen:
+                seen.add(target)
+                start.setdefault(target, start.get(node))
+                frontier.append(target)
+    return None
+
+
+def structure(graph, block) -> tuple:
+    """What every use of one definition must share: its members' layers, inner wiring and border sizes."""
+    inside = members(graph, block)
+    index = {n: i for i, n in enumerate(inside)}
+    layers = tuple(graph.nodes[n].get("layer") for n in inside)
+    wires = tuple(sorted((index[u], index[v], p) for u, v, p in graph.edges(data="port")
+                         if u in index and v in index))
+    return layers, wires, len(border_inputs(graph, block, set(inside)))
+
+
+def _definition_problems(graph, definition) -> list[tuple[str, str]]:
+    found = uses(graph, definition)
+    if len(found) < 2:
+        return []
+    first = found[0]
+    meta = blocks_of(graph)
+    want = structure(graph, first)
+    out = []
+    for other in found[1:]:
+        if meta[other].get("shared") != meta[first].get("shared") or meta[other].get("kind") != meta[first].get("kind"):
+            out.append((other, (f"block {other}: a use of {quote(definition)} must be shared (or a copy) and of the "
+                               f"same kind as {first}")))
+        elif structure(graph, other) != want:
+            out.append((other, (f"block {other}: its layers or inner wires differ from {first}, another use of "
+                               f"{quote(definition)}; detach it into its own copy, or make it match")))
+        elif meta[first].get("shared"):
+            for mine, theirs in zip(members(graph, first), members(graph, other)):
+                a, b = graph.nodes[mine], graph.nodes[theirs]
+                if (a.get("params") or {}) != (b.get("params") or {}) or \
+                        (a.get("config") or {}) != (b.get("config") or {}):
+                    out.append((other, (f"block {other}: {theirs} must have the params of {mine}: shared uses call "
+                                       "the same layers; edit the definition, or detach the use into its own copy")))
+                    break
+    return out
+
+
+def snapshot(graph) -> tuple[dict, dict]:
+    """(metadata, membership) as they are, deep-copied, for undo."""
+    return copy.deepcopy(dict(blocks_of(graph))), {n: b for n, b in graph.nodes(data="block") if b is not None}
+
+
+def free_block_id(graph, prefix: str = "block") -> str:
+    taken = set(blocks_of(graph))
+    n = 1
+    while f"{prefix}_{n}" in taken:
+        n += 1
+    return f"{prefix}_{n}"
