@@ -13,6 +13,8 @@ import math
 import re
 
 from builder.keras.plan import ModelError, Plan, make_plan
+from builder.model.blocks import blocks_of
+from builder.model.order import graph_of
 from builder.quoting import quote, show
 
 STYLES = ("layer", "function")
@@ -160,4 +162,9 @@ def export_code(source, style: str = "layer", results: dict | None = None) -> st
     (`layers.Concatenate(...)([a, b])`) or 'function' (`layers.concatenate([a, b], ...)`). Raises
     builder.keras.plan.ModelError if the graph has errors, ExportError (a ModelError) for what no script can hold."""
     _check_style(style)
-    return render(make_plan(source, results), style)
+    plan = make_plan(source, results)
+    if blocks_of(graph_of(source)):  # nested models, shared uses, copies as functions: block_export.py
+        from builder.keras.block_export import render_with_blocks
+
+        return render_with_blocks(graph_of(source), plan, style)
+    return render(plan, style)

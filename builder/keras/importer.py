@@ -14,9 +14,11 @@ Each layer becomes one node whose id is the layer's name:
     stored in `keras_shape` with the input shapes Keras saw, so check and export work afterwards without
     TensorFlow. When what feeds the node is edited later, inference sees the inputs differ and marks the node
     stale until Keras recomputes it (builder/inference/stored_shapes.py).
-Nested models (a Sequential or functional model used as a layer) are flattened: their layers become nodes of
-the graph, wired as inside the inner model. A layer used at more than one place (shared weights) or one with
-several outputs cannot be one node, and such models are refused with a message naming the layer.
+Nested models (a Sequential or functional model used as a layer) become model blocks, and a layer or a nested model
+called at several places becomes shared uses of one block definition (builder/keras/nested_import.py); the
+rest is grouped into blocks by Keras's layer-name prefixes (builder/keras/name_groups.py), and a large model
+opens with its blocks collapsed. A layer with several outputs cannot be one node, and such models are refused
+with a message naming the layer.
 """
 
 from __future__ import annotations
@@ -288,7 +290,10 @@ def model_to_graph(model) -> GraphDocument:
     """A graph document for a built keras.Model, laid out left to right."""
     import keras
 
-    nodes = _Walker(keras, model).walk()
+    from builder.keras.nested_import import BlockWalker, keep_blocks
+
+    walker = BlockWalker(keras, model)
+    nodes = walker.walk()
     doc = GraphDocument()
     for node in nodes:
         _add(doc, node)
@@ -296,6 +301,7 @@ def model_to_graph(model) -> GraphDocument:
         for port, source in enumerate(node["sources"]):
             doc.graph.add_edge(source, node["id"], port=port)
     _refuse_where_shapes_differ(doc, nodes)
+    keep_blocks(doc, nodes, walker.blocks)
     positions = auto_layout(doc)
     doc.graph.graph.setdefault("ui", {})["positions"] = {n: [float(x), float(y)] for n, (x, y) in positions.items()}
     return doc
