@@ -279,8 +279,8 @@ def render_with_blocks(graph, plan, style: str) -> str:
         *functions,
         "def build_model():",
         *body,
-        f"    return keras.Model(inputs={_list([names[n] for n in plan.inputs])}, "
-        f"outputs={_list([names[n] for n in plan.outputs])})",
+        (f"    return keras.Model(inputs={_list([names[n] for n in plan.inputs])}, "
+        f"outputs={_list([names[n] for n in plan.outputs])})"),
         "",
         "",
         'if __name__ == "__main__":',

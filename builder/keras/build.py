@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from builder.keras.plan import ModelError, make_plan
+from builder.keras.weight_limit import DEFAULT_MAX_WEIGHT_BYTES, check_weights
 from builder.model.blocks import blocks_of
 from builder.model.order import graph_of
-from builder.keras.weight_limit import DEFAULT_MAX_WEIGHT_BYTES, check_weights
 from builder.quoting import shorten
 
 
