@@ -16,9 +16,7 @@ under it, in a topological order of that contracted graph (ties in document orde
 
 from __future__ import annotations
 
-import heapq
-
-from builder.model.blocks import blocks_of, border_inputs, border_outputs, members, uses
+from builder.model.blocks import blocks_of, border_inputs, border_outputs, level_items, members, uses  # noqa: F401 - level_items is part of what this module offers
 
 
 def treatment(graph, block) -> str:
@@ -31,54 +29,6 @@ def treatment(graph, block) -> str:
     if definition is not None and len(uses(graph, definition)) > 1:
         return "copy"
     return "inline"
-
-
-def level_of(graph, node, parent) -> tuple[str, str] | None:
-    """The item at the level under `parent` that holds `node`: ('node', id), ('block', id), or None when the
-    node is not inside `parent`."""
-    meta = blocks_of(graph)
-    block = graph.nodes[node].get("block")
-    block = block if block in meta else None
-    if block == parent:
-        return ("node", node)
-    while block is not None:
-        up = meta[block].get("parent")
-        if up == parent:
-            return ("block", block)
-        block = up
-    return None
-
-
-def level_items(graph, parent, order: dict) -> list[tuple[str, str]]:
-    """The items under `parent` (None: the whole model) in a topological order of the contracted graph; `order`
-    maps each node to its document index (ties go by the first member)."""
-    item_of, first = {}, {}
-    for node in graph:
-        item = level_of(graph, node, parent)
-        if item is not None:
-            item_of[node] = item
-            first.setdefault(item, order[node])
-    preds = {item: set() for item in first}
-    for u, v in graph.edges():
-        a, b = item_of.get(u), item_of.get(v)
-        if a is not None and b is not None and a != b:
-            preds[b].add(a)
-    succs = {item: [] for item in first}
-    for item, before in preds.items():
-        for p in before:
-            succs[p].append(item)
-    waiting = {item: len(before) for item, before in preds.items()}
-    heap = [(first[item], item) for item, n in waiting.items() if n == 0]
-    heapq.heapify(heap)
-    out = []
-    while heap:
-        _rank, item = heapq.heappop(heap)
-        out.append(item)
-        for succ in succs[item]:
-            waiting[succ] -= 1
-            if waiting[succ] == 0:
-                heapq.heappush(heap, (first[succ], succ))
-    return out
 
 
 def ports(graph, block) -> tuple[list[str], list[str]]:

@@ -33,7 +33,7 @@ from builder.files.project import node_id_problem
 from builder.inference.engine import infer
 from builder.keras.model_file import ImportRefused, read_config
 from builder.keras.weight_limit import DEFAULT_MAX_WEIGHT_BYTES
-from builder.layout.auto_layout import auto_layout
+from builder.layout.block_layout import block_layout
 from builder.model.document import GraphDocument, GraphError
 from builder.quoting import quote
 
@@ -302,7 +302,7 @@ def model_to_graph(model) -> GraphDocument:
             doc.graph.add_edge(source, node["id"], port=port)
     _refuse_where_shapes_differ(doc, nodes)
     keep_blocks(doc, nodes, walker.blocks)
-    positions = auto_layout(doc)
+    positions = block_layout(doc.graph)  # blocks laid out as cards, their nodes from where the card stands
     doc.graph.graph.setdefault("ui", {})["positions"] = {n: [float(x), float(y)] for n, (x, y) in positions.items()}
     return doc
 

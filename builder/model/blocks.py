@@ -26,6 +26,7 @@ read by nothing (the model's outputs), in document order. No Qt and no Keras her
 from __future__ import annotations
 
 import copy
+import heapq
 
 import networkx as nx
 
@@ -176,6 +177,54 @@ def collapsed_owner(graph, node) -> str | None:
         if blocks_of(graph)[block].get("collapsed"):
             owner = block
     return owner
+
+
+def level_of(graph, node, parent) -> tuple[str, str] | None:
+    """The item at the level under `parent` that holds `node`: ('node', id), ('block', id), or None when the
+    node is not inside `parent`."""
+    meta = blocks_of(graph)
+    block = graph.nodes[node].get("block")
+    block = block if block in meta else None
+    if block == parent:
+        return ("node", node)
+    while block is not None:
+        up = meta[block].get("parent")
+        if up == parent:
+            return ("block", block)
+        block = up
+    return None
+
+
+def level_items(graph, parent, order: dict) -> list[tuple[str, str]]:
+    """The items under `parent` (None: the whole model) in a topological order of the contracted graph; `order`
+    maps each node to its document index (ties go by the first member)."""
+    item_of, first = {}, {}
+    for node in graph:
+        item = level_of(graph, node, parent)
+        if item is not None:
+            item_of[node] = item
+            first.setdefault(item, order[node])
+    preds = {item: set() for item in first}
+    for u, v in graph.edges():
+        a, b = item_of.get(u), item_of.get(v)
+        if a is not None and b is not None and a != b:
+            preds[b].add(a)
+    succs = {item: [] for item in first}
+    for item, before in preds.items():
+        for p in before:
+            succs[p].append(item)
+    waiting = {item: len(before) for item, before in preds.items()}
+    heap = [(first[item], item) for item, n in waiting.items() if n == 0]
+    heapq.heapify(heap)
+    out = []
+    while heap:
+        _rank, item = heapq.heappop(heap)
+        out.append(item)
+        for succ in succs[item]:
+            waiting[succ] -= 1
+            if waiting[succ] == 0:
+                heapq.heappush(heap, (first[succ], succ))
+    return out
 
 
 # ---- checks ----------------------------------------------------------------------------------------------------

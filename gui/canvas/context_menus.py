@@ -25,8 +25,10 @@ from builder.editing.compound import layers_accepting
 from builder.editing.insert_with_room import add_after, add_on_wire, merge_after
 from builder.keras.code_export import export_code
 from builder.keras.plan import ModelError
+from builder.model.blocks import block_of
 from builder.model.document import GraphError
 from gui.canvas import geometry
+from gui.canvas.block_menu import block_menu, create_block_from_selection
 
 INSERT_GAP = 60.0  # scene units between a node and a layer inserted after it
 
@@ -108,6 +110,13 @@ def node_menu(view, node_id: str) -> QMenu:
     _action(menu, "select_upstream", "Select &Upstream", lambda: select_connected(view, node_id, upstream=True))
     _action(menu, "select_downstream", "Select Do&wnstream", lambda: select_connected(view, node_id, upstream=False))
     _action(menu, "frame", "&Frame Selection", lambda: edits.frame_selection(), "Ctrl+Shift+G")
+    _action(menu, "create_block", "Create &Block from Selection", lambda: create_block_from_selection(view), "Ctrl+B")
+    block = block_of(controller.doc.graph, node_id)
+    if block is not None:  # the menu of the block it is in, as its card or frame title gives
+        sub = block_menu(view, block)
+        sub.setTitle(f"Bloc&k {block}")
+        sub.menuAction().setObjectName("block_menu")
+        menu.addMenu(sub)
     menu.addSeparator()
     _action(menu, "copy_python", "Copy as &Python", lambda: copy_as_python(view))
     return menu

@@ -17,6 +17,7 @@ from builder.catalog.specs import is_merge_layer
 from builder.editing.commands import Move
 from builder.layout.wire_routes import detour_lane, is_backward
 from gui.canvas import geometry
+from gui.canvas.block_overlay import BlockOverlay
 from gui.canvas.edge_item import EdgeItem
 from gui.canvas.frame_item import FrameItem
 from gui.canvas.node_item import NodeItem
@@ -57,6 +58,7 @@ class CanvasScene(QGraphicsScene):
         self._syncing_selection = False
         self.rubber_band_active = False  # set by the view while a rubber band is dragged
         self.setSceneRect(QRectF(-SCENE_EXTENT, -SCENE_EXTENT, 2 * SCENE_EXTENT, 2 * SCENE_EXTENT))
+        self.blocks = BlockOverlay(self)  # collapsed blocks as cards, open ones framed (gui/canvas/block_overlay.py)
         controller.edited.connect(self._on_edit)
         controller.selection_changed.connect(self._on_controller_selection)
         self.selectionChanged.connect(self._on_scene_selection)
@@ -124,6 +126,7 @@ class CanvasScene(QGraphicsScene):
         for node_id in doc.node_ids():
             self._sync_wires_into(node_id)
         self.sync_frames()
+        self.blocks.refresh()
         self._on_controller_selection(self.controller.selected)
 
     def _add_node_item(self, node_id: str) -> NodeItem:
@@ -215,6 +218,7 @@ class CanvasScene(QGraphicsScene):
         if edit.wiring_changed:
             self._match_node_items()
         self._on_results_changed(edit.changed)
+        self.blocks.refresh()
 
     def _match_node_items(self):
         """After the events of an edit that adds, removes or renames nodes: one item per node, no more."""
@@ -322,6 +326,7 @@ class CanvasScene(QGraphicsScene):
     def node_moved_visually(self, node_id: str):
         self._rects = None
         self._route_wires_of(node_id)
+        self.blocks.follow_move()
         self._make_room_for(self._nodes[node_id].sceneBoundingRect() if node_id in self._nodes else QRectF())
 
     def _make_room_for(self, rect: QRectF):

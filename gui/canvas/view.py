@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QGraphicsView
 from builder.catalog.specs import SPECS, UnknownLayerError, spec_for
 from builder.editing.commands import AddNode, Move
 from builder.editing.compound import add_and_connect, layers_accepting
-from builder.layout.auto_layout import auto_layout
+from builder.layout.block_layout import block_layout
 from builder.model.document import GraphError
 from gui.canvas import context_menus, geometry
 from gui.canvas.add_popup import AddPopup
@@ -127,7 +127,9 @@ class CanvasView(QGraphicsView):
         # Stays fitted while the canvas changes size (the window settling its docks after a file opens, or
         # being resized) until the person pans or zooms.
         self._keep_fitted = True
-        items = self._scene.node_items()
+        # What is shown: a collapsed block's nodes are hidden under its card (gui/canvas/block_overlay.py).
+        items = [*(i for i in self._scene.node_items() if i.isVisible()), *self._scene.blocks.cards.values(),
+                 *self._scene.blocks.frames.values()]
         if not items:
             self.resetTransform()
             self.centerOn(0, 0)
@@ -177,7 +179,7 @@ class CanvasView(QGraphicsView):
 
     def auto_layout(self):
         doc = self.controller.doc
-        layout = auto_layout(doc.graph)
+        layout = block_layout(doc.graph)  # blocks kept together (auto_layout when there are none)
         if any(doc.positions.get(node) != xy for node, xy in layout.items()):  # no empty undo steps
             self.controller.push(Move(layout, text="Auto-layout"))
         self.fit_all()  # the layout (and its undo, _follow_layout) may put much of the graph out of view

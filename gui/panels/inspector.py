@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 
 from builder.catalog.params import Param
 from builder.catalog.specs import spec_for
-from builder.editing.commands import Rename, SetParam
+from builder.editing.block_edits import edit_definition
+from builder.editing.commands import Rename
 from builder.model.document import UNSET, GraphError, check_node_id
 from gui.display import count_text, default_text, shape_text
 from gui.panels.keras_details import KerasDetails
@@ -381,12 +382,12 @@ class Inspector(QScrollArea):
         if unchanged:
             row.show_value(doc.params(node))
             return
-        if not self.controller.push(SetParam(node, param.name, stored)):
+        if not self.controller.push(edit_definition(doc, node, param.name, stored)):  # every use of a block
             row.show_message("the document refused this value (see the status bar)")
 
     def _reset_param(self, row: ParamRow):
         if self.node_id is not None and row.param.name in self.controller.doc.params(self.node_id):
-            self.controller.push(SetParam(self.node_id, row.param.name, UNSET))
+            self.controller.push(edit_definition(self.controller.doc, self.node_id, row.param.name, UNSET))
 
 
 def _without_prefix(message: str, node: str, name: str) -> str:
