@@ -1,6 +1,7 @@
-"""Room for a block being opened in place: its card grows into the frame around its nodes, so what stands to
-its right in the same band moves right by the growth in width, and everything below the card's band moves down
-by the growth in height. Whole collapsed blocks move together (their cards stay at their nodes' corner).
+"""Room for a block being opened in place: its card grows into the frame around its nodes. What stands level
+with the open block and right of its card moves right together, just enough to clear the frame; what would be
+under the frame (level with it, not right of the card) moves below it. Whole collapsed blocks move together
+(their cards stay at their nodes' corner); the rest of the canvas stays where it was.
 """
 
 from __future__ import annotations
@@ -41,11 +42,7 @@ def room_to_open(graph, positions: dict, block: str, node_size=NODE_SIZE) -> dic
         right, bottom = max(right, ux + size[0]), max(bottom, uy + size[1])
     right += FRAME_PAD[0]
     bottom += FRAME_PAD[0]
-    dx = right - (x0 + CARD_SIZE[0]) + GAP
-    dy = bottom - (y0 + CARD_SIZE[1]) + GAP
-    top_after = y0 - FRAME_PAD[1]
-    if top_after < y0:  # the title bar grows upwards: a little more room below makes it even
-        dy += y0 - top_after
+    top = y0 - FRAME_PAD[1]
     units: dict = {}  # what moves as one: a collapsed block (by its outermost card) or a node
     chosen = set(inside)
     for node in graph:
@@ -53,13 +50,24 @@ def room_to_open(graph, positions: dict, block: str, node_size=NODE_SIZE) -> dic
             continue
         owner = collapsed_owner(graph, node)
         units.setdefault(owner or node, []).append(node)
+    corners = {unit: _corner(positions, nodes) for unit, nodes in units.items()}
+    sizes = {unit: node_size if unit == nodes[0] and len(nodes) == 1 and unit in positions else CARD_SIZE
+             for unit, nodes in units.items()}
+
+    def beside(unit):  # level with the open block
+        uy, h = corners[unit][1], sizes[unit][1]
+        return uy < bottom and uy + h > top
+
+    # Level with the block and right of its card: all move right together, just enough to clear it.
+    right_side = [u for u in units if beside(u) and corners[u][0] >= x0 + CARD_SIZE[0] / 2]
+    dx = max(0.0, right + GAP - min((corners[u][0] for u in right_side), default=right + GAP))
     moved = {}
-    for nodes in units.values():
-        ux, uy = _corner(positions, nodes)
-        if uy >= y0 + CARD_SIZE[1]:  # a later band
-            shift = (0.0, max(dy, 0.0))
-        elif uy + node_size[1] > y0 and ux >= x0 + CARD_SIZE[0] / 2:  # right of the card, in its band
-            shift = (max(dx, 0.0), 0.0)
+    for unit, nodes in units.items():
+        ux, uy = corners[unit]
+        if unit in right_side:
+            shift = (dx, 0.0)
+        elif beside(unit) and ux + sizes[unit][0] > x0 - GAP:  # under the open block: below it
+            shift = (0.0, bottom + GAP - uy)
         else:
             continue
         if shift == (0.0, 0.0):

@@ -82,14 +82,6 @@ class _BlockGestures:
         shown = {item.node_id: (item.pos().x(), item.pos().y()) for item in scene.node_items()}
         self.controller.push(open_or_close(self.controller.doc, self.block, shown))
 
-    def _menu(self, event):
-        from gui.canvas.block_menu import block_menu
-
-        view = self.scene().views()[0]
-        menu = block_menu(view, self.block)
-        menu.exec(event.screenPos())
-        menu.deleteLater()
-
 
 class BlockCardItem(_BlockGestures, QGraphicsItem):
     """A collapsed block."""
@@ -210,9 +202,6 @@ class BlockCardItem(_BlockGestures, QGraphicsItem):
         self._toggle()
         event.accept()
 
-    def contextMenuEvent(self, event):
-        self._menu(event)
-        event.accept()
 
 
 class BlockFrameItem(_BlockGestures, QGraphicsItem):
@@ -301,9 +290,6 @@ class BlockFrameItem(_BlockGestures, QGraphicsItem):
         self._toggle()
         event.accept()
 
-    def contextMenuEvent(self, event):
-        self._menu(event)
-        event.accept()
 
 
 class ProxyWire(QGraphicsPathItem):

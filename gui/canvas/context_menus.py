@@ -115,7 +115,7 @@ def node_menu(view, node_id: str) -> QMenu:
     if block is not None:  # the menu of the block it is in, as its card or frame title gives
         sub = block_menu(view, block)
         sub.setTitle(f"Bloc&k {block}")
-        sub.menuAction().setObjectName("block_menu")
+        sub.setObjectName("block_menu")
         menu.addMenu(sub)
     menu.addSeparator()
     _action(menu, "copy_python", "Copy as &Python", lambda: copy_as_python(view))

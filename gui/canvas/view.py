@@ -24,6 +24,8 @@ from builder.layout.block_layout import block_layout
 from builder.model.document import GraphError
 from gui.canvas import context_menus, geometry
 from gui.canvas.add_popup import AddPopup
+from gui.canvas.block_items import BlockCardItem, BlockFrameItem
+from gui.canvas.block_menu import block_menu
 from gui.canvas.edge_item import EdgeItem
 from gui.canvas.edits import CanvasEdits
 from gui.canvas.find_bar import FindBar
@@ -355,6 +357,9 @@ class CanvasView(QGraphicsView):
                 break
             if isinstance(item, EdgeItem):
                 menu = context_menus.wire_menu(self, item.key)
+                break
+            if isinstance(item, (BlockCardItem, BlockFrameItem)) and item.shape().contains(item.mapFromScene(scene_pos)):
+                menu = block_menu(self, item.block)  # a block's card, or an open block's title bar
                 break
             if isinstance(item, FrameItem) and item.mapToScene(item.title_rect()).boundingRect().contains(scene_pos):
                 super().contextMenuEvent(event)

@@ -1,0 +1,118 @@
+"""Blocks on the canvas (issue 20): a collapsed block is one card with its ports, total params, output shapes
+and an error badge; double-click opens it in place (one undo step, making room) and closes it; its menu's
+edits and Edit > Create Block are one undo step each, undone exactly."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QEvent, QPointF
+
+import builder
+from builder.editing.block_edits import create_block, set_collapsed
+from builder.editing.commands import SetParam
+from builder.inference.block_summary import summarize
+from builder.model.blocks import blocks_of, members, uses
+from tests.conftest import EXAMPLES
+from tests.gui.canvas_driver import (
+    check_undo_redo,
+    make_canvas,
+    node_item,
+    press_at,
+    release_at,
+    send_mouse,
+    snapshot,
+)
+from tests.gui.test_context_menus import entry, right_click, texts
+
+BRANCHES = ["conv_3x3", "conv_5x5", "conv_7x7", "merged"]
+
+
+@pytest.fixture
+def cnn(qtbot):
+    return make_canvas(qtbot, builder.load(EXAMPLES / "cnn_28x28_three_kernels.json"))
+
+
+def double_click(view, at):
+    """As a person double-clicks: press, release, double-click, release."""
+    press_at(view, at)
+    release_at(view, at)
+    send_mouse(view, QEvent.Type.GraphicsSceneMouseDoubleClick, at)
+    release_at(view, at)
+
+
+def _collapsed_block(cnn, name="inception"):
+    controller, view = cnn
+    controller.push(create_block(controller.doc, BRANCHES, name)[1])
+    controller.push(set_collapsed(controller.doc, [name], True))
+    return view.canvas_scene.blocks.card(name)
+
+
+def test_a_collapsed_block_is_one_card_with_ports_params_shapes_and_error(cnn):
+    controller, view = cnn
+    controller.push(SetParam("conv_7x7", "padding", "valid"))  # the seed's mistake: merged gets 22x22
+    card = _collapsed_block(cnn)
+    assert card is not None and card.isVisible()
+    for node in BRANCHES:
+        assert not node_item(view, node).isVisible()
+    summary = card.summary
+    assert [s for s, _shape in summary.inputs] == ["image"] and [n for n, _shape in summary.outputs] == ["merged"]
+    assert summary.params == sum(controller.results[n].params or 0 for n in BRANCHES)
+    assert summary.status == "error" and "merged" in summary.error  # the example's padding='valid' mistake
+    assert "Error:" in card.toolTip()
+    wires = view.canvas_scene.blocks.wires
+    assert len(wires) == 2  # image -> card, card -> flatten
+    assert wires[0].path().pointAtPercent(1) == card.input_point(0)
+    controller.push(SetParam("conv_7x7", "padding", "same"))  # fixed inside: the badge goes
+    assert card.summary.status == "ok" and card.summary.outputs[0][1] == controller.results["merged"].shape
+
+
+def test_double_click_opens_in_place_with_room_and_closes_each_one_step(cnn):
+    controller, view = cnn
+    card = _collapsed_block(cnn)
+    before = snapshot(controller)
+    flatten_at = node_item(view, "flatten").pos()
+    centre = card.sceneBoundingRect().center()
+    double_click(view, centre)
+    assert not blocks_of(controller.doc.graph)["inception"]["collapsed"]
+    assert view.canvas_scene.blocks.card("inception") is None
+    frame = view.canvas_scene.blocks.frame("inception")
+    assert frame is not None
+    for node in BRANCHES:
+        item = node_item(view, node)
+        assert item.isVisible() and frame.sceneBoundingRect().contains(item.sceneBoundingRect())
+    assert node_item(view, "flatten").pos().y() == flatten_at.y()  # level with the block: moved right, if at all
+    assert not frame.sceneBoundingRect().intersects(node_item(view, "flatten").sceneBoundingRect())
+    check_undo_redo(controller, before)
+    frame = view.canvas_scene.blocks.frame("inception")
+    title = frame.mapToScene(QPointF(frame.title_rect().center()))
+    double_click(view, title)
+    assert blocks_of(controller.doc.graph)["inception"]["collapsed"]
+
+
+def test_block_menu_edits_are_one_undo_step_each(cnn):
+    controller, view = cnn
+    card = _collapsed_block(cnn)
+    menu = right_click(view, card.sceneBoundingRect().center())
+    assert texts(menu) == ["inception (block)", "Expand", "Rename Block…", "Ungroup", "Use Again as Copy",
+                           "Use Again Shared (same weights)", "Detach Into Own Copy", "Select Its Layers"]
+    before = snapshot(controller)
+    entry(menu, "use_copy").trigger()
+    assert len(uses(controller.doc.graph, "inception")) == 2
+    check_undo_redo(controller, before)
+    card = view.canvas_scene.blocks.card("inception")
+    before = snapshot(controller)
+    entry(right_click(view, card.sceneBoundingRect().center()), "ungroup").trigger()
+    assert "inception" not in blocks_of(controller.doc.graph) and node_item(view, "merged").isVisible()
+    check_undo_redo(controller, before)
+
+
+def test_edit_create_block_groups_the_selection(window):
+    controller = window.controller
+    controller.replace_document(builder.load(EXAMPLES / "cnn_28x28_three_kernels.json"))
+    controller.select(["flatten", "dense"])
+    before = snapshot(controller)
+    window.actions_by_name["create_block"].trigger()
+    meta = blocks_of(controller.doc.graph)
+    assert len(meta) == 1 and members(controller.doc.graph, next(iter(meta))) == ["flatten", "dense"]
+    check_undo_redo(controller, before)
+    assert summarize(controller.doc.graph, controller.results)
