@@ -11,7 +11,7 @@
 
 id: the block's name (a model block's Keras name), written like a node id; members: the ids of the nodes whose
 innermost block it is (a nested block's nodes are listed in the nested block); kind: "group" (default) or
-"model" (a nested keras.Model); collapsed: false by default; parent: the enclosing block; definition: the name
+"model" (a nested functional keras.Model) or "sequential" (a nested keras.Sequential); collapsed: false by default; parent: the enclosing block; definition: the name
 the uses of one reused definition share (their members correspond in the order listed); shared: true when those
 uses call the same layers (one set of weights), false for copies; input_names: a model block's Keras input names.
 """
@@ -50,7 +50,7 @@ def read_blocks(section, graph):
             continue
         kind = entry.get("kind", "group")
         if kind not in KINDS:
-            found.append(f"{where}.kind: expected \"group\" or \"model\", got {show(kind, 60)}")
+            found.append(f"{where}.kind: expected \"group\", \"model\" or \"sequential\", got {show(kind, 60)}")
             continue
         flags = {key: entry.get(key, False) for key in ("collapsed", "shared")}
         bad = [key for key, value in flags.items() if not isinstance(value, bool)]

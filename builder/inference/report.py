@@ -5,7 +5,7 @@ from __future__ import annotations
 from builder.catalog.rules import fmt
 from builder.inference.block_summary import shared_totals, summarize
 from builder.inference.engine import infer
-from builder.model.blocks import block_errors
+from builder.model.blocks import block_errors, blocks_of
 from builder.model.order import graph_of, model_inputs, model_outputs, ordered_nodes
 
 
@@ -37,7 +37,8 @@ def check_dict(source) -> dict:
             "non_trainable_params": frozen, "inputs": inputs, "outputs": outputs, "nodes": nodes}
     summaries = summarize(graph, results, own)
     if summaries:  # only a project with blocks has the key, so older readers of --json see what they saw
-        data["blocks"] = {b: {"members": s.size, "inputs": [src for src, _shape in s.inputs],
+        meta = blocks_of(graph)
+        data["blocks"] = {b: {"parent": meta[b].get("parent"), "members": s.size, "inputs": [src for src, _shape in s.inputs],
                               "outputs": {n: None if shape is None else list(shape) for n, shape in s.outputs},
                               "params": s.params, "status": s.status, "error": own.get(b)}
                           for b, s in summaries.items()}
@@ -62,9 +63,13 @@ def check_table(source) -> str:
                  f"non-trainable {data['non_trainable_params']:,})")
     lines.append(f"Inputs: {', '.join(data['inputs']) or 'none'}    Outputs: {', '.join(data['outputs']) or 'none'}")
     if data.get("blocks"):
-        lines.append("Blocks: " + "; ".join(
-            f"{b} ({info['members']} nodes, {info['params']:,} params{'' if info['status'] == 'ok' else ', ' + info['status']})"
-            for b, info in data["blocks"].items()))
+        top = [b for b, info in data["blocks"].items() if info["parent"] is None]
+        shown = "; ".join(f"{b} ({data['blocks'][b]['members']} nodes, {data['blocks'][b]['params']:,} params"
+                          f"{'' if data['blocks'][b]['status'] == 'ok' else ', ' + data['blocks'][b]['status']})"
+                          for b in top[:12])
+        more = f"; ... and {len(top) - 12} more" if len(top) > 12 else ""
+        nested = len(data["blocks"]) - len(top)
+        lines.append(f"Blocks: {shown}{more}" + (f" (and {nested} inside them)" if nested else ""))
     problems = [info["error"] for info in data["nodes"].values() if info["error"]]
     problems += [info["error"] for info in data.get("blocks", {}).values() if info["error"]]
     warnings = [w for info in data["nodes"].values() for w in info["warnings"]]

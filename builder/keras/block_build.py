@@ -93,6 +93,13 @@ class _Builder:
             name = names[i] if i < len(names) else f"{block}_input" + (f"_{i + 1}" if len(sources) > 1 else "")
             inner[source] = self.keras.Input(shape=tuple(shape[1:]), name=name)
             inputs.append(inner[source])
+        if blocks_of(self.graph)[block]["kind"] == "sequential":  # one chain: keras.Sequential([Input, ...])
+            chain = [n for kind, n in level_items(self.graph, block, self.order) if kind == "node"]
+            try:
+                return self.keras.Sequential([inputs[0], *(make_layer(self.keras, self.steps[n]) for n in chain)],
+                                             name=block)
+            except Exception as exc:  # noqa: BLE001 - say which block Keras refused
+                raise ModelError([f"block {block}: Keras refuses this Sequential: {exc}"]) from None
         self.region(block, inner)
         return functional(self.keras, inputs, [inner[n] for n in outs], name=block)
 

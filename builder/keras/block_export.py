@@ -145,9 +145,15 @@ class _Script:
             name = given[i] if i < len(given) else f"{block}_input" + (f"_{i + 1}" if len(sources) > 1 else "")
             lines.append(f"    {names[source]} = keras.Input(shape={literal(list(shape[1:]))}, "
                          f"name={string_literal(name)})")
-        self.region(block, names, lines, "    ", {"taken": set(names.values())})
-        lines.append(f"    return keras.Model(inputs={_list([names[s] for s in sources])}, "
-                     f"outputs={_list([names[n] for n in outs])}, name={string_literal(block)})")
+        if blocks_of(self.graph)[block]["kind"] == "sequential":  # one chain of layers
+            chain = [n for kind, n in level_items(self.graph, block, self.order) if kind == "node"]
+            made = [f"        layers.{self.steps[n].spec.name}({_args(self.steps[n], {}, string_literal(n))})," for n in chain]
+            lines += ["    return keras.Sequential([", f"        {names[sources[0]]},", *made,
+                      f"    ], name={string_literal(block)})"]
+        else:
+            self.region(block, names, lines, "    ", {"taken": set(names.values())})
+            lines.append(f"    return keras.Model(inputs={_list([names[s] for s in sources])}, "
+                         f"outputs={_list([names[n] for n in outs])}, name={string_literal(block)})")
         self.functions.append(lines)
         return function
 

@@ -16,15 +16,15 @@ under it, in a topological order of that contracted graph (ties in document orde
 
 from __future__ import annotations
 
-from builder.model.blocks import blocks_of, border_inputs, border_outputs, level_items, members, uses  # noqa: F401 - level_items is part of what this module offers
+from builder.model.blocks import MODEL_KINDS, blocks_of, border_inputs, border_outputs, level_items, members, uses  # noqa: F401 - level_items is part of what this module offers
 
 
 def treatment(graph, block) -> str:
     meta = blocks_of(graph)[block]
     definition = meta.get("definition")
     if meta.get("shared") and definition is not None:
-        return "shared_model" if meta.get("kind") == "model" else "shared_group"
-    if meta.get("kind") == "model":
+        return "shared_model" if meta.get("kind") in MODEL_KINDS else "shared_group"
+    if meta.get("kind") in MODEL_KINDS:
         return "model"
     if definition is not None and len(uses(graph, definition)) > 1:
         return "copy"

@@ -137,7 +137,8 @@ class BlockWalker(_Walker):
         here = self.fresh_block(inner.name)
         shared = count > 1
         names = [t._keras_history[0].name for t in graph_model.inputs]
-        self.blocks[here] = new_meta("model", False, block, inner.name if shared else None, shared, names)
+        kind = "sequential" if isinstance(inner, self.keras.Sequential) else "model"
+        self.blocks[here] = new_meta(kind, False, block, inner.name if shared else None, shared, names)
         inner_tensors = {id(t): s for t, s in zip(graph_model.inputs, sources)}
         if len(graph_model.inputs) != len(sources):
             raise ImportRefused(f"{inner.name}: this nested model takes {len(graph_model.inputs)} inputs but is "

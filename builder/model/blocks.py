@@ -9,7 +9,8 @@ ordinary nodes. A block is metadata on top of them:
     its undo keep the membership without the document knowing about blocks);
   - graph.graph["blocks"] maps a block id to {"kind", "collapsed", "parent", "definition", "shared",
     "input_names"}:
-      kind        "group" (exported inline, or as a function for copies) or "model" (a nested keras.Model);
+      kind        "group" (exported inline, or as a function for copies), "model" (a nested functional
+                  keras.Model) or "sequential" (a nested keras.Sequential: its members are one chain);
       collapsed   shown as one card;
       parent      the enclosing block's id, or None (a top-level block);
       definition  the name shared by the uses of one definition (None: a block of its own); the uses'
@@ -34,7 +35,8 @@ from builder.model.errors import GraphError
 from builder.model.node_checks import check_node_id
 from builder.quoting import quote
 
-KINDS = ("group", "model")
+KINDS = ("group", "model", "sequential")
+MODEL_KINDS = ("model", "sequential")  # a nested keras.Model, functional or Sequential
 BLOCK_KEYS = ("id", "members", "kind", "collapsed", "parent", "definition", "shared", "input_names")
 
 
@@ -289,13 +291,16 @@ def block_errors(graph) -> dict[str, str]:
             out[block] = (f"block {block}: the tensor from {cycle[0]} leaves the block and comes back into "
                           f"{cycle[1]}; a block's members must be a piece that outside layers only feed or read, so "
                           "add the nodes in between to the block or take some out")
-        elif meta[block].get("kind") == "model":
+        elif meta[block].get("kind") in MODEL_KINDS:
             inputs = [n for n in graph if n in inside and graph.nodes[n].get("layer") == "Input"]
             if inputs:
                 out[block] = (f"block {block}: a model block cannot hold the Input {inputs[0]}; its inputs are the "
                               "tensors that reach it from outside")
             elif not border_inputs(graph, block, inside):
                 out[block] = f"block {block}: a model block needs an input: wire a tensor into it"
+            elif meta[block]["kind"] == "sequential" and not _is_chain(graph, block, inside):
+                out[block] = (f"block {block}: a Sequential block must be one chain of single-input layers fed by one "
+                              "tensor; make it a functional model block (kind 'model') or rewire it")
     for definition in {m.get("definition") for m in meta.values()} - {None}:
         for block, message in _definition_problems(graph, definition):
             out.setdefault(block, message)
@@ -343,6 +348,12 @@ def structure(graph, block) -> tuple:
     wires = tuple(sorted((index[u], index[v], p) for u, v, p in graph.edges(data="port")
                          if u in index and v in index))
     return layers, wires, len(border_inputs(graph, block, set(inside)))
+
+
+def _is_chain(graph, block, inside: set) -> bool:
+    if len(border_inputs(graph, block, inside)) != 1 or len(border_outputs(graph, block, inside)) != 1:
+        return False
+    return all(graph.in_degree(n) == 1 and sum(1 for t in graph._succ[n] if t in inside) <= 1 for n in inside)
 
 
 def _definition_problems(graph, definition) -> list[tuple[str, str]]:

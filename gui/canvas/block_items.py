@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 from builder.catalog.rules import fmt
 from builder.editing.block_edits import open_or_close
 from builder.editing.commands import Move
-from builder.model.blocks import blocks_of, members
+from builder.model.blocks import MODEL_KINDS, blocks_of, members
 from gui.canvas import geometry
 from gui.canvas.edge_item import detour_path, wire_path
 from gui.canvas.text import font, tooltip_html
@@ -36,11 +36,11 @@ FRAME_MARGIN = 18.0
 def block_colour(meta: dict) -> QColor:
     if meta.get("definition") is not None:
         return QColor(SHARED_COLOUR if meta.get("shared") else COPY_COLOUR)
-    return QColor(MODEL_COLOUR if meta.get("kind") == "model" else BLOCK_COLOUR)
+    return QColor(MODEL_COLOUR if meta.get("kind") in MODEL_KINDS else BLOCK_COLOUR)
 
 
 def kind_text(meta: dict, size: int) -> str:
-    kind = "nested model" if meta.get("kind") == "model" else "block"
+    kind = {"model": "nested model", "sequential": "nested Sequential"}.get(meta.get("kind"), "block")
     if meta.get("definition") is not None:
         kind += f" · {'shared use' if meta.get('shared') else 'copy'} of {meta['definition']}"
     return f"{kind} · {size} layer" + ("s" if size != 1 else "")

@@ -37,7 +37,8 @@ def block_menu(view, block: str) -> QMenu:
     controller = view.controller
     meta = blocks_of(controller.doc.graph).get(block, {})
     menu = QMenu(view)
-    title = menu.addAction(f"{block} ({'nested model' if meta.get('kind') == 'model' else 'block'})")
+    kind = {"model": "nested model", "sequential": "nested Sequential"}.get(meta.get("kind"), "block")
+    title = menu.addAction(f"{block} ({kind})")
     title.setObjectName("title")
     title.setEnabled(False)
     menu.addSeparator()
