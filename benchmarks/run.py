@@ -62,6 +62,10 @@ def main(argv=None) -> int:
 
         figures += keras_worker_figures.keras_worker_figures(args.quick)
         figures += training_figures.training_figures(args.quick)
+        if gui_figures is not None:  # imported applications opened collapsed (issue 20)
+            from benchmarks import block_figures
+
+            figures += block_figures.block_figures(args.quick)
     print(table(figures))
     record = {"commit": _commit(), "time": time.strftime("%Y-%m-%d %H:%M:%S"), "quick": args.quick,
               "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0], "platform": platform.platform()},

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from builder.inference.engine import NodeResult, totals
-from builder.model.blocks import block_errors, blocks_of, border_inputs, border_outputs, members, uses
+from builder.model.blocks import block_errors, blocks_of, border_inputs, border_outputs, members, members_by_block, uses
 
 
 class BlockSummary(NamedTuple):
@@ -36,8 +36,9 @@ def summarize(graph, results: dict[str, NodeResult], own_errors: dict | None = N
     """block id -> its summary, for every block that holds a node."""
     own = block_errors(graph) if own_errors is None else own_errors
     out = {}
+    holding = members_by_block(graph)
     for block in blocks_of(graph):
-        inside_list = members(graph, block)
+        inside_list = holding[block]
         if not inside_list:
             continue
         inside = set(inside_list)

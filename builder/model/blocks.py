@@ -33,6 +33,7 @@ import networkx as nx
 
 from builder.model.errors import GraphError
 from builder.model.node_checks import check_node_id
+from builder.model.order import topological_order
 from builder.quoting import quote
 
 KINDS = ("group", "model", "sequential")
@@ -93,6 +94,21 @@ def members(graph, block) -> list[str]:
     """Every node inside `block`, nested blocks included, in document order."""
     inside = {block, *_descendants(graph, block)}
     return [n for n, b in graph.nodes(data="block") if b in inside]
+
+
+def members_by_block(graph, meta: dict | None = None, membership=None) -> dict[str, list[str]]:
+    """block id -> every node inside it (nested blocks included), in document order, for all blocks at once:
+    one pass over the nodes (members() per block would walk the graph once per block)."""
+    meta = blocks_of(graph) if meta is None else meta
+    out: dict[str, list[str]] = {b: [] for b in meta}
+    pairs = graph.nodes(data="block") if membership is None else ((n, membership.get(n)) for n in graph)
+    for node, block in pairs:
+        seen = 0
+        while block in meta and seen <= len(meta):  # a parent loop (refused by problems()) ends here too
+            out[block].append(node)
+            block = meta[block].get("parent")
+            seen += 1
+    return out
 
 
 def _descendants(graph, block) -> list[str]:
@@ -269,9 +285,9 @@ def problems(graph, meta: dict | None = None, membership: dict | None = None) ->
             out.append(f"node {node}: its block {quote(block)} does not exist")
     if out:
         return out
-    trial = trial_graph(graph, meta, membership)
+    holding = members_by_block(graph, meta, membership)
     for block in meta:
-        if not members(trial, block) and not children(trial, block):
+        if not holding[block]:
             out.append(f"block {block}: it holds no node; a block needs at least one member")
     return out
 
@@ -282,11 +298,13 @@ def block_errors(graph) -> dict[str, str]:
     an export, as a node's error does; a file holding them still opens."""
     meta = blocks_of(graph)
     out: dict[str, str] = {}
+    holding = members_by_block(graph, meta)
+    rank = {n: i for i, n in enumerate(topological_order(graph, set(graph))[0])} if meta else {}
     for block in meta:
-        inside = set(members(graph, block))
+        inside = set(holding[block])
         if not inside:
             continue
-        cycle = _leaves_and_returns(graph, inside)
+        cycle = _leaves_and_returns(graph, inside, rank)
         if cycle:
             out[block] = (f"block {block}: the tensor from {cycle[0]} leaves the block and comes back into "
                           f"{cycle[1]}; a block's members must be a piece that outside layers only feed or read, so "
@@ -322,8 +340,10 @@ def trial_graph(graph, meta, membership):
     return trial
 
 
-def _leaves_and_returns(graph, inside: set):
-    """(a member, a later member) when a path leaves the members and comes back, else None."""
+def _leaves_and_returns(graph, inside: set, rank: dict | None = None):
+    """(a member, a later member) when a path leaves the members and comes back, else None. With `rank` (a
+    topological index of every node) the walk stops at nodes after the last member: they cannot lead back."""
+    last = max((rank.get(n, 1 << 60) for n in inside), default=0) if rank else None
     frontier = [t for n in inside for t in graph._succ[n] if t not in inside]
     start = {t: n for n in inside for t in graph._succ[n] if t not in inside}
     seen = set(frontier)
@@ -333,7 +353,7 @@ def _leaves_and_returns(graph, inside: set):
             if target in inside:
                 origin = start.get(node)
                 return (origin or node, target)
-            if target not in seen:
+            if target not in seen and (last is None or rank.get(target, -1) < last):
                 seen.add(target)
                 start.setdefault(target, start.get(node))
                 frontier.append(target)

@@ -18,7 +18,7 @@ from builder.model.blocks import (
     border_inputs,
     border_outputs,
     collapsed_owner,
-    members,
+    members_by_block,
     visible_items,
 )
 from gui.canvas.block_items import FRAME_MARGIN, TITLE_HEIGHT, BlockCardItem, BlockFrameItem, ProxyWire
@@ -31,6 +31,7 @@ class BlockOverlay:
         self.frames: dict[str, BlockFrameItem] = {}
         self.wires: list[ProxyWire] = []
         self.hidden: set[str] = set()  # node ids hidden inside a collapsed block
+        self._holding: dict = {}  # block -> its nodes, as of the last refresh
 
     @property
     def controller(self):
@@ -48,6 +49,7 @@ class BlockOverlay:
         if not meta and not (self.cards or self.frames or self.hidden or self.wires):
             return
         summaries = summarize(graph, self.controller.results) if meta else {}
+        self._holding = members_by_block(graph) if meta else {}
         shown = visible_items(graph) if meta else []
         collapsed = [b for kind, b in shown if kind == "block" and b in summaries]
         hidden = {n for n in graph if collapsed_owner(graph, n) is not None} if meta else set()
@@ -84,7 +86,7 @@ class BlockOverlay:
 
     def _nodes_rect(self, block) -> QRectF | None:
         rect = None
-        for node in members(self.controller.doc.graph, block):
+        for node in self._holding.get(block, ()):
             item = self.scene.node_item(node)
             if item is None:
                 continue
@@ -101,9 +103,10 @@ class BlockOverlay:
         # Inner frames first, so an outer frame can take in their rectangles.
         depth = {b: len(ancestors(graph, b)) for b in wanted}
         rects: dict[str, QRectF] = {}
+        holding = self._holding if self._holding else members_by_block(graph)
         for block in sorted(wanted, key=lambda b: -depth[b]):
             rect = None
-            for node in members(graph, block):
+            for node in holding.get(block, ()):
                 owner = collapsed_owner(graph, node)
                 if owner is not None and owner in self.cards:
                     card = self.cards[owner]
