@@ -175,7 +175,7 @@ class _Script:
         function = _identifier(definition, self.function_names)
         # Params (and config keys) whose value differs between uses become arguments.
         varying: dict = {}  # (member index, key) -> argument name
-        taken_args = {"prefix", "names"}
+        taken_args = {"prefix", "names", "name"}
         for i, node in enumerate(first):
             keys = set()
             for ids in each:
@@ -198,7 +198,7 @@ class _Script:
                   for i in range(len(sources))]
         for source, var in zip(sources, inputs):
             names[source] = var
-        naming = "prefix" if prefixes is not None else "names"
+        naming = "names" if prefixes is None else ("name" if not any(prefixes[1]) else "prefix")
         signature = ", ".join([*inputs, *arg_names.values(), naming])
         lines = [f"def {function}({signature}):",
                  f'    """{_comment(definition)}: one use of the block (its own weights)."""']
@@ -214,7 +214,7 @@ class _Script:
         for u, use in enumerate(found):
             given = {arg: self._value_text(self.steps[each[u][i]], key) for (i, key), arg in arg_names.items()}
             if prefixes is not None:
-                given["prefix"] = string_literal(prefixes[0][u])
+                given[naming] = string_literal(prefixes[0][u])
             else:
                 given["names"] = literal(list(each[u]))
             arguments[use] = given
@@ -225,7 +225,11 @@ class _Script:
         i = first.index(node)
         step = self.steps[node]
         replaced = {key: arg for (j, key), arg in arg_names.items() if j == i}
-        name_expr = (f"prefix + {string_literal(prefixes[1][i])}" if prefixes is not None else f"names[{i}]")
+        if prefixes is None:
+            name_expr = f"names[{i}]"
+        else:
+            name_expr = f"prefix + {string_literal(prefixes[1][i])}" if prefixes[1][i] else \
+                ("name" if not any(prefixes[1]) else "prefix")
         return f"    {names[node]} = {_call(step, f'layers.{step.spec.name}({_args(step, replaced, name_expr)})', [names[s] for s in step.sources])}"
 
     @staticmethod

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPen
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGraphicsItem
 
 from builder.catalog.rules import fmt
 from builder.editing.block_edits import open_or_close
@@ -114,6 +114,12 @@ class BlockCardItem(_BlockGestures, QGraphicsItem):
     def card_rect(self) -> QRectF:
         return QRectF(0, 0, CARD_WIDTH, self._height)
 
+    def summary_colour(self) -> QColor:
+        """The card's colour (the minimap draws it so); red when something inside is wrong."""
+        if self.summary is not None and self.summary.status == "error":
+            return canvas_palette().error
+        return block_colour(blocks_of(self.controller.doc.graph).get(self.block, {}))
+
     def boundingRect(self) -> QRectF:
         return self.card_rect().adjusted(-8, -4, 8, 4)
 
@@ -144,6 +150,10 @@ class BlockCardItem(_BlockGestures, QGraphicsItem):
         painter.restore()
         margin = geometry.TEXT_MARGIN
         error = self.summary.status == "error"
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        if lod < geometry.LOW_DETAIL_BELOW:  # zoomed out: the name, large enough to read, as nodes do
+            self._paint_overview(painter, colours, colour, error, lod)
+            return
         title_font = QFont(font("title"))
         painter.setFont(title_font)
         painter.setPen(readable_text_on(colour))
@@ -184,6 +194,24 @@ class BlockCardItem(_BlockGestures, QGraphicsItem):
         for i in range(len(self.summary.outputs)):
             painter.drawEllipse(QPointF(CARD_WIDTH, TITLE_HEIGHT + 18 + i * PORT_STEP), geometry.PORT_RADIUS,
                                 geometry.PORT_RADIUS)
+
+    def _paint_overview(self, painter, colours, colour, error, lod):
+        rect = self.card_rect()
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(colours.error if error else colour, 3.0))
+        painter.drawRoundedRect(rect, geometry.NODE_RADIUS, geometry.NODE_RADIUS)
+        if lod < 0.12:
+            return
+        body = QRectF(8, TITLE_HEIGHT, CARD_WIDTH - 16, self._height - TITLE_HEIGHT)
+        overview = QFont(font("overview"))
+        overview.setPointSizeF(min(9.0 / max(lod, 0.01), 30.0))  # about 9 pt on screen
+        width = QFontMetricsF(overview).horizontalAdvance(self.block)
+        if width > body.width():  # shrink a long name to fit rather than cut it, down to a floor
+            overview.setPointSizeF(max(overview.pointSizeF() * body.width() / width, 14.0))
+        painter.setFont(overview)
+        painter.setPen(colours.error_text if error else colours.text)
+        painter.drawText(body, Qt.AlignmentFlag.AlignCenter,
+                         QFontMetricsF(overview).elidedText(self.block, Qt.TextElideMode.ElideRight, body.width()))
 
     def mousePressEvent(self, event):
         if event.button() == Qt.MouseButton.LeftButton:

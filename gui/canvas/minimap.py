@@ -71,8 +71,9 @@ class Minimap(QWidget):
         if self._items_rect is None:
             rect = QRectF()
             scene = self.view.canvas_scene
-            for item in [*scene.node_items(), *scene.frame_items()]:
-                rect = rect.united(item.sceneBoundingRect())
+            for item in [*scene.node_items(), *scene.frame_items(), *scene.blocks.cards.values()]:
+                if item.isVisible():  # a collapsed block's nodes are hidden under its card
+                    rect = rect.united(item.sceneBoundingRect())
             self._items_rect = rect
         return QRectF(self._items_rect)
 
@@ -162,7 +163,12 @@ class Minimap(QWidget):
             painter.setBrush(colour)
             painter.drawRect(mapped(frame.sceneBoundingRect()))
         painter.setPen(Qt.PenStyle.NoPen)
+        for card in scene.blocks.cards.values():  # a collapsed block: one box, in its kind's colour
+            painter.setBrush(card.summary_colour())
+            painter.drawRect(mapped(card.sceneBoundingRect()))
         for item in scene.node_items():
+            if not item.isVisible():
+                continue
             try:
                 colour = colours.category_colour(spec_for(doc.layer(item.node_id)).category)
             except (UnknownLayerError, GraphError):  # a layer the catalog lacks, or a node being removed

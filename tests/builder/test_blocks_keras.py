@@ -135,10 +135,9 @@ def test_block_of_the_seed_cnn_reused_three_times_exports_as_a_function():
         history.push(SetParam(conv, "kernel_size", [kernel, kernel]))  # this use alone: an argument
     history.push(SetParam("conv_3x3", "padding", "same"))
     code = export_code(doc)
-    assert "def branch(x, kernel_size, prefix):" in code
+    assert "def branch(x, kernel_size, name):" in code
     assert code.count("= branch(image, kernel_size=") == 3
-    assert 'branch(image, kernel_size=(4, 4), prefix="conv_3x3_2")' in code.replace("\n", "") or \
-        "prefix=" in code
+    assert 'conv_3x3_2 = branch(image, kernel_size=(4, 4), name="conv_3x3_2")' in code
     built = build_model(doc)
     rebuilt = _rebuilt(code)
     assert rebuilt.count_params() == built.count_params() == check_dict(doc)["total_params"]
@@ -160,3 +159,33 @@ def test_applications_open_collapsed_with_few_top_level_items(keras, application
     for node in inside:
         assert results[node].shape == tuple(model.get_layer(node).output.shape), node
     assert _config(build_model(doc, None)) == _config(model)
+
+
+def test_copies_of_a_two_layer_block_take_a_name_prefix_and_the_script_is_clean(tmp_path):
+    from builder.editing.commands import Rename
+    from builder.model.document import GraphDocument
+    from tests.builder.test_codegen import ruff_problems
+
+    doc = GraphDocument()
+    doc.add_node("image", "Input", {"shape": [16, 16, 3]})
+    doc.add_node("b1_conv", "Conv2D", {"filters": 8, "kernel_size": [3, 3], "padding": "same"})
+    doc.add_node("b1_pool", "MaxPooling2D", {})
+    doc.add_node("head", "Flatten", {})
+    doc.connect("image", "b1_conv")
+    doc.connect("b1_conv", "b1_pool")
+    history = History(doc)
+    history.push(create_block(doc, ["b1_conv", "b1_pool"], "stage")[1])
+    copy = UseAgain("stage")
+    history.push(copy)
+    history.push(Rename(copy.paste.renamed["b1_conv"], "b2_conv"))
+    history.push(Rename(copy.paste.renamed["b1_pool"], "b2_pool"))
+    history.push(Connect("b1_pool", "b2_conv"))
+    history.push(Connect("b2_pool", "head"))
+    history.push(SetParam("b2_conv", "filters", 16))
+    code = export_code(doc)
+    assert "def stage(x, filters, prefix):" in code
+    assert 'name=prefix + "_conv"' in code and 'b2_pool = stage(b1_pool, filters=16, prefix="b2")' in code
+    assert ruff_problems(code, tmp_path) == ""
+    built = build_model(doc)
+    assert _config(_rebuilt(code)) == _config(built)
+    assert built.count_params() == check_dict(doc)["total_params"]
