@@ -43,6 +43,14 @@ class BlockOverlay:
     def frame(self, block: str) -> BlockFrameItem | None:
         return self.frames.get(block)
 
+    def selected_members(self) -> set[str]:
+        """The nodes of every selected card and open block (their edits act on them: delete, copy, inspect)."""
+        chosen = [item.block for item in [*self.cards.values(), *self.frames.values()] if item.isSelected()]
+        if not chosen:
+            return set()
+        holding = members_by_block(self.controller.doc.graph)
+        return {n for block in chosen for n in holding.get(block, ())}
+
     def refresh(self):
         graph = self.controller.doc.graph
         meta = blocks_of(graph)

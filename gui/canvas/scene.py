@@ -83,6 +83,7 @@ class CanvasScene(QGraphicsScene):
 
     def selected_node_ids(self) -> list[str]:
         chosen = {item.node_id for item in self.selectedItems() if isinstance(item, NodeItem)}
+        chosen |= self.blocks.selected_members()  # a selected block card or open block's title: its nodes
         return [n for n in self.controller.doc.node_ids() if n in chosen]
 
     def selected_wires(self) -> list[tuple[str, str, int]]:

@@ -116,3 +116,16 @@ def test_edit_create_block_groups_the_selection(window):
     assert len(meta) == 1 and members(controller.doc.graph, next(iter(meta))) == ["flatten", "dense"]
     check_undo_redo(controller, before)
     assert summarize(controller.doc.graph, controller.results)
+
+
+def test_a_selected_card_stands_for_its_nodes(cnn):
+    controller, view = cnn
+    card = _collapsed_block(cnn)
+    before = snapshot(controller)
+    card.setSelected(True)
+    assert controller.selected == BRANCHES  # the inspector shows them, copy and delete take them
+    assert view.edits.delete_selection()
+    assert not any(n in controller.doc for n in BRANCHES) and view.canvas_scene.blocks.card("inception") is None
+    check_undo_redo(controller, before)
+    controller.undo_stack.undo()
+    assert view.canvas_scene.blocks.card("inception") is not None
