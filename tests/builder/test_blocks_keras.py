@@ -189,3 +189,24 @@ def test_copies_of_a_two_layer_block_take_a_name_prefix_and_the_script_is_clean(
     built = build_model(doc)
     assert _config(_rebuilt(code)) == _config(built)
     assert built.count_params() == check_dict(doc)["total_params"]
+
+
+def test_a_model_inside_a_model_with_a_shared_layer_rebuilds_exactly(keras):
+    from keras import layers
+
+    inner_in = keras.Input((6,), name="inner_in")
+    inner = keras.Model(inner_in, layers.Dense(3, name="inner_dense")(inner_in), name="inner")
+    mid_in = keras.Input((6,), name="mid_in")
+    twice = layers.Dense(6, name="twice")
+    mid = keras.Model(mid_in, inner(twice(twice(mid_in))), name="middle")
+    x = keras.Input((6,), name="x")
+    model = keras.Model(x, layers.Dense(2, name="out")(mid(x)))
+    doc = model_to_graph(model)
+    meta = blocks_of(doc.graph)
+    assert meta["inner"]["parent"] == "middle" and meta["middle"]["parent"] is None
+    assert meta["twice"]["shared"] and meta["twice"]["parent"] == "middle"
+    assert check_dict(doc)["total_params"] == model.count_params()
+    for rebuilt in (build_model(doc), _rebuilt(export_code(doc))):
+        assert json.dumps(rebuilt.get_layer("middle").get_config(), sort_keys=True) == \
+            json.dumps(model.get_layer("middle").get_config(), sort_keys=True)
+        assert _config(rebuilt) == _config(model)
