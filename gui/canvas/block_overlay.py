@@ -32,6 +32,7 @@ class BlockOverlay:
         self.wires: list[ProxyWire] = []
         self.hidden: set[str] = set()  # node ids hidden inside a collapsed block
         self._holding: dict = {}  # block -> its nodes, as of the last refresh
+        self._summaries: dict = {}  # block -> its BlockSummary, as of the last refresh
 
     @property
     def controller(self):
@@ -57,6 +58,7 @@ class BlockOverlay:
         if not meta and not (self.cards or self.frames or self.hidden or self.wires):
             return
         summaries = summarize(graph, self.controller.results) if meta else {}
+        self._summaries = summaries
         self._holding = members_by_block(graph) if meta else {}
         shown = visible_items(graph) if meta else []
         collapsed = [b for kind, b in shown if kind == "block" and b in summaries]
@@ -139,10 +141,12 @@ class BlockOverlay:
             item.set_rect(rect, summaries.get(block), depth[block])
 
     def follow_move(self):
-        """A node was dragged: frames grow or shrink with it (cards stay where their nodes are)."""
-        if self.frames:
-            graph = self.controller.doc.graph
-            self._sync_frames(list(self.frames), summarize(graph, self.controller.results))
+        """A node was dragged: frames grow or shrink with it, wires to cards follow (cards stay where their nodes
+        are)."""
+        if self.frames:  # the summaries of the last edit still hold: a drag changes no shape
+            self._sync_frames(list(self.frames), self._summaries)
+        if self.hidden:  # wires to and from cards follow the dragged node
+            self._sync_wires(self.controller.doc.graph, self.hidden)
 
     # ---- wires to and from cards -------------------------------------------------------------------------------
 
