@@ -210,3 +210,14 @@ def test_a_model_inside_a_model_with_a_shared_layer_rebuilds_exactly(keras):
         assert json.dumps(rebuilt.get_layer("middle").get_config(), sort_keys=True) == \
             json.dumps(model.get_layer("middle").get_config(), sort_keys=True)
         assert _config(rebuilt) == _config(model)
+
+
+def test_the_training_script_keeps_the_block_functions():
+    from builder.keras.training_script import training_script
+    from tests.builder.test_blocks_document import chain_doc
+
+    doc = chain_doc()
+    History(doc).push(create_block(doc, ["conv_b", "pool_b"], "enc", kind="model")[1])
+    script = training_script(doc.graph)
+    assert "def make_enc():" in script and script.index("def make_enc():") < script.index("def build_model():")
+    compile(script, "train.py", "exec")
