@@ -157,3 +157,19 @@ def test_partly_selected_inner_block_is_refused():
     History(doc).push(create_block(doc, ["conv_a", "pool_a"], "inner")[1])
     with pytest.raises(InvalidBlock, match="selected only in part"):
         create_block(doc, ["pool_a", "conv_b"])
+
+
+def test_using_a_block_with_a_nested_block_again_copies_the_nesting():
+    doc = chain_doc()
+    history = History(doc)
+    history.push(create_block(doc, ["conv_a", "pool_a"], "inner")[1])
+    history.push(create_block(doc, ["conv_a", "pool_a", "conv_b"], "outer", kind="model")[1])
+    before = file_text(doc)
+    use = UseAgain("outer", shared=True)
+    history.push(use)
+    meta = blocks_of(doc.graph)
+    copied_inner = blocks_of(doc.graph)[block_of(doc.graph, use.paste.renamed["conv_a"])]
+    assert meta[use.block_id]["kind"] == "model" and copied_inner["parent"] == use.block_id
+    assert members(doc.graph, use.block_id) == [use.paste.renamed[n] for n in ("conv_a", "pool_a", "conv_b")]
+    history.undo()
+    assert file_text(doc) == before
