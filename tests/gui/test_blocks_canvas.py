@@ -129,3 +129,24 @@ def test_a_selected_card_stands_for_its_nodes(cnn):
     check_undo_redo(controller, before)
     controller.undo_stack.undo()
     assert view.canvas_scene.blocks.card("inception") is not None
+
+
+def test_the_inspector_edits_every_use_of_a_definition(qtbot):
+    from builder.editing.block_edits import UseAgain
+    from gui.controller import EditorController
+    from gui.panels.inspector import Inspector
+
+    controller = EditorController()
+    controller.replace_document(builder.load(EXAMPLES / "cnn_28x28_three_kernels.json"))
+    controller.push(create_block(controller.doc, ["conv_3x3"], "branch")[1])
+    copy = UseAgain("branch")
+    controller.push(copy)
+    inspector = Inspector(controller)
+    qtbot.addWidget(inspector)
+    inspector.show()
+    before = snapshot(controller)
+    controller.select([copy.paste.renamed["conv_3x3"]])
+    inspector.editor("filters").spin.setValue(48)
+    assert [controller.doc.params(n)["filters"] for n in ("conv_3x3", copy.paste.renamed["conv_3x3"])] == [48, 48]
+    assert "every use (2)" in controller.undo_stack.undoText()
+    check_undo_redo(controller, before)
