@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton
 
+from builder.inference.block_summary import shared_totals
 from builder.inference.engine import totals
 from gui.keras_service import FAILED, LOADING, READY, RESTARTING
 from gui.theme import set_status
@@ -39,8 +40,9 @@ class EditorStatusBar(QStatusBar):
         self.set_keras_state("not loaded", "Keras is imported in the background after the window opens")
         self.messageChanged.connect(self._message_cleared)
 
-    def show_counts(self, results: dict):
-        trainable, frozen = totals(results)
+    def show_counts(self, results: dict, graph=None):
+        # A shared block's layers are counted once (builder/inference/block_summary.py).
+        trainable, frozen = totals(results) if graph is None else shared_totals(graph, results)
         errors = sum(1 for r in results.values() if r.error)
         self.params_label.setText(f"Params: {trainable + frozen:,}")
         self.params_label.setToolTip(f"Trainable {trainable:,}, non-trainable {frozen:,}")

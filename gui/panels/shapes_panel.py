@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from builder.inference.engine import totals
+from builder.inference.block_summary import shared_totals
 from builder.model.order import ordered_nodes
 from gui.display import count_text, shape_text, status_kind, status_text, status_tooltip
 from gui.theme import status_colour, theme_manager
@@ -274,7 +274,7 @@ class ShapesPanel(QWidget):
 
     def _update_totals(self):
         results = self.controller.results
-        trainable, frozen = totals(results)
+        trainable, frozen = shared_totals(self.controller.doc.graph, results)  # a shared layer's weights once
         errors = sum(1 for r in results.values() if r.error)
         warnings = sum(len(r.warnings) for r in results.values())
         self.totals_label.setText(

@@ -150,3 +150,19 @@ def test_the_inspector_edits_every_use_of_a_definition(qtbot):
     assert [controller.doc.params(n)["filters"] for n in ("conv_3x3", copy.paste.renamed["conv_3x3"])] == [48, 48]
     assert "every use (2)" in controller.undo_stack.undoText()
     check_undo_redo(controller, before)
+
+
+def test_the_status_bar_counts_a_shared_block_once(window):
+    from builder.editing.block_edits import UseAgain
+    from builder.editing.commands import Connect
+    from builder.inference.report import check_dict
+
+    controller = window.controller
+    controller.replace_document(builder.load(EXAMPLES / "cnn_28x28_three_kernels.json"))
+    controller.push(create_block(controller.doc, ["dense"], "head")[1])
+    shared = UseAgain("head", shared=True)
+    controller.push(shared)
+    controller.push(Connect("flatten", shared.paste.renamed["dense"]))
+    total = check_dict(controller.doc)["total_params"]
+    assert total == sum(r.params for r in controller.results.values()) - controller.results["dense"].params
+    assert window.status.params_label.text() == f"Params: {total:,}"
