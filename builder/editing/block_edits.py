@@ -194,7 +194,11 @@ class UseAgain(Command):
         where = {n: doc.positions[n] for n in inside if n in doc.positions}
         left = min((x for x, _y in where.values()), default=0.0)
         top = min((y for _x, y in where.values()), default=0.0)
-        self.paste = Paste(extract(doc, inside), at=(left + self.offset[0], top + self.offset[1]))
+        copied = extract(doc, inside)
+        copied.graph.pop("blocks", None)  # the new use's blocks are made below, under the definition
+        for _node, data in copied.nodes(data=True):
+            data.pop("block", None)
+        self.paste = Paste(copied, at=(left + self.offset[0], top + self.offset[1]))
         self.paste.do(doc)
         try:
             meta = _meta(doc)

@@ -173,3 +173,25 @@ def test_using_a_block_with_a_nested_block_again_copies_the_nesting():
     assert members(doc.graph, use.block_id) == [use.paste.renamed[n] for n in ("conv_a", "pool_a", "conv_b")]
     history.undo()
     assert file_text(doc) == before
+
+
+def test_copying_a_whole_block_pastes_a_block():
+    from builder.editing.clipboard import Paste, copy_text
+
+    doc = chain_doc()
+    history = History(doc)
+    history.push(create_block(doc, ["conv_a", "pool_a"], "inner")[1])
+    history.push(create_block(doc, ["conv_a", "pool_a", "conv_b"], "outer")[1])
+    before = file_text(doc)
+    text = copy_text(doc, ["conv_a", "pool_a", "conv_b", "pool_b"])  # outer whole, pool_b outside any block
+    assert '"blocks": [' in text
+    paste = Paste(text, at=(0, 500))
+    history.push(paste)
+    meta = blocks_of(doc.graph)
+    assert meta["outer_2"]["parent"] is None and meta["inner_2"]["parent"] == "outer_2"
+    assert members(doc.graph, "outer_2") == [paste.renamed[n] for n in ("conv_a", "pool_a", "conv_b")]
+    assert block_of(doc.graph, paste.renamed["pool_b"]) is None
+    partly = copy_text(doc, ["conv_a", "conv_b"])  # inner and outer in part: plain nodes
+    assert '"blocks"' not in partly
+    history.undo()
+    assert file_text(doc) == before
