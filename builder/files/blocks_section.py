@@ -46,7 +46,7 @@ def read_blocks(section, graph):
             found.append(f"{where}.id: expected the block's name as a text, got {show(block, 60)}")
             continue
         if block in meta:
-            found.append(f"{where}.id: duplicate block id {quote(block)}")
+            found.append(f"{where}.id: duplicate block id {quote(block, 60)}")
             continue
         kind = entry.get("kind", "group")
         if kind not in KINDS:
@@ -70,8 +70,8 @@ def read_blocks(section, graph):
             if not isinstance(node, str) or node not in graph:
                 found.append(f"{where}.members: no node has the id {show(node, 60)}")
             elif node in membership:
-                found.append(f"{where}.members: {node} is already a member of {membership[node]}; a node is in "
-                             "one block (put the inner block inside the outer one with parent)")
+                found.append(f"{where}.members: {node} is already a member of {quote(membership[node], 60)}; a node "
+                             "is in one block (put the inner block inside the outer one with parent)")
             else:
                 membership[node] = block
     if not found:

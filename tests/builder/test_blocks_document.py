@@ -76,7 +76,7 @@ def test_old_files_load_and_have_no_blocks():
     ('[{"id": "b", "members": ["nope"]}]', "blocks[0].members: no node has the id \"nope\""),
     ('[{"id": "b", "members": ["conv_a"], "kind": "layer"}]', "blocks[0].kind: expected \"group\", \"model\" or \"sequential\""),
     ('[{"id": "b", "members": ["conv_a"], "collapsed": 1}]', "blocks[0].collapsed: expected true or false"),
-    ('[{"id": "b", "members": ["conv_a"]}, {"id": "c", "members": ["conv_a"]}]', "conv_a is already a member of b"),
+    ('[{"id": "b", "members": ["conv_a"]}, {"id": "c", "members": ["conv_a"]}]', "conv_a is already a member of 'b'"),
     ('[{"id": "b", "members": ["conv_a"], "parent": "b"}]', "block b: its parents form a loop"),
     ('[{"id": "b", "members": ["conv_a"], "parent": "zz"}]', "block b: its parent 'zz' is not a block"),
     ('[{"id": "b", "members": ["conv_a"], "shared": true}]', "block b: shared needs a definition"),
