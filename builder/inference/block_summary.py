@@ -55,8 +55,8 @@ def summarize(graph, results: dict[str, NodeResult], own_errors: dict | None = N
             status = "error"
         out[block] = BlockSummary(
             block,
-            tuple((s, _shape(results, s)) for s in border_inputs(graph, block, inside)),
-            tuple((n, _shape(results, n)) for n in border_outputs(graph, block, inside)),
+            tuple((s, _shape(results, s)) for s in border_inputs(graph, block, inside_list)),
+            tuple((n, _shape(results, n)) for n in border_outputs(graph, block, inside_list)),
             sum(r.trainable for r in found if r.shape is not None),
             sum(r.non_trainable for r in found if r.shape is not None),
             status, error, count, len(inside_list))

@@ -37,7 +37,8 @@ from builder.model.order import topological_order
 from builder.quoting import quote
 
 KINDS = ("group", "model", "sequential")
-MODEL_KINDS = ("model", "sequential")  # a nested keras.Model, functional or Sequential
+MODEL_KINDS = ("model", "sequential")
+MAX_DEPTH = 32  # blocks inside blocks; every walk up the parents stops there  # a nested keras.Model, functional or Sequential
 BLOCK_KEYS = ("id", "members", "kind", "collapsed", "parent", "definition", "shared", "input_names")
 
 
@@ -104,7 +105,7 @@ def members_by_block(graph, meta: dict | None = None, membership=None) -> dict[s
     pairs = graph.nodes(data="block") if membership is None else ((n, membership.get(n)) for n in graph)
     for node, block in pairs:
         seen = 0
-        while block in meta and seen <= len(meta):  # a parent loop (refused by problems()) ends here too
+        while block in meta and seen <= MAX_DEPTH:  # a parent loop (refused by problems()) ends here too
             out[block].append(node)
             block = meta[block].get("parent")
             seen += 1
@@ -124,11 +125,9 @@ def _descendants(graph, block) -> list[str]:
 
 def border_inputs(graph, block, inside: set | None = None) -> list[str]:
     """The sources outside `block` that feed it, each once, in the order the members read them."""
-    inside = set(members(graph, block)) if inside is None else inside
+    ordered, inside = _ordered(graph, block, inside)
     seen = []
-    for node in graph:
-        if node not in inside:
-            continue
+    for node in ordered:
         wires = sorted(((u, e.get("port")) for u, keyed in graph._pred[node].items() for e in keyed.values()),
                        key=lambda w: w[1] if isinstance(w[1], int) else 1 << 30)
         for source, _port in wires:
@@ -139,9 +138,18 @@ def border_inputs(graph, block, inside: set | None = None) -> list[str]:
 
 def border_outputs(graph, block, inside: set | None = None) -> list[str]:
     """The members whose tensor leaves the block (read outside it, or by nothing: a model output)."""
-    inside = set(members(graph, block)) if inside is None else inside
-    return [n for n in graph if n in inside
-            and (graph.out_degree(n) == 0 or any(t not in inside for t in graph._succ[n]))]
+    ordered, inside = _ordered(graph, block, inside)
+    return [n for n in ordered if not graph._succ[n] or any(t not in inside for t in graph._succ[n])]
+
+
+def _ordered(graph, block, inside) -> tuple[list, set]:
+    """(the block's nodes in document order, as a set): `inside` given as a list is taken as ordered (what
+    members() and members_by_block() give), as a set it is put in order (a walk over the graph)."""
+    if inside is None:
+        inside = members(graph, block)
+    if isinstance(inside, list):
+        return inside, set(inside)
+    return [n for n in graph if n in inside], inside
 
 
 def uses(graph, definition) -> list[str]:
@@ -267,9 +275,12 @@ def problems(graph, meta: dict | None = None, membership: dict | None = None) ->
         if parent is not None and parent not in meta:
             out.append(f"block {block}: its parent {quote(parent)} is not a block")
         seen, current = {block}, parent
-        while current in meta:
+        while current in meta:  # at most MAX_DEPTH steps: a deeper chain is refused, so no file costs more
             if current in seen:
                 out.append(f"block {block}: its parents form a loop; a block cannot be inside itself")
+                break
+            if len(seen) > MAX_DEPTH:
+                out.append(f"block {block}: blocks nest at most {MAX_DEPTH} deep; this one is deeper")
                 break
             seen.add(current)
             current = meta[current].get("parent")
@@ -301,7 +312,8 @@ def block_errors(graph) -> dict[str, str]:
     holding = members_by_block(graph, meta)
     rank = {n: i for i, n in enumerate(topological_order(graph, set(graph))[0])} if meta else {}
     for block in meta:
-        inside = set(holding[block])
+        ordered = holding[block]
+        inside = set(ordered)
         if not inside:
             continue
         cycle = _leaves_and_returns(graph, inside, rank)
@@ -310,17 +322,23 @@ def block_errors(graph) -> dict[str, str]:
                           f"{cycle[1]}; a block's members must be a piece that outside layers only feed or read, so "
                           "add the nodes in between to the block or take some out")
         elif meta[block].get("kind") in MODEL_KINDS:
-            inputs = [n for n in graph if n in inside and graph.nodes[n].get("layer") == "Input"]
+            inputs = [n for n in ordered if graph.nodes[n].get("layer") == "Input"]
             if inputs:
                 out[block] = (f"block {block}: a model block cannot hold the Input {inputs[0]}; its inputs are the "
                               "tensors that reach it from outside")
-            elif not border_inputs(graph, block, inside):
+            elif not border_inputs(graph, block, ordered):
                 out[block] = f"block {block}: a model block needs an input: wire a tensor into it"
-            elif meta[block]["kind"] == "sequential" and not _is_chain(graph, block, inside):
+            elif meta[block]["kind"] == "sequential" and not _is_chain(graph, block, ordered):
                 out[block] = (f"block {block}: a Sequential block must be one chain of single-input layers fed by one "
                               "tensor; make it a functional model block (kind 'model') or rewire it")
-    for definition in {m.get("definition") for m in meta.values()} - {None}:
-        for block, message in _definition_problems(graph, definition):
+    by_definition: dict = {}  # definition -> its uses, by the document order of their first node
+    order = {n: i for i, n in enumerate(graph)} if any(m.get("definition") for m in meta.values()) else {}
+    for block, m in meta.items():
+        if m.get("definition") is not None and holding[block]:
+            by_definition.setdefault(m["definition"], []).append(block)
+    for definition, found in by_definition.items():
+        found.sort(key=lambda b: order[holding[b][0]])
+        for block, message in _definition_problems(graph, definition, found, holding):
             out.setdefault(block, message)
     return out
 
@@ -360,39 +378,39 @@ def _leaves_and_returns(graph, inside: set, rank: dict | None = None):
     return None
 
 
-def structure(graph, block) -> tuple:
+def structure(graph, block, inside: list | None = None) -> tuple:
     """What every use of one definition must share: its members' layers, inner wiring and border sizes."""
-    inside = members(graph, block)
+    inside = members(graph, block) if inside is None else inside
     index = {n: i for i, n in enumerate(inside)}
     layers = tuple(graph.nodes[n].get("layer") for n in inside)
-    wires = tuple(sorted((index[u], index[v], p) for u, v, p in graph.edges(data="port")
-                         if u in index and v in index))
-    return layers, wires, len(border_inputs(graph, block, set(inside)))
+    wires = tuple(sorted((index[u], index[v], e.get("port")) for v in inside for u, keyed in graph._pred[v].items()
+                         if u in index for e in keyed.values()))
+    return layers, wires, len(border_inputs(graph, block, inside))
 
 
-def _is_chain(graph, block, inside: set) -> bool:
-    if len(border_inputs(graph, block, inside)) != 1 or len(border_outputs(graph, block, inside)) != 1:
+def _is_chain(graph, block, ordered: list) -> bool:
+    if len(border_inputs(graph, block, ordered)) != 1 or len(border_outputs(graph, block, ordered)) != 1:
         return False
-    return all(graph.in_degree(n) == 1 and sum(1 for t in graph._succ[n] if t in inside) <= 1 for n in inside)
+    inside = set(ordered)
+    return all(graph.in_degree(n) == 1 and sum(1 for t in graph._succ[n] if t in inside) <= 1 for n in ordered)
 
 
-def _definition_problems(graph, definition) -> list[tuple[str, str]]:
-    found = uses(graph, definition)
+def _definition_problems(graph, definition, found: list, holding: dict) -> list[tuple[str, str]]:
     if len(found) < 2:
         return []
     first = found[0]
     meta = blocks_of(graph)
-    want = structure(graph, first)
+    want = structure(graph, first, holding[first])
     out = []
     for other in found[1:]:
         if meta[other].get("shared") != meta[first].get("shared") or meta[other].get("kind") != meta[first].get("kind"):
             out.append((other, (f"block {other}: a use of {quote(definition)} must be shared (or a copy) and of the "
                                f"same kind as {first}")))
-        elif structure(graph, other) != want:
+        elif structure(graph, other, holding[other]) != want:
             out.append((other, (f"block {other}: its layers or inner wires differ from {first}, another use of "
                                f"{quote(definition)}; detach it into its own copy, or make it match")))
         elif meta[first].get("shared"):
-            for mine, theirs in zip(members(graph, first), members(graph, other)):
+            for mine, theirs in zip(holding[first], holding[other]):
                 a, b = graph.nodes[mine], graph.nodes[theirs]
                 if (a.get("params") or {}) != (b.get("params") or {}) or \
                         (a.get("config") or {}) != (b.get("config") or {}):

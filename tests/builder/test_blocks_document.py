@@ -195,3 +195,14 @@ def test_copying_a_whole_block_pastes_a_block():
     assert '"blocks"' not in partly
     history.undo()
     assert file_text(doc) == before
+
+
+def test_blocks_nested_too_deep_are_refused():
+    text = file_text(chain_doc())
+    chain = [{"id": f"b{i}", "members": ["conv_a"] if i == 40 else [], **({"parent": f"b{i - 1}"} if i else {})}
+             for i in range(41)]
+    import json
+
+    broken = text[:text.rindex("}")].rstrip() + f',\n  "blocks": {json.dumps(chain)}\n}}\n'
+    with pytest.raises(ProjectError, match="blocks nest at most 32 deep"):
+        project.parse(broken, "deep.json")
