@@ -81,7 +81,8 @@ class MainWindow(QMainWindow):
         snap = self.settings.value("canvas/snap_to_grid", False)
         self.actions_by_name["snap"].setChecked(snap in (True, "true"))
         self.update_title()
-        self.status.show_counts(self.controller.results, self.controller.doc.graph)
+        self.status.document = self.controller.doc  # its blocks: a shared block's weights are counted once
+        self.status.show_counts(self.controller.results)
 
     # ---- layout -------------------------------------------------------------------------------------------
 
@@ -154,7 +155,7 @@ class MainWindow(QMainWindow):
         self.files.name_changed.connect(self.update_title)
         self.files.document_opened.connect(self._fit_soon)
         controller.undo_stack.cleanChanged.connect(self.update_title)
-        controller.edited.connect(lambda _edit: status.show_counts(controller.results, controller.doc.graph))
+        controller.edited.connect(lambda _edit: status.show_counts(controller.results))
         self.keras.state_changed.connect(status.set_keras_state)
         self.keras.busy_changed.connect(lambda busy: status.set_busy(busy, self.keras.busy_text))
         self.keras.progress.connect(status.set_progress)

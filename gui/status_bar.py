@@ -20,6 +20,7 @@ class EditorStatusBar(QStatusBar):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.document = None  # the window's GraphDocument, for its blocks (shared weights are counted once)
         self.busy_label = QLabel()
         self.busy_bar = QProgressBar()
         self.busy_bar.setRange(0, 0)  # indeterminate: Keras reports stages, not fractions
@@ -40,9 +41,10 @@ class EditorStatusBar(QStatusBar):
         self.set_keras_state("not loaded", "Keras is imported in the background after the window opens")
         self.messageChanged.connect(self._message_cleared)
 
-    def show_counts(self, results: dict, graph=None):
+    def show_counts(self, results: dict):
         # A shared block's layers are counted once (builder/inference/block_summary.py).
-        trainable, frozen = totals(results) if graph is None else shared_totals(graph, results)
+        document = self.document
+        trainable, frozen = totals(results) if document is None else shared_totals(document.graph, results)
         errors = sum(1 for r in results.values() if r.error)
         self.params_label.setText(f"Params: {trainable + frozen:,}")
         self.params_label.setToolTip(f"Trainable {trainable:,}, non-trainable {frozen:,}")
