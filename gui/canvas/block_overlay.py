@@ -143,6 +143,8 @@ class BlockOverlay:
     def follow_move(self):
         """A node was dragged: frames grow or shrink with it, wires to cards follow (cards stay where their nodes
         are)."""
+        if self.scene._drag_start is None:
+            return  # not a drag by the person: nodes placed while the scene is built, or moved by an edit
         if self.frames:  # the summaries of the last edit still hold: a drag changes no shape
             self._sync_frames(list(self.frames), self._summaries)
         if self.hidden:  # wires to and from cards follow the dragged node
@@ -186,7 +188,9 @@ class BlockOverlay:
         card = self.cards.get(owner)
         if card is None:
             return None
-        outs = cache.setdefault(owner, border_outputs(graph, owner))
+        if owner not in cache:
+            cache[owner] = border_outputs(graph, owner, self._holding.get(owner))
+        outs = cache[owner]
         return card.output_point(outs.index(source) if source in outs else 0)
 
     def _input_point(self, graph, source, target, port, owner, cache):
@@ -199,5 +203,7 @@ class BlockOverlay:
         card = self.cards.get(owner)
         if card is None:
             return None
-        ins = cache.setdefault(owner, border_inputs(graph, owner))
+        if owner not in cache:
+            cache[owner] = border_inputs(graph, owner, self._holding.get(owner))
+        ins = cache[owner]
         return card.input_point(ins.index(source) if source in ins else 0)
