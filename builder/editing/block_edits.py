@@ -11,9 +11,9 @@ import copy
 from builder.editing.clipboard import Paste, extract
 from builder.editing.commands import Command, Macro, Move, SetParam
 from builder.layout.expand_room import room_to_open
+from builder.model.block_checks import block_errors, problems, trial_graph
 from builder.model.blocks import (
     InvalidBlock,
-    block_errors,
     block_of,
     blocks_of,
     chain_of,
@@ -23,8 +23,6 @@ from builder.model.blocks import (
     free_block_id,
     members,
     new_meta,
-    problems,
-    trial_graph,
     uses,
 )
 from builder.model.document import UNSET, GraphDocument, check_node_id

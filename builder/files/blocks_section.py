@@ -18,7 +18,8 @@ uses call the same layers (one set of weights), false for copies; input_names: a
 
 from __future__ import annotations
 
-from builder.model.blocks import BLOCK_KEYS, KINDS, blocks_of, members, new_meta, problems
+from builder.model.block_checks import problems
+from builder.model.blocks import BLOCK_KEYS, KINDS, blocks_of, members, new_meta
 from builder.quoting import quote, show
 
 

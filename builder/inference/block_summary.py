@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from builder.inference.engine import NodeResult, totals
-from builder.model.blocks import block_errors, blocks_of, border_inputs, border_outputs, members, members_by_block, uses
+from builder.model.block_checks import block_errors
+from builder.model.blocks import blocks_of, border_inputs, border_outputs, members, members_by_block, uses
 
 
 class BlockSummary(NamedTuple):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from builder.catalog.rules import fmt
 from builder.inference.block_summary import shared_totals, summarize
 from builder.inference.engine import infer
-from builder.model.blocks import block_errors, blocks_of
+from builder.model.block_checks import block_errors
+from builder.model.blocks import blocks_of
 from builder.model.order import graph_of, model_inputs, model_outputs, ordered_nodes
 
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import networkx as nx
 
-from builder.model.blocks import _leaves_and_returns, blocks_of, new_meta
+from builder.model.block_checks import leaves_and_returns
+from builder.model.blocks import blocks_of, new_meta
 
 MIN_GROUP = 3
 COLLAPSE_FROM = 60  # an import with at least this many nodes opens with its blocks collapsed
@@ -42,7 +43,7 @@ def group_by_prefix(graph) -> list[str]:
         child_sets = [under.get((*key, t), set()) for t in following]
         if any(s == names for s in child_sets):
             continue
-        if not nx.is_weakly_connected(graph.subgraph(names)) or _leaves_and_returns(graph, names):
+        if not nx.is_weakly_connected(graph.subgraph(names)) or leaves_and_returns(graph, names):
             continue
         parent = next((accepted[key[:i]] for i in range(len(key) - 1, 0, -1) if key[:i] in accepted), None)
         if parent is not None and names == under[_key_of(accepted, parent)]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from builder.catalog.specs import LayerSpec, spec_for
 from builder.inference.engine import infer
-from builder.model.blocks import block_errors
+from builder.model.block_checks import block_errors
 from builder.model.document import GraphError, check_node_id
 from builder.model.order import graph_of, model_inputs, model_outputs, topological_order, wires_into
 

@@ -18,8 +18,8 @@ from builder.editing.block_edits import (
 from builder.editing.commands import Connect, Delete, History, Rename
 from builder.files import project
 from builder.files.project import ProjectError
+from builder.model.block_checks import block_errors
 from builder.model.blocks import (
-    block_errors,
     block_of,
     blocks_of,
     border_inputs,
