@@ -158,7 +158,8 @@ def test_applications_open_collapsed_with_few_top_level_items(keras, application
     assert len(inside) >= 3
     for node in inside:
         assert results[node].shape == tuple(model.get_layer(node).output.shape), node
-    assert _config(build_model(doc, None)) == _config(model)
+    if application == "MobileNetV2":  # DenseNet121's rebuild is the slow importer round trip's (-m slow)
+        assert _config(build_model(doc, None)) == _config(model)
 
 
 def test_copies_of_a_two_layer_block_take_a_name_prefix_and_the_script_is_clean(tmp_path):
