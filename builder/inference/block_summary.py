@@ -24,6 +24,7 @@ class BlockSummary(NamedTuple):
     error: str | None  # the block's own error, or the first error of a node inside ("conv_b: ...")
     problems: int  # nodes inside with an error, plus the block's own
     size: int  # nodes inside
+    waits_on: str | None = None  # the node outside whose error keeps the block's nodes from having shapes
 
     @property
     def params(self) -> int:
@@ -60,7 +61,8 @@ def summarize(graph, results: dict[str, NodeResult], own_errors: dict | None = N
             tuple((n, _shape(results, n)) for n in border_outputs(graph, block, inside_list)),
             sum(r.trainable for r in found if r.shape is not None),
             sum(r.non_trainable for r in found if r.shape is not None),
-            status, error, count, len(inside_list))
+            status, error, count, len(inside_list),
+            next((r.blocked_by for r in found if r.blocked_by and r.blocked_by not in inside), None))
     return out
 
 

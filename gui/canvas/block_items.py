@@ -176,6 +176,8 @@ class BlockCardItem(_BlockGestures, QGraphicsItem):
             lines.append((f"→ {fmt(shape) if shape is not None else '–'}", colours.shape_text))
         if error and self.summary.error:
             lines[-1] = (self.summary.error, colours.error_text)
+        elif self.summary.status == "blocked" and self.summary.waits_on:  # as a waiting node says it
+            lines[-1] = (f"waits on {self.summary.waits_on}", colours.text_muted)
         for text, colour_ in lines:
             painter.setPen(colour_)
             painter.drawText(QRectF(margin, y, CARD_WIDTH - 2 * margin, geometry.BODY_LINE_HEIGHT),

@@ -183,3 +183,12 @@ def test_opening_a_file_draws_the_wires_to_cards_once(cnn, monkeypatch):
 
     controller.replace_document(project.parse(text))
     assert len(calls) == 1 and view.canvas_scene.blocks.card("inception") is not None
+
+
+def test_a_block_after_an_error_says_what_it_waits_on(cnn):
+    controller, view = cnn
+    controller.push(SetParam("conv_7x7", "padding", "valid"))
+    controller.push(create_block(controller.doc, ["flatten", "dense"], "head")[1])
+    controller.push(set_collapsed(controller.doc, ["head"], True))
+    summary = view.canvas_scene.blocks.card("head").summary
+    assert summary.status == "blocked" and summary.waits_on == "merged"
