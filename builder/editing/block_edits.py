@@ -170,7 +170,8 @@ def detach(doc: GraphDocument, block: str) -> SetBlocks:
 class UseAgain(Command):
     """Add another use of a block's definition: its nodes copied with fresh ids (the inner wires and nested blocks
     too), placed at an offset, as a copy (its own weights) or a shared use (the same layers called on another
-    input). The new use's inputs and outputs are left for the person to wire. `block_id` is the new block."""
+    input). The new use's inputs and outputs are left for the person to wire, so it opens expanded.
+    `block_id` is the new block."""
 
     def __init__(self, block: str, shared: bool = False, offset=(0.0, 360.0)):
         self.block, self.shared, self.offset = block, bool(shared), offset
@@ -212,6 +213,8 @@ class UseAgain(Command):
                 m = copy.deepcopy(meta[old])
                 m["parent"] = renamed.get(m.get("parent"), source.get("parent")) if old != self.block \
                     else source.get("parent")
+                if old == self.block:
+                    m["collapsed"] = False  # open, so the person can wire its inputs and outputs at once
                 meta[fresh] = m
             membership = {self.paste.renamed[n]: renamed[block_of(graph, n)] for n in inside}
             self.block_id = renamed[self.block]

@@ -98,6 +98,8 @@ def test_block_menu_edits_are_one_undo_step_each(cnn):
     before = snapshot(controller)
     entry(menu, "use_copy").trigger()
     assert len(uses(controller.doc.graph, "inception")) == 2
+    new = uses(controller.doc.graph, "inception")[1]
+    assert view.canvas_scene.blocks.frame(new) is not None  # opens expanded, to be wired
     check_undo_redo(controller, before)
     card = view.canvas_scene.blocks.card("inception")
     before = snapshot(controller)
