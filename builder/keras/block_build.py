@@ -8,6 +8,7 @@ from __future__ import annotations
 from builder.inference.engine import infer
 from builder.keras.block_plan import first_use, index_in, level_items, ports, treatment
 from builder.keras.build import call_layer, functional, make_input, make_layer, refused
+from builder.keras.op_build import build_op
 from builder.keras.plan import ModelError
 from builder.model.blocks import blocks_of, members
 
@@ -34,6 +35,9 @@ class _Builder:
         try:
             if step.spec.is_input:
                 tensors[node] = make_input(self.keras, step)
+                return
+            if step.spec.op is not None:  # keras.ops.<function>(...): an operation, not a layer (nothing shared)
+                tensors[node] = build_op(self.keras, step, tensors)
                 return
             layer = self.layer_for(node, step, shared_of)
             tensors[node] = call_layer(step, layer, [tensors[s] for s in step.sources])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from builder.keras.op_build import build_op
 from builder.keras.plan import ModelError, make_plan
 from builder.keras.weight_limit import DEFAULT_MAX_WEIGHT_BYTES, check_weights
 from builder.model.blocks import blocks_of
@@ -37,6 +38,9 @@ def build_model(source, max_weight_bytes: int | None = DEFAULT_MAX_WEIGHT_BYTES)
         try:
             if step.spec.is_input:
                 tensors[step.id] = make_input(keras, step)
+                continue
+            if step.spec.op is not None:  # keras.ops.<function>(...): an operation, not a layer
+                tensors[step.id] = build_op(keras, step, tensors)
                 continue
             tensors[step.id] = call_layer(step, make_layer(keras, step), [tensors[s] for s in step.sources])
         except Exception as exc:  # noqa: BLE001 - Keras is the judge of a config; its refusal names the node

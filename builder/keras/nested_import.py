@@ -15,6 +15,7 @@ order), so every tensor a call reads was made by a call visited before it.
 from __future__ import annotations
 
 from builder.keras.importer import ImportRefused, _graph_of, _Walker
+from builder.keras.op_import import check_generic_op, claim_op_id, describe_op, function_of, is_op, part_id, used_parts
 from builder.model.blocks import new_meta
 from builder.quoting import quote
 
@@ -87,6 +88,9 @@ class BlockWalker(_Walker):
                 for tensor, node_id in zip(node.output_tensors, outs):
                     tensors[id(tensor)] = node_id
                 continue
+            if is_op(self.keras, op):  # a keras.ops call: builder/keras/op_import.py
+                self.add_op_call(op, node, sources, block, tensors)
+                continue
             if len(node.output_tensors) != 1:
                 raise ImportRefused(f"{op.name}: a layer with several outputs cannot be one node; only layers with "
                                     "a single output can be imported")
@@ -125,6 +129,20 @@ class BlockWalker(_Walker):
         self.taken.add(layer.name)
         self.nodes.append({"id": layer.name, "layer": "Input", "params": {"shape": config["batch_shape"][1:]},
                            "config": extra, "sources": [], "keras": layer, "block": None})
+
+    def add_op_call(self, operation, node, sources, block, tensors):
+        """A keras.ops call: one node (a split: one per part used), as op_import describes it."""
+        split = function_of(operation) == "split"
+        parts = used_parts(operation, self.outputs) if split else [None]
+        for index in parts:
+            node_id = part_id(operation, index, parts) if split else operation.name
+            claim_op_id(node_id, self.seen)
+            self.taken.add(node_id)
+            described = describe_op(self.keras, operation, node, index)
+            if "keras_shape" in described:
+                check_generic_op(node_id, described)
+            self.nodes.append({"id": node_id, "sources": sources, "keras": operation, "block": block, **described})
+            tensors[id(node.output_tensors[index or 0])] = node_id
 
     def add_call(self, layer, node, node_id, sources, block):
         class_name = type(layer).__name__
