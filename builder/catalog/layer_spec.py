@@ -43,6 +43,9 @@ class LayerSpec:
     call_style: str = "single"
     # How many of the ports must be connected (the rest are optional, like attention's key); None: all of them.
     required_inputs: int | None = None
+    # What the node says about itself whatever arrives, from its stored params: a warning where its output
+    # depends on something the graph cannot know (Normalization's statistics before it is adapted to data).
+    notice: Callable | None = None
     param_by_name: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from builder.catalog.card_summary import summary_text
+from builder.catalog.card_summary import layer_title, summary_text
 from builder.catalog.rules import fmt
 from builder.catalog.specs import UnknownLayerError, spec_for
 
@@ -62,6 +62,7 @@ def _generic_face(face: NodeFace, node_id: str, result) -> NodeFace:
 
 def _face(doc, results, node_id, layer, category, help_text) -> NodeFace:
     summary = summary_text(layer, doc.params(node_id))
+    layer = layer_title(layer, doc.params(node_id))  # a wrapper shows what it wraps: Bidirectional(LSTM 64)
     result = results.get(node_id)
     if result is None:
         return NodeFace(node_id, layer, category, summary, "…", "", "pending", f"{node_id} ({layer})\n{help_text}")

@@ -34,8 +34,33 @@ def multi_head_attention_shape(params, inputs):
     if len(query.shape) != len(value.shape):
         raise ShapeError(f"MultiHeadAttention needs the query and the value of the same rank, but the query {by(query)} "
                          f"and the value {by(value)}; Reshape one of them")
+    _check_attention_axes(params.get("attention_axes"), query, key)
     last = as_one(params["output_shape"])[0] if params["output_shape"] is not None else query.shape[-1]
     return (*query.shape[:-1], last)
+
+
+def _check_attention_axes(axes, query: Arriving, key: Arriving):
+    """attention_axes name axes between the batch and the features (Keras's doc: None is all of them); the
+    query and the key must agree on every such axis that is not attended over, which Keras's einsum pairs up.
+    Keras also runs some axes outside that range (the batch, the heads its projection adds) without a word;
+    attending over them mixes samples or heads, so they are refused here (README, deliberate differences)."""
+    if axes is None:
+        return
+    rank = len(query.shape)
+    normalised = [a + rank if a < 0 else a for a in as_one(axes)]
+    if any(not 1 <= a <= rank - 2 for a in normalised):
+        raise ShapeError(f"MultiHeadAttention attention_axes={axes} must name axes between the batch and the "
+                         f"features of the {rank}D query, as {by(query)}: from 1 to {rank - 2} (or {2 - rank} to "
+                         "-2); None attends over all of them")
+    if len(set(normalised)) != len(normalised):
+        raise ShapeError(f"MultiHeadAttention attention_axes={axes} names the same axis twice for the {rank}D "
+                         f"query, as {by(query)}; name each axis once")
+    for axis in range(1, rank - 1):
+        q, k = query.shape[axis], key.shape[axis]
+        if axis not in normalised and None not in (q, k) and q != k:
+            raise ShapeError(f"MultiHeadAttention attends over axes {sorted(normalised)} only, so the query and the "
+                             f"key must match on axis {axis}, but the query {by(query)} and the key {by(key)}; "
+                             f"add {axis} to attention_axes, or feed sequences of one size there")
 
 
 def multi_head_attention_weights(params, inputs, out):
