@@ -2,10 +2,12 @@
 wraps are one node on the canvas (as they are one layer in Keras); the wrapped layer is the value of the
 wrapper's `layer` param (and Bidirectional's `backward_layer`), stored as
 
-    {"layer": "LSTM", "params": {"units": 64, "return_sequences": true}}
+    {"layer": "LSTM", "params": {"units": 64, "return_sequences": true}, "config": {"kernel_initializer": ...}}
 
 with the wrapped layer's params in the same stored form as a node's, checked by that layer's own spec (and its
-params rule, as Keras's constructor checks them). A wrapper may wrap a wrapper (TimeDistributed around a
+params rule, as Keras's constructor checks them), and, optionally, its Keras arguments outside the typed params
+in `config`, plain JSON checked as a node's config is (builder/catalog/keras_json.py): an imported model keeps
+its wrapped layers' initializers and regularizers. A wrapper may wrap a wrapper (TimeDistributed around a
 Bidirectional), up to MAX_NESTING levels.
 
 Part of the layer catalog (builder/catalog/specs.py assembles the specs).
@@ -44,7 +46,7 @@ def check_wrapped(param, value, depth: int = 0) -> dict:
     def fail(why: str):
         raise ParamError(f"expected {param.describe()}; {why}")
 
-    if not isinstance(value, dict) or "layer" not in value or not set(value) <= {"layer", "params"}:
+    if not isinstance(value, dict) or "layer" not in value or not set(value) <= {"layer", "params", "config"}:
         fail(f"got {show(value, python=True)}")
     name, params = value["layer"], value.get("params", {})
     if not isinstance(name, str) or name not in CATALOG or not wrappable(name) or (
@@ -68,7 +70,17 @@ def check_wrapped(param, value, depth: int = 0) -> dict:
             spec.params_rule(resolved)
     except (ParamError, ShapeError) as exc:
         raise ParamError(f"{name}'s {exc}") from None
-    return {"layer": name, "params": stored}
+    out = {"layer": name, "params": stored}
+    if "config" in value:
+        from builder.catalog.keras_json import ConfigError, check_arguments
+
+        if not isinstance(value["config"], dict):
+            fail(f"the config of {name} must be an object of Keras arguments, got {show(value['config'], python=True)}")
+        try:
+            out["config"] = check_arguments(value["config"], spec, f"{name}'s config")
+        except ConfigError as exc:
+            raise ParamError(str(exc)) from None
+    return out
 
 
 def resolved(value) -> tuple:

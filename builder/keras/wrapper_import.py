@@ -2,9 +2,9 @@
 form of its `layer` param (builder/catalog/wrapped_layer.py), with the params that differ from Keras's
 defaults; Bidirectional's backward layer is kept only when it is not the copy Keras makes by itself.
 
-A wrapped layer carries only catalog params: one whose config sets anything else (an initializer, a
-regularizer) is refused with a message naming the wrapper, the layer and the arguments, as the importer
-refuses a catalog layer whose shape the catalog cannot give.
+Its other arguments that differ from Keras's defaults (initializers, regularizers) go into the wrapped layer's
+`config`, as a node's do. A wrapper around a layer outside the catalog (or one that several inputs feed) is
+refused with a message naming the wrapper and the layer: the catalog has no shape rule for what it wraps.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 from builder.catalog.specs import CATALOG
 from builder.catalog.wrapped_layer import wrappable
 from builder.keras.model_file import ImportRefused
-from builder.quoting import quote
 
 # Set on the wrapped layer by the wrapper itself, never by the person: Bidirectional names its two layers
 # forward_x and backward_x and sets zero_output_for_mask to return_sequences.
@@ -55,9 +54,8 @@ def _stored(keras, layer, owner: str) -> dict:
         raise ImportRefused(f"{owner}: it wraps a {class_name}, which the catalog cannot hold inside a wrapper "
                             "(only its single-input layers); this layer cannot be imported yet")
     full, default, diffs = _arguments(keras, layer)
-    extra = sorted(k for k in diffs if k not in spec.param_by_name and k not in _WRAPPER_SET)
-    if extra:
-        raise ImportRefused(f"{owner}: its wrapped {class_name} sets {', '.join(map(quote, extra))}, which a wrapped "
-                            "layer cannot carry here (only the catalog's params); remove them in Keras, or the "
-                            "wrapper cannot be imported yet")
-    return {"layer": spec.name, "params": _Walker.typed(layer, spec, full, default, diffs)}
+    value = {"layer": spec.name, "params": _Walker.typed(layer, spec, full, default, diffs)}
+    config = {k: v for k, v in diffs.items() if k not in spec.param_by_name and k not in _WRAPPER_SET}
+    if config:
+        value["config"] = config
+    return value

@@ -25,12 +25,12 @@ def keras_layer(keras, value: dict):
     """A fresh Keras layer for a stored wrapped layer; lists become tuples, as for a node's params."""
     spec = CATALOG[value["layer"]]
     params = {k: tuple(v) if isinstance(v, list) else v for k, v in value.get("params", {}).items()}
-    return getattr(keras.layers, spec.name)(**keras_arguments(keras, spec, params))
+    return getattr(keras.layers, spec.name)(**value.get("config", {}), **keras_arguments(keras, spec, params))
 
 
 def layer_code(value, literal) -> str:
     """Python source for a stored wrapped layer, e.g. `layers.LSTM(units=64, return_sequences=True)`: the params
-    it sets that differ from Keras's defaults, each written by `literal` (builder/keras/code_export.py)."""
+    it sets that differ from Keras's defaults and its config, each written by `literal` (builder/keras/code_export.py)."""
     spec = CATALOG[value["layer"]]
     args = []
     for param in spec.params:
@@ -40,4 +40,6 @@ def layer_code(value, literal) -> str:
         if param.always_written or not param.is_default(item):
             written = layer_code(item, literal) if param.kind == "layer" and item is not None else literal(item)
             args.append(f"{param.name}={written}")
+    # Config keys are checked identifiers (builder/catalog/keras_json.py), safe as keyword names.
+    args.extend(f"{key}={literal(item)}" for key, item in value.get("config", {}).items() if key.isidentifier())
     return f"layers.{spec.name}({', '.join(args)})"
