@@ -26,6 +26,10 @@ def summary_text(layer: str, params: dict | None) -> str:
         return ""
     params = params or {}
     parts = []
+    if _wraps(spec):  # the wrapped layer's first summary item is in the title; the rest comes first here
+        inner = params.get("layer")
+        if isinstance(inner, dict) and isinstance(inner.get("params"), dict):
+            parts.extend(summary_text(inner.get("layer"), inner["params"]).split(SEPARATOR)[1:])
     for name in spec.summary:
         try:
             param = spec.param(name)
@@ -47,9 +51,13 @@ def layer_title(layer: str, params: dict | None) -> str:
         spec = spec_for(layer)
     except UnknownLayerError:
         return str(layer)
-    if "layer" not in spec.param_by_name or spec.param("layer").kind != "layer":
+    if not _wraps(spec):
         return layer
-    return f"{layer}({wrapped_text((params or {}).get('layer'))})"
+    return f"{layer}({wrapped_text((params or {}).get('layer'), short=True)})"
+
+
+def _wraps(spec) -> bool:
+    return "layer" in spec.param_by_name and spec.param("layer").kind == "layer"
 
 
 def _format(param: Param, value) -> str:

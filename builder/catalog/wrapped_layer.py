@@ -91,13 +91,16 @@ def resolved(value) -> tuple:
     return spec, spec.resolve(value.get("params", {}))
 
 
-def wrapped_text(value) -> str:
-    """The wrapped layer as the card shows it: 'LSTM 64' or 'Conv2D 32 · 3×3 · same'."""
-    from builder.catalog.card_summary import summary_text
+def wrapped_text(value, short: bool = False) -> str:
+    """The wrapped layer as the card shows it: 'LSTM 64 · return_sequences' or, short, 'LSTM 64' (its first
+    summary item only)."""
+    from builder.catalog.card_summary import SEPARATOR, summary_text
 
     if not isinstance(value, dict) or not isinstance(value.get("layer"), str):
         return "?"
     summary = summary_text(value["layer"], value.get("params") if isinstance(value.get("params"), dict) else {})
+    if short:
+        summary = summary.split(SEPARATOR)[0]
     return f"{value['layer']} {summary}".strip()
 
 

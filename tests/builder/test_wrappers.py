@@ -137,7 +137,8 @@ def _doc() -> GraphDocument:
 
 def test_the_card_says_what_a_wrapper_wraps():
     doc = _doc()
-    assert layer_title("Bidirectional", doc.params("bi")) == "Bidirectional(LSTM 16 · return_sequences)"
+    assert layer_title("Bidirectional", doc.params("bi")) == "Bidirectional(LSTM 16)"
+    assert summary_text("Bidirectional", doc.params("bi")) == "return_sequences"
     assert layer_title("TimeDistributed", doc.params("td")) == "TimeDistributed(Dense 5)"
     assert layer_title("Dense", {"units": 3}) == "Dense"
     assert summary_text("Bidirectional", doc.params("bi2")) == "merge_mode sum · backward SimpleRNN 4"
