@@ -24,7 +24,7 @@ _RNN_START = {"layer": "LSTM", "params": {"units": 32, "return_sequences": True}
 
 WRAPPER_SPECS = (
     LayerSpec(
-        "Bidirectional", "Recurrent", "Runs a recurrent layer forwards and backwards over the sequence and merges "
+        "Bidirectional", "Recurrent", "Runs a recurrent layer forwards and backwards over the sequence and joins "
         "the two outputs.",
         (Param("layer", "layer", choices=RECURRENT, initial=_RNN_START,
                help="The recurrent layer run forwards (LSTM, GRU or SimpleRNN) and its params; a copy reading "
