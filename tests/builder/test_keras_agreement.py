@@ -17,6 +17,9 @@ Deliberate differences from Keras's symbolic build (the oracle's rules, in keras
     it for an image's height): Keras may declare a fixed batch size; the oracle counts that as a failure.
   - Attention and AdditiveAttention on (batch, features) tensors: Keras runs them, scoring each query against
     the keys of every sample in the batch; the oracle counts it as a failure, we report an error.
+  - MultiHeadAttention attention_axes naming the batch axis or the heads axis Keras's projection adds (0, or
+    rank - 1): Keras runs them, attending across samples or heads; the oracle counts it as a failure.
+  - Bidirectional merge_mode=None is never drawn: it gives two tensors, and a node has one output (refused).
   - Concatenate with one input and an axis out of range or on the batch axis: Keras passes the input through;
     we report the axis, since the node fails as soon as a second input is wired in.
   - Reshape without -1 of an input with unknown sizes, where no size could fit: the trace sees it only with one
