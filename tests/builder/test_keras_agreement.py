@@ -32,7 +32,8 @@ Deliberate differences from Keras's symbolic build (the oracle's rules, in keras
     sizes, 'SAME' in capitals, truthy non-bools) are never generated here; test_shape_rules.py lists them.
 
 The default run compares KC_AGREEMENT_EXAMPLES graphs (default 1000, about 55 s on 2 cores);
-`make long-agreement` runs the slow test with 20,000 graphs of up to 10 nodes and prints what they covered.
+`make long-agreement` runs the slow test with 20,000 graphs of up to 10 nodes and prints what they covered;
+KC_AGREEMENT_SEED=n runs another sequence of graphs (several processes can share a long run).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ import os
 from collections import Counter
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, seed, settings
 
 from builder.catalog.specs import SPECS
 from builder.inference.engine import INTERNAL_ERROR, infer, totals
@@ -171,8 +172,16 @@ def test_inference_agrees_with_keras(keras, graph):
     compare(keras, graph)
 
 
+# KC_AGREEMENT_SEED draws another sequence of graphs (the default one is fixed by derandomize), so that long runs
+# can go on in several processes or sessions and still meet new graphs.
+LONG_SEED = os.environ.get("KC_AGREEMENT_SEED")
+LONG_SETTINGS = {**SETTINGS, "derandomize": LONG_SEED is None}
+_long_seed = seed(int(LONG_SEED)) if LONG_SEED else (lambda test: test)
+
+
 @pytest.mark.slow
-@settings(max_examples=LONG_EXAMPLES, **SETTINGS)
+@_long_seed
+@settings(max_examples=LONG_EXAMPLES, **LONG_SETTINGS)
 @given(graph=graphs(max_nodes=10))
 def test_inference_agrees_with_keras_long(keras, graph, request):
     if "slow" not in (request.config.getoption("markexpr") or "") or "not slow" in request.config.getoption("markexpr"):
