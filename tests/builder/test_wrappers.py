@@ -63,6 +63,14 @@ CASES = [
     ("MultiHeadAttention", {"num_heads": 2, "key_dim": 4, "attention_axes": [1, 2]}, [[3, 5, 4], [6, 7, 4]]),
     ("MultiHeadAttention", {"num_heads": 2, "key_dim": 4, "attention_axes": [1, 1]}, [[3, 5, 4], [3, 5, 4]]),
     ("MultiHeadAttention", {"num_heads": 2, "key_dim": 4, "attention_axes": 4}, [[3, 5, 4], [3, 5, 4]]),
+    # Found by the seeded long runs: a value of size 1 before the steps broadcasts to the query's (not the other
+    # way round), and the 'concat' score adds query and key, so their feature sizes must agree (or be 1).
+    ("Attention", {}, [[2, 2, 1], [1, 1, 1]]),
+    ("Attention", {}, [[1, 2, 1], [2, 1, 1]]),
+    ("Attention", {"score_mode": "concat"}, [[None, 1, 3], [None, 1, 4], [None, 1, 4]]),
+    ("Attention", {"score_mode": "concat"}, [[5, 3], [4, 1]]),
+    ("Attention", {"score_mode": "concat", "use_scale": True}, [[5, 1], [4, 3]]),
+    ("AdditiveAttention", {}, [[2, 5, 3], [1, 4, 3]]),
 ]
 
 

@@ -84,18 +84,22 @@ def attention_shape(layer: str):
         if len({len(x.shape) for x in (query, value, key)}) > 1:
             raise ShapeError(f"{layer} needs the query, value and key of one rank, but the query {by(query)}, the "
                              f"value {by(value)} and the key {by(key)}; Reshape them to (batch, steps, features)")
+        # A size of 1 on the value or key broadcasts to the query's (the result keeps the query's shape, as
+        # declared); the other way round, the result would take the larger size.
         for x in (value, key):
-            if any(None not in (a, b) and a != b for a, b in zip(query.shape[1:-2], x.shape[1:-2])):
+            if any(None not in (a, b) and a != b and b != 1 for a, b in zip(query.shape[1:-2], x.shape[1:-2])):
                 raise ShapeError(f"{layer} needs the axes before the steps equal on the query and the value and "
-                                 f"key, but the query {by(query)} and {by(x)}; Reshape them to (batch, steps, "
-                                 "features)")
+                                 f"key (or 1 on the value and key), but the query {by(query)} and {by(x)}; "
+                                 "Reshape them to (batch, steps, features)")
         if key.shape[1:-1] != value.shape[1:-1] and None not in (*key.shape[1:-1], *value.shape[1:-1]):
             raise ShapeError(f"{layer} weighs each value by its key, so they need the same steps, but the value "
                              f"{by(value)} and the key {by(key)}; feed both from the same sequence")
         q, k = query.shape[-1], key.shape[-1]
-        # A dot product needs equal sizes; the additive score adds them, so a size of 1 broadcasts there.
-        clash = q != k and not (layer == "AdditiveAttention" and 1 in (q, k))
-        if None not in (q, k) and clash and (layer == "AdditiveAttention" or params.get("score_mode") == "dot"):
+        # A dot product needs equal sizes; the additive scores (AdditiveAttention, and Attention's 'concat')
+        # add them, so a size of 1 broadcasts there.
+        adds = layer == "AdditiveAttention" or params.get("score_mode") == "concat"
+        clash = q != k and not (adds and 1 in (q, k))
+        if None not in (q, k) and clash:
             raise ShapeError(f"{layer} compares the query with the key, so their feature sizes must be equal, but "
                              f"the query {by(query)} and the key {by(key)}; project one of them with a Dense")
         return (*query.shape[:-1], value.shape[-1])
