@@ -71,6 +71,8 @@ CASES = [
     ("Attention", {"score_mode": "concat"}, [[5, 3], [4, 1]]),
     ("Attention", {"score_mode": "concat", "use_scale": True}, [[5, 1], [4, 3]]),
     ("AdditiveAttention", {}, [[2, 5, 3], [1, 4, 3]]),
+    ("Attention", {}, [[3, 3, 1], [1, 1, 1], [3, 1, 1]]),
+    ("Attention", {}, [[3, 3, 1], [3, 2, 1], [3, 1, 1]]),
 ]
 
 

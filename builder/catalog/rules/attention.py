@@ -91,7 +91,8 @@ def attention_shape(layer: str):
                 raise ShapeError(f"{layer} needs the axes before the steps equal on the query and the value and "
                                  f"key (or 1 on the value and key), but the query {by(query)} and {by(x)}; "
                                  "Reshape them to (batch, steps, features)")
-        if key.shape[1:-1] != value.shape[1:-1] and None not in (*key.shape[1:-1], *value.shape[1:-1]):
+        # The steps of the value and key pair up; their axes before the steps only broadcast (checked above).
+        if key.shape[-2] != value.shape[-2] and None not in (key.shape[-2], value.shape[-2]):
             raise ShapeError(f"{layer} weighs each value by its key, so they need the same steps, but the value "
                              f"{by(value)} and the key {by(key)}; feed both from the same sequence")
         q, k = query.shape[-1], key.shape[-1]
