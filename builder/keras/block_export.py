@@ -17,6 +17,7 @@ import re
 
 from builder.keras.block_plan import first_use, index_in, level_items, ports, treatment
 from builder.keras.code_export import _RESERVED, _line, _list, literal, string_literal, variable_names
+from builder.keras.wrappers import layer_code
 from builder.model.blocks import blocks_of, members, uses
 
 
@@ -43,7 +44,9 @@ def _args(step, replaced: dict, name_expr: str) -> str:
             out.append(f"{param.name}={replaced[param.name]}")
         elif param.name in step.params:
             value = step.params[param.name]
-            if param.always_written or not param.is_default(value):
+            if param.kind == "layer" and value is not None:  # a wrapper's layer: layers.LSTM(units=64)
+                out.append(f"{param.name}={layer_code(value, literal)}")
+            elif param.always_written or not param.is_default(value):
                 out.append(f"{param.name}={literal(value)}")
         elif param.always_written:
             out.append(f"{param.name}={literal(param.default)}")

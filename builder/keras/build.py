@@ -5,6 +5,7 @@ from __future__ import annotations
 from builder.keras.op_build import build_op
 from builder.keras.plan import ModelError, make_plan
 from builder.keras.weight_limit import DEFAULT_MAX_WEIGHT_BYTES, check_weights
+from builder.keras.wrappers import keras_arguments
 from builder.model.blocks import blocks_of
 from builder.model.order import graph_of
 from builder.quoting import shorten
@@ -61,8 +62,9 @@ def make_input(keras, step):
 
 
 def make_layer(keras, step, name=None):
-    """The Keras layer of a step, named after its node (or `name`)."""
-    return getattr(keras.layers, step.spec.name)(name=name or step.id, **step.config, **keras_kwargs(step.params))
+    """The Keras layer of a step, named after its node (or `name`); a wrapper's layer made a Keras layer."""
+    kwargs = keras_arguments(keras, step.spec, keras_kwargs(step.params))
+    return getattr(keras.layers, step.spec.name)(name=name or step.id, **step.config, **kwargs)
 
 
 def call_layer(step, layer, arriving):
