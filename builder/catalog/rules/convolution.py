@@ -23,6 +23,7 @@ from builder.catalog.rules.common import (
     window_out,
 )
 from builder.catalog.rules.core import check_activation
+from builder.catalog.rules.terms import named
 
 KINDS = ("conv", "transpose", "depthwise", "separable")
 
@@ -51,18 +52,20 @@ def convolution_rules(layer: str, rank: int, kind: str) -> ConvRules:
         return out
 
     def weights(params, inputs, out):
-        channels = split_channels(inputs[0].shape, params)[1]
-        window = math.prod(as_rank(params["kernel_size"], rank))
+        channels = named(split_channels(inputs[0].shape, params)[1], "input channels")
+        window = named(math.prod(as_rank(params["kernel_size"], rank)), "kernel")
         if kind == "depthwise":
-            size = channels * params["depth_multiplier"]
-            return window * size + (size if params["use_bias"] else 0), 0
-        filters = params["filters"]
+            size = named(channels * params["depth_multiplier"], "output channels")
+            return window * size + (named(size, "biases") if params["use_bias"] else 0), 0
+        filters = named(params["filters"], "filters")
         if kind == "separable":
-            middle = channels * params["depth_multiplier"]
+            middle = named(channels * params["depth_multiplier"], "depthwise channels")
             kernel = window * middle + middle * filters
         else:
-            kernel = window * (channels // params.get("groups", 1)) * filters
-        return kernel + (filters if params["use_bias"] else 0), 0
+            groups = params.get("groups", 1)
+            per_group = channels if groups == 1 else named(channels // groups, "input channels per group")
+            kernel = window * per_group * filters
+        return kernel + (named(params["filters"], "biases") if params["use_bias"] else 0), 0
 
     checks = {"conv": strides_dilation_params(layer, rank), "transpose": _transpose_params(layer, rank)}.get(kind)
     return ConvRules(shape, weights, checks)
