@@ -22,6 +22,7 @@ from builder.catalog.specs import UnknownLayerError, spec_for
 from builder.files import atomic_file
 from builder.files.json_reading import MAX_JSON_VALUES, count_values, load_json, structure_problems, too_many_values
 from builder.files.safe_read import UnreadableFile, read_limited
+from builder.files.budgets_section import BudgetsError, check_budgets
 from builder.files.training_section import TrainingSettingsError, check_training
 from builder.model.document import MAX_ID_LENGTH, GraphError, check_node_id
 from builder.model.frames import InvalidFrame, check_frames
@@ -35,7 +36,7 @@ MAX_PROBLEM_CHARS = 2400  # one problem line in a message, whatever a file manag
 EXPORT_STYLES = ("layer", "function")  # builder/codegen.STYLES (not imported: codegen imports plan and shapes)
 _NODE_KEYS = {"id", "layer", "params", "config", "keras_shape"}
 _EDGE_KEYS = {"source", "target", "port"}
-_TOP_KEYS = {"format", "version", "nodes", "edges", "ui", "training"}
+_TOP_KEYS = {"format", "version", "nodes", "edges", "ui", "training", "budgets"}
 
 
 class ProjectError(ValueError):
@@ -111,6 +112,11 @@ def from_dict(data, source: str = "<data>") -> nx.MultiDiGraph:
         try:
             graph.graph["training"] = check_training(data["training"])
         except TrainingSettingsError as exc:
+            problems.extend(exc.problems)
+    if "budgets" in data:  # limits `check` gates on: builder/files/budgets_section.py
+        try:
+            graph.graph["budgets"] = check_budgets(data["budgets"])
+        except BudgetsError as exc:
             problems.extend(exc.problems)
     if problems:
         raise ProjectError(source, problems)
@@ -304,6 +310,8 @@ def to_dict(graph: nx.MultiDiGraph) -> dict:
         data["ui"] = ui
     if graph.graph.get("training"):
         data["training"] = dict(graph.graph["training"])
+    if graph.graph.get("budgets"):
+        data["budgets"] = dict(graph.graph["budgets"])
     return data
 
 
@@ -351,6 +359,8 @@ def dumps(graph: nx.MultiDiGraph) -> str:
         parts.append('  "ui": {\n' + ",\n".join(fields) + "\n  }")
     if "training" in data:
         parts.append(f'  "training": {one(data["training"])}')
+    if "budgets" in data:
+        parts.append(f'  "budgets": {one(data["budgets"])}')
     return "{\n" + ",\n".join(parts) + "\n}\n"
 
 

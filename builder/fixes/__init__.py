@@ -1,0 +1,1 @@
+"""Fixes for errors, each verified on a copy before it is offered (see builder/fixes/offer.py)."""
