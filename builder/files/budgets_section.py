@@ -30,8 +30,8 @@ class BudgetsError(ValueError):
 def check_budgets(section) -> dict:
     """The section as a dict of int limits, or BudgetsError listing every problem."""
     if not isinstance(section, dict):
-        raise BudgetsError([f"budgets: expected an object such as {{\"max_params\": 1000000}}, got "
-                            f"{show(section, 40)}"])
+        shown = show(section, 40)
+        raise BudgetsError([f"budgets: expected an object such as {{\"max_params\": 1000000}}, got {shown}"])
     problems = []
     for key in list(section)[:20]:
         if key not in BUDGET_KEYS:

@@ -20,9 +20,9 @@ import networkx as nx
 from builder.catalog.params import ParamError
 from builder.catalog.specs import UnknownLayerError, spec_for
 from builder.files import atomic_file
+from builder.files.budgets_section import BudgetsError, check_budgets
 from builder.files.json_reading import MAX_JSON_VALUES, count_values, load_json, structure_problems, too_many_values
 from builder.files.safe_read import UnreadableFile, read_limited
-from builder.files.budgets_section import BudgetsError, check_budgets
 from builder.files.training_section import TrainingSettingsError, check_training
 from builder.model.document import MAX_ID_LENGTH, GraphError, check_node_id
 from builder.model.frames import InvalidFrame, check_frames

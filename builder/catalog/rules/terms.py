@@ -23,7 +23,7 @@ def tracing() -> bool:
     return _tracing[0]
 
 
-class tracing_on:  # noqa: N801 -- used as a context manager, like a function
+class tracing_on:
     """While active, the helpers below make Terms; nested use is fine."""
 
     def __enter__(self):
