@@ -11,6 +11,8 @@
     python main.py screenshot [-o DIR] [--example NAME ...] [--theme light|dark]   PNGs of the window
     python main.py diff A B [--json] [--ui] [--window]   what changed from A to B (projects or Keras model files)
     python main.py summary FILE [--or-raw]    one canonical line per node (git's textconv for project files)
+    python main.py explain FILE NODE          why NODE has its shape and parameter count, and what it costs
+    python main.py fix FILE -o OUT.json [--pick N]   applies a verified fix to every error it can; writes OUT
 
 Exit codes: 0 ok, 1 the graph has errors (diff: the models differ), 2 unreadable file or bad usage, 3 no display.
 `check` (without --keras) and `export` never import TensorFlow; the window imports it only when a Keras build is needed.
@@ -31,7 +33,8 @@ from builder.files.resources import examples_dir
 from builder.quoting import escape_controls
 
 EXAMPLES_DIR = examples_dir()
-COMMANDS = ("check", "export", "train", "build", "import", "examples", "example", "screenshot", "diff", "summary")
+COMMANDS = ("check", "export", "train", "build", "import", "examples", "example", "screenshot", "diff", "summary",
+            "explain", "fix")
 MODEL_FILE_SUFFIXES = (".keras", ".h5", ".hdf5")  # imported with Keras for diff and summary; .json is sniffed
 
 
@@ -101,6 +104,16 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--ui", action="store_true", help="also report presentation: moved nodes, frames, ...")
     diff.add_argument("--window", action="store_true",
                       help="open B in the app, compared side by side with A (for git difftool)")
+    explain = sub.add_parser("explain", help="print why a node has its output shape and parameter count, its "
+                             "cost, and the fixes offered for its problems")
+    explain.add_argument("file")
+    explain.add_argument("node")
+    fix = sub.add_parser("fix", help="apply, for every error, the first (or N-th) verified fix, until none is left "
+                         "or none can be fixed; exit 0 when OUT has no error, 1 when some remain")
+    fix.add_argument("file")
+    fix.add_argument("-o", "--output", required=True, help="the project file to write (atomically)")
+    fix.add_argument("--pick", type=int, default=1, help="which fix of each error to apply, 1 for the first "
+                     "(default); an error with fewer fixes gets its last")
     summary = sub.add_parser("summary", help="print one canonical line per node (for git diff's textconv)")
     summary.add_argument("file")
     summary.add_argument("--or-raw", action="store_true",
@@ -151,9 +164,51 @@ def cmd_check(args) -> int:
         updated = refresh_with_keras(graph)
         if updated:
             print(f"recomputed with Keras: {', '.join(updated)}", file=sys.stderr)
+    if args.json:
+        from builder.fixes.check_report import full_check
+
+        data = full_check(graph)
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0 if data["valid"] and not data["budget_problems"] else 1
+    from builder.fixes.check_report import cost_lines
+
     data = check_dict(graph)
-    print(json.dumps(data, indent=2, ensure_ascii=False) if args.json else check_table(graph))
-    return 0 if data["valid"] else 1
+    lines, over = cost_lines(graph)
+    print(check_table(graph))
+    print("\n".join(lines))
+    if over:
+        print(f"\nOver budget ({len(over)}):\n" + "\n".join(f"  {p}" for p in over))
+    return 0 if data["valid"] and not over else 1
+
+
+def cmd_explain(args) -> int:
+    from builder.fixes.explain_text import explain_text
+
+    graph = _load(args.file)
+    if args.node not in graph:
+        from builder.quoting import quote
+
+        raise UsageError(f"{args.file}: there is no node {quote(args.node)}; `check {args.file}` lists the nodes")
+    print(explain_text(graph, args.node))
+    return 0
+
+
+def cmd_fix(args) -> int:
+    import builder
+    from builder.fixes import fix_graph
+
+    if args.pick < 1:
+        raise UsageError(f"--pick: expected 1 or more, got {args.pick}")
+    graph = _load(args.file)
+    fixed, applied = fix_graph(graph, pick=args.pick - 1)
+    builder.save(fixed, args.output)
+    for fix in applied:
+        print(f"fixed {fix.node}: {fix.title}")
+    left = [r.error for r in builder.infer(fixed).values() if r.error]
+    if left:
+        print(f"{len(left)} error(s) left, without a fix that works:", *(f"  {e}" for e in left), sep="\n")
+    print(f"wrote {args.output}")
+    return 1 if left else 0
 
 
 def cmd_export(args) -> int:
@@ -415,7 +470,8 @@ def missing_xcb_libraries(loadable=None) -> list[tuple[str, str]]:
 
 HANDLERS = {"check": cmd_check, "export": cmd_export, "train": cmd_train, "build": cmd_build, "import": cmd_import,
             "examples": cmd_examples,
-            "example": cmd_example, "screenshot": cmd_screenshot, "diff": cmd_diff, "summary": cmd_summary}
+            "example": cmd_example, "screenshot": cmd_screenshot, "diff": cmd_diff, "summary": cmd_summary,
+            "explain": cmd_explain, "fix": cmd_fix}
 
 
 def main(argv: list[str] | None = None) -> int:
