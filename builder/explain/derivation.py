@@ -127,10 +127,10 @@ def _params_lines(spec, trainable, frozen) -> tuple[str, ...]:
     if not frozen:
         return (_count_line(trainable, spec),)
     if not trainable:
-        return (_count_line(frozen, spec) + ", none of them trained",)
+        return (_count_line(frozen, spec) + "; none of them trained",)
     return (f"{number(total)} = {number(trainable)} trainable + {number(frozen)} non-trainable",
-            _count_line(trainable, spec) + ", trainable",
-            _count_line(frozen, spec) + ", not trainable")
+            _count_line(trainable, spec) + "; trainable",
+            _count_line(frozen, spec) + "; not trainable")
 
 
 def _count_line(value, spec) -> str:

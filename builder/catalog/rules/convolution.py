@@ -23,7 +23,7 @@ from builder.catalog.rules.common import (
     window_out,
 )
 from builder.catalog.rules.core import check_activation
-from builder.catalog.rules.terms import named
+from builder.catalog.rules.terms import SUM, formula, named, tracing
 
 KINDS = ("conv", "transpose", "depthwise", "separable")
 
@@ -138,9 +138,20 @@ def _transpose_length(size, kernel, stride, padding, extra, dilation):
         return None
     reach = kernel + (kernel - 1) * (dilation - 1)
     if extra is None:
-        return size * stride + max(reach - stride, 0) if padding == "valid" else size * stride
-    pad = reach // 2 if padding == "same" else 0
-    return (size - 1) * stride + reach - 2 * pad + extra
+        out = size * stride + max(reach - stride, 0) if padding == "valid" else size * stride
+    else:
+        pad = reach // 2 if padding == "same" else 0
+        out = (size - 1) * stride + reach - 2 * pad + extra
+    if not tracing():
+        return out
+    # Keras's documented form: (size − 1) × stride + kernel − 2 × padding + output_padding, the kernel widened
+    # by its dilation; without output_padding, size × stride (+ what the window reaches past the stride).
+    window = f"{kernel:,}" if dilation == 1 else f"({kernel:,} + ({kernel:,} − 1) × ({dilation:,} − 1))"
+    if extra is None:
+        text = f"{size:,} × {stride:,}" + (f" + max({window} − {stride:,}, 0)" if padding == "valid" else "")
+    else:
+        text = f"({size:,} − 1) × {stride:,} + {window} − 2 × {pad:,} + {extra:,}"
+    return formula(int(out), text, SUM)
 
 
 def _transposed(layer, x, spatial_in, params, rank):

@@ -39,7 +39,7 @@ def lstm_weights(params, inputs, out):
 
 def gru_weights(params, inputs, out):
     units, features = named(params["units"], "units"), named(inputs[0].shape[2], "inputs")
-    biases = named(6, "(input and recurrent biases of 3 gates)") if params["reset_after"] else named(3, "gates")
+    biases = named(6, "(input and recurrent biases of three gates)") if params["reset_after"] else named(3, "gates")
     bias = biases * named(params["units"], "biases") if params["use_bias"] else 0
     return named(3, "gates") * units * (features + units) + bias, 0
 

@@ -131,7 +131,7 @@ def _floor(left, right):
     value = int(left) // int(right)
     if type(right) is int and right == 1:
         return left
-    return Term(value, f"floor({_text(left)} / {_operand(right, PRODUCT, strict=True)})")
+    return Term(value, f"floor({_operand(left, PRODUCT)} / {_operand(right, PRODUCT, strict=True)})")
 
 
 # ---- helpers the rules call (cheap no-ops outside an explanation) ------------------------------------------
