@@ -21,6 +21,7 @@ from builder.explain import explain_graph, explain_node
 from builder.inference.engine import infer
 from tests.builder.graph_strategy import describe, graphs
 from tests.builder.test_keras_layer_tests import CASES, NODE, graph_for
+from tests.conftest import EXAMPLES
 
 _ALLOWED = re.compile(r"^[0-9+\-*/(). _a-z,]*$")
 
@@ -99,7 +100,7 @@ def _graph(*nodes, edges=()):
 
 
 def test_the_issue_s_examples_word_for_word():
-    graph = builder.load("resources/examples/shape_mismatch.json")
+    graph = builder.load(EXAMPLES / "shape_mismatch.json")
     assert explain_node(graph, "conv_3x3").shape[1] == "26 = floor((28 − 3) / 1) + 1"
     for node in ("conv_3x3", "conv_5x5", "conv_7x7"):
         graph.nodes[node]["params"]["padding"] = "same"
@@ -131,7 +132,7 @@ def test_dilation_strides_batch_normalization_and_lstm():
 
 
 def test_inference_itself_makes_plain_ints_and_an_error_node_says_why_it_has_no_derivation():
-    graph = builder.load("resources/examples/shape_mismatch.json")
+    graph = builder.load(EXAMPLES / "shape_mismatch.json")
     results = infer(graph)
     assert all(type(d) is int for r in results.values() if r.shape for d in r.shape if d is not None)
     assert all(type(r.trainable) is int for r in results.values())
@@ -143,4 +144,4 @@ def test_inference_itself_makes_plain_ints_and_an_error_node_says_why_it_has_no_
 
 @pytest.mark.parametrize("example", ["cnn_28x28_three_kernels", "dense_branches", "two_inputs", "relu_tanh_fusion"])
 def test_the_bundled_examples_are_explained(example):
-    assert check_explanations(builder.load(f"resources/examples/{example}.json")) > 0
+    assert check_explanations(builder.load(EXAMPLES / f"{example}.json")) > 0
