@@ -4,6 +4,7 @@
     {"op": "insert", "node": "crop_1", "layer": "Cropping2D", "params": {...}, "wire": ["conv_3x3", "merged", 0]}
         a new node put on the wire source -> target (its port kept): source -> node -> target
     {"op": "connect", "source": "image", "target": "dense", "port": 0}
+    {"op": "disconnect", "source": "extra", "target": "difference", "port": 2}
     {"op": "remove", "node": "unused_input"}
 
 Edits apply in order; `fix_command` makes them one Macro, so the app applies a fix as one undo step and
@@ -13,11 +14,11 @@ verification (verify.py) runs the very same commands on a trial document.
 from __future__ import annotations
 
 from builder.catalog.specs import is_merge_layer
-from builder.editing.commands import AddNode, Command, Connect, Delete, Macro, SetParam
+from builder.editing.commands import AddNode, Command, Connect, Delete, Disconnect, Macro, SetParam
 from builder.editing.compound import InsertOnWire
 from builder.model.document import GraphDocument
 
-OPS = ("set_param", "insert", "connect", "remove")
+OPS = ("set_param", "insert", "connect", "disconnect", "remove")
 
 
 def set_param(node: str, param: str, value) -> dict:
@@ -30,6 +31,10 @@ def insert(node: str, layer: str, params: dict, wire) -> dict:
 
 def connect(source: str, target: str, port: int) -> dict:
     return {"op": "connect", "source": source, "target": target, "port": port}
+
+
+def disconnect(source: str, target: str, port: int) -> dict:
+    return {"op": "disconnect", "source": source, "target": target, "port": port}
 
 
 def remove(node: str) -> dict:
@@ -45,7 +50,7 @@ def touched_nodes(edits) -> set[str]:
             nodes.add(edit["node"])
         elif op == "insert":
             nodes.update((edit["node"], edit["wire"][1]))
-        elif op == "connect":
+        elif op in ("connect", "disconnect"):
             nodes.add(edit["target"])
     return nodes
 
@@ -65,6 +70,8 @@ def fix_command(doc: GraphDocument, title: str, edits) -> Command:
         elif op == "connect":
             steps.append(Connect(edit["source"], edit["target"], edit["port"],
                                  insert=is_merge_layer(doc.layer(edit["target"]))))
+        elif op == "disconnect":
+            steps.append(Disconnect(edit["source"], edit["target"], edit["port"]))
         elif op == "remove":
             steps.append(Delete([edit["node"]]))
         else:
