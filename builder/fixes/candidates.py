@@ -99,8 +99,8 @@ def _merge(graph, node, layer, wires, shapes, ids):
             found.append(("set axis=-1 on " + node, [E.set_param(node, "axis", -1)]))
     if layer in ("Subtract", "Dot") and len(wires) > 2:  # exactly two inputs: keep the first two
         extra = sorted(wires[2:], key=lambda w: -w[1])
-        found.append((f"disconnect {_names(u for u, _p in reversed(extra))} from {node} (it takes exactly two "
-                       "inputs)", [E.disconnect(u, node, p) for u, p in extra]))
+        found.append(((f"disconnect {_names(u for u, _p in reversed(extra))} from {node} (it takes exactly two "
+                       "inputs)"), [E.disconnect(u, node, p) for u, p in extra]))
     if len(ranks) > 1:
         return found + _rank_mismatch(wires, shapes, node, ids)
     rank = ranks.pop()
