@@ -63,26 +63,47 @@ def _count(shape) -> int | None:
 
 def node_cost(layer: str, params: dict, in_shapes: list, out_shape, params_count: int,
               config: dict | None = None) -> NodeCost:
-    var_bytes, act_bytes = dtype_bytes(config)
+    var_bytes, act_bytes = dtype_bytes(config) if config else (4, 4)
     values = _count(out_shape)
-    macs, flops = _compute(layer, params, in_shapes, out_shape)
+    macs, flops = compute(layer, params, in_shapes, out_shape)
     return NodeCost(macs, flops, params_count * var_bytes, None if values is None else values * act_bytes)
 
 
-def _compute(layer, params, ins, out) -> tuple[int | None, int | None]:
+def compute(layer, params, ins, out) -> tuple[int | None, int | None]:
+    """(MACs, FLOPs) for one sample; (None, None) where a size is unknown or the layer is outside the conventions."""
+    rule = rule_for(layer)
+    if rule is None:
+        return None, None
+    try:
+        return rule(params, ins, out)
+    except TypeError:  # an unknown (None) size in a product
+        return None, None
+
+
+_BY_LAYER: dict = {}
+
+
+def rule_for(layer: str):
+    """The cost rule of a layer: FREE, a function (params, input shapes, output shape) -> (MACs, FLOPs), or None
+    outside the conventions (looked up once per layer name: the prefix search is not repeated per node)."""
+    try:
+        return _BY_LAYER[layer]
+    except KeyError:
+        pass
     rule = _RULES.get(layer)
-    if rule is not None:
-        try:
-            return rule(params, ins, out)
-        except TypeError:  # an unknown (None) size in a product
-            return None, None
-    for prefix, family in _FAMILIES:
-        if layer.startswith(prefix):
-            try:
+    if rule is None:
+        family = next((f for prefix, f in _FAMILIES if layer.startswith(prefix)), None)
+        if family is not None:
+            def rule(params, ins, out, family=family):
                 return family(layer, params, ins, out)
-            except TypeError:
-                return None, None
-    return (0, 0) if layer in _FREE else (None, None)
+        elif layer in _FREE:
+            rule = FREE
+    _BY_LAYER[layer] = rule
+    return rule
+
+
+def FREE(params, ins, out):  # a marker compared by identity, and a rule like the others
+    return 0, 0
 
 
 def _with_bias(macs, bias_values, params):
@@ -97,8 +118,14 @@ def _dense(params, ins, out):
 
 def _rank_of(layer: str) -> int:
     """The spatial rank in a layer's name: Conv1D -> 1, DepthwiseConv2D -> 2, Conv3DTranspose -> 3."""
-    found = re.search(r"([123])D", layer)
-    return int(found.group(1)) if found else 2
+    rank = _RANKS.get(layer)
+    if rank is None:
+        found = re.search(r"([123])D", layer)
+        rank = _RANKS[layer] = int(found.group(1)) if found else 2
+    return rank
+
+
+_RANKS: dict[str, int] = {}
 
 
 def _convolution(layer, params, ins, out):

@@ -5,11 +5,18 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from builder.catalog.specs import CATALOG
-from builder.cost.layer_costs import NodeCost, node_cost
+from builder.cost.layer_costs import FREE, NodeCost, dtype_bytes, rule_for
 from builder.inference.engine import NodeResult, infer
-from builder.model.order import graph_of, wires_into
+from builder.model.order import graph_of, port_key
 
-_RESOLVED: dict = {}  # resolved params by (layer, params): models repeat layer settings many times
+# Resolved params by the node's params dict (its id, and a copy to see it has not changed since): a full pass
+# over a large model would otherwise validate every node's params again, which costs more than its cost.
+_RESOLVED: dict[int, tuple] = {}
+_RESOLVED_LIMIT = 20_000
+# (MACs, FLOPs) by (layer, the resolved params' id, output shape, input shapes): everything a cost rule reads.
+# Each entry holds its resolved dict, so that id cannot be reused by another dict while the entry exists.
+# After an edit most nodes are unchanged, and real models repeat blocks, so most lookups hit.
+_COMPUTED: dict[tuple, tuple] = {}
 
 
 class CostTotals(NamedTuple):
@@ -28,34 +35,65 @@ class CostTotals(NamedTuple):
 
 
 def graph_costs(source, results: dict[str, NodeResult] | None = None) -> dict[str, NodeCost | None]:
-    """Each node's cost (None for a node without a shape)."""
+    """Each node's cost (None for a node without a shape). Reads networkx's adjacency dicts directly, as the
+    inference engine does: this runs for every node after every edit (the totals and the overlay)."""
     graph = graph_of(source)
     results = infer(graph) if results is None else results
     costs = {}
-    for node, data in graph.nodes(data=True):
+    preds = graph._pred
+    make = tuple.__new__  # NodeCost's own __new__ is one more Python call per node
+    for node, data in graph._node.items():
         result = results.get(node)
-        if result is None or result.shape is None:
+        if result is None or (shape := result.shape) is None:
             costs[node] = None
             continue
         layer = result.layer
+        config = data.get("config")
+        var_bytes, act_bytes = dtype_bytes(config) if config else (4, 4)
+        values = None
+        if None not in shape[1:]:
+            values = act_bytes
+            for size in shape[1:]:
+                values *= size
+        weights = (result.trainable + result.non_trainable) * var_bytes
+        rule = rule_for(layer)
+        if rule is FREE:
+            costs[node] = make(NodeCost, (0, 0, weights, values))
+            continue
+        if rule is None:
+            costs[node] = make(NodeCost, (None, None, weights, values))
+            continue
         spec = CATALOG.get(layer)
         params = _resolved(spec, data.get("params") or {}) if spec is not None else {}
-        in_shapes = [results[u].shape for u, _p in wires_into(graph, node)]
-        costs[node] = node_cost(layer, params, in_shapes, result.shape, result.params, data.get("config"))
+        into = preds[node]
+        if len(into) == 1 and len(next(iter(into.values()))) == 1:  # one wire: nothing to sort
+            ins = [results[next(iter(into))].shape]
+        else:
+            wires = sorted(((port, source) for source, keys in into.items()
+                            for port in (k.get("port") for k in keys.values())), key=lambda w: port_key(w[0]))
+            ins = [results[s].shape for _p, s in wires]
+        key = (layer, id(params), shape, *ins)
+        found = _COMPUTED.get(key)
+        if found is None or found[0] is not params:
+            try:
+                macs, flops = rule(params, ins, shape)
+            except TypeError:  # an unknown (None) size in a product
+                macs = flops = None
+            found = _COMPUTED[key] = (params, macs, flops)
+        costs[node] = make(NodeCost, (found[1], found[2], weights, values))
     return costs
 
 
 def _resolved(spec, raw: dict) -> dict:
-    try:
-        key = (spec.name, repr(sorted(raw.items())))
-    except TypeError:
-        return spec.resolve(raw)
-    found = _RESOLVED.get(key)
-    if found is None:
-        if len(_RESOLVED) > 20_000:
-            _RESOLVED.clear()
-        found = _RESOLVED[key] = spec.resolve(raw)
-    return found
+    found = _RESOLVED.get(id(raw))
+    if found is not None and found[0] is spec and found[1] == raw:
+        return found[2]
+    resolved = spec.resolve(raw)
+    if len(_RESOLVED) >= _RESOLVED_LIMIT or len(_COMPUTED) >= 4 * _RESOLVED_LIMIT:
+        _RESOLVED.clear()
+        _COMPUTED.clear()
+    _RESOLVED[id(raw)] = (spec, dict(raw), resolved)
+    return resolved
 
 
 def model_totals(results: dict[str, NodeResult], costs: dict[str, NodeCost | None]) -> CostTotals:

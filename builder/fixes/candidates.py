@@ -132,7 +132,7 @@ def _spatial_mismatch(graph, node, wires, shapes, ids, rank):
     if len(set(spatial)) == 1 or any(None in s for s in spatial):
         return []
     found = []
-    shrinking = [u for u, _p in wires if _padding(graph, u) == "valid" and _shrinks(graph, u)]
+    shrinking = [w for u, _p in wires if (w := _shrinking_window(graph, u)) is not None]
     if shrinking:
         found.append((f"set padding='same' on {_names(dict.fromkeys(shrinking))}",
                       [E.set_param(u, "padding", "same") for u in dict.fromkeys(shrinking)]))
@@ -152,12 +152,25 @@ def _spatial_mismatch(graph, node, wires, shapes, ids, rank):
     return found
 
 
-def _shrinks(graph, node) -> bool:
-    """A windowed layer whose 'valid' window makes its output smaller than its input (so 'same' would not)."""
-    params = graph.nodes[node].get("params") or {}
-    kernel = params.get("kernel_size", params.get("pool_size", 1))
-    sizes = [kernel] if isinstance(kernel, int) else list(kernel)
-    return any(k > 1 for k in sizes)
+def _shrinking_window(graph, node, steps: int = 8):
+    """The 'valid' window layer whose output is smaller than its input, at `node` or up through layers that keep
+    the size (BatchNormalization, Activation, Dropout: one input each); None when there is none."""
+    for _ in range(steps):
+        if _padding(graph, node) == "valid":
+            params = graph.nodes[node].get("params") or {}
+            window = params.get("kernel_size", params.get("pool_size", 1))
+            return node if any(k > 1 for k in ([window] if isinstance(window, int) else window)) else None
+        layer = graph.nodes[node].get("layer")
+        spec = CATALOG.get(layer)
+        inputs = list(graph.predecessors(node))
+        if spec is None or spec.is_merge or len(inputs) != 1 or spec.category not in _SIZE_KEEPING:
+            return None
+        node = inputs[0]
+    return None
+
+
+# Families whose layers give back their input's spatial size (a branch's shrinking layer may sit behind them).
+_SIZE_KEEPING = ("Normalization", "Regularization", "Activation")
 
 
 def _pairs(big, small, rank):

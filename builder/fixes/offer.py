@@ -10,7 +10,7 @@ import copy
 
 from builder.fixes.candidates import candidates
 from builder.fixes.edits import fix_command
-from builder.fixes.verify import Fix, verified
+from builder.fixes.verify import Fix, Trial
 from builder.inference.engine import NodeResult, infer
 from builder.model.document import GraphDocument
 from builder.model.order import graph_of, ordered_nodes
@@ -27,18 +27,25 @@ def fixes_for(source, node: str, results: dict[str, NodeResult] | None = None, l
     """The verified fixes of the node's error and warnings, least change first (at most `limit`)."""
     graph = graph_of(source)
     results = infer(graph) if results is None else results
-    offered, seen = [], set()
-    found = sorted(candidates(graph, results, node), key=lambda c: (c[0] != (results[node].error or ""), _size(c[2])))
-    for problem, title, edits in found:
-        key = repr(edits)
-        if key in seen:
-            continue
-        seen.add(key)
-        fix = verified(graph, results, node, problem, title, edits)
-        if fix is not None:
-            offered.append(fix)
-            if len(offered) >= limit:
-                break
+    found, seen = [], set()
+    for problem, title, edits in sorted(candidates(graph, results, node),
+                                        key=lambda c: (c[0] != (results[node].error or ""), _size(c[2]))):
+        if repr(edits) not in seen:
+            seen.add(repr(edits))
+            found.append((problem, title, edits))
+    if not found:
+        return []
+    offered = []
+    trial = Trial(graph, results, [edits for _p, _t, edits in found])
+    try:
+        for problem, title, edits in found:
+            fix = trial.verify(node, problem, title, edits)
+            if fix is not None:
+                offered.append(fix)
+                if len(offered) >= limit:
+                    break
+    finally:
+        trial.close()
     return offered
 
 
