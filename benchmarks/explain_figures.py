@@ -70,6 +70,7 @@ def explain_figures(quick: bool) -> list[Figure]:
     def cold_costs():  # empty memos: the first pass over a model, as `check` makes it
         cost_totals._RESOLVED.clear()
         cost_totals._COMPUTED.clear()
+        cost_totals._BY_CONTENT.clear()
         graph_costs(graph, results)
 
     _full, cold = _alternating_ms(lambda: infer(graph), cold_costs, max(3, repeat // 3))

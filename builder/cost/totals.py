@@ -17,6 +17,7 @@ _RESOLVED_LIMIT = 20_000
 # Each entry holds its resolved dict, so that id cannot be reused by another dict while the entry exists.
 # After an edit most nodes are unchanged, and real models repeat blocks, so most lookups hit.
 _COMPUTED: dict[tuple, tuple] = {}
+_BY_CONTENT: dict[tuple, dict] = {}
 
 
 class CostTotals(NamedTuple):
@@ -88,10 +89,20 @@ def _resolved(spec, raw: dict) -> dict:
     found = _RESOLVED.get(id(raw))
     if found is not None and found[0] is spec and found[1] == raw:
         return found[2]
-    resolved = spec.resolve(raw)
+    try:  # the same settings on another node (models repeat them): one resolved dict for all
+        # Types are part of the key: 1, 1.0 and True are equal in Python, but not as params.
+        content = (spec.name, tuple((k, v.__class__, repr(v)) for k, v in raw.items()))
+    except TypeError:
+        content = None
+    resolved = _BY_CONTENT.get(content) if content is not None else None
+    if resolved is None:
+        resolved = spec.resolve(raw)
+        if content is not None:
+            _BY_CONTENT[content] = resolved
     if len(_RESOLVED) >= _RESOLVED_LIMIT or len(_COMPUTED) >= 4 * _RESOLVED_LIMIT:
         _RESOLVED.clear()
         _COMPUTED.clear()
+        _BY_CONTENT.clear()
     _RESOLVED[id(raw)] = (spec, dict(raw), resolved)
     return resolved
 
