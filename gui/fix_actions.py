@@ -7,6 +7,8 @@ canvas to draw its ghost preview (the nodes it changes and their new shapes), cl
 
 from __future__ import annotations
 
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QMenu
 
 from builder.catalog.rules import fmt
@@ -24,6 +26,22 @@ def apply_fix(controller, fix: Fix) -> bool:
     return bool(pushed)
 
 
+def bulb_icon() -> QIcon:
+    """The lightbulb the canvas draws on a node with a problem, as a menu icon (no emoji font needed)."""
+    pixmap = QPixmap(16, 16)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(QColor("#a16207"), 1.0))
+    painter.setBrush(QColor("#facc15"))
+    painter.drawEllipse(QRectF(2.5, 0.5, 11, 10))
+    painter.setBrush(QColor("#475569"))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawRoundedRect(QRectF(5, 11, 6, 4), 1.5, 1.5)
+    painter.end()
+    return QIcon(pixmap)
+
+
 def preview_text(fix: Fix) -> str:
     return "\n".join(f"{node} → {fmt(shape)}" for node, shape in fix.preview.items())
 
@@ -37,7 +55,7 @@ def add_fix_actions(menu: QMenu, controller, node: str, preview=None) -> list[Fi
     fixes = fixes_for(controller.doc.graph, node, controller.results)
     menu.setToolTipsVisible(True)
     for index, fix in enumerate(fixes):
-        action = menu.addAction(f"💡 {fix.title}", lambda _=False, f=fix: apply_fix(controller, f))
+        action = menu.addAction(bulb_icon(), fix.title, lambda _=False, f=fix: apply_fix(controller, f))
         action.setObjectName(f"fix_{index}")
         action.setToolTip(preview_text(fix))
         if preview is not None:

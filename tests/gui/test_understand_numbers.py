@@ -36,7 +36,7 @@ def test_the_lightbulb_lists_verified_fixes_previews_them_and_applies_one_as_one
     menu = view.open_fix_menu("merged")
     actions = _actions(menu)
     first = actions["fix_0"]
-    assert first.text() == "💡 set padding='same' on conv_3x3, conv_5x5 and conv_7x7"
+    assert first.text() == "set padding='same' on conv_3x3, conv_5x5 and conv_7x7"
     assert "merged → (None, 28, 28, 96)" in first.toolTip()
     first.hovered.emit()  # the ghost: a dashed outline on each changed node, with its new shape
     ghosts = [i for i in view.fix_preview.items if isinstance(i, QGraphicsRectItem)]
