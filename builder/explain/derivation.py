@@ -29,6 +29,9 @@ _NO_WEIGHTS = {
 }
 
 
+INTERNAL = "internal error: the derivation does not match the inferred numbers; please report it with the file"
+
+
 class Explanation(NamedTuple):
     node: str
     layer: str | None
@@ -52,10 +55,14 @@ def explain_node(source, node: str, results: dict[str, NodeResult] | None = None
     if spec is None or spec.generic:  # an imported layer outside the catalog: Keras computed it
         return Explanation(node, result.layer, tuple(_stored_line(d, i) for i, d in enumerate(result.shape)),
                            (f"{number(result.params)}: counted by Keras when the model was imported",))
-    shape, trainable, frozen = _traced(graph, node, spec, results)
+    try:
+        shape, trainable, frozen = _traced(graph, node, spec, results)
+    except Exception as exc:  # noqa: BLE001 -- a rule that cannot run traced is a bug of ours, not the person's
+        return Explanation(node, result.layer, (), (), f"{node}: {INTERNAL} ({type(exc).__name__}: {exc})")
     if tuple(shape) != result.shape or (trainable, frozen) != (result.trainable, result.non_trainable):
-        raise AssertionError(f"{node}: the traced rule gave {shape}, {trainable}, {frozen}, inference "
-                             f"{result.shape}, {result.trainable}, {result.non_trainable}")  # a bug of ours
+        # Cannot happen while the rules are pure functions of their params and inputs; said, never hidden.
+        return Explanation(node, result.layer, (), (), f"{node}: {INTERNAL} (traced {shape}, {trainable}, "
+                                                       f"{frozen}; inferred {result.shape})")
     lines = tuple(_dim_line(d, i, node) for i, d in enumerate(shape))
     return Explanation(node, result.layer, lines, _params_lines(spec, trainable, frozen))
 

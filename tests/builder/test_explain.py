@@ -57,6 +57,7 @@ def check_explanations(graph) -> int:
             assert explanation.error and not explanation.shape
             continue
         explained += 1
+        assert explanation.error is None, explanation.error  # the traced rule ran and agreed with inference
         assert len(explanation.shape) == len(result.shape), explanation
         for line, size in zip(explanation.shape, result.shape):
             _check_line(line, size)
