@@ -35,15 +35,18 @@ class CostTotals(NamedTuple):
                 "activation_bytes": self.activation_bytes * batch}
 
 
-def graph_costs(source, results: dict[str, NodeResult] | None = None) -> dict[str, NodeCost | None]:
-    """Each node's cost (None for a node without a shape). Reads networkx's adjacency dicts directly, as the
-    inference engine does: this runs for every node after every edit (the totals and the overlay)."""
+def graph_costs(source, results: dict[str, NodeResult] | None = None, only=None) -> dict[str, NodeCost | None]:
+    """Each node's cost (None for a node without a shape), or only those of the nodes in `only`. Reads
+    networkx's adjacency dicts directly, as the inference engine does: this runs after every edit (the totals
+    and the overlay). A node's cost depends on its own result and params and on the shapes arriving, so after
+    an edit `costs_after_edit` recomputes the nodes whose results changed and what they feed."""
     graph = graph_of(source)
     results = infer(graph) if results is None else results
     costs = {}
     preds = graph._pred
     make = tuple.__new__  # NodeCost's own __new__ is one more Python call per node
-    for node, data in graph._node.items():
+    nodes = graph._node.items() if only is None else ((n, graph._node[n]) for n in only if n in graph._node)
+    for node, data in nodes:
         result = results.get(node)
         if result is None or (shape := result.shape) is None:
             costs[node] = None
@@ -83,6 +86,17 @@ def graph_costs(source, results: dict[str, NodeResult] | None = None) -> dict[st
             found = _COMPUTED[key] = (params, macs, flops)
         costs[node] = make(NodeCost, (found[1], found[2], weights, values))
     return costs
+
+
+def costs_after_edit(graph, results, costs: dict, changed) -> dict:
+    """`costs` brought up to date after an edit whose changed results are `changed` (wiring unchanged)."""
+    affected = set(changed)
+    for node in changed:
+        if node in graph:
+            affected.update(graph._succ[node])
+    updated = dict(costs)
+    updated.update(graph_costs(graph, results, only=affected))
+    return updated
 
 
 def _resolved(spec, raw: dict) -> dict:

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from builder.cost import budget_problems, graph_costs, model_totals
+from builder.cost.totals import costs_after_edit
 from gui.canvas.cost_overlay import short_number
 from gui.theme import set_status
 
@@ -53,12 +54,25 @@ class CostSummary(QWidget):
         layout.addWidget(self.heaviest_label)
         self.totals = None
         self.problems: list[str] = []
-        controller.edited.connect(lambda _edit: self.refresh())
-        self.refresh()
+        self.costs: dict = {}
+        controller.edited.connect(self._on_edit)
+        self.refresh(full=True)
 
-    def refresh(self):
+    def _on_edit(self, edit):
+        """An edit that keeps the wiring recomputes the costs of the nodes whose results changed and of what
+        they feed (builder.cost.totals.costs_after_edit); one that rewires recomputes them all."""
+        if edit.reset or edit.wiring_changed:
+            self.refresh(full=True)
+        elif edit.changed:
+            self.costs = costs_after_edit(self.controller.doc.graph, self.controller.results, self.costs,
+                                          edit.changed)
+            self.refresh()
+
+    def refresh(self, full: bool = False):
         graph, results = self.controller.doc.graph, self.controller.results
-        costs = graph_costs(graph, results)
+        if full:
+            self.costs = graph_costs(graph, results)
+        costs = self.costs
         totals = model_totals(results, costs)
         self.totals = totals
         batch = self.batch.value()

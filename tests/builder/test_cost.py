@@ -98,3 +98,20 @@ def test_bad_budgets_are_refused_with_where_they_are(budgets, message):
     with pytest.raises(ProjectError) as caught:
         project.from_dict(_project(budgets))
     assert message in str(caught.value)
+
+
+def test_costs_after_an_edit_equal_a_full_recomputation():
+    from builder.cost.totals import costs_after_edit
+    from builder.inference.engine import ShapeInference
+    from builder.model.document import GraphDocument
+
+    doc = GraphDocument(builder.load(EXAMPLES / "cnn_28x28_three_kernels.json"))
+    doc.add_node("gap", "GlobalAveragePooling2D", {})
+    doc.connect("merged", "gap")
+    engine = ShapeInference(doc)
+    engine.update()
+    costs = graph_costs(doc.graph, engine.results)
+    doc.set_param("image", "shape", [32, 32, 1])  # every size changes; the pooling's output does not
+    changed = engine.update()
+    assert "gap" not in changed  # its result is the same: only what arrives changed
+    assert costs_after_edit(doc.graph, engine.results, costs, changed) == graph_costs(doc.graph, engine.results)
