@@ -76,7 +76,7 @@ def compute(layer, params, ins, out) -> tuple[int | None, int | None]:
         return None, None
     try:
         return rule(params, ins, out)
-    except TypeError:  # an unknown (None) size in a product
+    except (TypeError, KeyError, IndexError, ValueError):  # an unknown (None) size in a product
         return None, None
 
 

@@ -60,15 +60,15 @@ def graph_costs(source, results: dict[str, NodeResult] | None = None, only=None)
             for size in shape[1:]:
                 values *= size
         weights = (result.trainable + result.non_trainable) * var_bytes
-        rule = rule_for(layer)
+        spec = CATALOG.get(layer)
+        rule = rule_for(layer) if spec is not None and not spec.generic else None  # imported: Keras's, unknown
         if rule is FREE:
             costs[node] = make(NodeCost, (0, 0, weights, values))
             continue
         if rule is None:
             costs[node] = make(NodeCost, (None, None, weights, values))
             continue
-        spec = CATALOG.get(layer)
-        params = _resolved(spec, data.get("params") or {}) if spec is not None else {}
+        params = _resolved(spec, data.get("params") or {})
         into = preds[node]
         if len(into) == 1 and len(next(iter(into.values()))) == 1:  # one wire: nothing to sort
             ins = [results[next(iter(into))].shape]
@@ -81,7 +81,7 @@ def graph_costs(source, results: dict[str, NodeResult] | None = None, only=None)
         if found is None or found[0] is not params:
             try:
                 macs, flops = rule(params, ins, shape)
-            except TypeError:  # an unknown (None) size in a product
+            except (TypeError, KeyError, IndexError, ValueError):  # an unknown (None) size in a product
                 macs = flops = None
             found = _COMPUTED[key] = (params, macs, flops)
         costs[node] = make(NodeCost, (found[1], found[2], weights, values))

@@ -115,3 +115,14 @@ def test_costs_after_an_edit_equal_a_full_recomputation():
     changed = engine.update()
     assert "gap" not in changed  # its result is the same: only what arrives changed
     assert costs_after_edit(doc.graph, engine.results, costs, changed) == graph_costs(doc.graph, engine.results)
+
+
+def test_an_imported_layer_outside_the_catalog_has_no_macs_whatever_its_name():
+    graph = _graph(("x", "Input", {"shape": [4, 8, 8, 2]}), ("c", "ConvLSTM2D", {}), edges=[("x", "c", 0)])
+    graph.nodes["c"]["config"] = {"filters": 3, "kernel_size": [3, 3]}
+    graph.nodes["c"]["keras_shape"] = {"shape": [None, 6, 6, 3], "trainable": 552, "non_trainable": 0,
+                                       "inputs": [[None, 4, 8, 8, 2]]}
+    results = builder.infer(graph)
+    assert results["c"].shape == (None, 6, 6, 3)
+    cost = graph_costs(graph, results)["c"]
+    assert (cost.macs, cost.flops, cost.param_bytes) == (None, None, 552 * 4)
