@@ -89,15 +89,6 @@ class Trial:
         return Fix(title, edits, node, problem, changed, preview)
 
 
-def verified(graph, results, node: str, problem: str, title: str, edits) -> Fix | None:
-    """One fix verified on its own copy (fixes_for shares one Trial among a node's candidates)."""
-    trial = Trial(graph, results, [edits])
-    try:
-        return trial.verify(node, problem, title, edits)
-    finally:
-        trial.close()
-
-
 def _part(graph, results, edits) -> tuple[set, set]:
     """(the nodes the edits can change, with what is downstream; the outside nodes that feed them)."""
     touched = {n for n in touched_nodes(edits) if n in graph}
