@@ -211,3 +211,22 @@ def test_generated_windows_larger_than_their_input_get_a_fix_that_keras_runs(ker
         doc = GraphDocument(copy.deepcopy(graph))
         fix_command(doc, fix.title, fix.edits).do(doc)
         _run_on_zeros(keras, doc.graph)
+
+
+@settings(max_examples=60, **SETTINGS)
+@given(graphs())
+def test_check_json_s_additions_never_fail_and_stay_plain_json(graph):
+    import json
+
+    from builder.fixes.check_report import full_check
+
+    data = json.loads(json.dumps(full_check(graph)))
+    results = builder.infer(graph)
+    for node, info in data["nodes"].items():
+        if results[node].error:
+            assert "fixes" in info, node  # a list, empty when no fix was verified
+        elif not results[node].warnings:
+            assert "fixes" not in info, node
+        assert (info["explain"] is None) == (results[node].shape is None)
+        assert set(info["cost"]) == {"macs", "flops", "param_bytes", "activation_bytes"}
+    assert isinstance(data["total_macs"], int) and data["budget_problems"] == []
