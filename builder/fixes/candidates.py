@@ -42,6 +42,9 @@ def candidates(graph, results, node) -> list[tuple[str, str, list[dict]]]:
             kinds = _reshape(graph, node, shapes[0])
         elif _window_rank(layer):
             kinds = _windowed(graph, node, layer, wires, shapes[0], ids)
+        elif _needed_rank(layer) and len(shapes) == 1 and len(shapes[0]) < _needed_rank(layer):
+            (source, port), = wires
+            kinds = _add_axes(node, source, port, shapes[0], _needed_rank(layer) - 2, ids, graph)
         else:
             kinds = []
         found += [(result.error, title, edits) for title, edits in kinds]
@@ -76,6 +79,14 @@ def _window_rank(layer: str) -> int | None:
     if not found or layer.startswith("Global") or not ("Conv" in layer or "Pooling" in layer):
         return None
     return int(found.group(1))
+
+
+def _needed_rank(layer: str) -> int | None:
+    """The rank a global pooling or recurrent layer takes (batch included); None for other layers."""
+    if layer in ("LSTM", "GRU", "SimpleRNN"):
+        return 3
+    found = re.search(r"([123])D", layer)
+    return int(found.group(1)) + 2 if found and layer.startswith("Global") else None
 
 
 def _padding(graph, node):
@@ -219,7 +230,8 @@ def _windowed(graph, node, layer, wires, shape, ids):
 
 
 def _add_axes(node, source, port, shape, rank, ids, graph):
-    """A vector (or a tensor of too few axes) into a convolution or pooling: Reshape adding the missing axes."""
+    """A vector (or a tensor of too few axes) into a convolution, pooling or recurrent layer: Reshape adding the
+    missing axes (a square image when the size is a square, else size-1 axes)."""
     rest = shape[1:]
     if None in rest:
         return []
@@ -233,7 +245,7 @@ def _add_axes(node, source, port, shape, rank, ids, graph):
         target = [*rest, *([1] * (rank + 1 - len(rest)))]
     found = [(f"Reshape {source}'s {_shape_text(shape)} to {tuple(target)} before {node}",
               [E.insert(ids.new("Reshape"), "Reshape", {"target_shape": target}, (source, node, port))])]
-    if (graph.nodes[node].get("params") or {}).get("padding", "valid") == "valid":
+    if _padding(graph, node) == "valid":
         edits = [E.insert(ids.new("Reshape"), "Reshape", {"target_shape": target}, (source, node, port)),
                  E.set_param(node, "padding", "same")]
         found.append((f"Reshape {source}'s output to {tuple(target)} and set padding='same' on {node}", edits))
