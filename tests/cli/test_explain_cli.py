@@ -16,7 +16,7 @@ def test_check_json_has_explanations_costs_fixes_and_totals(capsys):
     data = json.loads(out)
     conv = data["nodes"]["conv_3x3"]
     assert conv["explain"]["shape"][1] == "26 = floor((28 − 3) / 1) + 1"
-    assert conv["explain"]["params"] == ["320 = 3 × 3 kernel × 1 input channels × 32 filters + 32 biases"]
+    assert conv["explain"]["params"] == ["320 = 3 × 3 kernel × 1 input channel × 32 filters + 32 biases"]
     assert conv["cost"] == {"macs": 26 * 26 * 9 * 32, "flops": 2 * 26 * 26 * 9 * 32 + 26 * 26 * 32,
                             "param_bytes": 1280, "activation_bytes": 26 * 26 * 32 * 4}
     merged = data["nodes"]["merged"]

@@ -98,7 +98,7 @@ def test_hovering_a_dimension_on_the_card_shows_its_derivation(mismatch):
     assert "conv_3x3, axis 1: 26 = floor((28 − 3) / 1) + 1" in hover(rect.left() + width * 7.5, rect.center().y())
     assert "axis 3: 32: the filters parameter of conv_3x3" in hover(rect.left() + width * 16.5, rect.center().y())
     params_line = rect.translated(0, rect.height())
-    assert "320 = 3 × 3 kernel × 1 input channels × 32 filters + 32 biases" in hover(params_line.left() + 5,
+    assert "320 = 3 × 3 kernel × 1 input channel × 32 filters + 32 biases" in hover(params_line.left() + 5,
                                                                                      params_line.center().y())
 
 

@@ -52,7 +52,8 @@ def convolution_rules(layer: str, rank: int, kind: str) -> ConvRules:
         return out
 
     def weights(params, inputs, out):
-        channels = named(split_channels(inputs[0].shape, params)[1], "input channels")
+        channels = split_channels(inputs[0].shape, params)[1]
+        channels = named(channels, "input channel" if channels == 1 else "input channels")
         window = named(math.prod(as_rank(params["kernel_size"], rank)), "kernel")
         if kind == "depthwise":
             size = named(channels * params["depth_multiplier"], "output channels")
