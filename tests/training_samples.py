@@ -59,3 +59,16 @@ def rows(n: int = 200, features: int = 4, classes: int = 3, seed: int = 0):
     """(n, features) floats; the label is which of the first `classes` features is largest."""
     x = np.random.default_rng(seed).normal(size=(n, features)).astype("float32")
     return x, np.argmax(x[:, :classes], axis=1).astype("int64")
+
+
+def two_outputs(size: int = 12, classes: int = 4):
+    """image -> conv -> flatten -> `digit` (softmax, which quadrant is bright) and `size` (linear, its brightness)."""
+    doc = builder.GraphDocument()
+    doc.add_node("image", "Input", {"shape": [size, size, 1]})
+    doc.add_node("conv", "Conv2D", {"filters": 4, "kernel_size": 3, "activation": "relu"})
+    doc.add_node("flatten", "Flatten", {})
+    doc.add_node("digit", "Dense", {"units": classes, "activation": "softmax"})
+    doc.add_node("size", "Dense", {"units": 1})
+    for a, b in (("image", "conv"), ("conv", "flatten"), ("flatten", "digit"), ("flatten", "size")):
+        doc.connect(a, b)
+    return doc.graph

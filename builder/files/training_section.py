@@ -3,7 +3,15 @@ optional too (a missing one comes from the suggestions: builder/keras/training_s
 
     "training": {"optimizer": "adam", "learning_rate": 0.001, "loss": "sparse_categorical_crossentropy",
                  "metrics": ["accuracy"], "epochs": 5, "batch_size": 32, "validation_split": 0.2, "seed": 0,
-                 "data": "digits", "label": null}
+                 "data": "digits", "label": null, "features": null, "resize": false}
+
+- `loss` and `metrics` are one loss and one list for every output, or, for a model with several outputs, an
+  object by output node id: `"loss": {"digit": "sparse_categorical_crossentropy", "size": "mean_squared_error"}`,
+  `"metrics": {"digit": ["accuracy"], "size": ["mean_absolute_error"]}` (an output left out gets its suggestion).
+- `label` and `features` are a CSV's columns: the label column, and the feature columns in the order the Input
+  takes them (null: every column but the label, in the file's order).
+- `resize`: images (a .npz or .npy pair) whose height and width differ from the Input's are resized to fit it
+  (the remedy the data check offers); false refuses them with that message.
 
 Only names from the lists below are taken, never code or a Keras object's config: a project file must not be a
 way to run anything.
@@ -25,6 +33,8 @@ DEFAULTS = {"optimizer": "adam", "learning_rate": 0.001, "epochs": 5, "batch_siz
 MAX_EPOCHS = 100_000
 MAX_BATCH_SIZE = 1_000_000
 MAX_TEXT = 4096  # a data path or a column name
+MAX_OUTPUTS = 1000
+MAX_COLUMNS = 100_000
 
 
 class TrainingSettingsError(ValueError):
@@ -69,7 +79,7 @@ def _choice(names):
     return check
 
 
-def _metrics(value):
+def _metric_list(value):
     if not isinstance(value, list) or len(value) > len(METRICS):
         return f"expected a list of metric names ({', '.join(METRICS)}), got {show(value, 60)}"
     for name in value:
@@ -80,6 +90,40 @@ def _metrics(value):
     return None
 
 
+def _per_output(check, what):
+    """One value for every output, or an object of them by output node id (checked against the model later)."""
+    def per_output(value):
+        if not isinstance(value, dict):
+            return check(value)
+        if not value or len(value) > MAX_OUTPUTS:
+            return f"expected {what} or an object of them by output id (1 to {MAX_OUTPUTS}), got {show(value, 60)}"
+        for output, item in value.items():
+            if not isinstance(output, str) or not output or len(output) > 100:
+                return f"expected output node ids as keys, got {show(output, 40)}"
+            problem = check(item)
+            if problem:
+                return f"{quote(output, 40)}: {problem}"
+        return None
+    return per_output
+
+
+def _features(value):
+    if value is None:
+        return None
+    if not isinstance(value, list) or not value or len(value) > MAX_COLUMNS:
+        return f"expected null (every column but the label) or a list of column names, got {show(value, 60)}"
+    for name in value:
+        if problem := _text(name):
+            return problem
+    if len(set(value)) != len(value):
+        return "a column is listed twice"
+    return None
+
+
+def _flag(value):
+    return None if isinstance(value, bool) else f"expected true or false, got {show(value, 40)}"
+
+
 def _text(value):
     if value is not None and (not isinstance(value, str) or not value or len(value) > MAX_TEXT
                               or any(ord(c) < 32 for c in value)):
@@ -87,9 +131,11 @@ def _text(value):
     return None
 
 
-CHECKS = {"optimizer": _choice(OPTIMIZERS), "learning_rate": _learning_rate, "loss": _choice(LOSSES),
-          "metrics": _metrics, "epochs": _positive_int(MAX_EPOCHS), "batch_size": _positive_int(MAX_BATCH_SIZE),
-          "validation_split": _split, "seed": _seed, "data": _text, "label": _text}
+CHECKS = {"optimizer": _choice(OPTIMIZERS), "learning_rate": _learning_rate,
+          "loss": _per_output(_choice(LOSSES), "a loss name"), "metrics": _per_output(_metric_list, "a metric list"),
+          "epochs": _positive_int(MAX_EPOCHS), "batch_size": _positive_int(MAX_BATCH_SIZE),
+          "validation_split": _split, "seed": _seed, "data": _text, "label": _text, "features": _features,
+          "resize": _flag}
 
 
 def _number(value) -> bool:
@@ -112,10 +158,24 @@ def check_training(section, where: str = "training") -> dict:
             if problem:
                 problems.append(f"{where}.{key}: {problem}")
             else:
-                clean[key] = list(section[key]) if key == "metrics" else section[key]
+                clean[key] = _copy(section[key])
     if problems:
         raise TrainingSettingsError(problems)
     return clean
+
+
+def _copy(value):
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    return list(value) if isinstance(value, list) else value
+
+
+def per_output(value, outputs: list, fallback: dict) -> dict:
+    """{output id: value} for a setting given once for every output or by output id; outputs left out take
+    `fallback[output]` (their suggestion)."""
+    if isinstance(value, dict):
+        return {o: _copy(value[o]) if o in value else fallback[o] for o in outputs}
+    return {o: _copy(value) if value is not None else fallback[o] for o in outputs}
 
 
 def training_of(graph) -> dict:

@@ -3,9 +3,12 @@
 
 - The data is shuffled with the seed and split: the last `validation_split` of it is held out (validation during
   training, and what evaluation looks at afterwards).
-- `on_batch(epoch, batch, steps, logs)` (at most every `report_every_s`, and for each epoch's last batch) and `on_epoch(epoch, logs)` report progress; `should_stop()` is asked
-  after every batch, and a True ends training after that batch with the weights as they are (Keras 3's fit loop
-  checks `stop_training` between batches).
+- `on_batch(epoch, batch, steps, logs)` (at most every `report_every_s`, and for each epoch's last batch) and
+  `on_epoch(epoch, logs)` report progress; `should_stop()` is asked as each batch begins, and a True ends training
+  after that batch with the weights as they are (Keras 3's fit loop checks `stop_training` after each batch).
+- The callback costs plain `model.fit` nothing it does not pay already: it declares itself `async_safe`, so Keras
+  keeps handing each batch's logs to a thread (reading a log waits for the step; done in the fit loop itself, as
+  for any callback with a batch-end hook that is not async-safe, it stalled the loop on every batch).
 - The best epoch so far (lowest val_loss, else loss) is saved to `checkpoint_path` (the first at once, later
   ones at most every CHECKPOINT_EVERY_S and at the end), and the trained model to `output_path`, both atomically (builder/files/atomic_file.py): a run killed mid-save leaves the previous file.
 """
@@ -13,6 +16,7 @@
 from __future__ import annotations
 
 import math
+import threading
 import time
 
 import numpy as np
@@ -44,9 +48,13 @@ def compile_model(model, settings: dict):
     optimizer = getattr(keras.optimizers, OPTIMIZER_CLASSES[settings["optimizer"]])(
         learning_rate=settings["learning_rate"])
     names = [t._keras_history[0].name for t in model.outputs]
-    loss, metrics = settings["loss"], list(settings.get("metrics") or [])
-    if len(names) > 1:  # Keras 3 wants the metrics of each output named
-        loss, metrics = {n: loss for n in names}, {n: list(metrics) for n in names}
+    loss, metrics = settings["loss"], settings.get("metrics") or []
+    if len(names) > 1:  # Keras 3 wants each output's loss and metrics by its name (our node id)
+        loss = {n: loss[n] if isinstance(loss, dict) else loss for n in names}
+        metrics = {n: list(metrics[n] if isinstance(metrics, dict) else metrics) for n in names}
+    else:
+        loss = loss[names[0]] if isinstance(loss, dict) else loss
+        metrics = list(metrics[names[0]] if isinstance(metrics, dict) else metrics)
     model.compile(optimizer=optimizer, loss=loss, metrics=metrics)
     return model
 
@@ -59,11 +67,17 @@ def make_callback(on_batch=None, on_epoch=None, should_stop=None, checkpoint_pat
     class Progress(keras.callbacks.Callback):
         """Reports progress, stops between batches when asked, and keeps the best epoch's model."""
 
+        # Keras runs batch-end hooks on a thread when every callback says so; the thread reads the step's logs
+        # (that waits for the step) while the fit loop dispatches the next one, as in a plain model.fit. Keras
+        # waits for those threads before each epoch end, so epoch messages always follow their batches.
+        async_safe = True
+
         def __init__(self):
             super().__init__()
             self.epoch, self.steps, self.stopped, self.best = 0, None, False, math.inf
             self.checkpoint_saved = False
-            self.reported = -math.inf
+            self.reported, self.last_batch = -math.inf, -1
+            self.lock = threading.Lock()  # batch-end hooks may run on several of Keras's threads at once
             self.saved_at, self.pending = -math.inf, None
 
         def write_checkpoint(self):
@@ -87,17 +101,24 @@ def make_callback(on_batch=None, on_epoch=None, should_stop=None, checkpoint_pat
             self.steps = self.params.get("steps")
 
         def on_epoch_begin(self, epoch, logs=None):
-            self.epoch = epoch
+            self.epoch, self.last_batch = epoch, -1
 
-        def on_train_batch_end(self, batch, logs=None):
-            # Reading the logs waits for the step to finish; only a batch that is reported pays for it
-            now = time.perf_counter()
-            if on_batch is not None and (now - self.reported >= report_every_s or batch + 1 == self.steps):
-                self.reported = now
-                on_batch(self.epoch, batch + 1, self.steps, _floats(logs))
+        def on_train_batch_begin(self, batch, logs=None):
+            # In the fit loop itself (not a thread): the batch beginning now is the last one
             if should_stop is not None and should_stop():
                 self.stopped = True
                 self.model.stop_training = True
+
+        def on_train_batch_end(self, batch, logs=None):
+            if on_batch is None:
+                return
+            with self.lock:
+                now = time.perf_counter()
+                last = batch + 1 == self.steps
+                if batch <= self.last_batch or not (last or now - self.reported >= report_every_s):
+                    return  # a later batch was told already (threads finish out of order), or too soon
+                self.reported, self.last_batch = now, batch
+                on_batch(self.epoch, batch + 1, self.steps, _floats(logs))
 
         def on_epoch_end(self, epoch, logs=None):
             logs = _floats(logs)

@@ -26,15 +26,17 @@ def run_train(graph, project_path: str, asked: dict, output: str, history_path: 
         raise DataError(f"{project_path}: no data: give --data (a .npz, X.npy,Y.npy, a .csv with --label, an image "
                         "folder, or digits), or set training.data in the project")
     label = asked.get("label") or section.get("label")
+    features = asked["features"] if asked.get("features") is not None else section.get("features")
+    resize = asked["resize"] if asked.get("resize") is not None else section.get("resize", False)
     kwargs = {} if max_data_bytes is None else {"max_bytes": max_data_bytes}
-    data = load_data(source, graph, label, **kwargs)
-    units = _first_output_units(graph)
-    settings = resolve(graph, {k: v for k, v in asked.items() if k not in ("data", "label")}, data.y[0], units)
+    data = load_data(source, graph, label, features=features, resize=bool(resize), **kwargs)
+    settings = resolve(graph, {k: v for k, v in asked.items() if k not in ("data", "label", "features", "resize")},
+                       data.y)
     for note in data.notes:
         print(escape_controls(f"data: {note}"), file=sys.stderr)
     print(escape_controls(f"training on {len(data):,} examples from {source}: {settings['optimizer']} "
-                          f"(learning rate {settings['learning_rate']}), loss {settings['loss']}, metrics "
-                          f"{', '.join(settings['metrics']) or 'none'}, {settings['epochs']} epoch(s) of batch "
+                          f"(learning rate {settings['learning_rate']}), {_compile_text(settings)}, {settings['epochs']} "
+                          f"epoch(s) of batch "
                           f"{settings['batch_size']}, {settings['validation_split']:.0%} held out"), file=sys.stderr)
     result = train(graph, data, settings, output, verbose=1 if sys.stdout.isatty() else 2)
     if history_path:
@@ -42,12 +44,10 @@ def run_train(graph, project_path: str, asked: dict, output: str, history_path: 
     return result
 
 
-def _first_output_units(graph) -> int | None:
-    from builder.inference.engine import infer
-    from builder.model.order import model_outputs
 
-    outputs = model_outputs(graph)
-    if not outputs:
-        return None
-    shape = infer(graph)[outputs[0]].shape
-    return shape[-1] if shape else None
+def _compile_text(settings: dict) -> str:
+    """'loss L, metrics M' for one output; 'OUT: loss L, metrics M; ...' for several."""
+    loss, metrics = settings["loss"], settings["metrics"]
+    if isinstance(loss, dict):
+        return "; ".join(f"{o}: loss {loss[o]}, metrics {', '.join(metrics[o]) or 'none'}" for o in loss)
+    return f"loss {loss}, metrics {', '.join(metrics) or 'none'}"

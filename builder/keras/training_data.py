@@ -6,8 +6,9 @@ Sources (`--data` on the command line, `training.data` in the project, the Train
     resized to the Input's size; never a download
   - `FILE.npz`: arrays named by node id (every Input and every output), or `x` and `y` for one of each
   - `X.npy,Y.npy`: a pair of .npy files, features then labels
-  - `FILE.csv` with a label column (`--label`): a header row, numbers in every feature column; text labels
-    become class numbers in sorted order
+  - `FILE.csv` with a label column (`--label`) and, if not every other column, the feature columns
+    (`--features`): a header row, numbers in every feature column; text labels become class numbers in sorted
+    order (builder/keras/training_csv.py, which also previews a file for the Training dock)
   - a folder with one sub-folder of images per class: Keras's image_dataset_from_directory
 
 numpy is imported here at module level (it is no TensorFlow); Keras and scikit-learn only inside functions.
@@ -15,7 +16,6 @@ numpy is imported here at module level (it is no TensorFlow); Keras and scikit-l
 
 from __future__ import annotations
 
-import csv
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,12 +27,16 @@ from builder.keras.plan import make_plan
 from builder.quoting import quote
 
 DEFAULT_MAX_DATA_BYTES = 2 * 1024**3  # a data file larger than this is refused before it is read
-MAX_CSV_ROWS = 5_000_000
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
 
 
 class DataError(ValueError):
-    """Data that cannot train this model; the message names the file and the input, and says what to do."""
+    """Data that cannot train this model; the message names the file and the input, and says what to do.
+    `remedy`, when the app can apply it on request: {"resize": [height, width], "input": node id}."""
+
+    def __init__(self, message: str, remedy: dict | None = None):
+        super().__init__(message)
+        self.remedy = remedy
 
 
 @dataclass
@@ -62,9 +66,11 @@ def signature(graph) -> ModelSignature:
                           tuple((n, tuple(results[n].shape[1:])) for n in plan.outputs))
 
 
-def load_data(source: str, graph, label: str | None = None,
-              max_bytes: int = DEFAULT_MAX_DATA_BYTES) -> Dataset:
-    """Read `source` for this graph's model and check it (shapes, dtypes, lengths, NaN), or DataError."""
+def load_data(source: str, graph, label: str | None = None, max_bytes: int = DEFAULT_MAX_DATA_BYTES, *,
+              features: list | None = None, resize: bool = False) -> Dataset:
+    """Read `source` for this graph's model and check it (shapes, dtypes, lengths, NaN), or DataError.
+    `features`: a CSV's feature columns (None: all but the label); `resize`: images of another height and width
+    than the Input's are resized to fit (otherwise refused, with that remedy offered)."""
     sig = signature(graph)
     source = str(source).strip()
     if source == "digits":
@@ -81,11 +87,11 @@ def load_data(source: str, graph, label: str | None = None,
         elif path.suffix.lower() == ".npz":
             data = _npz(path, sig, max_bytes)
         elif path.suffix.lower() == ".csv":
-            data = _csv(path, sig, label, max_bytes)
+            data = _csv(path, sig, label, features, max_bytes)
         else:
             raise DataError(f"{quote(source)}: not a data file this app reads; give a .npz file, X.npy,Y.npy, "
                             "a .csv with --label, a folder of class sub-folders, or digits")
-    check_against_model(data, sig)
+    check_against_model(data, sig, resize)
     return data
 
 
@@ -197,52 +203,28 @@ def _arrays_dataset(x, y, source, x_names, y_names) -> Dataset:
     return data
 
 
-def _csv(path: Path, sig: ModelSignature, label: str | None, max_bytes: int) -> Dataset:
+def _csv(path: Path, sig: ModelSignature, label: str | None, features: list | None, max_bytes: int) -> Dataset:
+    from builder.keras.training_csv import CsvProblem, is_float, read
+
     _check_size(path, max_bytes)
     if len(sig.inputs) != 1 or len(sig.outputs) != 1:
         raise DataError(f"{quote(str(path))}: a CSV feeds a model with one Input and one output; this one has "
                         f"{len(sig.inputs)} and {len(sig.outputs)}")
-    with open(path, newline="", encoding="utf-8-sig", errors="replace") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if not header:
-            raise DataError(f"{quote(str(path))}: the file is empty; a CSV needs a header row and data rows")
-        header = [h.strip() for h in header]
-        if label is None:
-            raise DataError(f"{quote(str(path))}: say which column is the label with --label (the columns are "
-                            f"{', '.join(map(quote, header[:20]))})")
-        if label not in header:
-            raise DataError(f"{quote(str(path))}: there is no column {quote(label)}; the columns are "
-                            f"{', '.join(map(quote, header[:20]))}")
-        at = header.index(label)
-        features, labels = [], []
-        for line, row in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != len(header):
-                raise DataError(f"{quote(str(path))}, line {line}: {len(row)} values, but the header has "
-                                f"{len(header)} columns")
-            try:
-                features.append([float(c) for i, c in enumerate(row) if i != at])
-            except ValueError:
-                bad = next(c for i, c in enumerate(row) if i != at and not _is_float(c))
-                raise DataError(f"{quote(str(path))}, line {line}: {quote(bad)} is not a number; feature columns "
-                                "must hold numbers") from None
-            labels.append(row[at].strip())
-            if len(labels) > MAX_CSV_ROWS:
-                raise DataError(f"{quote(str(path))}: more than {MAX_CSV_ROWS:,} rows; use a sample")
-    if not labels:
-        raise DataError(f"{quote(str(path))}: no data rows under the header")
+    try:
+        rows, labels, chosen = read(path, label, features)
+    except CsvProblem as exc:
+        raise DataError(str(exc)) from None
     class_names = []
-    if all(_is_float(v) for v in labels):
+    if all(is_float(v) for v in labels):
         values = np.array([float(v) for v in labels])
         y = values.astype("int64") if np.all(values == np.round(values)) else values.astype("float32")
     else:
         class_names = sorted(set(labels))
         y = np.array([class_names.index(v) for v in labels], dtype="int64")
-    data = Dataset([np.array(features, dtype="float32")], [y], str(path), "rows", class_names)
-    data.x_names = [f"{path.name}'s {len(header) - 1} feature columns"]
+    data = Dataset([np.array(rows, dtype="float32")], [y], str(path), "rows", class_names)
+    data.x_names = [f"{path.name}'s {len(chosen)} feature column(s)"]
     data.y_names = [f"{path.name}'s column {quote(label)}"]
+    data.feature_names = chosen
     return data
 
 
@@ -277,9 +259,10 @@ def _image_folder(folder: Path, sig: ModelSignature) -> Dataset:
 
 # ---- the checks --------------------------------------------------------------------------------------------------
 
-def check_against_model(data: Dataset, sig: ModelSignature):
+def check_against_model(data: Dataset, sig: ModelSignature, resize: bool = False):
     """Shapes, dtypes, lengths and NaN of the data against the model, in place (a missing channel axis is
-    added), or DataError naming the input and the remedy."""
+    added; with `resize`, images of another size are resized to the Input's), or DataError naming the input and
+    the remedy."""
     x_names = getattr(data, "x_names", [f"{data.source}'s features"] * len(data.x))
     y_names = getattr(data, "y_names", [f"{data.source}'s labels"] * len(data.y))
     lengths = {int(a.shape[0]) for a in data.x + data.y}
@@ -288,9 +271,17 @@ def check_against_model(data: Dataset, sig: ModelSignature):
         raise DataError(f"{quote(data.source)}: the arrays have different numbers of examples ({shown}); each "
                         "needs one row per example")
     for i, ((name, shape), array, what) in enumerate(zip(sig.inputs, data.x, x_names)):
-        if array.shape[1:] + (1,) == tuple(shape) or (len(shape) == array.ndim and shape[-1] == 1
-                                                       and array.shape[1:] == tuple(shape[:-1])):
-            array = data.x[i] = array[..., None]  # (n, 28, 28) for an Input of (28, 28, 1): the usual layout
+        if array.shape[1:] + (1,) == tuple(shape) or (len(shape) == 3 == array.ndim and shape[-1] in (1, 3)):
+            array = data.x[i] = array[..., None]  # (n, 28, 28) grey images for an Input of (28, 28, 1): usual
+        size = _resizable(array.shape[1:], shape)
+        if size and resize:
+            data.x[i] = array = _resize(array, shape)
+            data.notes.append(f"{what} resized from {array_size(size)} to {shape[0]}×{shape[1]} to fit {name}")
+        elif size:
+            raise DataError(f"{name} expects {_shape(shape)} but {what} is {_shape(array.shape[1:])} per example: "
+                            f"resize to {shape[0]}×{shape[1]}? (Resize in the Training dock, --resize on the "
+                            f"command line, or set {name}'s shape to {_shape(array.shape[1:])})",
+                            {"resize": [shape[0], shape[1]], "input": name})
         if not _fits(array.shape[1:], shape):
             raise DataError(f"{name} expects {_shape(shape)} but {what} is {_shape(array.shape[1:])} per example"
                             f"{_remedy(array.shape[1:], shape, name)}")
@@ -318,6 +309,33 @@ def _check_labels(name: str, shape: tuple, labels: np.ndarray, what: str):
                         f"give integer class labels (one per example) or labels of shape {_shape(shape)}")
 
 
+def _resizable(actual: tuple, expected: tuple):
+    """(height, width) of images that fit the Input once resized (same channels, or grey for 1 or 3), else None."""
+    if len(expected) != 3 or None in expected[:2] or len(actual) != 3 or not actual[0] or not actual[1]:
+        return None
+    if tuple(actual[:2]) == tuple(expected[:2]):
+        return None
+    channels_fit = actual[2] == expected[2] or (actual[2] == 1 and expected[2] in (1, 3))
+    return tuple(actual[:2]) if channels_fit else None
+
+
+def array_size(size: tuple) -> str:
+    return "×".join(str(d) for d in size)
+
+
+def _resize(images: np.ndarray, shape: tuple) -> np.ndarray:
+    """Images resized to the Input's height and width with Keras (bilinear, as TensorFlow's image.resize), grey
+    repeated to 3 channels when the Input wants colour; in chunks, so memory stays near the result's size."""
+    import keras
+
+    out = np.empty((len(images), shape[0], shape[1], images.shape[-1]), dtype="float32")
+    for start in range(0, len(images), 4096):
+        chunk = images[start:start + 4096].astype("float32")
+        out[start:start + 4096] = np.asarray(keras.ops.image.resize(chunk, (shape[0], shape[1]),
+                                                                    interpolation="bilinear"))
+    return np.repeat(out, shape[2], axis=-1) if out.shape[-1] != shape[2] else out
+
+
 def _fits(actual: tuple, expected: tuple) -> bool:
     return len(actual) == len(expected) and all(e is None or a == e for a, e in zip(actual, expected))
 
@@ -335,9 +353,3 @@ def _shape(shape) -> str:
     return f"({dims[0]},)" if len(dims) == 1 else f"({', '.join(dims)})"
 
 
-def _is_float(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True

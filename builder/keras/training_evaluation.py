@@ -1,12 +1,13 @@
 """Evaluation on the held-out split, as plain JSON for the window and the command line: the metrics; for a
 classifier the confusion matrix and the worst-classified examples (images as 8-bit pixels, rows as values); for
-a regression predicted against true."""
+a regression predicted against true. A model with several outputs gets one such part per output under
+"outputs" (each with its "output" id); the first output's part is also at the top level."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from builder.keras.training_settings import CLASSIFICATION_LOSSES
+from builder.keras.training_settings import CLASSIFICATION_LOSSES, loss_of
 
 WORST_SHOWN = 8
 MAX_POINTS = 500  # predicted-vs-true points sent to the window
@@ -22,16 +23,23 @@ def evaluate(model, data, held_out, settings: dict) -> dict:
     metrics = model.evaluate(_inputs(model, x_held), _outputs(model, y_held), verbose=0, return_dict=True)
     out = {"examples": len(y_held[0]), "metrics": {k: float(v) for k, v in metrics.items()}}
     predicted = model.predict(_inputs(model, x_held), verbose=0)
-    predicted = predicted[0] if isinstance(predicted, list) else predicted
-    truth = y_held[0]
-    if settings["loss"] in CLASSIFICATION_LOSSES:
-        out.update(_classification(predicted, truth, x_held[0], held_at, data, settings["loss"]))
-    else:
-        out.update(_regression(predicted, truth))
+    predicted = list(predicted) if isinstance(predicted, (list, tuple)) else [predicted]
+    names = [t._keras_history[0].name for t in model.outputs]
+    parts = []
+    for name, guess, truth in zip(names, predicted, y_held):
+        loss = loss_of(settings, name)
+        if loss in CLASSIFICATION_LOSSES:
+            part = _classification(guess, truth, x_held[0], held_at, data, loss, len(names) == 1)
+        else:
+            part = _regression(guess, truth)
+        parts.append({"output": name, **part})
+    out.update(parts[0])
+    if len(parts) > 1:
+        out["outputs"] = parts
     return out
 
 
-def _classification(predicted, truth, x, held_at, data, loss) -> dict:
+def _classification(predicted, truth, x, held_at, data, loss, named: bool = True) -> dict:
     if loss == "binary_crossentropy":
         p1 = predicted.reshape(len(predicted), -1)[:, 0]
         probabilities = np.stack([1 - p1, p1], axis=1)
@@ -45,7 +53,8 @@ def _classification(predicted, truth, x, held_at, data, loss) -> dict:
     np.add.at(matrix, (labels, guesses), 1)
     confidence_in_truth = probabilities[np.arange(len(labels)), labels]
     worst = np.argsort(confidence_in_truth)[:WORST_SHOWN]
-    names = data.class_names or [str(c) for c in range(classes)]
+    names = (data.class_names if named else None) or [str(c) for c in range(classes)]  # a file's class names are
+    # those of its one label column
     examples = [{"index": int(held_at[i]), "true": _name(names, labels[i]), "predicted": _name(names, guesses[i]),
                  "confidence": float(probabilities[i, guesses[i]]), **_looks(x[i], data.kind)} for i in worst]
     return {"kind": "classification", "classes": [_name(names, c) for c in range(classes)],

@@ -17,7 +17,7 @@ script does nothing but what it says whatever the project holds.
 from __future__ import annotations
 
 from builder.keras.code_export import export_code, literal
-from builder.keras.training_settings import resolve
+from builder.keras.training_settings import loss_of, resolve
 
 STRATEGIES = ("none", "mirrored", "multiworker")
 OPTIMIZER_CLASSES = {"adam": "Adam", "adamw": "AdamW", "sgd": "SGD", "rmsprop": "RMSprop"}
@@ -45,18 +45,21 @@ def load_data(source, label=None):
     if source.endswith(".npz"):
         arrays = np.load(source, allow_pickle=False)
         if all(name in arrays.files for name in INPUT_NAMES + OUTPUT_NAMES):
-            return ({n: arrays[n].astype("float32") for n in INPUT_NAMES}, {n: arrays[n] for n in OUTPUT_NAMES})
-        return {INPUT_NAMES[0]: arrays["x"].astype("float32")}, {OUTPUT_NAMES[0]: arrays["y"]}
+                return ({n: shaped(arrays[n], s) for n, s in zip(INPUT_NAMES, INPUT_SHAPES)},
+                    {n: arrays[n] for n in OUTPUT_NAMES})
+        return {INPUT_NAMES[0]: shaped(arrays["x"], INPUT_SHAPES[0])}, {OUTPUT_NAMES[0]: arrays["y"]}
     if source.endswith(".npy"):
         x_path, y_path = source.split(",")
-        x = np.load(x_path, allow_pickle=False).astype("float32")
+        x = shaped(np.load(x_path, allow_pickle=False), INPUT_SHAPES[0])
         return {INPUT_NAMES[0]: x}, {OUTPUT_NAMES[0]: np.load(y_path, allow_pickle=False)}
     if source.endswith(".csv"):
         with open(source, encoding="utf-8-sig") as handle:
-            header = handle.readline().strip().split(",")
+            header = [name.strip() for name in handle.readline().strip().split(",")]
         table = np.genfromtxt(source, delimiter=",", skip_header=1, dtype=str)
         at = header.index(label)
-        x = np.delete(table, at, axis=1).astype("float32")
+        columns = [header.index(name) for name in FEATURES] if FEATURES else [
+            i for i in range(len(header)) if i != at]
+        x = table[:, columns].astype("float32")
         labels = table[:, at]
         try:
             y = labels.astype("float64")
@@ -71,6 +74,16 @@ def load_data(source, label=None):
     pairs = list(folder.as_numpy_iterator())
     x = np.stack([p[0] for p in pairs]).astype("float32") / 255.0
     return {INPUT_NAMES[0]: x}, {OUTPUT_NAMES[0]: np.array([p[1] for p in pairs])}
+
+
+def shaped(array, shape):
+    """Float32; grey images given their channel axis; resized to the Input when RESIZE is set."""
+    array = array.astype("float32")
+    if len(shape) == 3 and array.ndim == 3:
+        array = array[..., None]
+    if RESIZE and len(shape) == 3 and tuple(shape[:2]) != array.shape[1:3]:
+        array = fit_images(array, shape)
+    return array
 
 
 def fit_images(images, shape):
@@ -137,30 +150,35 @@ def train(args, strategy):
         with tf.GradientTape() as tape:
             predictions = model(bare(inputs), training=True)
             predictions = predictions if isinstance(predictions, (list, tuple)) else [predictions]
-            loss = 0.0
-            for name, predicted in zip(OUTPUT_NAMES, predictions):
-                per_example = PER_EXAMPLE_LOSS(targets[name], predicted)
-                loss += tf.nn.compute_average_loss(per_example, global_batch_size=global_batch)
+            parts = [tf.nn.compute_average_loss(PER_EXAMPLE_LOSSES[name](targets[name], predicted),
+                                                global_batch_size=global_batch)
+                     for name, predicted in zip(OUTPUT_NAMES, predictions)]
+            loss = tf.add_n(parts)
         gradients = tape.gradient(loss, model.trainable_variables)
         optimizer.apply_gradients(zip(gradients, model.trainable_variables))
-        sums = [tf.reduce_sum(tf.cast(function(targets[OUTPUT_NAMES[0]], predictions[0]), "float32"))
-                for function in PER_EXAMPLE_METRICS.values()]
-        return [loss, *sums]
+        sums = [tf.reduce_sum(tf.cast(function(targets[output], predictions[OUTPUT_NAMES.index(output)]), "float32"))
+                for output, function in PER_EXAMPLE_METRICS.values()]
+        return [loss, *(parts if len(OUTPUT_NAMES) > 1 else []), *sums]
 
     @tf.function
     def distributed_step(inputs, targets):
         results = strategy.run(replica_step, args=(inputs, targets))
         return [strategy.reduce(tf.distribute.ReduceOp.SUM, value, axis=None) for value in results]
 
-    history = {"loss": [], **{name: [] for name in PER_EXAMPLE_METRICS}}
+    # as model.fit names them: "loss", each output's "NAME_loss" when there are several, then the metrics
+    loss_names = [f"{name}_loss" for name in OUTPUT_NAMES] if len(OUTPUT_NAMES) > 1 else []
+    history = {"loss": [], **{name: [] for name in loss_names}, **{name: [] for name in PER_EXAMPLE_METRICS}}
     for epoch in range(args.epochs):
-        losses, sums, seen = [], np.zeros(len(PER_EXAMPLE_METRICS)), 0
+        losses, parts, sums, seen = [], np.zeros(len(loss_names)), np.zeros(len(PER_EXAMPLE_METRICS)), 0
         for inputs, targets in distributed:
-            loss, *metric_sums = distributed_step(inputs, targets)
+            loss, *rest = distributed_step(inputs, targets)
             losses.append(float(loss))
-            sums += [float(s) for s in metric_sums]
+            parts += [float(p) for p in rest[:len(loss_names)]]
+            sums += [float(s) for s in rest[len(loss_names):]]
             seen += global_batch
         history["loss"].append(float(np.mean(losses)) if losses else float("nan"))
+        for name, total in zip(loss_names, parts):
+            history[name].append(float(total / max(len(losses), 1)))
         for name, total in zip(PER_EXAMPLE_METRICS, sums):
             history[name].append(float(total / max(seen, 1)))
         line = " - ".join(f"{name}: {values[-1]:.4f}" for name, values in history.items())
@@ -176,7 +194,7 @@ MAIN = '''
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=DATA, help="digits, a .npz, X.npy,Y.npy, a .csv (with --label) or a folder")
-    parser.add_argument("--label", default=LABEL, help="the label column of a CSV")
+    parser.add_argument("--label", default=LABEL, help="the label column of a CSV (its features: FEATURES)")
     parser.add_argument("--epochs", type=int, default=EPOCHS)
     parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="per replica")
     parser.add_argument("-o", "--output", default="trained.keras")
@@ -240,11 +258,17 @@ def training_script(graph, strategy: str = "none", asked: dict | None = None) ->
     build = model_code[model_code.index("def build_model():"): model_code.index('\n\n\nif __name__')]
     sig = signature(graph)
     settings = resolve(graph, asked)
-    metrics = list(settings["metrics"])
-    # named as fit names them in its history ("accuracy"), computed by the per-example function behind the name
-    step_metrics = {m: PER_EXAMPLE_METRICS[ACCURACY_FOR_LOSS.get(settings["loss"], "") if m == "accuracy" else m]
-                    for m in metrics
-                    if (ACCURACY_FOR_LOSS.get(settings["loss"], "") if m == "accuracy" else m) in PER_EXAMPLE_METRICS}
+    outputs = [n for n, _s in sig.outputs]
+    losses = {o: loss_of(settings, o) for o in outputs}
+    metrics = settings["metrics"]
+    # named as fit names them in its history ("accuracy", or "digit_accuracy" for one of several outputs),
+    # computed by the per-example function behind the name
+    step_metrics = {}
+    for output in outputs:
+        for m in (metrics[output] if isinstance(metrics, dict) else metrics):
+            function = ACCURACY_FOR_LOSS.get(losses[output], "") if m == "accuracy" else m
+            if function in PER_EXAMPLE_METRICS:
+                step_metrics[m if len(outputs) == 1 else f"{output}_{m}"] = (output, PER_EXAMPLE_METRICS[function])
     uses_tf = strategy != "none"
     header = [
         f'"""Trains the model {literal(_name(graph))[1:-1]} exported by Keras Canvas (strategy: {strategy}).',
@@ -265,8 +289,10 @@ def training_script(graph, strategy: str = "none", asked: dict | None = None) ->
         f"LABEL = {literal(settings['label'])}",
         f"OPTIMIZER = {literal(OPTIMIZER_CLASSES[settings['optimizer']])}",
         f"LEARNING_RATE = {literal(float(settings['learning_rate']))}",
-        f"LOSS = {literal(settings['loss'])}",
-        f"METRICS = [{', '.join(literal(m) for m in metrics)}]",
+        f"FEATURES = {_python(settings['features'])}",
+        f"RESIZE = {literal(bool(settings['resize']))}",
+        f"LOSS = {_python(settings['loss'])}",
+        f"METRICS = {_python(metrics)}",
         f"EPOCHS = {literal(settings['epochs'])}",
         f"BATCH_SIZE = {literal(settings['batch_size'])}",
         f"VALIDATION_SPLIT = {literal(float(settings['validation_split']))}",
@@ -276,9 +302,10 @@ def training_script(graph, strategy: str = "none", asked: dict | None = None) ->
         f"OUTPUT_NAMES = [{', '.join(literal(n) for n, _s in sig.outputs)}]",
     ]
     if strategy == "multiworker":
-        header.append(f"PER_EXAMPLE_LOSS = keras.losses.{settings['loss']}")
-        header.append("PER_EXAMPLE_METRICS = {" + ", ".join(f"{literal(m)}: {f}" for m, f in step_metrics.items())
+        header.append("PER_EXAMPLE_LOSSES = {" + ", ".join(f"{literal(o)}: keras.losses.{losses[o]}" for o in outputs)
                       + "}")
+        header.append("PER_EXAMPLE_METRICS = {" + ", ".join(f"{literal(m)}: ({literal(o)}, {f})"
+                                                          for m, (o, f) in step_metrics.items()) + "}")
     body = LOADERS + (STRATEGY_TF if uses_tf else STRATEGY_NONE)
     body += CUSTOM_STEP_MAIN if strategy == "multiworker" else FIT_MAIN
     return "\n".join(header) + "\n\n\n" + build + "\n" + body + MAIN
@@ -286,3 +313,12 @@ def training_script(graph, strategy: str = "none", asked: dict | None = None) ->
 
 def _name(graph) -> str:
     return str((graph.graph.get("ui") or {}).get("name") or "")[:80] or "from the canvas"
+
+
+def _python(value) -> str:
+    """A setting as Python source: lists stay lists (Keras's compile takes them so), objects stay dicts."""
+    if isinstance(value, list):
+        return "[" + ", ".join(_python(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{literal(k)}: {_python(v)}" for k, v in value.items()) + "}"
+    return literal(value)

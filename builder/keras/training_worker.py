@@ -11,6 +11,7 @@ BATCH_REPORT_S = 0.1  # at most ten batch messages a second: the curves stay liv
 
 def train_request(payload: dict, progress, should_stop) -> dict:
     from builder.files.project import parse
+    from builder.files.training_section import training_of
     from builder.keras.training import train
     from builder.keras.training_data import load_data
     from builder.keras.training_evaluation import evaluate
@@ -19,16 +20,18 @@ def train_request(payload: dict, progress, should_stop) -> dict:
     started = time.perf_counter()
     graph = parse(str(payload["project"]), "<editor>")
     asked = dict(payload.get("settings") or {})
-    source = payload.get("data") or asked.pop("data", None) or (graph.graph.get("training") or {}).get("data")
-    asked.pop("data", None)
-    label = payload.get("label") or asked.pop("label", None)
-    asked.pop("label", None)
+    section = training_of(graph)
+    source = payload.get("data") or asked.get("data") or section.get("data")
+    label = payload.get("label") or asked.get("label") or section.get("label")
+    features = asked.get("features", section.get("features"))
+    resize = bool(payload.get("resize", asked.get("resize", section.get("resize", False))))
+    for key in ("data", "label", "features", "resize"):
+        asked.pop(key, None)
     if not source:
         raise ValueError("no data: choose a data file, a folder, or digits")
     progress(f"loading {source}")
-    data = load_data(str(source), graph, label)
-    units = _units(graph)
-    settings = resolve(graph, asked, data.y[0], units)
+    data = load_data(str(source), graph, label, features=features, resize=resize)
+    settings = resolve(graph, asked, data.y)
     epochs = settings["epochs"]
     def on_batch(epoch, batch, steps, logs):
         now = time.perf_counter()
@@ -52,8 +55,3 @@ def train_request(payload: dict, progress, should_stop) -> dict:
     return {**result, "settings": settings, "notes": data.notes, "evaluation": evaluation,
             "seconds": time.perf_counter() - started}
 
-
-def _units(graph):
-    from builder.keras.training_command import _first_output_units
-
-    return _first_output_units(graph)

@@ -25,7 +25,9 @@ Every request gets exactly one `result` or `error`, after any number of `progres
   - `recompute` {requests: [{node, layer, config, inputs}, ...]} -> {answers: [{...request, keras_shape}, ...]}
   - `ping` {} -> {pid}
   - `train` {project, data, label, settings, output, checkpoint} -> {history, stopped, epochs_done, output,
-    checkpoint, settings, notes, evaluation, seconds} (builder/keras/training_worker.py): its progress messages
+    checkpoint, settings, notes, evaluation, seconds} (builder/keras/training_worker.py); data that a remedy would
+    fit is refused with `"remedy": {"resize": [h, w], "input": id}` beside the message (send again with
+    `settings.resize` true to apply it); its progress messages
     carry `"train": {"phase": "batch"|"epoch", "epoch", "epochs", "batch", "steps", "logs", "seconds"}` beside the
     text (batch ones at most every 0.1 s, so a fast model is not slowed by its own reporting)
 A message that is not a request: `{"id": 7, "kind": "stop", "payload": {}}` asks request 7 (a `train`) to end
@@ -103,7 +105,12 @@ def _limit_address_space():
 # ---- handlers: each takes the payload and a progress function, returns the result payload or raises Refusal
 
 class Refusal(Exception):
-    """A request that cannot be done; the message is for people and names the file or node."""
+    """A request that cannot be done; the message is for people and names the file or node. `extra` goes into
+    the error message's payload beside it (a training data problem's `remedy`)."""
+
+    def __init__(self, message: str, **extra):
+        super().__init__(message)
+        self.extra = extra
 
 
 def handle_import(payload: dict, progress) -> dict:
@@ -163,7 +170,8 @@ def handle_train(payload: dict, progress) -> dict:
     try:
         return train_request(payload, progress, STOP.is_set)
     except ValueError as exc:  # DataError, TrainingSettingsError, ProjectError, ModelError: told as they are
-        raise Refusal(str(exc)) from None
+        remedy = getattr(exc, "remedy", None)  # DataError's, e.g. {"resize": [28, 28], "input": "image"}
+        raise Refusal(str(exc), **({"remedy": remedy} if remedy else {})) from None
 
 
 HANDLERS = {"import": handle_import, "build": handle_build, "recompute": handle_recompute, "ping": handle_ping,
@@ -210,7 +218,7 @@ def serve(channel: Channel, lines, keras_problem: str | None):
         try:
             result = HANDLERS[kind](payload, progress)
         except Refusal as exc:
-            channel.send(request_id, "error", {"message": str(exc)})
+            channel.send(request_id, "error", {"message": str(exc), **exc.extra})
         except MemoryError:
             channel.send(request_id, "error", {"message": "Keras ran out of memory (the worker's memory limit)"})
         except Exception as exc:  # noqa: BLE001 -- a Keras failure is reported to the person, never a crash

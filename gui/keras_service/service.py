@@ -49,6 +49,7 @@ class KerasService(QObject):
     training_progress = Signal(object)  # {"phase": "start"|"batch"|"epoch", "epoch", "epochs", "logs", ...}
     training_finished = Signal(object)  # {"history", "stopped", "output", "checkpoint", "evaluation", ...}
     training_failed = Signal(str)  # why (names the data file, or what stopped Keras; the checkpoint is kept)
+    training_remedy = Signal(object)  # just before training_failed, for data a remedy fits: {"resize": [h, w], ...}
 
     def __init__(self, parent=None, settings=None):
         super().__init__(parent)
@@ -210,6 +211,8 @@ class KerasService(QObject):
         if kind == "result":
             self._finish(request, payload)
         else:
+            if request.kind == "train" and isinstance(payload.get("remedy"), dict):
+                self.training_remedy.emit(payload["remedy"])
             self._fail(request, str(payload.get("message", "the worker gave no reason")))
         self._send_next()
 

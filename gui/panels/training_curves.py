@@ -1,12 +1,14 @@
-"""Live training curves: loss and the first metric, per batch (thin) and per epoch (training and validation,
-with markers), against epochs. pyqtgraph draws them; this module is imported only when the Training dock is
-first shown (gui/panels/training_panel.py), so the window's start-up never loads it."""
+"""Live training curves: the loss and one metric at a time (chosen above its plot: every metric Keras logs, so a
+model with several outputs shows each output's loss and metrics, `digit_accuracy`, `size_loss`, ...), per batch
+(thin) and per epoch (training and validation, with markers), against epochs. Every series is kept, so choosing
+another metric draws its whole history. pyqtgraph draws them; this module is imported only when the Training dock
+is first shown (gui/panels/training_panel.py), so the window's start-up never loads it."""
 
 from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
 
 BATCH_PEN = pg.mkPen("#7f8c8d", width=1)
 TRAIN_PEN = pg.mkPen("#1f77b4", width=2)
@@ -26,12 +28,25 @@ class TrainingCurves(QWidget):
                 plot.getAxis(axis).setPen(text)
             plot.setLabel("bottom", "epoch")
             plot.showGrid(x=True, y=True, alpha=0.25)
-            plot.addLegend(offset=(-10, 10))
+            # small, on a backing of the plot's own colour: in a narrow dock the legend sits over the curves
+            backing = pg.mkColor(base)
+            backing.setAlpha(210)
+            plot.addLegend(offset=(-5, 5), labelTextSize="7pt", brush=pg.mkBrush(backing),
+                           labelTextColor=text)
             plot.setMinimumHeight(120)
+        self.metric_choice = QComboBox()
+        self.metric_choice.setToolTip("The metric drawn on the right: every metric Keras logs, per output for a "
+                                      "model with several")
+        self.metric_choice.currentTextChanged.connect(self.show_metric)
+        self.metric_choice.hide()  # until Keras logs a metric
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.addWidget(self.metric_choice)
+        right.addWidget(self.metric_plot)
         layout = QHBoxLayout(self)  # side by side: the dock is wider than it is tall
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.loss_plot)
-        layout.addWidget(self.metric_plot)
+        layout.addLayout(right)
         self.points: dict[str, tuple[list, list]] = {}
         self.lines: dict[str, object] = {}
         self.metric = None
@@ -43,34 +58,60 @@ class TrainingCurves(QWidget):
             plot.clear()
         self.metric_plot.setTitle("metric")
         self.lines.clear()
+        self.metric_choice.blockSignals(True)
+        self.metric_choice.clear()
+        self.metric_choice.blockSignals(False)
+        self.metric_choice.hide()
+
+    def metrics(self) -> list[str]:
+        return [self.metric_choice.itemText(i) for i in range(self.metric_choice.count())]
 
     def add(self, info: dict):
         logs = info.get("logs") or {}
-        if self.metric is None:
-            self.metric = next((k for k in logs if k != "loss" and not k.startswith("val_")), None)
-            if self.metric:
-                self.metric_plot.setTitle(self.metric)
+        names = [k for k in logs if k != "loss" and not k.startswith("val_")]
+        new = [n for n in names if n not in self.metrics()]
+        if new:  # the first is the first output's first metric (Keras logs losses after it for several outputs)
+            self.metric_choice.addItems(sorted(new, key=lambda n: (n.endswith("_loss"), names.index(n))))
+            self.metric_choice.show()
+            if self.metric is None:
+                self.show_metric(self.metric_choice.itemText(0))
         epoch = int(info.get("epoch") or 1)
         if info.get("phase") == "batch":
             steps = info.get("steps") or 1
             x = epoch - 1 + (info.get("batch") or 0) / steps
-            self._extend("loss", "batch", x, logs.get("loss"))
-            if self.metric:
-                self._extend(self.metric, "batch", x, logs.get(self.metric))
+            for name in ["loss", *names]:
+                self._extend(name, "batch", x, logs.get(name))
             return
-        for name in ("loss", self.metric):
-            if name is None:
-                continue
+        for name in ["loss", *names]:
             self._extend(name, "train", epoch, logs.get(name))
             self._extend(name, "validation", epoch, logs.get(f"val_{name}"))
+
+    def show_metric(self, name: str):
+        """Draw `name`'s whole history on the metric plot (chosen in the combo, or the first one logged)."""
+        if not name:
+            return
+        self.metric = name
+        if self.metric_choice.currentText() != name:
+            self.metric_choice.setCurrentText(name)
+        self.metric_plot.clear()
+        self.metric_plot.setTitle(name)
+        for key in [k for k in self.lines if not k.startswith("loss/")]:
+            del self.lines[key]
+        for kind in ("batch", "train", "validation"):
+            if f"{name}/{kind}" in self.points:
+                self._draw(name, kind)
 
     def _extend(self, name: str, kind: str, x: float, y):
         if y is None:
             return
-        key = f"{name}/{kind}"
-        xs, ys = self.points.setdefault(key, ([], []))
+        xs, ys = self.points.setdefault(f"{name}/{kind}", ([], []))
         xs.append(x)
         ys.append(float(y))
+        if name in ("loss", self.metric):
+            self._draw(name, kind)
+
+    def _draw(self, name: str, kind: str):
+        key = f"{name}/{kind}"
         line = self.lines.get(key)
         if line is None:
             plot = self.loss_plot if name == "loss" else self.metric_plot
@@ -78,7 +119,7 @@ class TrainingCurves(QWidget):
             symbol = None if kind == "batch" else "o"
             line = self.lines[key] = plot.plot(name=f"{kind}", pen=pen, symbol=symbol, symbolSize=6,
                                                symbolBrush=pen.color())
-        line.setData(xs, ys)
+        line.setData(*self.points[key])
 
     def values(self, name: str, kind: str) -> list:
         return list(self.points.get(f"{name}/{kind}", ([], []))[1])

@@ -3,7 +3,9 @@ and metric curves (gui/panels/training_curves.py, drawn with pyqtgraph, imported
 the window starts light), and the evaluation afterwards (gui/panels/training_results.py).
 
 Training runs in the Keras worker process (KerasService.train); this panel only sends settings and draws what
-comes back. The settings are kept in the document's `training` section, so they are saved with the project.
+comes back. The settings (gui/panels/training_form.py) are the document's `training` section, each change one undo
+step, saved with the project. Data the worker refuses with a remedy (images of another size: "resize to 28×28?")
+shows it as a button that applies it (training.resize) and trains again.
 """
 
 from __future__ import annotations
@@ -13,25 +15,20 @@ import time
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDoubleSpinBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QProgressBar,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from builder.editing.training_edit import SetTraining
 from builder.files.project import dumps
-from builder.files.training_section import LOSSES, METRICS, OPTIMIZERS, training_of
-
-SUGGESTED = "(suggested)"
+from builder.files.training_section import training_of
+from gui.panels.training_form import TrainingForm
 
 
 class TrainingPanel(QWidget):
@@ -43,53 +40,20 @@ class TrainingPanel(QWidget):
         self.last_result: dict | None = None
         self.last_error = ""
         self._started = 0.0
+        self.remedy: dict | None = None  # what the worker offered for the data it refused
+        self._scratch: Path | None = None  # where an unsaved project's trained model goes
         self._build()
         self.keras.training_progress.connect(self._on_progress)
         self.keras.training_finished.connect(self._on_finished)
         self.keras.training_failed.connect(self._on_failed)
+        self.keras.training_remedy.connect(self._on_remedy)
         self.keras.cancelled.connect(lambda _doing: self._set_running(False))
-        self._graph = None
-        controller.edited.connect(self._follow_document)
-        self.load_settings()
-
-    def _follow_document(self, *_):
-        if self.controller.doc.graph is not self._graph:  # another project opened: show its settings
-            self.load_settings()
 
     def _build(self):
-        self.data = QLineEdit("digits")
-        self.data.setToolTip("digits (scikit-learn's bundled 8×8 digits, resized to the Input), a .npz, "
-                             "X.npy,Y.npy, a .csv (with a label column) or a folder of class sub-folders")
-        self.browse = QPushButton("Browse…")
-        self.browse.clicked.connect(self._browse)
-        data_row = QHBoxLayout()
-        data_row.addWidget(self.data, 1)
-        data_row.addWidget(self.browse)
-        self.label = QLineEdit()
-        self.label.setPlaceholderText("label column (CSV only)")
-        self.optimizer = QComboBox()
-        self.optimizer.addItems(OPTIMIZERS)
-        self.learning_rate = QDoubleSpinBox(decimals=5, minimum=0.00001, maximum=10.0, singleStep=0.0005,
-                                            value=0.001)
-        self.loss = QComboBox()
-        self.loss.addItems([SUGGESTED, *LOSSES])
-        self.metrics = QComboBox()
-        self.metrics.addItems([SUGGESTED, *METRICS])
-        self.epochs = QSpinBox(minimum=1, maximum=100_000, value=5)
-        self.batch_size = QSpinBox(minimum=1, maximum=1_000_000, value=32)
-        self.validation_split = QDoubleSpinBox(decimals=2, minimum=0.0, maximum=0.9, singleStep=0.05, value=0.2)
-        self.seed = QSpinBox(minimum=0, maximum=2**31 - 1, value=0)
-        form = QFormLayout()
-        form.addRow("Data", data_row)
-        form.addRow("Label", self.label)
-        form.addRow("Optimizer", self.optimizer)
-        form.addRow("Learning rate", self.learning_rate)
-        form.addRow("Loss", self.loss)
-        form.addRow("Metric", self.metrics)
-        form.addRow("Epochs", self.epochs)
-        form.addRow("Batch size", self.batch_size)
-        form.addRow("Validation split", self.validation_split)
-        form.addRow("Seed", self.seed)
+        self.form = TrainingForm(self.controller, self.dialogs, self)
+        for name in ("data", "optimizer", "learning_rate", "epochs", "batch_size", "validation_split", "seed",
+                     "csv", "resize_images", "output_rows"):
+            setattr(self, name, getattr(self.form, name))  # the fields, as the tests and the window reach them
         self.train_button = QPushButton("Train")
         self.train_button.clicked.connect(self.start)
         self.stop_button = QPushButton("Stop")
@@ -103,58 +67,47 @@ class TrainingPanel(QWidget):
         self.progress.setFormat("%p%")
         self.status = QLabel("Press Train to fit the model in the Keras worker process.")
         self.status.setWordWrap(True)
-        settings = QWidget()
-        settings.setMaximumWidth(300)
-        left = QVBoxLayout(settings)
+        self.remedy_button = QPushButton()
+        self.remedy_button.clicked.connect(self.apply_remedy)
+        self.remedy_button.hide()
+        scroll = QScrollArea()  # a CSV preview makes the settings tall: they scroll, Train stays in sight
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
+        left_column = QWidget()
+        left_column.setMinimumWidth(250)
+        left_column.setMaximumWidth(330)
+        left = QVBoxLayout(left_column)
         left.setContentsMargins(0, 0, 0, 0)
-        left.addLayout(form)
+        left.addWidget(scroll, 1)
         left.addLayout(buttons)
         left.addWidget(self.progress)
         left.addWidget(self.status)
-        left.addStretch(1)
+        left.addWidget(self.remedy_button)
         self.views = QTabWidget()  # Curves and Evaluation land here when first shown
         layout = QHBoxLayout(self)
-        layout.addWidget(settings, 0)
+        layout.addWidget(left_column, 0)
         layout.addWidget(self.views, 1)
 
-    # ---- settings ----------------------------------------------------------------------------------------------
-
     def settings(self) -> dict:
-        chosen = {"optimizer": self.optimizer.currentText(), "learning_rate": round(self.learning_rate.value(), 6),
-                  "epochs": self.epochs.value(), "batch_size": self.batch_size.value(),
-                  "validation_split": round(self.validation_split.value(), 4), "seed": self.seed.value()}
-        if self.loss.currentText() != SUGGESTED:
-            chosen["loss"] = self.loss.currentText()
-        if self.metrics.currentText() != SUGGESTED:
-            chosen["metrics"] = [self.metrics.currentText()]
-        return chosen
-
-    def load_settings(self):
-        """The fields from the document's training section (after opening a project)."""
-        self._graph = self.controller.doc.graph
-        section = training_of(self._graph)
-        self.data.setText(str(section.get("data") or "digits"))
-        self.label.setText(str(section.get("label") or ""))
-        self.optimizer.setCurrentText(section.get("optimizer", "adam"))
-        self.learning_rate.setValue(float(section.get("learning_rate", 0.001)))
-        self.loss.setCurrentText(section.get("loss", SUGGESTED))
-        self.metrics.setCurrentText((section.get("metrics") or [SUGGESTED])[0])
-        self.epochs.setValue(int(section.get("epochs", 5)))
-        self.batch_size.setValue(int(section.get("batch_size", 32)))
-        self.validation_split.setValue(float(section.get("validation_split", 0.2)))
-        self.seed.setValue(int(section.get("seed") or 0))
+        """The settings the next run asks for (the section as the dock shows it; suggestions added by the
+        worker)."""
+        self.form.sync()
+        return self.form.request_settings()
 
     def _browse(self):
-        path = self.dialogs.open_path("")
-        if path:
-            self.data.setText(path)
+        self.form._browse()
 
     # ---- running -----------------------------------------------------------------------------------------------
 
     def output_paths(self) -> tuple[Path, Path]:
         """Where the trained model and the best checkpoint go: beside the project when it is saved."""
         project = getattr(self.files, "path", None)
-        folder = Path(project).parent if project else Path(tempfile.gettempdir()) / "keras-canvas-training"
+        if project:
+            folder = Path(project).parent
+        else:  # this window's own folder: another window's (or person's) untitled model is not this one's
+            if self._scratch is None:
+                self._scratch = Path(tempfile.mkdtemp(prefix="keras-canvas-training-"))
+            folder = self._scratch
         folder.mkdir(parents=True, exist_ok=True)
         stem = Path(project).stem if project else "untitled"
         return folder / f"{stem}.trained.keras", folder / f"{stem}.best.keras"
@@ -163,25 +116,32 @@ class TrainingPanel(QWidget):
         if self.keras.busy:
             self.dialogs.error("Train", f"Keras is busy ({self.keras.busy_text}); wait or cancel it first.")
             return False
-        graph = self.controller.doc.graph
-        section = {**training_of(graph), **self.settings(), "data": self.data.text().strip() or None,
-                   "label": self.label.text().strip() or None}
-        graph.graph["training"] = {k: v for k, v in section.items() if v is not None}  # saved with the project
+        settings = self.settings()  # what the dock shows is in the section now (one undo step if it changed)
+        section = training_of(self.controller.doc.graph)
         output, checkpoint = self.output_paths()
-        self.last_result, self.last_error = None, ""
+        self.last_result, self.last_error, self.remedy = None, "", None
+        self.remedy_button.hide()
         self.show_curves()
         if self.curves is not None:
             self.curves.clear()
             self.views.setCurrentWidget(self.curves)
         # After an edit, the layers that did not change keep what the last run learnt (in the worker)
         earlier = str(output) if output.exists() else None
-        ok = self.keras.train(dumps(graph), section["data"] or "", self.settings(), str(output), str(checkpoint),
-                              label=section["label"], keep_weights_from=earlier)
+        data = section.get("data") or self.data.text().strip()  # no data in the section: the dock's digits
+        ok = self.keras.train(dumps(self.controller.doc.graph), data, settings, str(output),
+                              str(checkpoint), label=section.get("label"), keep_weights_from=earlier)
         if ok:
             self._started = time.monotonic()
             self._set_running(True)
             self.status.setText("Starting…")
         return ok
+
+    def apply_remedy(self) -> bool:
+        """Do what the worker offered (resize the images to the Input), as one undo step, and train again."""
+        if not self.remedy or "resize" not in self.remedy:
+            return False
+        self.controller.push(SetTraining({"resize": True}))
+        return self.start()
 
     def stop(self) -> bool:
         stopped = self.keras.stop_training()
@@ -222,7 +182,7 @@ class TrainingPanel(QWidget):
         shown = ", ".join(f"{k} {v:.4g}" for k, v in (evaluation.get("metrics") or {}).items())
         self.status.setText(("Stopped" if result.get("stopped") else "Trained")
                             + f" after {result.get('epochs_done', 0)} epoch(s) in {_duration(result.get('seconds', 0))}."
-                            + f" Saved {Path(result.get('output') or '').name}"
+                            + f" Saved {_where(result.get('output') or '', self._scratch)}"
                             + (f"; on {evaluation.get('examples', 0)} held-out examples: {shown}" if shown else "")
                             + "." + _weights_note(result.get("weights")))
         if self.results is not None:
@@ -230,9 +190,18 @@ class TrainingPanel(QWidget):
             if evaluation.get("kind") in ("classification", "regression"):
                 self.views.setCurrentIndex(1)
 
+    def _on_remedy(self, remedy: dict):
+        self.remedy = remedy  # training_failed follows with the message
+
     def _on_failed(self, message: str):
         self._set_running(False)
         self.last_error = message
+        if self.remedy and "resize" in self.remedy:  # the data fits once resized: offer it here, no dialog
+            height, width = self.remedy["resize"]
+            self.status.setText(message)
+            self.remedy_button.setText(f"Resize to {height}×{width} and train")
+            self.remedy_button.show()
+            return
         _output, checkpoint = self.output_paths()
         kept = f"\n\nThe best checkpoint so far is kept: {checkpoint}" if checkpoint.exists() else ""
         self.status.setText("Training stopped: see the message.")
@@ -265,6 +234,11 @@ def _weights_note(weights) -> str:
         return ""
     fresh = ", ".join(weights.get("fresh") or []) or "none"
     return f" Kept the weights of {', '.join(weights['kept'])}; started fresh: {fresh}."
+
+
+def _where(path: str, scratch: Path | None) -> str:
+    """The file's name beside a saved project; its whole path in an unsaved one's temporary folder."""
+    return path if scratch is not None and Path(path).parent == scratch else Path(path).name
 
 
 def show_training_dock(window):

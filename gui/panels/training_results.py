@@ -1,8 +1,11 @@
 """The evaluation after training, as a person looks at it: the held-out metrics, for a classifier the confusion
 matrix as a picture and the worst-classified examples (images as images, rows as values), for a regression
-predicted against true; Export PNG writes the whole of it, atomically."""
+predicted against true; for a model with several outputs, one such part per output under its name. Export PNG
+writes the whole of it, atomically."""
 
 from __future__ import annotations
+
+import html
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
@@ -65,70 +68,89 @@ class TrainingResults(QWidget):
         self.dialogs = dialogs
         self.summary = QLabel("The evaluation on the held-out examples appears here after training.")
         self.summary.setWordWrap(True)
-        self.picture = QLabel()
-        self.worst = QGridLayout()
         self.export_button = QPushButton("Export PNG…")
         self.export_button.setEnabled(False)
         self.export_button.clicked.connect(self.export_png)
-        top = QHBoxLayout()
+        top = QHBoxLayout()  # the button first: a wide confusion matrix must not push it out of sight
+        top.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.summary, 1)
-        top.addWidget(self.export_button)
-        body = QVBoxLayout()  # the matrix above the worst examples: narrow enough for the dock, it scrolls down
-        body.addWidget(self.picture)
-        body.addLayout(self.worst)
-        body.addStretch(1)
+        self.body = QVBoxLayout()  # one part per output, made afresh for each evaluation
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
-        layout.addLayout(body)
-        self.scatter = None
+        layout.addLayout(self.body)
+        layout.addStretch(1)
+        self.picture = QLabel()  # the first output's confusion matrix (what a one-output model shows)
+        self.scatter = None  # the first regression's predicted-against-true plot
         self.evaluation: dict = {}
 
     def show_evaluation(self, evaluation: dict):
         self.evaluation = evaluation
-        while self.worst.count():
-            self.worst.takeAt(0).widget().deleteLater()
+        while self.body.count():
+            self.body.takeAt(0).widget().deleteLater()
+        self.picture, self.scatter = QLabel(), None
         metrics = ", ".join(f"{k} {v:.4g}" for k, v in (evaluation.get("metrics") or {}).items())
         self.summary.setText(f"Held out: {evaluation.get('examples', 0)} examples. {metrics}")
-        self.picture.clear()
-        if evaluation.get("kind") == "classification":
-            picture = QPixmap.fromImage(confusion_image(evaluation["confusion"], evaluation["classes"]))
-            self.picture.setPixmap(picture)
-            self.picture.setMinimumSize(picture.size())  # the scroll area scrolls; the matrix is never clipped
-            self.worst.addWidget(QLabel("Worst classified:"), 0, 0, 1, WORST_COLUMNS)
-            for i, example in enumerate(evaluation.get("worst") or []):
-                cell = QLabel()
-                caption = f"{example['true']} → {example['predicted']} ({example['confidence']:.0%})"
-                if "image" in example:
-                    cell.setPixmap(example_pixmap(example["image"]))
-                    cell.setToolTip(f"true {example['true']}, predicted {example['predicted']}")
-                else:
-                    cell.setText(", ".join(map(str, example.get("values", [])[:6])))
-                text = QLabel(caption)
-                text.setStyleSheet(CAPTION_STYLE)
-                cell.setMinimumWidth(64)
-                text.setMinimumWidth(text.sizeHint().width())
-                row, column = 1 + 2 * (i // WORST_COLUMNS), i % WORST_COLUMNS
-                self.worst.addWidget(cell, row, column)
-                self.worst.addWidget(text, row + 1, column)
-        elif evaluation.get("kind") == "regression":
-            self._show_scatter(evaluation["true"], evaluation["predicted"])
-        self.export_button.setEnabled(evaluation.get("kind") in ("classification", "regression"))
+        parts = evaluation.get("outputs") or [evaluation]
+        for i, part in enumerate(parts):
+            self.body.addWidget(self._part(part, part.get("output") if len(parts) > 1 else None, first=i == 0))
+        kinds = {part.get("kind") for part in parts}
+        self.export_button.setEnabled(bool(kinds & {"classification", "regression"}))
 
-    def _show_scatter(self, true: list, predicted: list):
+    def _part(self, part: dict, title: str | None, first: bool) -> QWidget:
+        """One output's evaluation: its confusion matrix and worst examples, or predicted against true."""
+        widget = QWidget()
+        layout = QVBoxLayout(widget)
+        layout.setContentsMargins(0, 6, 0, 0)
+        if title:
+            heading = QLabel(f"<b>{html.escape(title)}</b> ({part.get('kind')})")
+            layout.addWidget(heading)
+        if part.get("kind") == "classification":
+            picture = self.picture if first else QLabel()
+            pixmap = QPixmap.fromImage(confusion_image(part["confusion"], part["classes"]))
+            picture.setPixmap(pixmap)
+            picture.setMinimumSize(pixmap.size())  # the scroll area scrolls; the matrix is never clipped
+            layout.addWidget(picture)
+            layout.addLayout(self._worst(part.get("worst") or []))
+        elif part.get("kind") == "regression":
+            scatter = self._scatter(part["true"], part["predicted"])
+            self.scatter = self.scatter or scatter
+            layout.addWidget(scatter)
+        return widget
+
+    def _worst(self, examples: list) -> QGridLayout:
+        grid = QGridLayout()
+        grid.addWidget(QLabel("Worst classified:"), 0, 0, 1, WORST_COLUMNS)
+        for i, example in enumerate(examples):
+            cell = QLabel()
+            caption = f"{example['true']} → {example['predicted']} ({example['confidence']:.0%})"
+            if "image" in example:
+                cell.setPixmap(example_pixmap(example["image"]))
+                cell.setToolTip(f"true {example['true']}, predicted {example['predicted']}")
+            else:
+                cell.setText(", ".join(map(str, example.get("values", [])[:6])))
+            text = QLabel(caption)
+            text.setStyleSheet(CAPTION_STYLE)
+            cell.setMinimumWidth(64)
+            text.setMinimumWidth(text.sizeHint().width())
+            row, column = 1 + 2 * (i // WORST_COLUMNS), i % WORST_COLUMNS
+            grid.addWidget(cell, row, column)
+            grid.addWidget(text, row + 1, column)
+        return grid
+
+    def _scatter(self, true: list, predicted: list):
         import pyqtgraph as pg
 
-        if self.scatter is None:
-            self.scatter = pg.PlotWidget(title="predicted against true")
-            self.scatter.setLabel("bottom", "true")
-            self.scatter.setLabel("left", "predicted")
-            self.scatter.setMinimumSize(220, 180)
-            self.scatter.setBackground(self.palette().color(self.palette().ColorRole.Base))
-            self.worst.addWidget(self.scatter, 0, 0)
-        self.scatter.clear()
-        self.scatter.plot(true, predicted, pen=None, symbol="o", symbolSize=5)
-        low, high = min(true + predicted), max(true + predicted)
-        self.scatter.plot([low, high], [low, high], pen=pg.mkPen("#888", style=Qt.PenStyle.DashLine))
+        scatter = pg.PlotWidget(title="predicted against true")
+        scatter.setLabel("bottom", "true")
+        scatter.setLabel("left", "predicted")
+        scatter.setMinimumSize(220, 180)
+        scatter.setBackground(self.palette().color(self.palette().ColorRole.Base))
+        scatter.plot(true, predicted, pen=None, symbol="o", symbolSize=5)
+        if true:
+            low, high = min(true + predicted), max(true + predicted)
+            scatter.plot([low, high], [low, high], pen=pg.mkPen("#888", style=Qt.PenStyle.DashLine))
+        return scatter
 
     def export_png(self, path: str | None = None) -> str | None:
         path = path or self.dialogs.save_path("Export Evaluation", "evaluation.png", "PNG images (*.png)", ".png")

@@ -36,11 +36,18 @@ def test_the_small_cnn_learns_in_two_epochs_and_the_saved_model_loads_and_predic
 def test_stop_ends_after_the_current_batch_and_keeps_the_weights(tmp_path, keras):
     graph = small_cnn()
     data = _quadrants()
-    settings = resolve(graph, {"epochs": 5, "batch_size": 16}, data.y[0])
-    batches = []
+    settings = resolve(graph, {"epochs": 5, "batch_size": 16}, data.y[0])  # 13 batches an epoch
+    batches, asked = [], []
+
+    def should_stop():  # asked as each batch begins: Stop pressed during the third batch
+        asked.append(1)
+        return len(asked) >= 4
+
     result = train(graph, data, settings, tmp_path / "m.keras", on_batch=lambda *a: batches.append(a),
-                   should_stop=lambda: len(batches) >= 3)
-    assert result["stopped"] and len(batches) == 3 and result["epochs_done"] == 1
+                   should_stop=should_stop)
+    assert result["stopped"] and result["epochs_done"] == 1
+    told = [b[1] for b in batches]  # batch ends are told from Keras's threads; one overtaken by a later is dropped
+    assert len(asked) == 4 and told[-1] == 4 and told == sorted(set(told))  # the batch begun was the last
     model = keras.saving.load_model(tmp_path / "m.keras")
     assert np.isfinite(model.predict(data.x[0][:2], verbose=0)).all()
 

@@ -80,7 +80,7 @@ def test_csv_with_a_label_column_and_text_classes(tmp_path):
     with pytest.raises(DataError, match="--label"):
         load_data(str(tmp_path / "t.csv"), dense_classifier())
     (tmp_path / "bad.csv").write_text("a,b,c,d,kind\n1,2,x,4,cat\n")
-    with pytest.raises(DataError, match="line 2: 'x' is not a number"):
+    with pytest.raises(DataError, match="line 2: 'x' in column 'c' is not a number"):
         load_data(str(tmp_path / "bad.csv"), dense_classifier(), label="kind")
 
 
@@ -102,7 +102,7 @@ def test_an_image_folder_with_one_sub_folder_per_class(tmp_path):
     ("nan", "NaN"),
     ("lengths", "different numbers of examples"),
     ("text", "training needs numbers"),
-    ("shape", r"image expects \(28, 28, 1\) but .* is \(8, 8, 1\) per example: resize the images to 28×28"),
+    ("shape", r"image expects \(28, 28, 1\) but .* is \(8, 8, 1\) per example: resize to 28×28\?"),
     ("classes", "classes has 4 units .* set classes's units to at least 8"),
     ("huge", "GB is more than"),
     ("not a zip", "not a .npz archive"),
@@ -148,3 +148,67 @@ def _input_of(shape):
     doc.connect("image", "flatten")
     doc.connect("flatten", "classes")
     return doc.graph
+
+
+def test_images_of_another_size_are_resized_on_request_with_keras(tmp_path, keras):
+    images, labels = bright_quadrant_images(6, size=8)
+    np.savez(tmp_path / "small.npz", x=images[..., 0], y=labels)  # (6, 8, 8) grey, for a 28×28×1 Input
+    with pytest.raises(DataError, match=r"resize to 28×28\?") as caught:
+        load_data(str(tmp_path / "small.npz"), small_cnn())
+    assert caught.value.remedy == {"resize": [28, 28], "input": "image"}
+    data = load_data(str(tmp_path / "small.npz"), small_cnn(), resize=True)
+    expected = np.asarray(keras.ops.image.resize(images, (28, 28), interpolation="bilinear"))
+    assert data.x[0].shape == (6, 28, 28, 1) and np.allclose(data.x[0], expected, atol=1e-6)
+    assert "resized from 8×8 to 28×28 to fit image" in data.notes[-1]
+    np.savez(tmp_path / "rgb.npz", x=np.repeat(images, 3, axis=-1), y=labels)  # 3 channels cannot become 1
+    with pytest.raises(DataError, match="set image's shape") as caught:
+        load_data(str(tmp_path / "rgb.npz"), small_cnn(), resize=True)
+    assert caught.value.remedy is None
+
+
+def test_csv_feature_columns_are_chosen_by_name_in_the_order_given(tmp_path):
+    (tmp_path / "t.csv").write_text("id,a,b,note,c,d,kind\n" + "".join(
+        f"{i},{i}.5,{-i},n{i},{2 * i},{i % 3},{'cat' if i % 2 else 'dog'}\n" for i in range(12)))
+    data = load_data(str(tmp_path / "t.csv"), dense_classifier(features=3, classes=2), label="kind",
+                     features=["d", "a", "c"])
+    assert data.x[0].shape == (12, 3) and data.x[0][3].tolist() == [0.0, 3.5, 6.0]
+    assert data.feature_names == ["d", "a", "c"] and data.class_names == ["cat", "dog"]
+    with pytest.raises(DataError, match="'note' is not a number; feature columns must hold numbers"):
+        load_data(str(tmp_path / "t.csv"), dense_classifier(features=6, classes=2), label="kind")
+    with pytest.raises(DataError, match="no feature column 'e'"):
+        load_data(str(tmp_path / "t.csv"), dense_classifier(classes=2), label="kind", features=["a", "e"])
+    with pytest.raises(DataError, match="'kind' is the label, so it cannot be a feature column too"):
+        load_data(str(tmp_path / "t.csv"), dense_classifier(classes=2), label="kind", features=["a", "kind"])
+    with pytest.raises(DataError, match=r"expects \(3,\) but t.csv's 2 feature column\(s\) is \(2,\)"):
+        load_data(str(tmp_path / "t.csv"), dense_classifier(features=3, classes=2), label="kind",
+                  features=["a", "b"])
+
+
+def test_csv_preview_gives_the_columns_what_they_hold_and_the_first_rows(tmp_path):
+    from builder.keras.training_csv import CsvProblem, preview
+
+    (tmp_path / "t.csv").write_text("id, size ,kind,empty\n1,2.5,cat,\n2,3,dog,\n\n3,1e3,cat,\n")
+    shown = preview(tmp_path / "t.csv", rows=2)
+    assert shown["columns"] == ["id", "size", "kind", "empty"]
+    assert shown["kinds"] == ["int", "float", "text", "empty"]
+    assert shown["rows"] == [["1", "2.5", "cat", ""], ["2", "3", "dog", ""]] and shown["sampled"] == 3
+    (tmp_path / "twice.csv").write_text("a,b,a\n1,2,3\n")
+    for name, expected in (("twice.csv", "'a' appears twice"), ("none.csv", "not a regular file")):
+        with pytest.raises(CsvProblem, match=expected):
+            preview(tmp_path / name)
+    (tmp_path / "empty.csv").write_text("")
+    with pytest.raises(CsvProblem, match="the file is empty"):
+        preview(tmp_path / "empty.csv")
+
+
+def test_the_section_takes_csv_columns_resizing_and_losses_by_output():
+    section = {"label": "kind", "features": ["a", "b"], "resize": True,
+               "loss": {"digit": "sparse_categorical_crossentropy", "size": "mean_squared_error"},
+               "metrics": {"digit": ["accuracy"], "size": ["mean_absolute_error"]}}
+    assert check_training(section) == section
+    bad = {"features": ["a", "a"], "resize": "yes", "loss": {"digit": "os.system"}, "metrics": {"size": "mae"}}
+    with pytest.raises(TrainingSettingsError) as caught:
+        check_training(bad)
+    assert [p.split(":")[0] for p in caught.value.problems] == [
+        "training.loss", "training.metrics", "training.features", "training.resize"]
+    assert "'digit': expected one of" in str(caught.value)

@@ -15,7 +15,7 @@ import pytest
 import builder
 import main
 from tests.conftest import ROOT
-from tests.training_samples import bright_quadrant_images, dense_classifier, rows, small_cnn
+from tests.training_samples import bright_quadrant_images, dense_classifier, rows, small_cnn, two_outputs
 
 
 def run_main(capsys, *argv):
@@ -46,7 +46,7 @@ def test_train_writes_the_model_and_the_history_and_exits_0(capsys, cnn_project,
 def test_bad_data_exits_2_with_one_message_and_no_traceback(capsys, cnn_project, tmp_path):
     np.savez(tmp_path / "bad.npz", x=np.zeros((4, 8, 8)), y=np.zeros(4, dtype="int64"))
     code, _out, err = run_main(capsys, "train", cnn_project, "--data", tmp_path / "bad.npz", "-o", tmp_path / "o.keras")
-    assert code == 2 and "image expects (28, 28, 1)" in err and "Traceback" not in err
+    assert code == 2 and "image expects (28, 28, 1)" in err and "--resize" in err and "Traceback" not in err
     code, _out, err = run_main(capsys, "train", cnn_project, "-o", tmp_path / "o.keras")
     assert code == 2 and "no data" in err
     code, _out, err = run_main(capsys, "train", cnn_project, "--data", "digits", "--epochs", "0",
@@ -119,3 +119,46 @@ def test_the_multiworker_script_trains_on_two_workers_and_the_chief_writes_a_mod
     assert model.predict(x[:3], verbose=0).shape == (3, 3)
     history = json.loads((tmp_path / "h0.json").read_text())
     assert set(history) == {"loss", "accuracy"} and np.isfinite(history["loss"][0])
+
+
+def test_resize_and_csv_feature_columns_from_the_command_line(capsys, cnn_project, tmp_path, keras):
+    images, labels = bright_quadrant_images(40, size=8)
+    np.savez(tmp_path / "small.npz", x=images[..., 0], y=labels)
+    code, _out, err = run_main(capsys, "train", cnn_project, "--data", tmp_path / "small.npz", "--resize",
+                               "--epochs", 1, "-o", tmp_path / "r.keras")
+    assert code == 0 and "resized from 8×8 to 28×28" in err, err
+    builder.save(dense_classifier(features=2), tmp_path / "rows.json")
+    x, y = rows(60)
+    (tmp_path / "t.csv").write_text("a,b,c,d,kind\n" + "".join(
+        f"{r[0]},{r[1]},{r[2]},{r[3]},{k}\n" for r, k in zip(x, y)))
+    code, _out, err = run_main(capsys, "train", tmp_path / "rows.json", "--data", tmp_path / "t.csv", "--label",
+                               "kind", "--features", "c,a", "--epochs", 1, "-o", tmp_path / "c.keras")
+    assert code == 0, err
+    assert keras.saving.load_model(tmp_path / "c.keras").input_shape == (None, 2)
+    code, _out, err = run_main(capsys, "train", tmp_path / "rows.json", "--data", tmp_path / "t.csv", "--label",
+                               "kind", "--features", "c,e", "-o", tmp_path / "c.keras")
+    assert code == 2 and "no feature column 'e'" in err
+
+
+def test_the_scripts_of_a_two_output_model_keep_fit_s_history_names_under_every_strategy(capsys, tmp_path):
+    """model.fit (strategy none) and the multiworker step (one local worker) train the same two outputs, each
+    with its loss, and write the same history keys (fit adds the validation ones)."""
+    builder.save(two_outputs(), tmp_path / "two.json")
+    images, labels = bright_quadrant_images(64, size=12)
+    np.savez(tmp_path / "two.npz", image=images, digit=labels, size=images.mean(axis=(1, 2, 3)))
+    histories = {}
+    for strategy in ("none", "multiworker"):
+        run_main(capsys, "export", tmp_path / "two.json", "--training", "--strategy", strategy,
+                 "-o", tmp_path / f"train_{strategy}.py")
+        done = subprocess.run([sys.executable, f"train_{strategy}.py", "--data", "two.npz", "--epochs", "1",
+                               "--batch-size", "16", "-o", f"{strategy}.keras", "--history", f"{strategy}.json"],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False,
+                              env={**os.environ, "CUDA_VISIBLE_DEVICES": ""})
+        assert done.returncode == 0, done.stderr[-3000:]
+        histories[strategy] = json.loads((tmp_path / f"{strategy}.json").read_text())
+    fit_keys = {k for k in histories["none"] if not k.startswith("val_")}
+    assert fit_keys == {"loss", "digit_loss", "size_loss", "digit_accuracy", "size_mean_absolute_error"}
+    assert set(histories["multiworker"]) == fit_keys
+    ruff = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", str(tmp_path)], cwd=ROOT, check=False,
+                          capture_output=True, text=True)
+    assert ruff.returncode == 0, ruff.stdout

@@ -22,8 +22,11 @@ TIMEOUT_S = 600  # only catches a hang: building and installing take seconds
 def installed(tmp_path_factory) -> Path:
     """The bin/ folder of a fresh venv with the project's wheel installed, seeing this venv's site-packages."""
     base = tmp_path_factory.mktemp("wheel")
+    # Without PYTHONPATH: with the checkout on it, pip sees the checkout's keras_canvas.egg-info (left by the wheel
+    # build) as keras-canvas "already installed" and installs nothing into the fresh venv.
+    clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q", "-w", str(base / "dist")],
-                   check=True, timeout=TIMEOUT_S, capture_output=True)
+                   check=True, timeout=TIMEOUT_S, capture_output=True, env=clean)
     (wheel,) = (base / "dist").glob("keras_canvas-*.whl")
     env_dir = base / "env"
     venv.EnvBuilder(with_pip=False).create(env_dir)
@@ -32,7 +35,7 @@ def installed(tmp_path_factory) -> Path:
     (site / "test_venv.pth").write_text(str(ours) + "\n")  # PySide6, TensorFlow, networkx: already here
     python = env_dir / "bin" / "python"
     subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q",
-                    str(wheel)], check=True, timeout=TIMEOUT_S, capture_output=True)
+                    str(wheel)], check=True, timeout=TIMEOUT_S, capture_output=True, env=clean)
     return env_dir / "bin"
 
 
@@ -62,7 +65,9 @@ def test_the_installed_window_opens_with_its_stylesheet_and_code_from_the_wheel(
              "apply_style(app)\n"
              "print(len(app.styleSheet()), builder.__file__, keras_canvas_resources.__file__)")
     result = subprocess.run([str(installed / "python"), "-c", probe], cwd=tmp_path, capture_output=True, text=True,
-                            timeout=TIMEOUT_S, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, check=False)
+                            timeout=TIMEOUT_S, check=False,
+                            env={**{k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+                                 "QT_QPA_PLATFORM": "offscreen"})
     assert result.returncode == 0, result.stderr
     length, builder_file, resources_file = result.stdout.split()
     assert int(length) > 500  # resources/style.qss, filled with the theme's colours
@@ -74,6 +79,6 @@ def test_the_installed_window_opens_with_its_stylesheet_and_code_from_the_wheel(
 
 def test_the_wheel_lists_every_package_in_the_tree():
     listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
-    in_tree = {".".join(init.parent.relative_to(ROOT).parts) for top in ("builder", "gui")
+    in_tree = {".".join(init.parent.relative_to(ROOT).parts) for top in ("builder", "cli", "gui")
                for init in (ROOT / top).rglob("__init__.py")}
     assert in_tree == listed - {"keras_canvas_resources"}
