@@ -1,7 +1,7 @@
 """Keras Canvas: `python main.py [FILE]` opens the app; the other commands work without a window.
 
     python main.py check FILE [--json] [--keras]   shapes, params, errors and warnings of every node
-    python main.py export FILE [-o OUT.py] [--style layer|function]
+    python main.py export FILE [-o OUT.py] [--style layer|function|ops]
     python main.py export FILE --training -o train.py [--strategy none|mirrored|multiworker]   a training script
     python main.py train FILE --data DATA [--label COL] [--epochs N] ... -o OUT.keras [--history H.json]
     python main.py build FILE -o OUT.keras [--max-weights 2GB]   builds the Keras model, saves it, prints its summary

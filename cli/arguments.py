@@ -44,8 +44,10 @@ def parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="write a Python script that builds the model with Keras")
     export.add_argument("file")
     export.add_argument("-o", "--output", help="where to write the script (default: print it)")
-    export.add_argument("--style", choices=("layer", "function"),
-                        help="layers.Concatenate(...)([a, b]) or layers.concatenate([a, b]) (default: the file's "
+    export.add_argument("--style", "--merge-style", choices=("layer", "function", "ops"),
+                        help="how merges are written: layers.Concatenate(...)([a, b]) (a named layer), "
+                             "layers.concatenate([a, b]) (the same layer, by its function) or "
+                             "keras.ops.concatenate([a, b]) (an operation: no layer, no name) (default: the file's "
                              "choice, else layer)")
     export.add_argument("--training", action="store_true",
                         help="write a standalone training script (model, compile settings, data loading) instead")

@@ -10,13 +10,14 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QVBoxLayout
 
+from builder.catalog.ops.forms import DIFFERENCE
 from builder.files.atomic_file import write_text
 from builder.files.project import dumps
 from builder.keras.code_export import STYLES
 from builder.keras.plan import ModelError, make_plan
 from gui.code_view import CodeView
 from gui.dialogs import KERAS_FILTER, PYTHON_FILTER
-from gui.panels.code_preview import STYLE_LABELS, code_or_errors
+from gui.panels.code_preview import STYLE_HELP, STYLE_LABELS, code_or_errors
 
 
 class ExportPythonDialog(QDialog):
@@ -41,6 +42,9 @@ class ExportPythonDialog(QDialog):
         bar.addWidget(self.style_combo)
         bar.addStretch(1)
         layout.addLayout(bar)
+        self.style_note = QLabel()  # what the chosen style makes of a merge, and what differs
+        self.style_note.setWordWrap(True)
+        layout.addWidget(self.style_note)
         self.view = CodeView()
         layout.addWidget(self.view, 1)
         self.buttons = QDialogButtonBox()
@@ -59,6 +63,7 @@ class ExportPythonDialog(QDialog):
         return self.style_combo.currentData()
 
     def refresh(self):
+        self.style_note.setText(f"{STYLE_HELP[self.style]} {DIFFERENCE}")
         text, self.ok = code_or_errors(self.controller.doc, self.style, self.controller.results)
         self.view.show_code(text, wrap=not self.ok)
         self.save_button.setEnabled(self.ok)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from builder.catalog import rules
-from builder.catalog.params import Param, ParamError, UnknownParam
+from builder.catalog.params import REQUIRED, Param, ParamError, UnknownParam
 from builder.quoting import quote
 
 VARIADIC = None  # input count of merge layers: ports 0..n-1, any n >= 1
@@ -43,6 +43,11 @@ class LayerSpec:
     call_style: str = "single"
     # How many of the ports must be connected (the rest are optional, like attention's key); None: all of them.
     required_inputs: int | None = None
+    # An op node (builder/catalog/ops/): the keras.ops function it calls (its `name` is "ops.<op>"); it creates no
+    # layer and has no weights. `operands`: a binary op's argument names, each fed by a wire or by a number set
+    # as the param of that name (`keras.ops.add(x, 1.0)`).
+    op: str | None = None
+    operands: tuple[str, ...] = ()
     param_by_name: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -67,8 +72,10 @@ class LayerSpec:
             raise UnknownParam(f"{self.name} has no parameter {quote(name)} (its parameters: {known})") from None
 
     def start_params(self) -> dict:
-        """Params of a newly placed node: every required one, with a sensible starting value."""
-        return {p.name: p.start_value() for p in self.params if p.required}
+        """Params of a newly placed node: every required one, with a sensible starting value. An op also starts
+        with the values that make it work where Keras's default would not (concatenate's axis 0 is the batch)."""
+        return {p.name: p.start_value() for p in self.params
+                if p.required or (self.op is not None and p.initial is not REQUIRED)}
 
     def resolve(self, params: dict) -> dict:
         """All params, defaults filled in, each validated; raises ParamError naming the first bad one."""

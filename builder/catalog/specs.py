@@ -12,6 +12,7 @@ from dataclasses import replace
 from builder.catalog import rules
 from builder.catalog.keras_names import KERAS_LAYERS
 from builder.catalog.layer_spec import VARIADIC, LayerSpec
+from builder.catalog.ops import op_spec
 from builder.catalog.params import REQUIRED, Param, activation
 from builder.catalog.spec_params import DATA_FORMAT
 from builder.catalog.spec_params import NORMALIZATION as _NORMALIZATION
@@ -220,7 +221,8 @@ class UnknownLayerError(KeyError):
 
     @staticmethod
     def message(layer) -> str:
-        return f"unknown layer {quote(layer)}; the catalog has: {', '.join(CATALOG)}"
+        return (f"unknown layer {quote(layer)}; the catalog has: {', '.join(CATALOG)}; and ops.<function> for a "
+                "keras.ops operation (ops.concatenate, ops.add, ...)")
 
 
 def _generic_shape(params, inputs):
@@ -246,6 +248,9 @@ def spec_for(layer: str) -> LayerSpec:
     except (KeyError, TypeError):
         if isinstance(layer, str) and layer in KERAS_LAYERS:
             return generic_spec(layer)
+        spec = op_spec(layer)  # "ops.concatenate": a keras.ops operation (builder/catalog/ops/)
+        if spec is not None:
+            return spec
         raise UnknownLayerError(UnknownLayerError.message(layer)) from None
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from builder.catalog.ops import op_spec
 from builder.catalog.rules import Arriving
 from builder.catalog.rules.merging import with_paddings
 from builder.catalog.rules.terms import Term, number, tracing_on
@@ -51,7 +52,7 @@ def explain_node(source, node: str, results: dict[str, NodeResult] | None = None
     if result.shape is None:
         why = result.error or (f"waits on {result.blocked_by}" if result.blocked_by else "no shape")
         return Explanation(node, result.layer, (), (), why)
-    spec = CATALOG.get(result.layer)
+    spec = CATALOG.get(result.layer) or op_spec(result.layer)  # a layer, or an op node ("ops.add")
     if spec is None or spec.generic:  # an imported layer outside the catalog: Keras computed it
         return Explanation(node, result.layer, tuple(_stored_line(d, i) for i, d in enumerate(result.shape)),
                            (f"{number(result.params)}: counted by Keras when the model was imported",))

@@ -33,7 +33,7 @@ FORMAT = "keras-canvas"
 VERSION = 1
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_PROBLEM_CHARS = 2400  # one problem line in a message, whatever a file managed to put in it
-EXPORT_STYLES = ("layer", "function")  # builder/codegen.STYLES (not imported: codegen imports plan and shapes)
+EXPORT_STYLES = ("layer", "function", "ops")  # builder/keras/code_export.STYLES (not imported: codegen imports plan and shapes)
 _NODE_KEYS = {"id", "layer", "params", "config", "keras_shape"}
 _EDGE_KEYS = {"source", "target", "port"}
 _TOP_KEYS = {"format", "version", "nodes", "edges", "ui", "training", "budgets"}
@@ -246,7 +246,7 @@ def _read_ui(ui, graph, problems):
     kept["positions"] = clean
     style = ui.get("export_style")
     if style is not None and not (isinstance(style, str) and style in EXPORT_STYLES):
-        problems.append(f"ui.export_style: expected \"layer\" or \"function\", got {_show(style)}")
+        problems.append(f"ui.export_style: expected \"layer\", \"function\" or \"ops\", got {_show(style)}")
     if "frames" in ui:
         try:
             kept["frames"] = check_frames(ui["frames"])

@@ -15,6 +15,7 @@ from typing import NamedTuple
 import networkx as nx
 
 from builder.catalog.keras_names import KERAS_LAYERS
+from builder.catalog.ops import op_spec
 from builder.catalog.params import ParamError
 from builder.catalog.rules import Arriving, ShapeError, fmt
 from builder.catalog.rules.merging import with_paddings
@@ -221,6 +222,8 @@ class ShapeInference:
         spec = CATALOG.get(layer) if isinstance(layer, str) else None
         if spec is None and isinstance(layer, str) and layer in KERAS_LAYERS:
             spec = generic_spec(layer)
+        if spec is None:
+            spec = op_spec(layer)  # "ops.add": a keras.ops operation
         if spec is None:
             return NodeResult(layer, error=f"{node}: {UnknownLayerError.message(layer)}")
         params = self._params(node, spec, data.get("params") or {})

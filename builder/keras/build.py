@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from builder.keras.op_build import build_op
 from builder.keras.plan import ModelError, make_plan
 from builder.keras.weight_limit import DEFAULT_MAX_WEIGHT_BYTES, check_weights
 from builder.quoting import shorten
@@ -32,6 +33,9 @@ def build_model(source, max_weight_bytes: int | None = DEFAULT_MAX_WEIGHT_BYTES)
         try:
             if step.spec.is_input:
                 tensors[step.id] = keras.Input(shape=kwargs["shape"], name=step.id, **step.config)
+                continue
+            if step.spec.op is not None:  # keras.ops.<function>(...): an operation, not a layer
+                tensors[step.id] = build_op(keras, step, tensors)
                 continue
             layer = getattr(keras.layers, step.spec.name)(name=step.id, **step.config, **kwargs)
             arriving = [tensors[s] for s in step.sources]

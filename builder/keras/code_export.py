@@ -12,10 +12,13 @@ import keyword
 import math
 import re
 
+from builder.inference.engine import infer
+from builder.keras.op_export import merge_as_op, op_line
 from builder.keras.plan import ModelError, Plan, make_plan
+from builder.model.order import graph_of
 from builder.quoting import quote, show
 
-STYLES = ("layer", "function")
+STYLES = ("layer", "function", "ops")  # how merges are written; builder/keras/op_export.py says what differs
 _RESERVED = {"keras", "layers", "build_model", "model", "inputs", "outputs"} | set(dir(builtins))
 
 
@@ -99,8 +102,15 @@ def _arguments(step) -> list[str]:
     return args
 
 
-def _line(step, names, style) -> str:
+def _line(step, names, style, ranks_differ=frozenset()) -> str:
     var = names[step.id]
+    if step.spec.op is not None:  # an op node: keras.ops.<function>(...)
+        return op_line(step, names, literal)
+    if style == "ops" and step.spec.is_merge and not step.spec.generic:
+        line, why = merge_as_op(step, names, literal, step.id in ranks_differ)
+        if line is not None:
+            return line
+        return f"# {step.id}: {why}\n    {_line(step, names, 'layer')}"
     name_arg = f"name={literal(step.id)}"
     if step.spec.is_input:
         extra = "".join(f", {key}={literal(value)}" for key, value in step.config.items() if key.isidentifier())
@@ -127,13 +137,13 @@ def _list(items) -> str:
 
 def _check_style(style):
     if not (isinstance(style, str) and style in STYLES):
-        raise ExportError(f"unknown style {quote(style)}; choose 'layer' or 'function'")
+        raise ExportError(f"unknown style {quote(style)}; choose 'layer', 'function' or 'ops'")
 
 
-def render(plan: Plan, style: str = "layer") -> str:
+def render(plan: Plan, style: str = "layer", ranks_differ=frozenset()) -> str:
     _check_style(style)
     names = variable_names(step.id for step in plan.steps)
-    body = [f"    {_line(step, names, style)}" for step in plan.steps]
+    body = [f"    {_line(step, names, style, ranks_differ)}" for step in plan.steps]
     inputs = _list([names[n] for n in plan.inputs])
     outputs = _list([names[n] for n in plan.outputs])
     return "\n".join([
@@ -156,8 +166,20 @@ def render(plan: Plan, style: str = "layer") -> str:
 
 
 def export_code(source, style: str = "layer", results: dict | None = None) -> str:
-    """A standalone script for the graph (a GraphDocument or networkx MultiDiGraph); `style` is 'layer'
-    (`layers.Concatenate(...)([a, b])`) or 'function' (`layers.concatenate([a, b], ...)`). Raises
-    builder.keras.plan.ModelError if the graph has errors, ExportError (a ModelError) for what no script can hold."""
+    """A standalone script for the graph (a GraphDocument or networkx MultiDiGraph); `style` says how merge layers
+    are written: 'layer' (`layers.Concatenate(...)([a, b])`), 'function' (`layers.concatenate([a, b], ...)`) or
+    'ops' (`keras.ops.concatenate([a, b], ...)`: no layer, see builder/keras/op_export.py). Op nodes are always
+    keras.ops calls. Raises builder.keras.plan.ModelError if the graph has errors, ExportError (a ModelError) for
+    what no script can hold."""
     _check_style(style)
-    return render(make_plan(source, results), style)
+    graph = graph_of(source)
+    if results is None:
+        results = infer(graph)
+    plan = make_plan(graph, results)
+    return render(plan, style, _ranks_differ(graph, results) if style == "ops" else frozenset())
+
+
+def _ranks_differ(graph, results) -> set:
+    """Merge nodes whose inputs differ in rank (the layer and the op would align them differently)."""
+    return {node for node in graph
+            if len({len(results[u].shape) for u, _v in graph.in_edges(node) if results[u].shape is not None}) > 1}

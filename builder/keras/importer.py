@@ -14,6 +14,7 @@ Each layer becomes one node whose id is the layer's name:
     stored in `keras_shape` with the input shapes Keras saw, so check and export work afterwards without
     TensorFlow. When what feeds the node is edited later, inference sees the inputs differ and marks the node
     stale until Keras recomputes it (builder/inference/stored_shapes.py).
+  - a keras.ops call on the model's tensors (an Operation that is no layer) becomes an op node (builder/keras/op_import.py).
 Nested models (a Sequential or functional model used as a layer) are flattened: their layers become nodes of
 the graph, wired as inside the inner model. A layer used at more than one place (shared weights) or one with
 several outputs cannot be one node, and such models are refused with a message naming the layer.
@@ -30,6 +31,15 @@ from builder.catalog.specs import CATALOG
 from builder.files.project import node_id_problem
 from builder.inference.engine import infer
 from builder.keras.model_file import ImportRefused, read_config
+from builder.keras.op_import import (
+    check_generic_op,
+    claim_op_id,
+    describe_op,
+    function_of,
+    is_op,
+    part_id,
+    used_parts,
+)
 from builder.keras.weight_limit import DEFAULT_MAX_WEIGHT_BYTES
 from builder.layout.auto_layout import auto_layout
 from builder.model.document import GraphDocument, GraphError
@@ -160,12 +170,15 @@ class _Walker:
         self.model = model
         self.nodes: list[dict] = []  # {"id", "layer", "params", "config", "keras_shape", "sources", "keras"}
         self.seen: set[str] = set()
+        self.outputs = list(_graph_of(keras, model).outputs)
 
     def tensor_source(self, tensor) -> str:
         operation, _node_index, tensor_index = _history(tensor)
-        if tensor_index:
+        if tensor_index and not (is_op(self.keras, operation) and function_of(operation) == "split"):
             raise ImportRefused(f"{operation.name}: a layer with several outputs cannot be one node; only layers "
                                 "with a single output can be imported")
+        if is_op(self.keras, operation) and function_of(operation) == "split":  # one node per part used
+            return part_id(operation, tensor_index, used_parts(operation, self.outputs))
         if isinstance(operation, self.keras.Model):
             # The inner model's output tensor comes from one of its own layers.
             inner_out = operation.outputs[0] if isinstance(operation.outputs, list) else operation.outputs
@@ -182,6 +195,9 @@ class _Walker:
         keras = self.keras
         if isinstance(layer, keras.Model):
             self.add_nested(layer, owner)
+            return
+        if is_op(keras, layer):  # a keras.ops call: builder/keras/op_import.py
+            self.add_op(layer, owner)
             return
         name = layer.name
         problem = node_id_problem(name)
@@ -207,6 +223,24 @@ class _Walker:
         sources = [self.tensor_source(t) for t in node.input_tensors]
         self.nodes.append({"id": name, "layer": class_name, "sources": sources, "keras": layer,
                            **self.describe(layer, class_name, node)})
+
+    def add_op(self, operation, owner):
+        """A keras.ops call: one node (a split: one per part used), as op_import describes it."""
+        inbound = _uses_in(self.keras, operation, owner)
+        if len(inbound) != 1:
+            raise ImportRefused(f"{operation.name}: this operation is used at {len(inbound)} places; a node is one "
+                                "call of one operation")
+        node = inbound[0]
+        sources = [self.tensor_source(t) for t in node.input_tensors]
+        split = function_of(operation) == "split"
+        parts = used_parts(operation, self.outputs) if split else [None]
+        for index in parts:
+            node_id = part_id(operation, index, parts) if split else operation.name
+            claim_op_id(node_id, self.seen)
+            described = describe_op(self.keras, operation, node, index)
+            if "keras_shape" in described:
+                check_generic_op(node_id, described)
+            self.nodes.append({"id": node_id, "sources": sources, "keras": operation, **described})
 
     def add_nested(self, inner, owner):
         # Flattened: the inner model's Input layers stand for what feeds the inner model at its single use.
@@ -322,6 +356,9 @@ def _refuse_where_shapes_differ(doc, nodes):
         if result.shape == tuple(shape) and (result.trainable, result.non_trainable) == (trainable, frozen):
             continue
         data = doc.graph.nodes[node["id"]]
+        if node["layer"].startswith("ops.") and result.error:  # an op Keras builds but the app refuses
+            raise ImportRefused(f"{result.error} (Keras declares {tuple(shape)}, but the model would not run as "
+                                "declared); change the operation in the model and save it again")
         ours = result.shape if result.shape is not None else (result.error or f"nothing (waits on {result.blocked_by})")
         raise ImportRefused(f"{node['id']}: Keras gives {node['layer']} the shape {tuple(shape)} with "
                             f"{trainable + frozen} weights, but the catalog's rule gives {ours} for params "

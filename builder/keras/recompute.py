@@ -18,9 +18,12 @@ def recompute(node: str, layer: str, config: dict, inputs: list) -> dict:
     the input shapes (a list when several arrive, as builder/keras/build.py does), which builds its weights.
     """
     from builder.catalog.keras_names import KERAS_LAYERS
+    from builder.catalog.ops import op_name
     from builder.keras.importer import ImportRefused, check_safe
 
     inputs = [list(s) for s in inputs]
+    if op_name(layer) is not None:
+        return _recompute_op(layer, config, inputs)
     if layer not in KERAS_LAYERS:
         return {"inputs": inputs, "error": f"{layer} is not a built-in Keras layer"}
     try:
@@ -42,6 +45,31 @@ def recompute(node: str, layer: str, config: dict, inputs: list) -> dict:
     return {"shape": [None if d is None else int(d) for d in out.shape],
             "trainable": sum(_count(w) for w in instance.trainable_weights),
             "non_trainable": sum(_count(w) for w in instance.non_trainable_weights),
+            "inputs": inputs}
+
+
+def _recompute_op(layer: str, config: dict, inputs: list) -> dict:
+    """A generic op node (builder/catalog/ops/): its keras.ops function called as the node calls it, on symbolic
+    tensors of the input shapes. The function comes from the fixed list of keras.ops names, its arguments are
+    plain JSON; nothing is deserialized."""
+    import keras  # deferred: only this function needs TensorFlow
+
+    from builder.catalog.ops import op_spec
+    from builder.catalog.ops.calls import op_call
+    from builder.keras.op_build import build_op
+    from builder.keras.plan import Step
+
+    spec = op_spec(layer)
+    sources = [f"input_{i}" for i in range(len(inputs))]
+    step = Step("op", spec, {}, tuple(sources), dict(config))
+    try:
+        op_call(spec, {}, sources, config)
+        out = build_op(keras, step, {s: keras.KerasTensor(tuple(shape)) for s, shape in zip(sources, inputs)})
+    except Exception as exc:  # noqa: BLE001 - whatever Keras refuses goes on the node, as its message
+        return {"inputs": inputs, "error": _keras_message(exc)}
+    if not isinstance(out, keras.KerasTensor):
+        return {"inputs": inputs, "error": "it returns several tensors; a node has a single output"}
+    return {"shape": [None if d is None else int(d) for d in out.shape], "trainable": 0, "non_trainable": 0,
             "inputs": inputs}
 
 

@@ -7,6 +7,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QFrame, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout
 
+from builder.catalog.ops import OP_SPECS
 from builder.catalog.specs import SPECS
 from gui.theme import canvas_palette
 
@@ -84,7 +85,7 @@ class AddPopup(QFrame):
             "QListWidget::item:selected { background: #2563eb; color: white; border-radius: 3px; }")
 
     def filter(self, text: str):
-        offered = [spec for spec in SPECS if self.layers is None or spec.name in self.layers]
+        offered = [spec for spec in (*SPECS, *OP_SPECS) if self.layers is None or spec.name in self.layers]
         ranked = sorted(((rank, i, spec) for i, spec in enumerate(offered)
                          if (rank := matches(spec, text)) is not None), key=lambda r: r[:2])
         self.list.clear()

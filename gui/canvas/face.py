@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from builder.catalog.card_summary import summary_text
+from builder.catalog.ops import op_name
 from builder.catalog.rules import fmt
 from builder.catalog.specs import UnknownLayerError, spec_for
 
@@ -73,7 +74,8 @@ def _face(doc, results, node_id, layer, category, help_text) -> NodeFace:
         tip = (f"{node_id} waits on {result.blocked_by}: it has no shape until the error there is fixed")
         return NodeFace(node_id, layer, category, summary, f"waits on {result.blocked_by}", "", status, tip,
                         result.blocked_by)
-    params = params_text(result.trainable, result.non_trainable)
+    # An op creates no layer: "0 params" would read as a layer without weights.
+    params = "no parameters" if op_name(layer) is not None else params_text(result.trainable, result.non_trainable)
     tooltip = "\n\n".join(result.warnings) if status == "warning" else f"{node_id} ({layer}): {help_text}"
     return NodeFace(node_id, layer, category, summary, fmt(result.shape), params, status, tooltip)
 

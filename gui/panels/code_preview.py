@@ -6,10 +6,11 @@ timer and skipped while the dock is hidden; a graph with errors shows the errors
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from builder.catalog.ops.forms import DIFFERENCE
 from builder.keras.code_export import STYLES, export_code
 from builder.keras.plan import ModelError
 from builder.quoting import escape_controls
@@ -17,7 +18,13 @@ from gui.code_view import CodeView
 
 LARGE_GRAPH = 300
 LARGE_GRAPH_DELAY_MS = 150
-STYLE_LABELS = {"layer": "layers.Concatenate()([a, b])", "function": "layers.concatenate([a, b])"}
+STYLE_LABELS = {"layer": "layers.Concatenate()([a, b])", "function": "layers.concatenate([a, b])",
+                "ops": "keras.ops.concatenate([a, b])"}
+# What each style makes of a merge (builder/catalog/ops/forms.py says what differs).
+STYLE_HELP = {"layer": "The layer class called on a list: a named layer in model.summary(), reusable.",
+              "function": "The layer's functional shortcut: the same named layer, in one call.",
+              "ops": "keras.ops: an operation, not a layer: no name, not in model.summary(); Average and Dot stay "
+                     "layers (no op of a list)."}
 
 
 def code_or_errors(graph, style: str, results: dict | None = None) -> tuple[str, bool]:
@@ -48,10 +55,11 @@ class CodePreview(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Style"))
         self.style_combo = QComboBox()
-        for style in STYLES:
+        for index, style in enumerate(STYLES):
             self.style_combo.addItem(STYLE_LABELS[style], style)
-        self.style_combo.setToolTip("How merge layers are written: the layer class called on a list, or the "
-                                    "functional shortcut")
+            self.style_combo.setItemData(index, STYLE_HELP[style], Qt.ItemDataRole.ToolTipRole)
+        self.style_combo.setToolTip("How merge layers are written: the layer class called on a list, the "
+                                    f"functional shortcut, or a keras.ops call. {DIFFERENCE}")
         self.style_combo.currentIndexChanged.connect(self.schedule)
         bar.addWidget(self.style_combo)
         bar.addStretch(1)

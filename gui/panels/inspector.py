@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from builder.catalog.ops import op_name
+from builder.catalog.ops.forms import forms_note
 from builder.catalog.params import Param
 from builder.catalog.specs import spec_for
 from builder.editing.commands import Rename, SetParam
@@ -238,7 +240,8 @@ class Inspector(QScrollArea):
         layer = doc.layer(node_id)
         spec = spec_for(layer)
         self.title_label.setText(layer)
-        self.help_label.setText(spec.help)
+        note = forms_note(spec)  # merge layers and ops: the three ways to write a merge, and what differs
+        self.help_label.setText(spec.help if note is None else f"{spec.help}\n\n{note}")
         self._show_id()
         if changed_node or [r.param for r in self.rows.values()] != list(spec.params):
             self._build_rows(spec.params)
@@ -251,6 +254,8 @@ class Inspector(QScrollArea):
             self.no_params_label.setText("No typed params: its Keras arguments are the config above (read-only)."
                                          if has_config
                                          else "It uses Keras's defaults for all its arguments.")
+        elif spec.op is not None:
+            self.no_params_label.setText("This op takes only its tensors.")
         else:
             self.no_params_label.setText("This layer has no parameters.")
         self.params_title.setVisible(bool(spec.params))
@@ -289,6 +294,8 @@ class Inspector(QScrollArea):
         self.shape_label.setToolTip("Point at a size to see how it is made; click it to keep the derivation")
         if result.params is None:
             self.params_label.setText("-")
+        elif op_name(result.layer) is not None:
+            self.params_label.setText("no parameters (an op)")
         elif result.non_trainable:
             self.params_label.setText(f"<a href='params'>{count_text(result.params)}</a> "
                                       f"({count_text(result.trainable)} trainable, "

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
+from builder.catalog.ops import op_name
 from builder.catalog.rules import fmt
 from builder.catalog.specs import UnknownLayerError, spec_for
 from gui.theme import set_status
@@ -23,11 +24,18 @@ def keras_origin_text(layer: str, keras_shape, result) -> tuple[str, str]:
         return text, "warning"
     inputs = (keras_shape or {}).get("inputs")
     if isinstance(keras_shape, dict) and "error" in keras_shape:
-        return f"Keras refuses keras.layers.{layer} on input {_shapes(inputs)}.", "error"
+        return f"Keras refuses {keras_name(layer)} on input {_shapes(inputs)}.", "error"
     if not isinstance(keras_shape, dict) or "shape" not in keras_shape:
-        return f"keras.layers.{layer} has no shape computed by Keras yet.", "error"
+        return f"{keras_name(layer)} has no shape computed by Keras yet.", "error"
     where = f" for input {_shapes(inputs)}" if inputs else " at import (the file does not say for which input)"
-    return f"Shape computed by Keras{where}: keras.layers.{layer} is outside the catalog.", "muted"
+    outside = "has no shape rule here" if op_name(layer) is not None else "is outside the catalog"
+    return f"Shape computed by Keras{where}: {keras_name(layer)} {outside}.", "muted"
+
+
+def keras_name(layer: str) -> str:
+    """keras.layers.Dense for a layer, keras.ops.clip for an op node ("ops.clip")."""
+    function = op_name(layer)
+    return f"keras.ops.{function}" if function is not None else f"keras.layers.{layer}"
 
 
 def _shapes(inputs) -> str:
@@ -72,7 +80,7 @@ class KerasDetails(QWidget):
         if not (generic or config):
             return
         layer = data["layer"]
-        self.class_label.setText(f"keras.layers.{layer}")
+        self.class_label.setText(keras_name(layer))
         self.origin_label.setVisible(generic)
         if generic:
             text, kind = keras_origin_text(layer, data.get("keras_shape"), results.get(node_id))

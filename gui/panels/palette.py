@@ -10,7 +10,8 @@ from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
-from builder.catalog.specs import CATALOG, LayerSpec
+from builder.catalog.ops import OP_SPECS
+from builder.catalog.specs import CATALOG, LayerSpec, spec_for
 
 LAYER_MIME = "application/x-keras-canvas-layer"
 LAYER_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -79,7 +80,8 @@ class Palette(QWidget):
 
     def _fill(self):
         categories: dict[str, QTreeWidgetItem] = {}
-        for spec in CATALOG.values():  # grouped in the order of Keras's documentation (catalog's CATEGORY_ORDER)
+        # Grouped in the order of Keras's documentation (catalog's CATEGORY_ORDER), then keras.ops operations.
+        for spec in (*CATALOG.values(), *OP_SPECS):
             group = categories.get(spec.category)
             if group is None:
                 group = QTreeWidgetItem(self.tree, [spec.category])
@@ -104,7 +106,7 @@ class Palette(QWidget):
             shown = 0
             for child_index in range(group.childCount()):
                 item = group.child(child_index)
-                spec = CATALOG[item.data(0, LAYER_ROLE)]
+                spec = spec_for(item.data(0, LAYER_ROLE))
                 haystack = f"{spec.name} {spec.category} {spec.help} {' '.join(spec.keywords)}".lower()
                 match = all(word in haystack for word in words)
                 item.setHidden(not match)

@@ -97,6 +97,7 @@ DARK_CANVAS = CanvasPalette(
         Regularization="#be185d",
         Normalization="#0369a1",
         Merging="#15803d",
+        Operations="#b45309",  # keras.ops: amber, apart from the layers' blues and greens (white text 5.0:1)
     )),
 )
 

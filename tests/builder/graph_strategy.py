@@ -22,6 +22,7 @@ from builder.catalog.params import ACTIVATIONS
 from builder.catalog.specs import CATALOG, SPECS
 from builder.inference.engine import infer
 from tests.builder.graph_strategy_more import MORE_PARAMS
+from tests.builder.graph_strategy_ops import op_node
 from tests.builder.graph_strategy_spatial import BY_TENSOR_RANK, SPATIAL_PARAMS
 
 # Masking is not drawn: its mask travels on to later layers (a Softmax after it fails on a rank-2 mask), and how
@@ -213,6 +214,12 @@ def graphs(draw, min_nodes=2, max_nodes=8) -> nx.MultiDiGraph:
         if sometimes(draw, 1):  # a layer nobody connected
             layer = draw(st.sampled_from(LAYERS))
             graph.add_node(node, layer=layer, params=layer_params(draw, layer, None))
+            continue
+        if sometimes(draw, 12):  # a keras.ops operation (builder/catalog/ops/)
+            layer, params, sources = op_node(draw, nodes, shapes, merge_sources)
+            graph.add_node(node, layer=layer, params=params)
+            for port, source in enumerate(sources):
+                graph.add_edge(source, node, port=port)
             continue
         if sometimes(draw, 22):
             layer = draw(st.sampled_from(MERGES))

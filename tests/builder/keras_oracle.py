@@ -51,6 +51,7 @@ from builder.catalog.specs import CATALOG
 # 3, not 2: the generators draw many sizes of 2, and a per-channel array of 2 values on a rank-1 tensor then
 # broadcast against a batch of 2 (Rescaling's scale on (None,)): a model that fails on any other batch passed.
 BATCH = 3
+OTHER_BATCH = 5  # a second batch size, for layers on (batch,) tensors (see _judge_node)
 
 
 @dataclass
@@ -99,6 +100,8 @@ def _judge_node(keras, graph, node, tensors, layers, suspect) -> KerasNode:
     params = keras_kwargs(graph.nodes[node].get("params") or {})
     if layer_name == "Input":
         return _judge_input(keras, node, params, tensors)
+    if layer_name.startswith("ops."):
+        return _judge_op(keras, graph, node, tensors, suspect)
     try:
         # Built first, before looking at the sources: Keras refuses bad constructor arguments whatever
         # arrives, so such a node has an error of its own even when its sources are blocked.
@@ -137,6 +140,12 @@ def _judge_node(keras, graph, node, tensors, layers, suspect) -> KerasNode:
                        layer.count_params())
     failure = _run(_traced(layer, spread), feed([tensors.batched[s] for s in sources]), shape, {}, node,
                    f"graph-mode trace with a batch of {BATCH}")
+    if not failure and any(len(tensors.symbolic[s].shape) == 1 for s in sources):
+        # On a (batch,) tensor the last axis is the batch axis: a per-channel array of BATCH values (Rescaling's
+        # scale) broadcasts against the batch and works for this batch size only. Another batch size tells.
+        other = [keras.Input(shape=tuple(tensors.symbolic[s].shape)[1:], batch_size=OTHER_BATCH) for s in sources]
+        failure = _run(_traced(layer, spread), feed(other), shape, {}, node,
+                       f"graph-mode trace with a batch of {OTHER_BATCH}", batch=OTHER_BATCH)
     if not failure and layer_name == "Concatenate" and len(sources) == 1:
         twice = keras.layers.Concatenate(**params)
         failure = _run(twice, [tensors.batched[sources[0]]] * 2, None, {}, node, "the input concatenated twice")
@@ -146,6 +155,61 @@ def _judge_node(keras, graph, node, tensors, layers, suspect) -> KerasNode:
         result.ran = not failure
     if not failure and suspect and not result.ran:
         failure = _fails_at_every_size(call, merge, [tuple(tensors.symbolic[s].shape) for s in sources])
+    if failure:
+        return KerasNode("error", reason=failure)
+    tensors.symbolic[node] = out
+    tensors.batched[node] = keras.Input(shape=shape[1:], batch_size=BATCH)
+    return result
+
+
+def _judge_op(keras, graph, node, tensors, suspect) -> KerasNode:
+    """An op node: its keras.ops function called on its sources (as builder.keras.op_build spells the call), with
+    the layers' rules (batch size kept and declared unknown, no empty tensor, the trace and the run on zeros),
+    and one more: tensors that meet with different ranks, or a matmul of 2D tensors, broadcast or multiply the
+    batch axis against a feature axis (samples mix, as attention over rank-2 tensors): a failure."""
+    from keras.src.backend import compute_output_spec
+
+    from builder.catalog.ops import op_spec
+    from builder.keras.op_build import build_op
+    from builder.keras.plan import Step
+
+    data = graph.nodes[node]
+    sources = sources_of(graph, node)
+    if not sources:
+        return KerasNode("error", reason="an op with no tensor cannot be called")
+    if any(s not in tensors.symbolic for s in sources):
+        return KerasNode("blocked")
+    step = Step(node, op_spec(data["layer"]), dict(data.get("params") or {}), tuple(sources),
+                dict(data.get("config") or {}))
+
+    def call(values):
+        return build_op(keras, step, dict(zip(sources, values)))
+
+    ranks = {len(tensors.symbolic[s].shape) for s in sources}
+    try:
+        out = call([tensors.symbolic[s] for s in sources])
+    except Exception as exc:  # noqa: BLE001 - any refusal by Keras is the verdict
+        return KerasNode("error", reason=f"symbolic call: {type(exc).__name__}: {exc}")
+    shape = tuple(out.shape)
+    if not shape or shape[0] is not None:
+        return KerasNode("error", reason=f"symbolic call declared {shape}: the batch axis is gone or fixed")
+    if len(ranks) > 1 or (step.spec.op == "matmul" and min(ranks) < 3):
+        return KerasNode("error", reason="tensors of different ranks (or 2D matrices) meet across the batch axis")
+    if 0 in shape[1:]:
+        return KerasNode("error", reason=f"symbolic call gave an empty tensor {shape}: no data can flow on")
+    result = KerasNode("ok", shape)
+    traced = lambda values: compute_output_spec(lambda *v: call(list(v)), *values)
+    failure = _run(traced, [tensors.batched[s] for s in sources], shape, {}, node,
+                   f"graph-mode trace with a batch of {BATCH}")
+    if not failure and step.spec.op == "concatenate" and len(sources) == 1:  # as for the Concatenate layer
+        axis = step.params.get("axis", 0)
+        failure = _run(lambda v: keras.ops.concatenate(v, axis=axis), [tensors.batched[sources[0]]] * 2, None, {},
+                       node, "the input concatenated twice")
+    if not failure and all(s in tensors.concrete for s in sources):
+        failure = _run(call, [tensors.concrete[s] for s in sources], shape, tensors.concrete, node, "forward pass")
+        result.ran = not failure
+    if not failure and suspect and not result.ran:
+        failure = _fails_at_every_size(call, True, [tuple(tensors.symbolic[s].shape) for s in sources])
     if failure:
         return KerasNode("error", reason=failure)
     tensors.symbolic[node] = out
@@ -176,7 +240,7 @@ def _traced(layer, spread=False):
     return lambda value: compute_output_spec(layer.call, value)
 
 
-def _run(layer, value, declared: tuple | None, store: dict, node, what: str) -> str | None:
+def _run(layer, value, declared: tuple | None, store: dict, node, what: str, batch: int = BATCH) -> str | None:
     """Call the layer on batch-2 data; a message if that fails, changes the batch size, or gives another
     shape than the declared one (None: only the batch size is checked)."""
     try:
@@ -184,8 +248,8 @@ def _run(layer, value, declared: tuple | None, store: dict, node, what: str) -> 
     except Exception as exc:  # noqa: BLE001
         return f"{what}: {type(exc).__name__}: {exc}"
     actual = tuple(out.shape)
-    if actual[0] != BATCH:
-        return f"{what} changed the batch size from {BATCH} to {actual[0]}"
+    if actual[0] != batch:
+        return f"{what} changed the batch size from {batch} to {actual[0]}"
     # A size that the trace leaves unknown is no disagreement: TensorFlow loses some static sizes (a dilated
     # 'same' convolution goes through space_to_batch), and the run itself would still work.
     if declared is not None and (len(actual) != len(declared) or

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import os
-import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -264,7 +263,8 @@ def test_long_run_report():
               f"{_long_run['steps']} applied and {_long_run['refused']} refused, all undone and redone exactly")
 
 
-def test_undo_of_a_large_deletion_is_fast_and_exact():
+def test_undo_of_a_large_deletion_is_exact():
+    # How fast it is belongs to the benchmark (house rule: no test times the machine).
     doc = GraphDocument()
     doc.add_node("x", "Input", {"shape": [4]})
     previous = "x"
@@ -274,10 +274,8 @@ def test_undo_of_a_large_deletion_is_fast_and_exact():
         previous = f"d{i}"
     start = snapshot(doc)
     history = History(doc)
-    began = time.perf_counter()
     history.push(Delete([f"d{i}" for i in range(1, 1000, 2)]))
     history.undo()
     history.push(Rename("d10", "renamed"))
     history.undo()
-    assert time.perf_counter() - began < 3  # took seconds here, minutes at 20,000 nodes, before in-place order
     assert snapshot(doc) == start

@@ -25,6 +25,10 @@ Deliberate differences from Keras's symbolic build (the oracle's rules, in keras
     outside 0..input_dim-1 fails for a reason no shape rule sees, and how masks travel on is Keras's business.
   - Masking is not drawn: its mask travels on, and a later layer that reads masks (Softmax on a rank-2 tensor)
     fails for a reason no shape rule sees; Keras's own Masking tests (test_keras_layer_tests.py) cover it.
+  - Op nodes (keras.ops, drawn by graph_strategy_ops.py): an op that joins, reduces, moves or splits the batch
+    axis changes the number of samples (the oracle sees a declared or a run batch size other than the input's);
+    tensors of different ranks broadcast against each other, and a matmul of 2D tensors, mix samples (Keras
+    builds them, and they even run when a size happens to equal the batch): the oracle counts them as failures.
   - Param values that Keras accepts but we refuse (Dropout rate=1, momentum outside [0, 1], epsilon <= 0, zero
     sizes, 'SAME' in capitals, truthy non-bools) are never generated here; test_shape_rules.py lists them.
 
@@ -40,6 +44,7 @@ from collections import Counter
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from builder.catalog.ops import OP_SPECS
 from builder.catalog.specs import SPECS
 from builder.inference.engine import INTERNAL_ERROR, infer, totals
 from tests.builder.graph_strategy import describe, graphs
@@ -100,13 +105,14 @@ def _count(graph, verdict):
 
 
 def coverage_report() -> str:
-    unset = sorted(f"{spec.name}.{p.name}" for spec in SPECS for p in spec.params
+    drawn = (*SPECS, *OP_SPECS)
+    unset = sorted(f"{spec.name}.{p.name}" for spec in drawn for p in spec.params
                    if f"{spec.name}.{p.name}" not in _tally["params"])
-    missing_layers = sorted(spec.name for spec in SPECS if spec.name not in _tally["layers"])
+    missing_layers = sorted(spec.name for spec in drawn if spec.name not in _tally["layers"])
     return (f"agreement coverage: {_tally['graphs']:,} graphs, {_tally['nodes']:,} nodes; Keras refused "
             f"{_tally['keras_errors']:,} nodes and blocked {_tally['blocked']:,} behind them; "
             f"{_tally['built_whole']:,} graphs built whole; {_tally['unknown_dims']:,} Inputs with unknown sizes\n"
-            f"  layers ({len(_tally['layers'])} of {len(SPECS)}): "
+            f"  layers and ops ({len(_tally['layers'])} of {len(drawn)}, {len(OP_SPECS)} of them ops): "
             + ", ".join(f"{k} {v:,}" for k, v in sorted(_tally["layers"].items()))
             + f"\n  params set ({len(_tally['params'])}); layers never drawn: {missing_layers or 'none'}; "
             f"params never set: {unset or 'none'}")
@@ -149,6 +155,8 @@ def _check_whole_model(keras, graph, ours, verdict):
     model = build_model(graph)
     assert model.count_params() == sum(totals(ours))
     for node in graph:
+        if graph.nodes[node]["layer"].startswith("ops."):
+            continue  # an op makes no layer to look up; the verdict compared its shape
         assert tuple(model.get_layer(node).output.shape) == ours[node].shape, node
     inputs = [n for n in graph if graph.nodes[n]["layer"] == "Input"]
     if all(verdict[n].ran for n in inputs):

@@ -6,6 +6,7 @@ from PySide6.QtGui import QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 import builder
+from builder.catalog.ops import OP_SPECS
 from builder.editing.commands import Move
 from builder.layout.auto_layout import auto_layout
 from gui.canvas import geometry
@@ -113,7 +114,7 @@ def test_tab_opens_the_popup_and_enter_adds_at_its_position(cnn, qtbot):
 def test_popup_filters_ranks_and_closes_on_escape(cnn, qtbot):
     controller, view = cnn
     popup = view.open_add_popup(QPointF(0, 0))
-    assert len(popup.visible_layers()) == len(builder.CATALOG)
+    assert len(popup.visible_layers()) == len(builder.CATALOG) + len(OP_SPECS)  # the layers, then keras.ops
     qtbot.keyClicks(popup.search, "pool")
     assert popup.visible_layers()[:2] == ["MaxPooling2D", "AveragePooling2D"]
     assert "GlobalAveragePooling2D" in popup.visible_layers()

@@ -4,9 +4,12 @@ at the centre of the view."""
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
+from builder.catalog.ops import OP_SPECS
 from builder.catalog.specs import CATALOG
 from gui.panels.palette import LAYER_MIME, Palette
 from tests.gui.canvas_driver import drop_layer
+
+OPS = [spec.name for spec in OP_SPECS]
 
 
 @pytest.fixture
@@ -20,22 +23,24 @@ def palette(qtbot):
 def test_every_catalog_layer_is_listed_under_its_category(palette):
     tree = palette.tree
     groups = {tree.topLevelItem(i).text(0): tree.topLevelItem(i) for i in range(tree.topLevelItemCount())}
-    assert set(groups) == {spec.category for spec in CATALOG.values()}
-    for spec in CATALOG.values():
+    assert set(groups) == {spec.category for spec in CATALOG.values()} | {"Operations"}  # keras.ops after the layers
+    for spec in (*CATALOG.values(), *OP_SPECS):
         group = groups[spec.category]
         names = [group.child(i).text(0) for i in range(group.childCount())]
         assert spec.name in names
-    assert palette.visible_layers() == list(CATALOG)
+    assert palette.visible_layers() == [*CATALOG, *OPS]
     assert "Joins its inputs along one axis" in palette.items["Concatenate"].toolTip(0)
 
 
 @pytest.mark.parametrize("text, expected", [
     ("conv", [name for name, spec in CATALOG.items() if spec.category == "Convolution"]),
     ("POOL", [name for name, spec in CATALOG.items() if spec.category == "Pooling"]),
-    ("merg", [name for name, spec in CATALOG.items() if spec.category == "Merging"]),
-    ("join axis", ["Concatenate"]),
+    # keras.ops joins come up with the merge layers: their search words include "merge" and "join".
+    ("merg", [*(name for name, spec in CATALOG.items() if spec.category == "Merging"), "ops.concatenate", "ops.stack",
+              "ops.add"]),
+    ("join axis", ["Concatenate", "ops.concatenate", "ops.stack"]),
     ("zzz", []),
-    ("", list(CATALOG)),
+    ("", [*CATALOG, *OPS]),
 ])
 def test_search_filters_by_name_category_and_description(palette, text, expected):
     palette.search.setText(text)

@@ -52,8 +52,12 @@ def multi_head_attention_weights(params, inputs, out):
 def attention_shape(layer: str):
     """Attention and AdditiveAttention: scores of the query against the key, then a weighted sum of the value."""
     def rule(params, inputs):
-        # Only AdditiveAttention's scale (one per feature) needs the feature size.
-        query, value, key = _parts(layer, inputs, known=layer == "AdditiveAttention" and params["use_scale"])
+        # Only AdditiveAttention's scale (one per feature of the query: Keras builds it from the query alone) needs
+        # a feature size; the key and value may broadcast against it.
+        query, value, key = _parts(layer, inputs, known=False)
+        if layer == "AdditiveAttention" and params["use_scale"] and query.shape[-1] is None:
+            raise ShapeError(f"{layer} needs a known feature size on its query, but {by(query)}; set it in the "
+                             "Input shape")
         # Scores are a batched matrix product over the last two axes: any axes before the steps must agree,
         # or the product broadcasts them into another shape than the one Keras declares (the query's).
         if len({len(x.shape) for x in (query, value, key)}) > 1:
