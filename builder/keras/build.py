@@ -5,6 +5,7 @@ from __future__ import annotations
 from builder.keras.op_build import build_op
 from builder.keras.plan import ModelError, make_plan
 from builder.keras.weight_limit import DEFAULT_MAX_WEIGHT_BYTES, check_weights
+from builder.keras.wrappers import keras_arguments
 from builder.quoting import shorten
 
 
@@ -37,6 +38,7 @@ def build_model(source, max_weight_bytes: int | None = DEFAULT_MAX_WEIGHT_BYTES)
             if step.spec.op is not None:  # keras.ops.<function>(...): an operation, not a layer
                 tensors[step.id] = build_op(keras, step, tensors)
                 continue
+            kwargs = keras_arguments(keras, step.spec, kwargs)  # a wrapper's layer as a Keras layer
             layer = getattr(keras.layers, step.spec.name)(name=step.id, **step.config, **kwargs)
             arriving = [tensors[s] for s in step.sources]
             if step.spec.call_style == "arguments":  # layer(query, value, key)

@@ -15,6 +15,7 @@ import re
 from builder.inference.engine import infer
 from builder.keras.op_export import merge_as_op, op_line
 from builder.keras.plan import ModelError, Plan, make_plan
+from builder.keras.wrappers import layer_code
 from builder.model.order import graph_of
 from builder.quoting import quote, show
 
@@ -93,7 +94,9 @@ def _arguments(step) -> list[str]:
     for param in step.spec.params:
         if param.name in step.params:
             value = step.params[param.name]
-            if param.always_written or not param.is_default(value):
+            if param.kind == "layer" and value is not None:  # a wrapper's layer: layers.LSTM(units=64)
+                args.append(f"{param.name}={layer_code(value, literal)}")
+            elif param.always_written or not param.is_default(value):
                 args.append(f"{param.name}={literal(value)}")
         elif param.always_written:
             args.append(f"{param.name}={literal(param.default)}")

@@ -286,6 +286,15 @@ class _Walker:
             if p.name not in full:
                 continue
             value = full[p.name]
+            if p.kind == "layer":  # a wrapper's layer (builder/keras/wrapper_import.py)
+                import keras
+
+                from builder.keras.wrapper_import import wrapped_param
+
+                params[p.name] = wrapped_param(keras, layer, p.name)
+                if params[p.name] is None:
+                    del params[p.name]
+                continue
             if p.name == "data_format" and value == "channels_last":
                 continue  # what Keras's None resolves to with the usual keras.json: the catalog's default
             keep = p.required or p.name in diffs or (

@@ -83,7 +83,8 @@ class ParamRow(QWidget):
         editor_line.setContentsMargins(0, 0, 0, 0)
         editor_line.setSpacing(2)
         editor_line.addWidget(self.editor, 1)
-        editor_line.addWidget(self.reset_button)
+        # At the top: a wrapper's layer editor is tall (the wrapped layer's params), the button stays by its name.
+        editor_line.addWidget(self.reset_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(editor_line)
         for line in self.editor.findChildren(QLineEdit):  # spin boxes' fields too
             line.returnPressed.connect(self.entered)
