@@ -22,6 +22,7 @@ from builder.catalog.params import ParamError
 from builder.catalog.specs import UnknownLayerError, spec_for
 from builder.files import atomic_file
 from builder.files.blocks_section import BlocksSectionError, read_blocks, write_blocks
+from builder.files.budgets_section import BudgetsError, check_budgets
 from builder.files.json_reading import MAX_JSON_VALUES, count_values, load_json, structure_problems, too_many_values
 from builder.files.safe_read import UnreadableFile, read_limited
 from builder.files.training_section import TrainingSettingsError, check_training
@@ -37,7 +38,7 @@ MAX_PROBLEM_CHARS = 2400  # one problem line in a message, whatever a file manag
 EXPORT_STYLES = ("layer", "function", "ops")  # builder/keras/code_export.STYLES (not imported: codegen imports plan and shapes)
 _NODE_KEYS = {"id", "layer", "params", "config", "keras_shape"}
 _EDGE_KEYS = {"source", "target", "port"}
-_TOP_KEYS = {"format", "version", "nodes", "edges", "ui", "training", "blocks"}
+_TOP_KEYS = {"format", "version", "nodes", "edges", "ui", "training", "blocks", "budgets"}
 
 
 class ProjectError(ValueError):
@@ -118,6 +119,11 @@ def from_dict(data, source: str = "<data>") -> nx.MultiDiGraph:
         try:
             graph.graph["training"] = check_training(data["training"])
         except TrainingSettingsError as exc:
+            problems.extend(exc.problems)
+    if "budgets" in data:  # limits `check` gates on: builder/files/budgets_section.py
+        try:
+            graph.graph["budgets"] = check_budgets(data["budgets"])
+        except BudgetsError as exc:
             problems.extend(exc.problems)
     if problems:
         raise ProjectError(source, problems)
@@ -314,6 +320,8 @@ def to_dict(graph: nx.MultiDiGraph) -> dict:
     blocks = write_blocks(graph)
     if blocks:
         data["blocks"] = blocks
+    if graph.graph.get("budgets"):
+        data["budgets"] = dict(graph.graph["budgets"])
     return data
 
 
@@ -363,6 +371,8 @@ def dumps(graph: nx.MultiDiGraph) -> str:
         parts.append(f'  "training": {one(data["training"])}')
     if "blocks" in data:
         parts.append(f'  "blocks": {block(data["blocks"])}')
+    if "budgets" in data:
+        parts.append(f'  "budgets": {one(data["budgets"])}')
     return "{\n" + ",\n".join(parts) + "\n}\n"
 
 

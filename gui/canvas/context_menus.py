@@ -92,6 +92,15 @@ def node_menu(view, node_id: str) -> QMenu:
     many = len(selected) > 1
     menu = QMenu(view)
     _title(menu, f"{len(selected)} nodes selected" if many else f"{node_id} ({controller.doc.layer(node_id)})")
+    result = controller.results.get(node_id)
+    if not many and result is not None and (result.error or result.warnings):
+        # The lightbulb's fixes, first: they are why one right-clicks a node with a problem.
+        from gui.fix_actions import add_fix_actions, bulb_icon
+
+        fixes = menu.addMenu(bulb_icon(), "&Fixes")
+        fixes.setObjectName("fixes")
+        add_fix_actions(fixes, controller, node_id, view.fix_preview)
+        menu.addSeparator()
     if not many:
         _action(menu, "rename", "&Rename…", lambda: ask_rename(view, node_id), "F2")
     _action(menu, "duplicate", "D&uplicate", edits.duplicate, "Ctrl+D")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from builder.catalog.rules.common import ShapeError, as_one, axis_index, by
+from builder.catalog.rules.terms import named
 
 
 def batch_normalization_shape(params, inputs):
@@ -25,11 +26,14 @@ def batch_normalization_shape(params, inputs):
 
 
 def batch_normalization_weights(params, inputs, out):
-    size = inputs[0].shape[params["axis"]]
-    trainable = size * (int(params["center"]) + int(params["scale"]))
+    size = named(inputs[0].shape[params["axis"]], "channels")
+    learned = [name for name, on in (("γ", params["scale"]), ("β", params["center"])) if on]
+    trainable = named(len(learned), f"({' and '.join(learned)})") * size if learned else 0
     # Moving mean and variance are not trained; renorm adds three more statistics (its mean, its stddev and
     # the moving stddev it tracks for inference).
-    return trainable, (5 if params["renorm"] else 2) * size
+    stats = named(5, "(moving mean and variance, renorm mean, stddev and moving stddev)") if params["renorm"] \
+        else named(2, "(moving mean and variance)")
+    return trainable, stats * size
 
 
 def _layer_axes(params, rank) -> list[int]:
@@ -71,7 +75,9 @@ def layer_normalization_weights(params, inputs, out):
     if not per:
         return 0, 0
     shape = inputs[0].shape
-    return per * math.prod(shape[a] for a in _layer_axes(params, len(shape))), 0
+    what = "(γ)" if params["rms_scaling"] or not params["center"] else "(β)" if not params["scale"] else "(γ and β)"
+    return named(per, what) * named(math.prod(shape[a] for a in _layer_axes(params, len(shape))),
+                                    "normalised values"), 0
 
 
 def group_normalization_shape(params, inputs):
@@ -95,8 +101,9 @@ def group_normalization_shape(params, inputs):
 
 
 def group_normalization_weights(params, inputs, out):
-    size = inputs[0].shape[params["axis"]]
-    return size * (int(params["center"]) + int(params["scale"])), 0
+    size = named(inputs[0].shape[params["axis"]], "channels")
+    per = int(params["center"]) + int(params["scale"])
+    return (named(per, "(γ and β)" if per == 2 else "(γ)" if params["scale"] else "(β)") * size) if per else 0, 0
 
 
 def _normalization_axes(params) -> tuple:
