@@ -11,6 +11,8 @@
     python main.py screenshot [-o DIR] [--example NAME ...] [--theme light|dark]   PNGs of the window
     python main.py diff A B [--json] [--ui] [--window]   what changed from A to B (projects or Keras model files)
     python main.py summary FILE [--or-raw]    one canonical line per node (git's textconv for project files)
+    python main.py explain FILE NODE          why NODE has its shape and parameter count, and what it costs
+    python main.py fix FILE -o OUT.json [--pick N]   applies a verified fix to every error it can; writes OUT
 
 Exit codes: 0 ok, 1 the graph has errors (diff: the models differ), 2 unreadable file or bad usage, 3 no display.
 `check` (without --keras) and `export` never import TensorFlow; the window imports it only when a Keras build is needed.

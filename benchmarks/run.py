@@ -47,9 +47,10 @@ def main(argv=None) -> int:
     parser.add_argument("--json", default="benchmarks/results.json", help="where to write the results")
     args = parser.parse_args(argv)
 
-    from benchmarks import builder_figures, diff_figures
+    from benchmarks import builder_figures, diff_figures, explain_figures
 
     figures = builder_figures.inference_figures(args.quick) + diff_figures.diff_figures(args.quick)
+    figures += explain_figures.explain_figures(args.quick)
     try:
         from benchmarks import gui_figures
     except ImportError:
@@ -62,6 +63,10 @@ def main(argv=None) -> int:
 
         figures += keras_worker_figures.keras_worker_figures(args.quick)
         figures += training_figures.training_figures(args.quick)
+        if gui_figures is not None:  # imported applications opened collapsed (issue 20)
+            from benchmarks import block_figures
+
+            figures += block_figures.block_figures(args.quick)
     print(table(figures))
     record = {"commit": _commit(), "time": time.strftime("%Y-%m-%d %H:%M:%S"), "quick": args.quick,
               "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0], "platform": platform.platform()},

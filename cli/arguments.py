@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-COMMANDS = ("check", "export", "train", "build", "import", "examples", "example", "screenshot", "diff", "summary")
+COMMANDS = ("check", "export", "train", "build", "import", "examples", "example", "screenshot", "diff", "summary",
+            "explain", "fix")
 
 
 def _size(text: str) -> int:
@@ -78,6 +79,16 @@ def parser() -> argparse.ArgumentParser:
     diff.add_argument("--ui", action="store_true", help="also report presentation: moved nodes, frames, ...")
     diff.add_argument("--window", action="store_true",
                       help="open B in the app, compared side by side with A (for git difftool)")
+    explain = sub.add_parser("explain", help="print why a node has its output shape and parameter count, its "
+                             "cost, and the fixes offered for its problems")
+    explain.add_argument("file")
+    explain.add_argument("node")
+    fix = sub.add_parser("fix", help="apply, for every error, the first (or N-th) verified fix, until none is left "
+                         "or none can be fixed; exit 0 when OUT has no error, 1 when some remain")
+    fix.add_argument("file")
+    fix.add_argument("-o", "--output", required=True, help="the project file to write (atomically)")
+    fix.add_argument("--pick", type=int, default=1, help="which fix of each error to apply, 1 for the first "
+                     "(default); an error with fewer fixes gets its last")
     summary = sub.add_parser("summary", help="print one canonical line per node (for git diff's textconv)")
     summary.add_argument("file")
     summary.add_argument("--or-raw", action="store_true",

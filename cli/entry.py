@@ -12,11 +12,12 @@ from cli.common import UsageError
 from cli.diff_commands import cmd_diff, cmd_summary
 from cli.model_commands import cmd_build, cmd_check, cmd_example, cmd_examples, cmd_export, cmd_import, cmd_screenshot
 from cli.train_command import cmd_train
+from cli.understand_commands import cmd_explain, cmd_fix
 from cli.window import open_window
 
 HANDLERS = {"check": cmd_check, "export": cmd_export, "train": cmd_train, "build": cmd_build, "import": cmd_import,
             "examples": cmd_examples, "example": cmd_example, "screenshot": cmd_screenshot, "diff": cmd_diff,
-            "summary": cmd_summary}
+            "summary": cmd_summary, "explain": cmd_explain, "fix": cmd_fix}
 
 
 def main(argv: list[str] | None = None) -> int:

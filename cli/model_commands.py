@@ -28,9 +28,21 @@ def cmd_check(args) -> int:
         updated = refresh_with_keras(graph)
         if updated:
             print(f"recomputed with Keras: {', '.join(updated)}", file=sys.stderr)
+    if args.json:  # with each node's explanation, cost and fixes, the totals and the budgets (issue 14)
+        from builder.fixes.check_report import full_check
+
+        data = full_check(graph)
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0 if data["valid"] and not data["budget_problems"] else 1
+    from builder.fixes.check_report import cost_lines
+
     data = check_dict(graph)
-    print(json.dumps(data, indent=2, ensure_ascii=False) if args.json else check_table(graph, data))
-    return 0 if data["valid"] else 1
+    lines, over = cost_lines(graph)
+    print(check_table(graph, data))
+    print("\n".join(lines))
+    if over:
+        print(f"\nOver budget ({len(over)}):\n" + "\n".join(f"  {p}" for p in over))
+    return 0 if data["valid"] and not over else 1
 
 
 def cmd_export(args) -> int:

@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         snap = self.settings.value("canvas/snap_to_grid", False)
         self.actions_by_name["snap"].setChecked(snap in (True, "true"))
         self.update_title()
+        self.status.document = self.controller.doc  # its blocks: a shared block's weights are counted once
         self.status.show_counts(self.controller.results)
 
     # ---- layout -------------------------------------------------------------------------------------------
@@ -149,6 +150,7 @@ class MainWindow(QMainWindow):
         controller, status = self.controller, self.status
         self.palette.add_requested.connect(self.add_layer_at_center)
         self.shapes_panel.node_clicked.connect(self.canvas.center_on_node)
+        self.shapes_panel.fix_preview = self.canvas.fix_preview  # its fix menu draws the same ghosts
         # After Enter in an inspector field the keyboard goes back to the canvas (its keys work at once); later,
         # so the field finishes its own editing first.
         self.inspector.enter_pressed.connect(lambda: QTimer.singleShot(0, self.canvas, self.canvas.setFocus))

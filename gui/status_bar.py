@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton
 
+from builder.inference.block_summary import shared_totals
 from builder.inference.engine import totals
 from gui.keras_service import FAILED, LOADING, READY, RESTARTING
 from gui.theme import set_status
@@ -19,6 +20,7 @@ class EditorStatusBar(QStatusBar):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.document = None  # the window's GraphDocument, for its blocks (shared weights are counted once)
         self.busy_label = QLabel()
         self.busy_bar = QProgressBar()
         self.busy_bar.setRange(0, 0)  # indeterminate: Keras reports stages, not fractions
@@ -40,7 +42,9 @@ class EditorStatusBar(QStatusBar):
         self.messageChanged.connect(self._message_cleared)
 
     def show_counts(self, results: dict):
-        trainable, frozen = totals(results)
+        # A shared block's layers are counted once (builder/inference/block_summary.py).
+        document = self.document
+        trainable, frozen = totals(results) if document is None else shared_totals(document.graph, results)
         errors = sum(1 for r in results.values() if r.error)
         self.params_label.setText(f"Params: {trainable + frozen:,}")
         self.params_label.setToolTip(f"Trainable {trainable:,}, non-trainable {frozen:,}")

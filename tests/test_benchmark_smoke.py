@@ -15,7 +15,9 @@ def test_quick_benchmark_runs_and_writes_every_figure(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     names = [f["name"] for f in json.loads(out.read_text())["figures"]]
     for expected in ("full inference, 1,000 nodes", "incremental inference after one param change, 1,000 nodes",
-                     "export_code, 1,000 nodes", "cold start to a painted window (example open)",
+                     "export_code, 1,000 nodes",
+                     "costs of every node + one explanation, over a full inference, 1,000 nodes",
+                     "fixes for an error mid-graph, 1,000 nodes (3 verified)", "cold start to a painted window (example open)",
                      "open a 2,000-node file to a painted window",
                      "one param edit to panel and badges updated, 1,000 nodes (GUI)",
                      "one pan/zoom frame, 2,000 nodes, whole graph in view", "one pan/zoom frame, 2,000 nodes, fitted",

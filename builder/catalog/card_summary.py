@@ -26,6 +26,10 @@ def summary_text(layer: str, params: dict | None) -> str:
         return ""
     params = params or {}
     parts = []
+    if _wraps(spec):  # the wrapped layer's first summary item is in the title; the rest comes first here
+        inner = params.get("layer")
+        if isinstance(inner, dict) and isinstance(inner.get("params"), dict):
+            parts.extend(summary_text(inner.get("layer"), inner["params"]).split(SEPARATOR)[1:])
     for name in spec.summary:
         try:
             param = spec.param(name)
@@ -38,7 +42,29 @@ def summary_text(layer: str, params: dict | None) -> str:
     return SEPARATOR.join(parts)
 
 
+def layer_title(layer: str, params: dict | None) -> str:
+    """The layer line of a node card: the class name, and for a wrapper the layer it wraps, e.g.
+    'Bidirectional(LSTM 64 · return_sequences)' or 'TimeDistributed(Dense 10 · softmax)'."""
+    from builder.catalog.wrapped_layer import wrapped_text
+
+    try:
+        spec = spec_for(layer)
+    except UnknownLayerError:
+        return str(layer)
+    if not _wraps(spec):
+        return layer
+    return f"{layer}({wrapped_text((params or {}).get('layer'), short=True)})"
+
+
+def _wraps(spec) -> bool:
+    return "layer" in spec.param_by_name and spec.param("layer").kind == "layer"
+
+
 def _format(param: Param, value) -> str:
+    if param.kind == "layer":  # Bidirectional's backward_layer (the wrapped layer is in the title)
+        from builder.catalog.wrapped_layer import wrapped_text
+
+        return "" if value is None else f"backward {wrapped_text(value)}"
     if param.name == "data_format":  # only the unusual layout is worth a word on the card
         return "channels first" if value == "channels_first" else ""
     if value is None or value is REQUIRED or _says_nothing(param, value):

@@ -43,6 +43,9 @@ class LayerSpec:
     call_style: str = "single"
     # How many of the ports must be connected (the rest are optional, like attention's key); None: all of them.
     required_inputs: int | None = None
+    # What the node says about itself whatever arrives, from its stored params: a warning where its output
+    # depends on something the graph cannot know (Normalization's statistics before it is adapted to data).
+    notice: Callable | None = None
     # An op node (builder/catalog/ops/): the keras.ops function it calls (its `name` is "ops.<op>"); it creates no
     # layer and has no weights. `operands`: a binary op's argument names, each fed by a wire or by a number set
     # as the param of that name (`keras.ops.add(x, 1.0)`).

@@ -67,6 +67,11 @@ class Param:
       pads      an int, one per spatial axis, or a [before, after] pair per axis, each >= 0 (ZeroPadding,
                 Cropping; `length` is the number of spatial axes, and 1D takes an int or [start, end])
       dims      a list of axes 1..n in any order, each once (Permute)
+      layer     a catalog layer inside a wrapper: {"layer": "LSTM", "params": {"units": 64}}, the layer one of
+                `choices` (empty: any layer a wrapper can hold), its params checked by its own spec
+                (builder/catalog/wrapped_layer.py)
+      clipping  BatchNormalization's renorm_clipping: an object with optional keys rmax, rmin, dmax, each a
+                finite number, rmax >= rmin and dmax >= 0 (Keras's checks)
     """
 
     name: str
@@ -107,6 +112,8 @@ class Param:
             return False
         if self.kind in ("ints", "pads") and value is not None and self.default is not None:
             return self.expand(value) == self.expand(self.default)
+        if self.kind == "axes" and value is not None and self.default is not None:  # [-1] is the axis -1
+            return _axes_tuple(value) == _axes_tuple(self.default)
         return value == self.default and type(value) is type(self.default)
 
     def expand(self, value) -> tuple:
@@ -167,6 +174,12 @@ class Param:
             return "a list of positive integers or null (unknown size), e.g. [28, 28, 1]"
         if self.kind == "target":
             return "a list of positive integers with at most one -1, e.g. [7, 7, 64] or [-1, 32]"
+        if self.kind == "layer":
+            from builder.catalog.wrapped_layer import describe_wrapped  # the catalog's specs import this module
+
+            return describe_wrapped(self.choices)
+        if self.kind == "clipping":
+            return 'an object with any of rmax, rmin, dmax (numbers, rmax >= rmin, dmax >= 0), e.g. {"rmax": 3}'
         return self.kind
 
     def _fail(self, value):
@@ -275,6 +288,25 @@ class Param:
         if not all(_is_int(v) and (v == -1 or 1 <= v <= MAX_DIM) for v in value) or list(value).count(-1) > 1:
             self._fail(value)
         return list(value)
+
+    def _check_layer(self, value):
+        from builder.catalog.wrapped_layer import check_wrapped  # the catalog's specs import this module
+
+        return check_wrapped(self, value)
+
+    def _check_clipping(self, value):
+        if not isinstance(value, dict) or not set(value) <= {"rmax", "rmin", "dmax"} or not all(
+                isinstance(k, str) and _is_number(v) for k, v in value.items()):
+            self._fail(value)
+        if "rmax" in value and "rmin" in value and value["rmax"] < value["rmin"]:
+            self._fail(value)
+        if value.get("dmax", 0) < 0:
+            self._fail(value)
+        return dict(value)
+
+
+def _axes_tuple(value) -> tuple:
+    return (value,) if _is_int(value) else tuple(value) if isinstance(value, (list, tuple)) else (value,)
 
 
 def pads_pairs(value, rank: int = 2) -> tuple:

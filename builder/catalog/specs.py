@@ -29,6 +29,7 @@ from builder.catalog.specs_spatial import (
     POOLING_MORE,
     RESHAPING_2D,
 )
+from builder.catalog.specs_wrappers import WRAPPER_SPECS
 from builder.quoting import quote
 
 __all__ = ["CATALOG", "SPECS", "VARIADIC", "LayerSpec", "UnknownLayerError", "generic_spec", "is_merge_layer",
@@ -103,6 +104,9 @@ _SPECS: tuple[LayerSpec, ...] = (
          *_NORMALIZATION,
          Param("renorm", "bool", default=False,
                help="Batch renormalization: correct batch statistics towards the moving ones while training."),
+         Param("renorm_clipping", "clipping", default=None, nullable=True,
+               help="With renorm: bounds of its correction, any of rmax, rmin (r in [rmin, rmax]) and dmax (d in "
+                    "[-dmax, dmax]), e.g. {\"rmax\": 3, \"rmin\": 0.33, \"dmax\": 5}; None: no bounds."),
          Param("renorm_momentum", "float", default=0.99, minimum=0, maximum=1,
                help="Momentum of renorm's moving mean and stddev."),
          Param("synchronized", "bool", default=False,
@@ -209,6 +213,7 @@ _SPECS: tuple[LayerSpec, ...] = (
     *PASSTHROUGH_SPECS,
     *PREPROCESSING_SPECS,
     *ATTENTION_SPECS,
+    *WRAPPER_SPECS,
 )
 
 SPECS: tuple[LayerSpec, ...] = tuple(sorted(_SPECS, key=lambda spec: CATEGORY_ORDER.index(spec.category)))

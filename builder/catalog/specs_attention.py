@@ -26,7 +26,10 @@ ATTENTION_SPECS = (
                help="Size of each head's value projection; None: key_dim."),
          _DROPOUT, USE_BIAS,
          Param("output_shape", "ints", default=None, nullable=True, minimum=1, length=1,
-               help="Size of the output's last axis; None: the query's.")),
+               help="Size of the output's last axis; None: the query's."),
+         Param("attention_axes", "axes", default=None, nullable=True, length=0,
+               help="The axes attended over, between the batch and the features, e.g. [1] or [1, 2]; None: all "
+                    "of them.")),
         rules.multi_head_attention_shape, rules.multi_head_attention_weights, summary=("num_heads", "key_dim"),
         id_prefix="mha", call_style="arguments", keywords=(*_WORDS, "mha", "self-attention"), **_PORTS,
     ),

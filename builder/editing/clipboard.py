@@ -9,6 +9,7 @@ checks as a file.
 
 from __future__ import annotations
 
+import copy
 import re
 
 import networkx as nx
@@ -17,6 +18,7 @@ from builder.catalog.specs import is_merge_layer
 from builder.editing.commands import Command
 from builder.files import project
 from builder.files.project import ProjectError
+from builder.model.blocks import blocks_of, members_by_block
 from builder.model.document import MAX_ID_LENGTH, GraphDocument, GraphError
 
 _NUMBERED = re.compile(r"^(.*\S)_(\d+)$")
@@ -45,12 +47,36 @@ def extract(doc: GraphDocument, node_ids, positions: dict | None = None) -> nx.M
             wires = [(port, source) for source, port in doc.inputs_of(node) if source in graph]
         for port, source in wires:
             graph.add_edge(source, node, port=port)
+    _keep_whole_blocks(doc, graph)
     placed = {n: where[n] for n in chosen if n in where}
     if placed:
         left = min(x for x, _y in placed.values())
         top = min(y for _x, y in placed.values())
         graph.graph["ui"] = {"positions": {n: (x - left, y - top) for n, (x, y) in placed.items()}}
     return graph
+
+
+def _keep_whole_blocks(doc: GraphDocument, graph: nx.MultiDiGraph):
+    """The blocks all of whose nodes are copied travel with them (a collapsed card copied is a block pasted);
+    a node of a block copied in part is copied into the nearest whole block around it, or none."""
+    meta = blocks_of(doc.graph)
+    if not meta:
+        return
+    holding = members_by_block(doc.graph)
+    kept = {b: dict(m) for b, m in meta.items() if holding[b] and all(n in graph for n in holding[b])}
+    for m in kept.values():
+        while m.get("parent") is not None and m["parent"] not in kept:
+            m["parent"] = meta[m["parent"]].get("parent")
+    for node, data in graph.nodes(data=True):
+        block = data.get("block")
+        while block is not None and block not in kept:
+            block = meta.get(block, {}).get("parent")
+        if block is None:
+            data.pop("block", None)
+        else:
+            data["block"] = block
+    if kept:
+        graph.graph["blocks"] = kept
 
 
 def copy_text(doc: GraphDocument, node_ids, positions: dict | None = None) -> str:
@@ -98,6 +124,7 @@ class Paste(Command):
         self.at = (float(at[0]), float(at[1]))
         self.added: list[str] = []
         self.renamed: dict[str, str] = {}
+        self.old_blocks: dict | None = None
         count = len(self.graph)
         self.text = text or (f"Paste {next(iter(self.graph))}" if count == 1 else f"Paste {count} nodes")
 
@@ -124,13 +151,33 @@ class Paste(Command):
             wires = sorted(self.graph.edges(data="port"), key=lambda w: (w[1], w[2]))
             for source, target, port in wires:
                 doc.connect(self.renamed[source], self.renamed[target], port)
+            self.old_blocks = self._add_blocks(doc)
         except GraphError:
             for node in reversed(done):
                 doc.remove_node(node)
             raise
         self.added = done
 
+    def _add_blocks(self, doc):
+        """The copied blocks, under fresh names, holding the pasted nodes; returns the blocks as they were (None:
+        nothing to put back)."""
+        copied = blocks_of(self.graph)
+        if not copied:
+            return None
+        old = copy.deepcopy(dict(blocks_of(doc.graph)))
+        meta = copy.deepcopy(old)
+        fresh = {}
+        for block in copied:
+            fresh[block] = fresh_id(block, set(meta) | set(fresh.values()))
+        for block, m in copied.items():
+            meta[fresh[block]] = {**copy.deepcopy(m), "parent": fresh.get(m.get("parent"))}
+        membership = {self.renamed[n]: fresh[b] for n, b in self.graph.nodes(data="block") if b in fresh}
+        doc.set_blocks(meta, membership)
+        return old
+
     def undo(self, doc):
+        if self.old_blocks is not None:
+            doc.set_blocks(copy.deepcopy(self.old_blocks), {n: None for n in self.added})
         for node in reversed(self.added):
             doc.remove_node(node)
 

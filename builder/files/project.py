@@ -3,7 +3,8 @@
     {"format": "keras-canvas", "version": 1,
      "nodes": [{"id": ..., "layer": ..., "params": {...}}, ...],
      "edges": [{"source": ..., "target": ..., "port": 0}, ...],   (or "port": "query": a named port)
-     "ui": {"positions": {"id": [x, y]}, ...}}
+     "ui": {"positions": {"id": [x, y]}, ...},
+     "blocks": [{"id": ..., "members": [...], ...}, ...]}   (optional: builder/files/blocks_section.py)
 
 Reading never evaluates anything: plain json with NaN/Infinity and duplicate keys refused, then every value
 checked against the catalog. The writer orders nodes by document order and edges by (target, port), so the
@@ -20,6 +21,8 @@ import networkx as nx
 from builder.catalog.params import ParamError
 from builder.catalog.specs import UnknownLayerError, spec_for
 from builder.files import atomic_file
+from builder.files.blocks_section import BlocksSectionError, read_blocks, write_blocks
+from builder.files.budgets_section import BudgetsError, check_budgets
 from builder.files.json_reading import (
     MAX_JSON_VALUES,
     count_values,
@@ -42,7 +45,7 @@ MAX_PROBLEM_CHARS = 2400  # one problem line in a message, whatever a file manag
 EXPORT_STYLES = ("layer", "function", "ops")  # builder/keras/code_export.STYLES (not imported: codegen imports plan and shapes)
 _NODE_KEYS = {"id", "layer", "params", "config", "keras_shape"}
 _EDGE_KEYS = {"source", "target", "port"}
-_TOP_KEYS = {"format", "version", "nodes", "edges", "ui", "training"}
+_TOP_KEYS = {"format", "version", "nodes", "edges", "ui", "training", "blocks", "budgets"}
 
 
 class ProjectError(ValueError):
@@ -114,10 +117,20 @@ def from_dict(data, source: str = "<data>") -> nx.MultiDiGraph:
     _read_nodes(data.get("nodes"), graph, problems)
     _read_edges(data.get("edges", []), graph, problems)
     _read_ui(data.get("ui", {}), graph, problems)
+    if "blocks" in data and not problems:  # groups of nodes, reused definitions: builder/files/blocks_section.py
+        try:
+            read_blocks(data["blocks"], graph)
+        except BlocksSectionError as exc:
+            problems.extend(exc.problems)
     if "training" in data:  # how to compile and fit: builder/files/training_section.py
         try:
             graph.graph["training"] = check_training(data["training"])
         except TrainingSettingsError as exc:
+            problems.extend(exc.problems)
+    if "budgets" in data:  # limits `check` gates on: builder/files/budgets_section.py
+        try:
+            graph.graph["budgets"] = check_budgets(data["budgets"])
+        except BudgetsError as exc:
             problems.extend(exc.problems)
     if problems:
         raise ProjectError(source, problems)
@@ -357,6 +370,11 @@ def to_dict(graph: nx.MultiDiGraph) -> dict:
         data["ui"] = ui
     if graph.graph.get("training"):
         data["training"] = dict(graph.graph["training"])
+    blocks = write_blocks(graph)
+    if blocks:
+        data["blocks"] = blocks
+    if graph.graph.get("budgets"):
+        data["budgets"] = dict(graph.graph["budgets"])
     return data
 
 
@@ -404,6 +422,10 @@ def dumps(graph: nx.MultiDiGraph) -> str:
         parts.append('  "ui": {\n' + ",\n".join(fields) + "\n  }")
     if "training" in data:
         parts.append(f'  "training": {one(data["training"])}')
+    if "blocks" in data:
+        parts.append(f'  "blocks": {block(data["blocks"])}')
+    if "budgets" in data:
+        parts.append(f'  "budgets": {one(data["budgets"])}')
     return "{\n" + ",\n".join(parts) + "\n}\n"
 
 

@@ -397,6 +397,10 @@ class ShapeInference:
     def _warnings_for(graph, node, layer, spec, shape, arriving) -> tuple[str, ...]:
         """Warnings that depend on the node, its inputs and whether anything reads it."""
         found = []
+        if spec.notice is not None:
+            text = spec.notice(graph._node[node].get("params") or {})
+            if text:
+                found.append(f"{node}: {text}")
         if layer == "Input" and not graph._succ[node]:
             found.append(f"{node}: this Input is not used by any layer, yet the model would still ask for data "
                          "for it; connect it to a layer or delete it")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from builder.catalog.rules import fmt
-from builder.inference.engine import infer, totals
+from builder.inference.block_summary import shared_totals, summarize
+from builder.inference.engine import infer
+from builder.model.block_checks import block_errors
+from builder.model.blocks import blocks_of
 from builder.model.order import graph_of, model_inputs, model_outputs, ordered_nodes
 
 
@@ -11,7 +14,7 @@ def check_dict(source) -> dict:
     """{"valid", "total_params", "trainable_params", "non_trainable_params", "inputs", "outputs", "nodes"}."""
     graph = graph_of(source)
     results = infer(graph)
-    trainable, frozen = totals(results)
+    trainable, frozen = shared_totals(graph, results)  # a shared layer's weights once
     inputs, outputs = model_inputs(graph), model_outputs(graph)
     nodes = {}
     for node in ordered_nodes(graph):
@@ -28,9 +31,19 @@ def check_dict(source) -> dict:
             nodes[node]["blocked_by"] = r.blocked_by
         if r.stale:  # a generic node whose Keras shape was computed for other inputs (check --keras recomputes)
             nodes[node]["stale"] = True
-    valid = bool(inputs) and bool(outputs) and all(r.error is None and r.blocked_by is None for r in results.values())
-    return {"valid": valid, "total_params": trainable + frozen, "trainable_params": trainable,
+    own = block_errors(graph)
+    valid = bool(inputs) and bool(outputs) and not own and all(
+        r.error is None and r.blocked_by is None for r in results.values())
+    data = {"valid": valid, "total_params": trainable + frozen, "trainable_params": trainable,
             "non_trainable_params": frozen, "inputs": inputs, "outputs": outputs, "nodes": nodes}
+    summaries = summarize(graph, results, own)
+    if summaries:  # only a project with blocks has the key, so older readers of --json see what they saw
+        meta = blocks_of(graph)
+        data["blocks"] = {b: {"parent": meta[b].get("parent"), "members": s.size, "inputs": [src for src, _shape in s.inputs],
+                              "outputs": {n: None if shape is None else list(shape) for n, shape in s.outputs},
+                              "params": s.params, "status": s.status, "error": own.get(b)}
+                          for b, s in summaries.items()}
+    return data
 
 
 def check_table(source, data: dict | None = None) -> str:
@@ -51,7 +64,16 @@ def check_table(source, data: dict | None = None) -> str:
     lines.append(f"Total params: {data['total_params']:,} (trainable {data['trainable_params']:,}, "
                  f"non-trainable {data['non_trainable_params']:,})")
     lines.append(f"Inputs: {', '.join(data['inputs']) or 'none'}    Outputs: {', '.join(data['outputs']) or 'none'}")
+    if data.get("blocks"):
+        top = [b for b, info in data["blocks"].items() if info["parent"] is None]
+        shown = "; ".join(f"{b} ({data['blocks'][b]['members']} nodes, {data['blocks'][b]['params']:,} params"
+                          f"{'' if data['blocks'][b]['status'] == 'ok' else ', ' + data['blocks'][b]['status']})"
+                          for b in top[:12])
+        more = f"; ... and {len(top) - 12} more" if len(top) > 12 else ""
+        nested = len(data["blocks"]) - len(top)
+        lines.append(f"Blocks: {shown}{more}" + (f" (and {nested} inside them)" if nested else ""))
     problems = [info["error"] for info in data["nodes"].values() if info["error"]]
+    problems += [info["error"] for info in data.get("blocks", {}).values() if info["error"]]
     warnings = [w for info in data["nodes"].values() for w in info["warnings"]]
     if not data["inputs"]:
         problems.append("the graph has no Input node; add an Input and connect it to the first layer")

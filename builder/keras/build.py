@@ -5,6 +5,9 @@ from __future__ import annotations
 from builder.keras.op_build import build_op
 from builder.keras.plan import ModelError, make_plan
 from builder.keras.weight_limit import DEFAULT_MAX_WEIGHT_BYTES, check_weights
+from builder.keras.wrappers import keras_arguments
+from builder.model.blocks import blocks_of
+from builder.model.order import graph_of
 from builder.quoting import shorten
 
 
@@ -27,29 +30,51 @@ def build_model(source, max_weight_bytes: int | None = DEFAULT_MAX_WEIGHT_BYTES)
         check_weights(source, max_weight_bytes)
     import keras  # deferred: importing TensorFlow costs seconds, and only a build needs it
 
+    if blocks_of(graph_of(source)):  # nested models, shared uses: builder/keras/block_build.py
+        from builder.keras.block_build import build_with_blocks
+
+        return build_with_blocks(keras, graph_of(source), plan)
     tensors = {}
     for step in plan.steps:
-        kwargs = keras_kwargs(step.params)
         try:
             if step.spec.is_input:
-                tensors[step.id] = keras.Input(shape=kwargs["shape"], name=step.id, **step.config)
+                tensors[step.id] = make_input(keras, step)
                 continue
             if step.spec.op is not None:  # keras.ops.<function>(...): an operation, not a layer
                 tensors[step.id] = build_op(keras, step, tensors)
                 continue
-            layer = getattr(keras.layers, step.spec.name)(name=step.id, **step.config, **kwargs)
-            arriving = [tensors[s] for s in step.sources]
-            if step.spec.call_style == "arguments":  # layer(query, value, key)
-                tensors[step.id] = layer(*arriving)
-            else:
-                tensors[step.id] = layer(arriving if step.takes_list or step.spec.call_style == "list" else arriving[0])
+            tensors[step.id] = call_layer(step, make_layer(keras, step), [tensors[s] for s in step.sources])
         except Exception as exc:  # noqa: BLE001 - Keras is the judge of a config; its refusal names the node
-            raise ModelError([f"{step.id}: Keras refuses this {step.spec.name}: {keras_message(exc)}"]) from None
+            raise refused(step, exc) from None
     inputs = [tensors[n] for n in plan.inputs]
     outputs = [tensors[n] for n in plan.outputs]
-    # One input or output is passed bare, as hand-written Keras code does, so the model's structure matches it.
+    return functional(keras, inputs, outputs)
+
+
+def functional(keras, inputs, outputs, name=None):
+    """One input or output is passed bare, as hand-written Keras code does, so the model's structure matches it."""
     return keras.Model(inputs=inputs[0] if len(inputs) == 1 else inputs,
-                       outputs=outputs[0] if len(outputs) == 1 else outputs)
+                       outputs=outputs[0] if len(outputs) == 1 else outputs, **({"name": name} if name else {}))
+
+
+def make_input(keras, step):
+    return keras.Input(shape=keras_kwargs(step.params)["shape"], name=step.id, **step.config)
+
+
+def make_layer(keras, step, name=None):
+    """The Keras layer of a step, named after its node (or `name`); a wrapper's layer made a Keras layer."""
+    kwargs = keras_arguments(keras, step.spec, keras_kwargs(step.params))
+    return getattr(keras.layers, step.spec.name)(name=name or step.id, **step.config, **kwargs)
+
+
+def call_layer(step, layer, arriving):
+    if step.spec.call_style == "arguments":  # layer(query, value, key)
+        return layer(*arriving)
+    return layer(arriving if step.takes_list or step.spec.call_style == "list" else arriving[0])
+
+
+def refused(step, exc) -> ModelError:
+    return ModelError([f"{step.id}: Keras refuses this {step.spec.name}: {keras_message(exc)}"])
 
 
 def keras_message(exc: Exception) -> str:

@@ -15,6 +15,8 @@ import re
 from builder.inference.engine import infer
 from builder.keras.op_export import merge_as_op, op_line
 from builder.keras.plan import ModelError, Plan, make_plan
+from builder.keras.wrappers import layer_code
+from builder.model.blocks import blocks_of
 from builder.model.order import graph_of
 from builder.quoting import quote, show
 
@@ -93,7 +95,9 @@ def _arguments(step) -> list[str]:
     for param in step.spec.params:
         if param.name in step.params:
             value = step.params[param.name]
-            if param.always_written or not param.is_default(value):
+            if param.kind == "layer" and value is not None:  # a wrapper's layer: layers.LSTM(units=64)
+                args.append(f"{param.name}={layer_code(value, literal)}")
+            elif param.always_written or not param.is_default(value):
                 args.append(f"{param.name}={literal(value)}")
         elif param.always_written:
             args.append(f"{param.name}={literal(param.default)}")
@@ -176,6 +180,10 @@ def export_code(source, style: str = "layer", results: dict | None = None) -> st
     if results is None:
         results = infer(graph)
     plan = make_plan(graph, results)
+    if blocks_of(graph):  # nested models, shared uses, copies as functions: block_export.py
+        from builder.keras.block_export import render_with_blocks
+
+        return render_with_blocks(graph, plan, style)
     return render(plan, style, _ranks_differ(graph, results) if style == "ops" else frozenset())
 
 

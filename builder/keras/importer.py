@@ -15,9 +15,11 @@ Each layer becomes one node whose id is the layer's name:
     TensorFlow. When what feeds the node is edited later, inference sees the inputs differ and marks the node
     stale until Keras recomputes it (builder/inference/stored_shapes.py).
   - a keras.ops call on the model's tensors (an Operation that is no layer) becomes an op node (builder/keras/op_import.py).
-Nested models (a Sequential or functional model used as a layer) are flattened: their layers become nodes of
-the graph, wired as inside the inner model. A layer used at more than one place (shared weights) or one with
-several outputs cannot be one node, and such models are refused with a message naming the layer.
+Nested models (a Sequential or functional model used as a layer) become model blocks, and a layer or a nested model
+called at several places becomes shared uses of one block definition (builder/keras/nested_import.py); the
+rest is grouped into blocks by Keras's layer-name prefixes (builder/keras/name_groups.py), and a large model
+opens with its blocks collapsed. A layer with several outputs cannot be one node, and such models are refused
+with a message naming the layer.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from builder.keras.op_import import (
     used_parts,
 )
 from builder.keras.weight_limit import DEFAULT_MAX_WEIGHT_BYTES
-from builder.layout.auto_layout import auto_layout
+from builder.layout.block_layout import block_layout
 from builder.model.document import GraphDocument, GraphError
 from builder.quoting import quote
 
@@ -286,6 +288,15 @@ class _Walker:
             if p.name not in full:
                 continue
             value = full[p.name]
+            if p.kind == "layer":  # a wrapper's layer (builder/keras/wrapper_import.py)
+                import keras
+
+                from builder.keras.wrapper_import import wrapped_param
+
+                params[p.name] = wrapped_param(keras, layer, p.name)
+                if params[p.name] is None:
+                    del params[p.name]
+                continue
             if p.name == "data_format" and value == "channels_last":
                 continue  # what Keras's None resolves to with the usual keras.json: the catalog's default
             keep = p.required or p.name in diffs or (
@@ -322,7 +333,10 @@ def model_to_graph(model) -> GraphDocument:
     """A graph document for a built keras.Model, laid out left to right."""
     import keras
 
-    nodes = _Walker(keras, model).walk()
+    from builder.keras.nested_import import BlockWalker, keep_blocks
+
+    walker = BlockWalker(keras, model)
+    nodes = walker.walk()
     doc = GraphDocument()
     for node in nodes:
         _add(doc, node)
@@ -330,7 +344,8 @@ def model_to_graph(model) -> GraphDocument:
         for port, source in enumerate(node["sources"]):
             doc.graph.add_edge(source, node["id"], port=port)
     _refuse_where_shapes_differ(doc, nodes)
-    positions = auto_layout(doc)
+    keep_blocks(doc, nodes, walker.blocks)
+    positions = block_layout(doc.graph)  # blocks laid out as cards, their nodes from where the card stands
     doc.graph.graph.setdefault("ui", {})["positions"] = {n: [float(x), float(y)] for n, (x, y) in positions.items()}
     return doc
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from builder.catalog.specs import LayerSpec, spec_for
 from builder.inference.engine import infer
+from builder.model.block_checks import block_errors
 from builder.model.document import GraphError, check_node_id
 from builder.model.order import graph_of, model_inputs, model_outputs, topological_order, wires_into
 
@@ -49,6 +50,7 @@ def make_plan(source, results: dict | None = None) -> Plan:
     if results is None:
         results = infer(graph)
     errors = [results[n].error for n in graph if results[n].error]
+    errors += list(block_errors(graph).values())  # a block that is not one piece, uses that no longer match
     # The document refuses such ids, but a hand-built graph may hold them; Keras refuses '/', and the others
     # (line breaks, non-text) have no place in a layer name or an exported script.
     errors += [str(exc) for exc in map(_id_problem, graph) if exc]

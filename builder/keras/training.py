@@ -139,11 +139,13 @@ def train(graph, data: Dataset, settings: dict, output_path=None, *, checkpoint_
           keep_weights_from=None) -> dict:
     """Fit the graph's model (or `model`, built already: weights kept from an earlier run) on `data`. Returns
     plain facts: {"history", "stopped", "epochs_done", "train_examples", "held_out", "seconds", "output",
-    "checkpoint"}, and the model and held-out arrays under "_model" and "_held_out" for evaluation."""
+    "checkpoint", "weights", "adapted" (the Normalization layers adapted to the training data)}, and the model
+    and held-out arrays under "_model" and "_held_out" for evaluation."""
     import keras
 
     from builder.files.atomic_file import atomic_target
     from builder.keras.build import build_model
+    from builder.keras.normalization_adapt import adapt_normalizations
 
     if settings.get("seed") is not None:
         keras.utils.set_random_seed(int(settings["seed"]))
@@ -160,6 +162,8 @@ def train(graph, data: Dataset, settings: dict, output_path=None, *, checkpoint_
         from builder.keras.training_weights import carry_weights
 
         carried = carry_weights(model, keep_weights_from)
+    # Normalization without mean and variance learns them from the training data (never the held-out part).
+    adapted = adapt_normalizations(model, _inputs(model, x_train), settings["batch_size"])
     compile_model(model, settings)
     callback = make_callback(on_batch, on_epoch, should_stop, checkpoint_path, report_every_s)
     validation = (_inputs(model, x_held), _outputs(model, y_held)) if len(y_held[0]) else None
@@ -176,6 +180,7 @@ def train(graph, data: Dataset, settings: dict, output_path=None, *, checkpoint_
             "train_examples": len(y_train[0]), "held_out": len(y_held[0]), "seconds": seconds,
             "output": str(output_path) if output_path else None,
             "checkpoint": str(checkpoint_path) if callback.checkpoint_saved else None, "weights": carried,
+            "adapted": adapted,
             "_model": model, "_held_out": (x_held, y_held, held_at)}
 
 

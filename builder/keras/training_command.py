@@ -39,6 +39,8 @@ def run_train(graph, project_path: str, asked: dict, output: str, history_path: 
                           f"epoch(s) of batch "
                           f"{settings['batch_size']}, {settings['validation_split']:.0%} held out"), file=sys.stderr)
     result = train(graph, data, settings, output, verbose=1 if sys.stdout.isatty() else 2)
+    if result.get("adapted"):
+        print(f"adapted to the training data: {', '.join(result['adapted'])} (Normalization)", file=sys.stderr)
     if history_path:
         write_text(history_path, json.dumps(result["history"], indent=1) + "\n")
     return result

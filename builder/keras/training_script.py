@@ -255,7 +255,8 @@ def training_script(graph, strategy: str = "none", asked: dict | None = None) ->
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy {strategy!r}; choose none, mirrored or multiworker")
     model_code = export_code(graph, "layer")
-    build = model_code[model_code.index("def build_model():"): model_code.index('\n\n\nif __name__')]
+    # From the first function: a model with blocks has its block functions before build_model (block_export.py).
+    build = model_code[model_code.index("\ndef ") + 1: model_code.index('\n\n\nif __name__')]
     sig = signature(graph)
     settings = resolve(graph, asked)
     outputs = [n for n, _s in sig.outputs]

@@ -18,6 +18,7 @@ import re
 from builder.catalog.params import ParamError
 from builder.catalog.rules import Arriving, ShapeError
 from builder.catalog.specs import CATALOG
+from builder.catalog.wrapped_layer import from_keras_config
 from builder.inference.stored_shapes import arriving_shapes
 from builder.keras.config_layers import layers_of
 from builder.keras.generic_weights import generic_weights
@@ -127,7 +128,8 @@ def _layer_weights(class_name: str, config: dict, shapes: list) -> tuple[int, tu
         return generic_weights(class_name, config, [list(s) for s in shapes]), out
     crude = _crude_catalog_weights(class_name, config, shapes[0])
     try:
-        params = spec.resolve({p.name: _json(config[p.name]) for p in spec.params if p.name in config})
+        params = spec.resolve({p.name: from_keras_config(config[p.name]) if p.kind == "layer" else _json(config[p.name])
+                               for p in spec.params if p.name in config})
         arriving = [Arriving(f"input_{i}", s) for i, s in enumerate(shapes)]
         out = tuple(spec.shape_rule(params, arriving))
         trainable, frozen = spec.weight_rule(params, arriving, out)

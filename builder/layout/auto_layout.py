@@ -23,9 +23,9 @@ ASPECT = 1.6  # width / height aimed at for a wrapped layout (a window's canvas 
 BAND_GAP = 1.5  # rows of space between two bands
 
 
-def auto_layout(graph) -> dict[str, tuple[float, float]]:
+def auto_layout(graph, wrap_after: int = WRAP_AFTER) -> dict[str, tuple[float, float]]:
     """node id -> (x, y) for every node of a graph (a GraphDocument or a MultiDiGraph); nodes in or behind a
-    cycle go in a last column."""
+    cycle go in a last column. More than `wrap_after` columns are wrapped into bands."""
     graph = graph.graph if isinstance(graph, GraphDocument) else graph
     order, stuck = topological_order(graph, set(graph))
     column = {}
@@ -51,7 +51,7 @@ def auto_layout(graph) -> dict[str, tuple[float, float]]:
         offset = (len(members) - 1) / 2
         for i, node in enumerate(members):
             row[node] = i - offset
-    if len(columns) <= WRAP_AFTER:
+    if len(columns) <= wrap_after:
         return {n: (column[n] * COLUMN_WIDTH, row[n] * ROW_HEIGHT) for n in graph}
     return _wrapped(graph, column, row, columns)
 

@@ -379,6 +379,23 @@ class GraphDocument:
             self.ui[key] = value
         self._emit(Change("ui_changed", name=key))
 
+    def set_blocks(self, meta: dict, membership: dict):
+        """Replace the blocks (builder/model/blocks.py): `meta` block id -> metadata, `membership` node -> its
+        innermost block (None: outside any), for the nodes whose membership changes; the caller (a block command)
+        has checked them. Listeners get one blocks_changed Change."""
+        for node in membership:
+            self._node(node)
+        if meta:
+            self._graph.graph["blocks"] = meta
+        else:
+            self._graph.graph.pop("blocks", None)
+        for node, block in membership.items():
+            if block is None:
+                self._graph.nodes[node].pop("block", None)
+            else:
+                self._graph.nodes[node]["block"] = block
+        self._emit(Change("blocks_changed"))
+
     def replace(self, graph: nx.MultiDiGraph):
         """Swap in another document's content (open a file, new); listeners rebuild from scratch."""
         self._graph = graph

@@ -57,7 +57,7 @@ class InvalidPosition(GraphError):
 @dataclass(frozen=True)
 class Change:
     """What one mutation did. kind: node_added, node_removed, edge_added, edge_removed, param_changed,
-    keras_shape_changed, node_renamed, node_moved, ui_changed (name: the ui key) or reset. For edges `node` is the target and `source` the source."""
+    keras_shape_changed, node_renamed, node_moved, ui_changed (name: the ui key), blocks_changed or reset. For edges `node` is the target and `source` the source."""
 
     kind: str
     node: str | None = None

@@ -25,8 +25,10 @@ from builder.editing.compound import layers_accepting
 from builder.editing.insert_with_room import add_after, add_on_wire, merge_after
 from builder.keras.code_export import export_code
 from builder.keras.plan import ModelError
+from builder.model.blocks import block_of
 from builder.model.document import GraphError
 from gui.canvas import geometry
+from gui.canvas.block_menu import block_menu, create_block_from_selection
 
 INSERT_GAP = 60.0  # scene units between a node and a layer inserted after it
 
@@ -90,6 +92,15 @@ def node_menu(view, node_id: str) -> QMenu:
     many = len(selected) > 1
     menu = QMenu(view)
     _title(menu, f"{len(selected)} nodes selected" if many else f"{node_id} ({controller.doc.layer(node_id)})")
+    result = controller.results.get(node_id)
+    if not many and result is not None and (result.error or result.warnings):
+        # The lightbulb's fixes, first: they are why one right-clicks a node with a problem.
+        from gui.fix_actions import add_fix_actions, bulb_icon
+
+        fixes = menu.addMenu(bulb_icon(), "&Fixes")
+        fixes.setObjectName("fixes")
+        add_fix_actions(fixes, controller, node_id, view.fix_preview)
+        menu.addSeparator()
     if not many:
         _action(menu, "rename", "&Rename…", lambda: ask_rename(view, node_id), "F2")
     _action(menu, "duplicate", "D&uplicate", edits.duplicate, "Ctrl+D")
@@ -108,6 +119,13 @@ def node_menu(view, node_id: str) -> QMenu:
     _action(menu, "select_upstream", "Select &Upstream", lambda: select_connected(view, node_id, upstream=True))
     _action(menu, "select_downstream", "Select Do&wnstream", lambda: select_connected(view, node_id, upstream=False))
     _action(menu, "frame", "&Frame Selection", lambda: edits.frame_selection(), "Ctrl+Shift+G")
+    _action(menu, "create_block", "Create &Block from Selection", lambda: create_block_from_selection(view), "Ctrl+B")
+    block = block_of(controller.doc.graph, node_id)
+    if block is not None:  # the menu of the block it is in, as its card or frame title gives
+        sub = block_menu(view, block)
+        sub.setTitle(f"Bloc&k {block}")
+        sub.setObjectName("block_menu")
+        menu.addMenu(sub)
     menu.addSeparator()
     _action(menu, "copy_python", "Copy as &Python", lambda: copy_as_python(view))
     return menu

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from builder.catalog.card_summary import summary_text
+from builder.catalog.card_summary import layer_title, summary_text
 from builder.catalog.ops import op_name
 from builder.catalog.rules import fmt
 from builder.catalog.specs import UnknownLayerError, spec_for
@@ -66,21 +66,22 @@ def _generic_face(face: NodeFace, node_id: str, result) -> NodeFace:
 
 def _face(doc, results, node_id, layer, category, help_text) -> NodeFace:
     summary = summary_text(layer, doc.params(node_id))
+    title = layer_title(layer, doc.params(node_id))  # a wrapper shows what it wraps: Bidirectional(LSTM 64)
     result = results.get(node_id)
     if result is None:
-        return NodeFace(node_id, layer, category, summary, "…", "", "pending", f"{node_id} ({layer})\n{help_text}")
+        return NodeFace(node_id, title, category, summary, "…", "", "pending", f"{node_id} ({layer})\n{help_text}")
     status = result.status
     if status in ("error", "stale"):  # a stale generic node gets its own face in _generic_face
-        return NodeFace(node_id, layer, category, summary, short_error(node_id, result.error), "", status,
+        return NodeFace(node_id, title, category, summary, short_error(node_id, result.error), "", status,
                         result.error)
     if status == "blocked":
         tip = (f"{node_id} waits on {result.blocked_by}: it has no shape until the error there is fixed")
-        return NodeFace(node_id, layer, category, summary, f"waits on {result.blocked_by}", "", status, tip,
+        return NodeFace(node_id, title, category, summary, f"waits on {result.blocked_by}", "", status, tip,
                         result.blocked_by)
     # An op creates no layer: "0 params" would read as a layer without weights.
     params = "no parameters" if op_name(layer) is not None else params_text(result.trainable, result.non_trainable)
     tooltip = "\n\n".join(result.warnings) if status == "warning" else f"{node_id} ({layer}): {help_text}"
-    return NodeFace(node_id, layer, category, summary, fmt(result.shape), params, status, tooltip,
+    return NodeFace(node_id, title, category, summary, fmt(result.shape), params, status, tooltip,
                     short_shape=short_shape(result.shape))
 
 

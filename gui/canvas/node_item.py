@@ -13,6 +13,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainterPath, QP
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from gui.canvas import geometry
+from gui.canvas.cost_overlay import heat
 from gui.canvas.face import NodeFace, input_port_count, node_face
 from gui.canvas.hover import HoverHighlight
 from gui.canvas.port_item import INPUT, OUTPUT, PortItem
@@ -127,6 +128,62 @@ class NodeItem(HoverHighlight, QGraphicsItem):
     def input_port(self, index: int) -> PortItem | None:
         return self.input_ports[index] if 0 <= index < len(self.input_ports) else None
 
+    # ---- lightbulb, derivations and cost (issue 14) ---------------------------------------------------------
+
+    def has_bulb(self) -> bool:
+        """A node in error, or with a warning, shows a lightbulb: a click lists its verified fixes."""
+        return self.face().status in ("error", "warning")
+
+    def bulb_rect(self) -> QRectF:
+        margin = geometry.TEXT_MARGIN
+        right = geometry.NODE_WIDTH - margin - 8 - 22 - (22 if self.face().keras else 0)
+        centre_y = geometry.HEADER_HEIGHT / 2
+        return QRectF(right - 9, centre_y - 9, 18, 18)
+
+    def mousePressEvent(self, event):
+        if event.button() == Qt.MouseButton.LeftButton and self.has_bulb() and \
+                self.bulb_rect().adjusted(-3, -3, 3, 3).contains(event.pos()):
+            scene = self.scene()
+            if scene is not None and scene.views():
+                scene.views()[0].open_fix_menu(self.node_id, event.screenPos())
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def shape_line_rect(self) -> QRectF:
+        top = geometry.HEADER_HEIGHT + geometry.BODY_PADDING + geometry.BODY_LINE_HEIGHT
+        return QRectF(geometry.TEXT_MARGIN, top, geometry.NODE_WIDTH - 2 * geometry.TEXT_MARGIN,
+                      geometry.BODY_LINE_HEIGHT)
+
+    def hoverMoveEvent(self, event):
+        """Over a dimension of the shape line: that dimension's derivation; over the params line: how the
+        count is made; elsewhere the card's own tooltip. Computed on hover (builder.explain), never per edit."""
+        from gui.derivations import dimension_at, shape_derivation
+
+        face, pos = self.face(), event.pos()
+        tip = face.tooltip
+        shape_rect = self.shape_line_rect()
+        if face.status in ("ok", "warning") and shape_rect.contains(pos):
+            column = int((pos.x() - shape_rect.left()) / max(QFontMetricsF(font("mono")).horizontalAdvance("0"), 1))
+            axis = dimension_at(face.shape, column)
+            tip = shape_derivation(self.controller, self.node_id, axis) if axis is not None else tip
+        elif face.status in ("ok", "warning") and shape_rect.translated(0, geometry.BODY_LINE_HEIGHT).contains(pos):
+            tip = shape_derivation(self.controller, self.node_id).split("Parameters:\n", 1)[-1]
+        elif self.has_bulb() and self.bulb_rect().contains(pos):
+            tip = "Click for fixes (each checked on a copy before it is offered)"
+        scene = self.scene()
+        cost = getattr(scene, "cost_overlay", None)
+        if cost is not None and cost.mode and self.node_id in cost.values and tip == face.tooltip:
+            value = cost.values[self.node_id]
+            tip = f"{tip}\n\n{cost.mode}: {'unknown' if value is None else f'{value:,}'}"
+        self.setToolTip(tooltip_html(tip))
+        super().hoverMoveEvent(event)
+
+    def cost_fraction(self) -> float | None:
+        scene = self.scene()
+        cost = getattr(scene, "cost_overlay", None)
+        return None if cost is None or not cost.mode else cost.fractions.get(self.node_id)
+
     def mark(self) -> str | None:
         """The badge in the header: 'error', 'warning' or None."""
         status = self.face().status
@@ -196,6 +253,14 @@ class NodeItem(HoverHighlight, QGraphicsItem):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QBrush(body))
         painter.drawRoundedRect(rect, geometry.NODE_RADIUS, geometry.NODE_RADIUS)
+        fraction = self.cost_fraction()
+        if fraction is not None and fraction >= 0:  # the cost overlay: a tint of the body, a bar at its foot
+            tint = heat(fraction)
+            tint.setAlpha(70)
+            painter.setBrush(QBrush(tint))
+            painter.drawRoundedRect(rect, geometry.NODE_RADIUS, geometry.NODE_RADIUS)
+            painter.setBrush(QBrush(heat(fraction)))
+            painter.drawRect(QRectF(0, rect.height() - 6, rect.width() * max(fraction, 0.05), 6))
         header_rect = QRectF(0, 0, rect.width(), geometry.HEADER_HEIGHT)
         painter.save()
         painter.setClipRect(header_rect)
@@ -222,7 +287,7 @@ class NodeItem(HoverHighlight, QGraphicsItem):
         colours = canvas_palette()
         margin = geometry.TEXT_MARGIN
         mark = face.status if face.status in ("error", "warning") else None
-        text_width = geometry.NODE_WIDTH - 2 * margin - (22 if mark else 0) - (22 if face.keras else 0)
+        text_width = geometry.NODE_WIDTH - 2 * margin - (44 if mark else 0) - (22 if face.keras else 0)
         title_font, layer_font = font("title"), font("layer")
         painter.setFont(title_font)
         painter.setPen(colours.text_dim if blocked else colours.text_on_header)
@@ -234,9 +299,18 @@ class NodeItem(HoverHighlight, QGraphicsItem):
                          QFontMetricsF(layer_font).elidedText(face.layer, _ELIDE, text_width))
         if mark:
             self._paint_mark(painter, mark, QPointF(geometry.NODE_WIDTH - margin - 8, geometry.HEADER_HEIGHT / 2))
+            self._paint_bulb(painter, self.bulb_rect())
         if face.keras:
-            right = geometry.NODE_WIDTH - margin - 8 - (22 if mark else 0)
+            right = geometry.NODE_WIDTH - margin - 8 - (44 if mark else 0)
             self._paint_keras_badge(painter, face.keras, QPointF(right, geometry.HEADER_HEIGHT / 2))
+
+    def _paint_bulb(self, painter, rect: QRectF):
+        """The lightbulb: a yellow bulb with a base, the fixes menu's button."""
+        painter.setPen(QPen(QColor(255, 255, 255, 220), 1.2))
+        painter.setBrush(QBrush(QColor("#facc15")))
+        painter.drawEllipse(QRectF(rect.left() + 3, rect.top() + 1, 12, 11))
+        painter.setBrush(QBrush(QColor("#475569")))
+        painter.drawRoundedRect(QRectF(rect.left() + 6, rect.top() + 12, 6, 5), 1.5, 1.5)
 
     def _paint_keras_badge(self, painter, state: str, centre: QPointF):
         """A "K" badge: the shape is Keras's. Slate when it fits the inputs arriving now, sky blue with a dashed

@@ -18,6 +18,7 @@ from builder.catalog.specs import is_merge_layer
 from builder.editing.commands import Move
 from builder.layout.wire_routes import detour_lane, is_backward
 from gui.canvas import geometry
+from gui.canvas.block_overlay import BlockOverlay
 from gui.canvas.edge_item import EdgeItem
 from gui.canvas.frame_item import FrameItem
 from gui.canvas.node_item import NodeItem
@@ -68,6 +69,7 @@ class CanvasScene(QGraphicsScene):
         self._syncing_selection = False
         self.rubber_band_active = False  # set by the view while a rubber band is dragged
         self.setSceneRect(QRectF(-SCENE_EXTENT, -SCENE_EXTENT, 2 * SCENE_EXTENT, 2 * SCENE_EXTENT))
+        self.blocks = BlockOverlay(self)  # collapsed blocks as cards, open ones framed (gui/canvas/block_overlay.py)
         # A large document is built in slices (see rebuild): what is left, how much there was, and whether the
         # build set the controller's `busy` (and so clears it).
         self._pending: list = []
@@ -102,6 +104,7 @@ class CanvasScene(QGraphicsScene):
 
     def selected_node_ids(self) -> list[str]:
         chosen = {item.node_id for item in self.selectedItems() if isinstance(item, NodeItem)}
+        chosen |= self.blocks.selected_members()  # a selected block card or open block's title: its nodes
         return [n for n in self.controller.doc.node_ids() if n in chosen]
 
     def selected_wires(self) -> list[tuple[str, str, int]]:
@@ -210,6 +213,7 @@ class CanvasScene(QGraphicsScene):
     def _finish_building(self):
         self._after_adding([item for item in self._nodes.values() if not item.follows_moves])
         self.sync_frames()
+        self.blocks.refresh()
         self._on_controller_selection(self.controller.selected)
         if self._set_busy:
             self._set_busy = False
@@ -351,6 +355,7 @@ class CanvasScene(QGraphicsScene):
         if edit.wiring_changed:
             self._match_node_items()
         self._on_results_changed(edit.changed)
+        self.blocks.refresh()
 
     def _match_node_items(self):
         """After the events of an edit that adds, removes or renames nodes: one item per node, no more."""
@@ -462,6 +467,7 @@ class CanvasScene(QGraphicsScene):
             self._rects = None
         if not self._routes_later:
             self._route_wires_of(node_id)
+        self.blocks.follow_move()
         self._make_room_for(self._nodes[node_id].sceneBoundingRect() if node_id in self._nodes else QRectF())
 
     def _make_room_for(self, rect: QRectF):

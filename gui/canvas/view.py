@@ -22,13 +22,17 @@ from PySide6.QtWidgets import QGraphicsView
 from builder.catalog.specs import SPECS, UnknownLayerError, spec_for
 from builder.editing.commands import AddNode, Move
 from builder.editing.compound import add_and_connect, layers_accepting
-from builder.layout.auto_layout import auto_layout
+from builder.layout.block_layout import block_layout
 from builder.model.document import GraphError
 from gui.canvas import context_menus, geometry
 from gui.canvas.add_popup import AddPopup
+from gui.canvas.block_items import BlockCardItem, BlockFrameItem
+from gui.canvas.block_menu import block_menu
+from gui.canvas.cost_overlay import CostLegend, CostOverlay
 from gui.canvas.edge_item import EdgeItem
 from gui.canvas.edits import CanvasEdits
 from gui.canvas.find_bar import FindBar
+from gui.canvas.fix_preview import FixPreview
 from gui.canvas.frame_item import FrameItem
 from gui.canvas.minimap import Minimap
 from gui.canvas.node_item import PORT_Y, NodeItem
@@ -74,6 +78,12 @@ class CanvasView(QGraphicsView):
         self.find_bar = FindBar(self)
         self.minimap = Minimap(self)
         self.overview = OverviewCache(self)  # zoomed far out, frames come from a picture (overview_cache.py)
+        # Issue 14: fixes (lightbulb menu and its ghost preview) and the cost overlay with its legend.
+        self.fix_preview = FixPreview(self._scene)
+        self.cost_overlay = CostOverlay(controller, self)
+        self._scene.cost_overlay = self.cost_overlay
+        self.cost_legend = CostLegend(self.cost_overlay, self)
+        self.cost_overlay.changed.connect(self._on_cost_overlay)
         theme_manager().changed.connect(self._on_theme)
         self.rubberBandChanged.connect(self._on_rubber_band)
         controller.refused.connect(self.status_message)
@@ -121,6 +131,7 @@ class CanvasView(QGraphicsView):
         self.overview.invalidate()
         self.find_bar._place()  # overlays keep to their corners
         self.minimap.place()
+        self.cost_legend.place()
 
     def zoom(self) -> float:
         return self.transform().m11()
@@ -134,7 +145,9 @@ class CanvasView(QGraphicsView):
         # Stays fitted while the canvas changes size (the window settling its docks after a file opens, or
         # being resized) until the person pans or zooms.
         self._keep_fitted = True
-        items = self._scene.node_items()
+        # What is shown: a collapsed block's nodes are hidden under its card (gui/canvas/block_overlay.py).
+        items = [*(i for i in self._scene.node_items() if i.isVisible()), *self._scene.blocks.cards.values(),
+                 *self._scene.blocks.frames.values()]
         if not items:
             self.resetTransform()
             self.centerOn(0, 0)
@@ -194,10 +207,10 @@ class CanvasView(QGraphicsView):
         (its nodes then move in slices, see the scene), so the window keeps responding."""
         doc = self.controller.doc
         if len(doc) <= SYNC_BUILD_NODES:
-            self._apply_layout(auto_layout(doc.graph))
+            self._apply_layout(block_layout(doc.graph))  # blocks kept together (auto_layout when there are none)
             return
         graph, done = doc.graph, []
-        threading.Thread(target=lambda: done.append(auto_layout(graph)), name="keras-canvas-layout",
+        threading.Thread(target=lambda: done.append(block_layout(graph)), name="keras-canvas-layout",
                          daemon=True).start()
         self._wait_for_layout(graph, done)
 
@@ -397,6 +410,9 @@ class CanvasView(QGraphicsView):
             if isinstance(item, EdgeItem):
                 menu = context_menus.wire_menu(self, item.key)
                 break
+            if isinstance(item, (BlockCardItem, BlockFrameItem)) and item.shape().contains(item.mapFromScene(scene_pos)):
+                menu = block_menu(self, item.block)  # a block's card, or an open block's title bar
+                break
             if isinstance(item, FrameItem) and item.mapToScene(item.title_rect()).boundingRect().contains(scene_pos):
                 super().contextMenuEvent(event)
                 return
@@ -404,6 +420,27 @@ class CanvasView(QGraphicsView):
             menu = context_menus.canvas_menu(self, scene_pos)
         self.show_menu(menu, event.globalPos())
         event.accept()
+
+    def open_fix_menu(self, node_id: str, global_pos=None):
+        """The lightbulb's menu: the node's verified fixes, each previewed as a ghost while hovered."""
+        from gui.fix_actions import fix_menu
+
+        menu = fix_menu(self, self.controller, node_id, self.fix_preview)
+        if global_pos is None:
+            item = self._scene.node_item(node_id)
+            anchor = item.mapToScene(item.bulb_rect().bottomLeft()) if item is not None else self.sceneRect().center()
+            global_pos = self.viewport().mapToGlobal(self.mapFromScene(anchor))
+        self.show_menu(menu, global_pos)
+        return menu
+
+    def set_cost_mode(self, mode: str | None):
+        self.cost_overlay.set_mode(mode)
+
+    def _on_cost_overlay(self):
+        for item in self._scene.node_items():
+            item.update()
+        self.overview.invalidate()
+        self.viewport().update()
 
     def show_menu(self, menu, global_pos):
         """Pop a context menu up without blocking (tests look at it and trigger its entries); the last one is

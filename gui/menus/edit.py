@@ -97,3 +97,14 @@ def _add_frame_action(window, menu):
                          "them together, double-click it to rename, right-click it to recolour")
     canvas_only(action, canvas)
     menu.addAction(action)
+    from gui.canvas.block_menu import create_block_from_selection
+
+    for name, text, kind, keys, tip in (
+            ("create_block", "Create &Block", "group", ["Ctrl+B"],
+             "Group the selected nodes into a block: one card when collapsed (double-click it to open)"),
+            ("create_model_block", "Create &Nested Model", "model", ["Ctrl+Shift+B"],
+             "Group the selected nodes into a nested keras.Model (exported and built as one)")):
+        action = make_action(window, name, text, lambda _=False, k=kind: create_block_from_selection(canvas, k),
+                             keys, tip)
+        canvas_only(action, canvas)
+        menu.addAction(action)

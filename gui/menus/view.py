@@ -33,6 +33,7 @@ def build_view_menu(window, bar):
     minimap.setChecked(True)
     menu.addAction(minimap)
     add_theme_menu(window, menu)
+    add_cost_menu(window, menu)
     menu.addSeparator()
     for dock in window.docks.values():
         menu.addAction(dock.toggleViewAction())
@@ -40,6 +41,25 @@ def build_view_menu(window, bar):
     menu.addAction(make_action(window, "reset_layout", "Reset Window &Layout", window.reset_layout,
                                tip="Put every panel back where it started"))
     return menu
+
+
+COST_ENTRIES = ((None, "&Off", "No colouring by cost"),
+                ("macs", "&MACs", "Colour the nodes by multiply-accumulates per sample (log scale)"),
+                ("params", "&Parameters", "Colour the nodes by the bytes of their weights (log scale)"),
+                ("activations", "&Activation Memory", "Colour the nodes by the bytes of their output per sample"))
+
+
+def add_cost_menu(window, view_menu):
+    """View > Cost Overlay: colour the canvas's nodes by a cost, with a legend (gui/canvas/cost_overlay.py)."""
+    costs = view_menu.addMenu("&Cost Overlay")
+    group = QActionGroup(window)
+    for mode, text, tip in COST_ENTRIES:
+        action = make_action(window, f"cost_{mode or 'off'}", text,
+                             lambda on, m=mode: on and window.canvas.set_cost_mode(m), [], tip, checkable=True)
+        group.addAction(action)
+        costs.addAction(action)
+    window.actions_by_name["cost_off"].setChecked(True)
+    return costs
 
 
 def add_theme_menu(window, view_menu):

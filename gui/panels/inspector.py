@@ -8,6 +8,8 @@ inspector then shows what the document says (it listens, it never keeps its own 
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -26,9 +28,11 @@ from builder.catalog.ops import op_name
 from builder.catalog.ops.forms import forms_note
 from builder.catalog.params import Param
 from builder.catalog.specs import spec_for
-from builder.editing.commands import Rename, SetParam
+from builder.editing.block_edits import edit_definition
+from builder.editing.commands import Rename
 from builder.model.document import UNSET, GraphError, check_node_id
-from gui.display import count_text, default_text, shape_text
+from gui.derivations import conflict_derivations, shape_derivation
+from gui.display import count_text, default_text
 from gui.panels.keras_details import KerasDetails
 from gui.panels.multi_inspector import MultiParams
 from gui.panels.param_editors import PairEditor, ParamEditor, editor_for
@@ -80,7 +84,8 @@ class ParamRow(QWidget):
         editor_line.setContentsMargins(0, 0, 0, 0)
         editor_line.setSpacing(2)
         editor_line.addWidget(self.editor, 1)
-        editor_line.addWidget(self.reset_button)
+        # At the top: a wrapper's layer editor is tall (the wrapped layer's params), the button stays by its name.
+        editor_line.addWidget(self.reset_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(editor_line)
         for line in self.editor.findChildren(QLineEdit):  # spin boxes' fields too
             line.returnPressed.connect(self.entered)
@@ -134,6 +139,7 @@ class Inspector(QScrollArea):
         self.controller = controller
         self.node_id: str | None = None
         self.rows: dict[str, ParamRow] = {}
+        self._derivation_key: tuple[str, str] | None = None  # (node, dimension or 'params') kept on screen
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -171,11 +177,21 @@ class Inspector(QScrollArea):
         self.id_message.hide()
         form.addRow("", self.id_message)
         self.shape_label = QLabel()
-        self.shape_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.shape_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                                 | Qt.TextInteractionFlag.LinksAccessibleByMouse)
         self.shape_label.setProperty("role", "mono")
+        # Each dimension is a link: hovering it shows its derivation, clicking keeps it below (issue 14).
+        self.shape_label.linkHovered.connect(self._dimension_hovered)
+        self.shape_label.linkActivated.connect(self._dimension_clicked)
         form.addRow("output", self.shape_label)
         self.params_label = QLabel()
+        self.params_label.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.params_label.linkActivated.connect(self._dimension_clicked)
         form.addRow("params", self.params_label)
+        self.derivation_label = _small()
+        self.derivation_label.setObjectName("derivation")
+        self.derivation_label.setProperty("role", "mono")
+        form.addRow("", self.derivation_label)
         layout.addWidget(self.node_box)
         self.keras_details = KerasDetails()  # imported nodes: Keras's shape, and the config kept as imported
         layout.addWidget(self.keras_details)
@@ -276,16 +292,25 @@ class Inspector(QScrollArea):
             self.params_label.setText("-")
             self.status_label.setText("")
             return
-        self.shape_label.setText(shape_text(result.shape))
+        self.shape_label.setText(_linked_shape(result.shape))
+        self.shape_label.setToolTip("Point at a size to see how it is made; click it to keep the derivation")
         if result.params is None:
             self.params_label.setText("-")
         elif op_name(result.layer) is not None:
             self.params_label.setText("no parameters (an op)")
         elif result.non_trainable:
-            self.params_label.setText(f"{count_text(result.params)} ({count_text(result.trainable)} trainable, "
+            self.params_label.setText(f"<a href='params'>{count_text(result.params)}</a> "
+                                      f"({count_text(result.trainable)} trainable, "
                                       f"{count_text(result.non_trainable)} non-trainable)")
         else:
-            self.params_label.setText(count_text(result.params))
+            self.params_label.setText(f"<a href='params'>{count_text(result.params)}</a>")
+        if self._derivation_key is not None and self._derivation_key[0] == self.node_id:
+            self._dimension_clicked(self._derivation_key[1])  # the kept derivation follows the edit
+        else:
+            self.derivation_label.hide()
+        if result.error:  # where the sizes that conflict come from, below the fields
+            self.derivation_label.setText(conflict_derivations(self.controller, self.node_id))
+            self.derivation_label.setVisible(bool(self.derivation_label.text()))
         if result.error:
             text, kind = f"Error: {result.error}", "error"
         elif result.blocked_by:
@@ -297,6 +322,32 @@ class Inspector(QScrollArea):
         self.status_label.setText(text)
         set_status(self.status_label, kind)
         self.status_label.setVisible(bool(text))
+
+    # ---- derivations (issue 14) ----------------------------------------------------------------------------
+
+    def shown_shape(self) -> str:
+        """The output shape as the person reads it (the label holds a link per dimension)."""
+        return re.sub(r"<[^>]+>", "", self.shape_label.text())
+
+    def shown_params(self) -> str:
+        return re.sub(r"<[^>]+>", "", self.params_label.text())
+
+    def _derivation(self, link: str) -> str:
+        if not link or self.node_id is None:
+            return ""
+        if link == "params":
+            return shape_derivation(self.controller, self.node_id).split("Parameters:\n", 1)[-1]
+        return shape_derivation(self.controller, self.node_id, int(link))
+
+    def _dimension_hovered(self, link: str):
+        self.shape_label.setToolTip(self._derivation(link) or
+                                    "Point at a size to see how it is made; click it to keep the derivation")
+
+    def _dimension_clicked(self, link: str):
+        text = self._derivation(link)
+        self._derivation_key = (self.node_id, link) if text else None
+        self.derivation_label.setText(text)
+        self.derivation_label.setVisible(bool(text))
 
     # ---- listening ----------------------------------------------------------------------------------------
 
@@ -388,12 +439,20 @@ class Inspector(QScrollArea):
         if unchanged:
             row.show_value(doc.params(node))
             return
-        if not self.controller.push(SetParam(node, param.name, stored)):
+        if not self.controller.push(edit_definition(doc, node, param.name, stored)):  # every use of a block
             row.show_message("the document refused this value (see the status bar)")
 
     def _reset_param(self, row: ParamRow):
         if self.node_id is not None and row.param.name in self.controller.doc.params(self.node_id):
-            self.controller.push(SetParam(self.node_id, row.param.name, UNSET))
+            self.controller.push(edit_definition(self.controller.doc, self.node_id, row.param.name, UNSET))
+
+
+def _linked_shape(shape) -> str:
+    """'(None, <a>28</a>, <a>28</a>, <a>96</a>)': each dimension a link named by its axis."""
+    if shape is None:
+        return "-"
+    parts = ["None" if d is None else f"<a href='{axis}'>{d}</a>" for axis, d in enumerate(shape)]
+    return f"({', '.join(parts)}{',' if len(shape) == 1 else ''})"
 
 
 def _without_prefix(message: str, node: str, name: str) -> str:

@@ -374,6 +374,10 @@ class SizeEditor(IntEditor):
 
 
 def editor_for(param: Param, parent=None) -> ParamEditor:
+    if param.kind == "layer":  # a wrapper's layer and its params (it builds editors of its own with this function)
+        from gui.panels.wrapped_layer_editor import WrappedLayerEditor
+
+        return WrappedLayerEditor(param, parent)
     if param.kind == "ints" and param.length != 2:
         return (SizeEditor if param.length == 1 else TextValueEditor)(param, parent)
     return EDITORS.get(param.kind, TextValueEditor)(param, parent)

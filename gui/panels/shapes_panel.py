@@ -24,9 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from builder.inference.engine import totals
+from builder.inference.block_summary import shared_totals
 from builder.model.order import ordered_nodes
+from gui.derivations import conflict_derivations, shape_derivation
 from gui.display import count_text, shape_text, status_kind, status_text, status_tooltip
+from gui.fix_actions import fix_menu
+from gui.panels.cost_summary import CostSummary
 from gui.theme import status_colour, theme_manager
 
 COLUMNS = ("id", "layer", "output shape", "params", "status")
@@ -76,6 +79,10 @@ class ShapesTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:  # the whole text of a cell elided in the middle, and why
             text = self.data(index)
             why = status_tooltip(result) if column == 4 else ""
+            if column in (2, 3) and result is not None and result.shape is not None:  # how it is made (issue 14)
+                why = shape_derivation(self.controller, node)
+            elif column == 4 and result is not None and result.error:
+                why = "\n\n".join(t for t in (why, conflict_derivations(self.controller, node)) if t)
             return "\n\n".join(t for t in (text, why) if t) or None
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 3:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -123,6 +130,13 @@ class ShapesPanel(QWidget):
         self.problems.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.problems.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.problems.itemClicked.connect(lambda item: self._clicked(item.data(NODE_ROLE)))
+        # Right-click on a message or a row: the node's verified fixes (the canvas's lightbulb offers the same).
+        self.problems.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.problems.customContextMenuRequested.connect(
+            lambda pos: self._fix_menu_at(self.problems.itemAt(pos) and self.problems.itemAt(pos).data(NODE_ROLE),
+                                          self.problems.viewport().mapToGlobal(pos)))
+        self.fix_preview = None  # the canvas's ghost preview, handed in by the window
+        self.context_menu = None
 
         self.model = ShapesTableModel(controller, self)
         self.table = QTableView()
@@ -144,6 +158,8 @@ class ShapesPanel(QWidget):
             header.resizeSection(column, width)
         header.setStretchLastSection(True)
         self.table.clicked.connect(lambda index: self._clicked(self.model.order[index.row()]))
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._table_menu)
 
         # The messages and the table share the height; the person can drag the line between them.
         self.splitter = QSplitter(Qt.Orientation.Vertical)
@@ -157,6 +173,9 @@ class ShapesPanel(QWidget):
         self.totals_label = QLabel()
         self.totals_label.setProperty("role", "totals")
         layout.addWidget(self.totals_label)
+        self.costs = CostSummary(controller)
+        self.costs.node_clicked.connect(self._clicked)
+        layout.addWidget(self.costs)
 
         controller.edited.connect(self._on_edit)
         controller.selection_changed.connect(self._on_selection)
@@ -283,18 +302,37 @@ class ShapesPanel(QWidget):
         item = QListWidgetItem(f"{kind}: {message}")
         item.setData(NODE_ROLE, node)
         item.setForeground(QBrush(status_colour(status)))
-        item.setToolTip(message)
+        # An error's sizes that conflict, with where each comes from (errors are few: computed as listed).
+        sources = conflict_derivations(self.controller, node) if status == "error" else ""
+        item.setToolTip("\n\n".join(t for t in (message, sources, "Right-click for fixes.") if t))
         self.problems.addItem(item)
 
     def _update_totals(self):
         results = self.controller.results
-        trainable, frozen = totals(results)
+        trainable, frozen = shared_totals(self.controller.doc.graph, results)  # a shared layer's weights once
         errors = sum(1 for r in results.values() if r.error)
         warnings = sum(len(r.warnings) for r in results.values())
         self.totals_label.setText(
             f"Total params: <b>{trainable + frozen:,}</b> &nbsp;·&nbsp; trainable {trainable:,} &nbsp;·&nbsp; "
             f"non-trainable {frozen:,} &nbsp;·&nbsp; {len(results)} nodes, {_plural(errors, 'error')}, "
             f"{_plural(warnings, 'warning')}")
+
+    # ---- fixes (issue 14) ----------------------------------------------------------------------------------
+
+    def _table_menu(self, pos):
+        index = self.table.indexAt(pos)
+        if index.isValid():
+            self._fix_menu_at(self.model.order[index.row()], self.table.viewport().mapToGlobal(pos))
+
+    def _fix_menu_at(self, node, global_pos):
+        if not node or node not in self.controller.doc:
+            return None
+        self.controller.select([node])
+        if self.context_menu is not None:
+            self.context_menu.deleteLater()
+        self.context_menu = fix_menu(self, self.controller, node, self.fix_preview)
+        self.context_menu.popup(global_pos)
+        return self.context_menu
 
     # ---- selection ----------------------------------------------------------------------------------------
 

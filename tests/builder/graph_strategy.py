@@ -35,7 +35,7 @@ NAMED_PORTS = tuple(spec.name for spec in SPECS if spec.port_names)  # attention
 SINGLE = tuple(name for name in LAYERS if name not in (*MERGES, *NAMED_PORTS))
 IMAGE_ONLY = (*BY_TENSOR_RANK[4], "SpatialDropout2D", "Resizing", "CenterCrop", "RandomFlip", "RandomRotation",
               "RandomZoom", "RandomTranslation", "RandomContrast", "RandomBrightness")
-SEQUENCE_ONLY = (*BY_TENSOR_RANK[3], "LSTM", "GRU", "SimpleRNN", "SpatialDropout1D")
+SEQUENCE_ONLY = (*BY_TENSOR_RANK[3], "LSTM", "GRU", "SimpleRNN", "SpatialDropout1D", "Bidirectional")
 VOLUME_ONLY = (*BY_TENSOR_RANK[5], "SpatialDropout3D")
 VECTOR_ONLY = ("RepeatVector",)
 # Embedding reads indices: it is fed from an Input (zeros, so index 0), never from computed values that could

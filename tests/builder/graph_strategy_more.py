@@ -10,6 +10,7 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from tests.builder import graph_strategy as gs
+from tests.builder.graph_strategy_wrappers import WRAPPER_PARAMS, attention_axes, renorm_clipping
 
 
 def relu(draw, p, source_shape):
@@ -60,6 +61,8 @@ def batch_norm(draw, p, source_shape):
     gs.optional(draw, p, "renorm", st.booleans(), 30)
     gs.optional(draw, p, "renorm_momentum", st.floats(0, 1), 15)
     gs.optional(draw, p, "synchronized", st.booleans(), 10)
+    if gs.sometimes(draw, 15):
+        p["renorm_clipping"] = renorm_clipping(draw)
 
 
 def elu(draw, p, source_shape):
@@ -209,6 +212,8 @@ def multi_head_attention(draw, p, source_shape):
     gs.optional(draw, p, "output_shape", st.one_of(st.none(), st.integers(1, 4)), 30)
     gs.optional(draw, p, "use_bias", st.booleans(), 30)
     gs.optional(draw, p, "dropout", st.floats(0, 1), 15)
+    if gs.sometimes(draw, 20):
+        p["attention_axes"] = attention_axes(draw, source_shape)
 
 
 def attention(draw, p, source_shape):
@@ -236,3 +241,4 @@ MORE_PARAMS = {
     "AdditiveAttention": lambda draw, p, source_shape: attention(draw, p, source_shape) or p.pop("score_mode", None),
     "RandomBrightness": augmentation({"factor": (-1, 1)}, fills=False, value_range=True),
 }
+MORE_PARAMS.update(WRAPPER_PARAMS)

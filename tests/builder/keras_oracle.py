@@ -47,6 +47,7 @@ import networkx as nx
 import numpy as np
 
 from builder.catalog.specs import CATALOG
+from builder.keras.wrappers import keras_arguments
 
 # 3, not 2: the generators draw many sizes of 2, and a per-channel array of 2 values on a rank-1 tensor then
 # broadcast against a batch of 2 (Rescaling's scale on (None,)): a model that fails on any other batch passed.
@@ -105,7 +106,7 @@ def _judge_node(keras, graph, node, tensors, layers, suspect) -> KerasNode:
     try:
         # Built first, before looking at the sources: Keras refuses bad constructor arguments whatever
         # arrives, so such a node has an error of its own even when its sources are blocked.
-        layer = getattr(keras.layers, layer_name)(name=node, **params)
+        layer = getattr(keras.layers, layer_name)(name=node, **keras_arguments(keras, CATALOG[layer_name], params))
     except Exception as exc:  # noqa: BLE001 - any refusal by Keras is the verdict
         return KerasNode("error", reason=f"constructor: {type(exc).__name__}: {exc}")
     layers[node] = layer
@@ -134,6 +135,10 @@ def _judge_node(keras, graph, node, tensors, layers, suspect) -> KerasNode:
         # Attention on (batch, features) builds and runs, but multiplies each query with the keys of every
         # sample in the batch: samples mix, so the answer depends on the batch. Counted as a failure here.
         return KerasNode("error", reason="attention over rank-2 tensors attends across the samples of the batch")
+    if layer_name == "MultiHeadAttention" and _attends_outside(params.get("attention_axes"), shape):
+        # Keras runs attention over the batch or the heads its projection adds (attention_axes=0, or 3 on a
+        # rank-4 query) without a word: samples or heads mix. Counted as a failure here, as for rank-2 Attention.
+        return KerasNode("error", reason="attention_axes outside the axes between the batch and the features")
     if 0 in shape[1:]:
         return KerasNode("error", reason=f"symbolic call gave an empty tensor {shape}: no data can flow on")
     result = KerasNode("ok", shape, _size(layer.trainable_weights), _size(layer.non_trainable_weights),
@@ -281,6 +286,13 @@ def _fails_at_every_size(layer, merge: bool, declared: list[tuple]) -> str | Non
         if out.shape[0] == BATCH:
             return None
     return f"fails on zeros at every size tried for its unknown dims {declared}"
+
+
+def _attends_outside(axes, shape) -> bool:
+    if axes is None:
+        return False
+    rank = len(shape)
+    return any(not 1 <= (a + rank if a < 0 else a) <= rank - 2 for a in ((axes,) if isinstance(axes, int) else axes))
 
 
 def _size(weights) -> int:

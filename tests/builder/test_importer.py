@@ -128,7 +128,7 @@ def test_applications_round_trip(keras, tmp_path, name, kind):
           f"inference {times['inference']:.3f}s, export {times['export']:.3f}s")
 
 
-def test_sequential_and_nested_models_are_flattened(keras):
+def test_sequential_and_nested_models_keep_their_layers_in_a_model_block(keras):
     from keras import layers
 
     from builder.keras.importer import model_to_graph
@@ -140,6 +140,7 @@ def test_sequential_and_nested_models_are_flattened(keras):
     assert list(graph) == ["x", "pre", "inner_a", "inner_b", "post"]
     assert [(u, v) for u, v, _k in graph.edges] == [("x", "pre"), ("pre", "inner_a"), ("inner_a", "inner_b"),
                                                     ("inner_b", "post")]
+    assert [graph.nodes[n].get("block") for n in graph] == [None, None, "inner", "inner", None]
     seq = keras.Sequential([keras.Input((8,), name="s_in"), layers.Dense(2, name="only")])
     assert list(model_to_graph(seq).graph) == ["s_in", "only"]
 
@@ -172,16 +173,17 @@ def test_a_saved_sequential_model_imports(keras, tmp_path, kind):
         assert namespace["build_model"]().count_params() == model.count_params()
 
 
-def test_a_layer_used_twice_is_still_refused(keras):
+def test_a_layer_used_twice_is_no_longer_refused(keras):
+    """Issue 20: each call is a node, in a one-node shared block (tests/builder/test_blocks_keras.py)."""
     from keras import layers
 
-    from builder.keras.importer import ImportRefused, model_to_graph
+    from builder.keras.importer import model_to_graph
 
     shared = layers.Dense(3, name="shared")
     x = keras.Input((3,), name="x")
-    model = keras.Model(x, shared(shared(x)))
-    with pytest.raises(ImportRefused, match="shared: this Dense layer is used at 2 places"):
-        model_to_graph(model)
+    graph = model_to_graph(keras.Model(x, shared(shared(x)))).graph
+    assert [(n, b) for n, b in graph.nodes(data="block")] == [("x", None), ("shared", "shared"),
+                                                             ("shared_2", "shared_2")]
 
 
 def test_exported_script_of_an_imported_model_passes_ruff(keras, tmp_path):

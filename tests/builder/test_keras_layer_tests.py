@@ -8,6 +8,9 @@ renorm_clipping, return_state, attention_axes...) and layers given a list they d
 Attention layers' inputs are recorded in their call's order: query, value, key (ports 0, 1, 2). A case with `deliberate` is a
 known, documented difference, with its reason.
 
+The cases of Bidirectional, TimeDistributed, Normalization, renorm_clipping and attention_axes (27) were mined
+later with tests/builder/mine_layer_cases.py, which says how to run it again.
+
 Each case is compared twice: with what Keras did in its own test (the recorded verdict), and with real Keras
 now, through the oracle of the agreement test (keras_oracle.judge: built, traced and run on zeros).
 """
@@ -61,7 +64,7 @@ def test_the_cases_cover_every_layer_of_the_catalog_s_spatial_families():
                   "Minimum", "Dot", "Masking", "ELU", "LeakyReLU", "PReLU", "Softmax", "MultiHeadAttention",
                   "Attention", "AdditiveAttention", "GroupNormalization", "SimpleRNN", "Resizing", "CenterCrop",
                   "RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation", "RandomContrast",
-                  "RandomBrightness"):
+                  "RandomBrightness", "Bidirectional", "TimeDistributed", "Normalization"):
         assert counts[layer] >= 2, layer
 
 

@@ -31,8 +31,11 @@ def test_check_json_matches_issue_schema(capsys):
     assert code == 0
     assert {"valid", "total_params", "inputs", "outputs", "nodes"} <= data.keys()
     assert data["inputs"] == ["input_a", "input_b"] and data["outputs"] == ["output"]
-    assert data["nodes"]["merged"] == {"layer": "Concatenate", "status": "ok", "shape": [None, 24], "params": 0,
-                                       "error": None, "warnings": []}
+    merged = dict(data["nodes"]["merged"])
+    assert merged.pop("explain")["params"] == ["0: Concatenate only joins tensors; it has no weights"]  # issue 14
+    assert merged.pop("cost") == {"macs": 0, "flops": 0, "param_bytes": 0, "activation_bytes": 24 * 4}
+    assert merged == {"layer": "Concatenate", "status": "ok", "shape": [None, 24], "params": 0,
+                      "error": None, "warnings": []}
     assert data["total_params"] == 16 * 16 + 16 + 8 * 8 + 8 + 24 + 1
 
 

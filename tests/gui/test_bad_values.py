@@ -21,6 +21,7 @@ from builder.model.document import GraphError
 from gui.controller import EditorController
 from gui.panels.inspector import Inspector
 from gui.panels.param_editors import BoolEditor, ChoiceEditor, GuardedSpinBox, PairEditor, parse_sizes
+from gui.panels.wrapped_layer_editor import WrappedLayerEditor
 from tests.gui.conftest import load_example
 
 BAD_TEXTS = ["-5", "0", "", "abc", "1e400", "99999999999999999999", "-0.5", "[1, -2]", "None"]
@@ -86,6 +87,11 @@ def test_bad_values_are_refused_next_to_the_field_or_valid(qtbot, layer, name):
     if isinstance(editor, BoolEditor):
         assert valid(True) and valid(False)
         return
+    if isinstance(editor, WrappedLayerEditor):  # every layer it lists can be chosen, from its start params
+        assert all(valid(None if v is None else {"layer": v, "params": CATALOG[v].start_params()})
+                   for v in editor.values)
+        if not editor.editors:  # None shown (Bidirectional's backward_layer): no field to type into
+            return
     spins = [w for w in editor.findChildren(GuardedSpinBox)]
     param = CATALOG[layer].param(name)
     for text in BAD_TEXTS:

@@ -51,7 +51,7 @@ def test_node_menu_offers_the_node_edits(cnn):
     assert controller.selected == ["merged"]
     assert texts(menu) == ["merged (Concatenate)", "Rename…", "Duplicate", "Duplicate Keeping Inputs", "Delete",
                            "Delete Keeping Wires", "Insert Layer After", "Select Upstream", "Select Downstream",
-                           "Frame Selection", "Copy as Python"]
+                           "Frame Selection", "Create Block from Selection", "Copy as Python"]
     inserts = texts(submenu(menu, "insert_after"))
     assert "Flatten" in inserts and "Dense" in inserts and "Input" not in inserts
     assert "LSTM" not in inserts  # filtered: it does not accept a 4D tensor

@@ -77,10 +77,10 @@ def test_int_edit_pushes_one_command_and_updates_shapes(cnn):
     inspector.editor("filters").spin.setValue(64)
     assert controller.doc.params("conv_3x3")["filters"] == 64
     assert controller.undo_stack.count() == 1 and "filters" in controller.undo_stack.undoText()
-    assert inspector.shape_label.text() == "(None, 28, 28, 64)"
+    assert inspector.shown_shape() == "(None, 28, 28, 64)"
     assert controller.results["merged"].shape == (None, 28, 28, 128)  # downstream at once
     controller.undo_stack.undo()
-    assert inspector.editor("filters").spin.value() == 32 and inspector.shape_label.text() == "(None, 28, 28, 32)"
+    assert inspector.editor("filters").spin.value() == 32 and inspector.shown_shape() == "(None, 28, 28, 32)"
 
 
 def test_choice_edit_and_reset_to_default(cnn):
@@ -167,7 +167,7 @@ def test_input_shape_editor_accepts_none_and_refuses_zero(qtbot):
     assert isinstance(row.editor, ShapeEditor) and row.editor.line.text() == "28, 28, 1"
     type_into(qtbot, row.editor.line, "None, 32, 3")
     assert controller.doc.params("image")["shape"] == [None, 32, 3]
-    assert inspector.shape_label.text() == "(None, None, 32, 3)"
+    assert inspector.shown_shape() == "(None, None, 32, 3)"
     before = dumps(controller.doc.graph)
     type_into(qtbot, row.editor.line, "0, 3")
     assert "got [0, 3]" in row.message and dumps(controller.doc.graph) == before
@@ -196,7 +196,7 @@ def test_bool_edit_changes_weights(cnn):
     controller.select(["classes"])
     inspector.editor("use_bias").check.setChecked(False)
     assert controller.doc.params("classes")["use_bias"] is False
-    assert inspector.params_label.text() == "1,280"
+    assert inspector.shown_params() == "1,280"
 
 
 def test_rename_valid_and_refused(cnn, qtbot):
@@ -225,7 +225,7 @@ def test_shows_error_and_warnings_of_the_node(qtbot):
     qtbot.addWidget(inspector)
     controller.select(["merged"])
     assert inspector.status_label.text().startswith("Error: merged: Concatenate needs equal sizes")
-    assert inspector.shape_label.text() == "-"
+    assert inspector.shown_shape() == "-"
     controller.select(["flatten"])
     assert "merged has an error upstream" in inspector.status_label.text()
     for conv in ("conv_3x3", "conv_5x5", "conv_7x7"):  # the fix the message suggests
@@ -233,7 +233,7 @@ def test_shows_error_and_warnings_of_the_node(qtbot):
         inspector.editor("padding").combo.setCurrentText("same")
     controller.select(["merged"])
     assert not inspector.status_label.isVisibleTo(inspector)
-    assert (inspector.shape_label.text(), inspector.params_label.text()) == ("(None, 28, 28, 96)", "0")
+    assert (inspector.shown_shape(), inspector.shown_params()) == ("(None, 28, 28, 96)", "0")
     controller.push(AddNode("probe", "Dense", {"units": 4}))
     controller.push(Connect("image", "probe"))
     controller.select(["probe"])

@@ -11,7 +11,7 @@ it: a model that cannot run as declared is an error here. tests/builder/test_ker
 rule against real Keras on generated graphs, test_shape_rules.py on tables of subtle cases.
 
     common.py  core.py  activation.py  convolution.py  pooling.py  merging.py  dot.py  reshaping.py
-    normalization.py  recurrent.py  image.py  attention.py
+    normalization.py  recurrent.py  image.py  attention.py  wrappers.py
 """
 
 from __future__ import annotations
@@ -84,6 +84,8 @@ from builder.catalog.rules.normalization import (
     group_normalization_weights,
     layer_normalization_shape,
     layer_normalization_weights,
+    normalization_shape,
+    normalization_weights,
 )
 from builder.catalog.rules.pooling import (
     global_pooling_shape,
@@ -159,6 +161,8 @@ __all__ = [
     "need_rank",
     "need_spatial",
     "no_weights",
+    "normalization_shape",
+    "normalization_weights",
     "pair_text",
     "permute_shape",
     "pooling_shape",

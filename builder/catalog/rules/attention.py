@@ -34,8 +34,33 @@ def multi_head_attention_shape(params, inputs):
     if len(query.shape) != len(value.shape):
         raise ShapeError(f"MultiHeadAttention needs the query and the value of the same rank, but the query {by(query)} "
                          f"and the value {by(value)}; Reshape one of them")
+    _check_attention_axes(params.get("attention_axes"), query, key)
     last = as_one(params["output_shape"])[0] if params["output_shape"] is not None else query.shape[-1]
     return (*query.shape[:-1], last)
+
+
+def _check_attention_axes(axes, query: Arriving, key: Arriving):
+    """attention_axes name axes between the batch and the features (Keras's doc: None is all of them); the
+    query and the key must agree on every such axis that is not attended over, which Keras's einsum pairs up.
+    Keras also runs some axes outside that range (the batch, the heads its projection adds) without a word;
+    attending over them mixes samples or heads, so they are refused here (README, deliberate differences)."""
+    if axes is None:
+        return
+    rank = len(query.shape)
+    normalised = [a + rank if a < 0 else a for a in as_one(axes)]
+    if any(not 1 <= a <= rank - 2 for a in normalised):
+        raise ShapeError(f"MultiHeadAttention attention_axes={axes} must name axes between the batch and the "
+                         f"features of the {rank}D query, as {by(query)}: from 1 to {rank - 2} (or {2 - rank} to "
+                         "-2); None attends over all of them")
+    if len(set(normalised)) != len(normalised):
+        raise ShapeError(f"MultiHeadAttention attention_axes={axes} names the same axis twice for the {rank}D "
+                         f"query, as {by(query)}; name each axis once")
+    for axis in range(1, rank - 1):
+        q, k = query.shape[axis], key.shape[axis]
+        if axis not in normalised and None not in (q, k) and q != k:
+            raise ShapeError(f"MultiHeadAttention attends over axes {sorted(normalised)} only, so the query and the "
+                             f"key must match on axis {axis}, but the query {by(query)} and the key {by(key)}; "
+                             f"add {axis} to attention_axes, or feed sequences of one size there")
 
 
 def multi_head_attention_weights(params, inputs, out):
@@ -63,18 +88,23 @@ def attention_shape(layer: str):
         if len({len(x.shape) for x in (query, value, key)}) > 1:
             raise ShapeError(f"{layer} needs the query, value and key of one rank, but the query {by(query)}, the "
                              f"value {by(value)} and the key {by(key)}; Reshape them to (batch, steps, features)")
+        # A size of 1 on the value or key broadcasts to the query's (the result keeps the query's shape, as
+        # declared); the other way round, the result would take the larger size.
         for x in (value, key):
-            if any(None not in (a, b) and a != b for a, b in zip(query.shape[1:-2], x.shape[1:-2])):
+            if any(None not in (a, b) and a != b and b != 1 for a, b in zip(query.shape[1:-2], x.shape[1:-2])):
                 raise ShapeError(f"{layer} needs the axes before the steps equal on the query and the value and "
-                                 f"key, but the query {by(query)} and {by(x)}; Reshape them to (batch, steps, "
-                                 "features)")
-        if key.shape[1:-1] != value.shape[1:-1] and None not in (*key.shape[1:-1], *value.shape[1:-1]):
+                                 f"key (or 1 on the value and key), but the query {by(query)} and {by(x)}; "
+                                 "Reshape them to (batch, steps, features)")
+        # The steps of the value and key pair up; their axes before the steps only broadcast (checked above).
+        if key.shape[-2] != value.shape[-2] and None not in (key.shape[-2], value.shape[-2]):
             raise ShapeError(f"{layer} weighs each value by its key, so they need the same steps, but the value "
                              f"{by(value)} and the key {by(key)}; feed both from the same sequence")
         q, k = query.shape[-1], key.shape[-1]
-        # A dot product needs equal sizes; the additive score adds them, so a size of 1 broadcasts there.
-        clash = q != k and not (layer == "AdditiveAttention" and 1 in (q, k))
-        if None not in (q, k) and clash and (layer == "AdditiveAttention" or params.get("score_mode") == "dot"):
+        # A dot product needs equal sizes; the additive scores (AdditiveAttention, and Attention's 'concat')
+        # add them, so a size of 1 broadcasts there.
+        adds = layer == "AdditiveAttention" or params.get("score_mode") == "concat"
+        clash = q != k and not (adds and 1 in (q, k))
+        if None not in (q, k) and clash:
             raise ShapeError(f"{layer} compares the query with the key, so their feature sizes must be equal, but "
                              f"the query {by(query)} and the key {by(key)}; project one of them with a Dense")
         return (*query.shape[:-1], value.shape[-1])

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from builder.catalog.rules.terms import SUM, formula, tracing
+
 
 class ShapeError(ValueError):
     """The inputs arriving at a node cannot go through its layer."""
@@ -51,8 +53,14 @@ def window_out(size, window, stride, padding, dilation=1):
     if size is None:
         return None
     if padding == "same":
-        return (size - 1) // stride + 1
-    return (size - dilation * (window - 1) - 1) // stride + 1
+        out = (size - 1) // stride + 1
+        return formula(int(out), f"ceil({size:,} / {stride:,})") if tracing() else out
+    out = (size - dilation * (window - 1) - 1) // stride + 1
+    if not tracing():
+        return out
+    # Keras's documented form: floor((size − window) / stride) + 1, the window widened by its dilation.
+    reach = f"{window:,}" if dilation == 1 else f"{dilation:,} × ({window:,} − 1) − 1"
+    return formula(int(out), f"floor(({size:,} − {reach}) / {stride:,}) + 1", SUM)
 
 
 def same_shape(params, inputs):

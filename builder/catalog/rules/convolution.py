@@ -23,6 +23,7 @@ from builder.catalog.rules.common import (
     window_out,
 )
 from builder.catalog.rules.core import check_activation
+from builder.catalog.rules.terms import SUM, formula, named, tracing
 
 KINDS = ("conv", "transpose", "depthwise", "separable")
 
@@ -52,17 +53,20 @@ def convolution_rules(layer: str, rank: int, kind: str) -> ConvRules:
 
     def weights(params, inputs, out):
         channels = split_channels(inputs[0].shape, params)[1]
-        window = math.prod(as_rank(params["kernel_size"], rank))
+        channels = named(channels, "input channel" if channels == 1 else "input channels")
+        window = named(math.prod(as_rank(params["kernel_size"], rank)), "kernel")
         if kind == "depthwise":
-            size = channels * params["depth_multiplier"]
-            return window * size + (size if params["use_bias"] else 0), 0
-        filters = params["filters"]
+            size = named(channels * params["depth_multiplier"], "output channels")
+            return window * size + (named(size, "biases") if params["use_bias"] else 0), 0
+        filters = named(params["filters"], "filters")
         if kind == "separable":
-            middle = channels * params["depth_multiplier"]
+            middle = named(channels * params["depth_multiplier"], "depthwise channels")
             kernel = window * middle + middle * filters
         else:
-            kernel = window * (channels // params.get("groups", 1)) * filters
-        return kernel + (filters if params["use_bias"] else 0), 0
+            groups = params.get("groups", 1)
+            per_group = channels if groups == 1 else named(channels // groups, "input channels per group")
+            kernel = window * per_group * filters
+        return kernel + (named(params["filters"], "biases") if params["use_bias"] else 0), 0
 
     checks = {"conv": strides_dilation_params(layer, rank), "transpose": _transpose_params(layer, rank)}.get(kind)
     return ConvRules(shape, weights, checks)
@@ -135,9 +139,20 @@ def _transpose_length(size, kernel, stride, padding, extra, dilation):
         return None
     reach = kernel + (kernel - 1) * (dilation - 1)
     if extra is None:
-        return size * stride + max(reach - stride, 0) if padding == "valid" else size * stride
-    pad = reach // 2 if padding == "same" else 0
-    return (size - 1) * stride + reach - 2 * pad + extra
+        out = size * stride + max(reach - stride, 0) if padding == "valid" else size * stride
+    else:
+        pad = reach // 2 if padding == "same" else 0
+        out = (size - 1) * stride + reach - 2 * pad + extra
+    if not tracing():
+        return out
+    # Keras's documented form: (size − 1) × stride + kernel − 2 × padding + output_padding, the kernel widened
+    # by its dilation; without output_padding, size × stride (+ what the window reaches past the stride).
+    window = f"{kernel:,}" if dilation == 1 else f"({kernel:,} + ({kernel:,} − 1) × ({dilation:,} − 1))"
+    if extra is None:
+        text = f"{size:,} × {stride:,}" + (f" + max({window} − {stride:,}, 0)" if padding == "valid" else "")
+    else:
+        text = f"({size:,} − 1) × {stride:,} + {window} − 2 × {pad:,} + {extra:,}"
+    return formula(int(out), text, SUM)
 
 
 def _transposed(layer, x, spatial_in, params, rank):

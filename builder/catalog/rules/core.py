@@ -6,6 +6,7 @@ Part of the shape and weight-count rules (see builder/catalog/rules/__init__.py)
 from __future__ import annotations
 
 from builder.catalog.rules.common import ShapeError, by, fmt
+from builder.catalog.rules.terms import named
 
 
 def check_activation(layer: str, activation, shape, what: str):
@@ -44,8 +45,8 @@ def dense_shape(params, inputs):
 
 
 def dense_weights(params, inputs, out):
-    n_in, units = inputs[0].shape[-1], params["units"]
-    return n_in * units + (units if params["use_bias"] else 0), 0
+    n_in, units = named(inputs[0].shape[-1], "inputs"), named(params["units"], "units")
+    return n_in * units + (named(params["units"], "biases") if params["use_bias"] else 0), 0
 
 
 def activation_shape(params, inputs):
@@ -65,7 +66,7 @@ def embedding_shape(params, inputs):
 
 
 def embedding_weights(params, inputs, out):
-    return params["input_dim"] * params["output_dim"], 0
+    return named(params["input_dim"], "input_dim") * named(params["output_dim"], "output_dim"), 0
 
 
 def rescaling_shape(params, inputs):

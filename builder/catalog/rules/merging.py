@@ -7,6 +7,7 @@ Part of the shape and weight-count rules (see builder/catalog/rules/__init__.py)
 from __future__ import annotations
 
 from builder.catalog.rules.common import Arriving, ShapeError, axis_index, by, fmt
+from builder.catalog.rules.terms import note, tracing
 
 
 def _conflict(inputs, sizes_at) -> tuple[Arriving, Arriving] | None:
@@ -53,7 +54,16 @@ def concatenate_shape(params, inputs):
     # Like Keras: the other axes come from the first input; the joined axis is the sum (unknown if any is).
     sizes = [inp.shape[at] for inp in inputs]
     joined = None if None in sizes else sum(sizes)
+    if tracing():
+        joined = note(joined, f"along axis {axis}" + _equal_text(inputs, at), sep=" ")
     return (*first.shape[:at], joined, *first.shape[at + 1:])
+
+
+def _equal_text(inputs, at) -> str:
+    """'; the other sizes must be equal: 28 = 28 = 28, 28 = 28 = 28' (an explanation's note)."""
+    others = [" = ".join("None" if inp.shape[i] is None else f"{inp.shape[i]:,}" for inp in inputs)
+              for i in range(1, len(inputs[0].shape)) if i != at]
+    return f"; the other sizes must be equal: {', '.join(others)}" if others and len(inputs) > 1 else ""
 
 
 def _concat_fix(groups, spatial: bool) -> str:

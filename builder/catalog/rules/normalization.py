@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from builder.catalog.rules.common import ShapeError, as_one, axis_index, by
+from builder.catalog.rules.terms import named
 
 
 def batch_normalization_shape(params, inputs):
@@ -25,11 +26,14 @@ def batch_normalization_shape(params, inputs):
 
 
 def batch_normalization_weights(params, inputs, out):
-    size = inputs[0].shape[params["axis"]]
-    trainable = size * (int(params["center"]) + int(params["scale"]))
+    size = named(inputs[0].shape[params["axis"]], "channels")
+    learned = [name for name, on in (("γ", params["scale"]), ("β", params["center"])) if on]
+    trainable = named(len(learned), f"({' and '.join(learned)})") * size if learned else 0
     # Moving mean and variance are not trained; renorm adds three more statistics (its mean, its stddev and
     # the moving stddev it tracks for inference).
-    return trainable, (5 if params["renorm"] else 2) * size
+    stats = named(5, "(moving mean and variance, renorm mean, stddev and moving stddev)") if params["renorm"] \
+        else named(2, "(moving mean and variance)")
+    return trainable, stats * size
 
 
 def _layer_axes(params, rank) -> list[int]:
@@ -71,7 +75,9 @@ def layer_normalization_weights(params, inputs, out):
     if not per:
         return 0, 0
     shape = inputs[0].shape
-    return per * math.prod(shape[a] for a in _layer_axes(params, len(shape))), 0
+    what = "(γ)" if params["rms_scaling"] or not params["center"] else "(β)" if not params["scale"] else "(γ and β)"
+    return named(per, what) * named(math.prod(shape[a] for a in _layer_axes(params, len(shape))),
+                                    "normalised values"), 0
 
 
 def group_normalization_shape(params, inputs):
@@ -95,5 +101,73 @@ def group_normalization_shape(params, inputs):
 
 
 def group_normalization_weights(params, inputs, out):
-    size = inputs[0].shape[params["axis"]]
-    return size * (int(params["center"]) + int(params["scale"])), 0
+    size = named(inputs[0].shape[params["axis"]], "channels")
+    per = int(params["center"]) + int(params["scale"])
+    return (named(per, "(γ and β)" if per == 2 else "(γ)" if params["scale"] else "(β)") * size) if per else 0, 0
+
+
+def _normalization_axes(params) -> tuple:
+    axis = params["axis"]
+    return () if axis is None else as_one(axis)
+
+
+def normalization_params(params):
+    """What Keras's Normalization constructor checks: mean and variance given together, of one shape, and a list
+    of them only when there is an axis to lay them along."""
+    mean, variance = params["mean"], params["variance"]
+    if (mean is None) != (variance is None):
+        given, missing = ("mean", "variance") if variance is None else ("variance", "mean")
+        raise ShapeError(f"Normalization needs mean and variance together, but only the {given} is set; set the "
+                         f"{missing} too, or clear both to adapt the layer to data")
+    if mean is None:
+        return
+    length = [len(v) if isinstance(v, list) else None for v in (mean, variance)]
+    if length[0] != length[1]:
+        shown = ["one number" if n is None else f"{n} numbers" for n in length]
+        raise ShapeError(f"Normalization needs the mean and the variance of one shape, but the mean is {shown[0]} "
+                         f"and the variance {shown[1]}; give as many variances as means")
+    if length[0] is not None and not _normalization_axes(params):
+        raise ShapeError("Normalization with axis=None keeps one mean for everything, so the mean must be one "
+                         f"number, but it is a list of {length[0]}; give one number, or set an axis")
+
+
+def normalization_shape(params, inputs):
+    (x,) = inputs
+    rank, axes = len(x.shape), _normalization_axes(params)
+    for one in axes:
+        if not -rank <= one < rank:
+            raise ShapeError(f"Normalization axis={params['axis']} is out of range for the {rank}D input, as "
+                             f"{by(x)}; use an axis from {-rank} to {rank - 1} (usually -1, the features)")
+    keep = sorted(axis_index(a, rank) for a in axes)
+    for at in keep:
+        if x.shape[at] is None:
+            what = "the batch axis" if at == 0 else f"axis {at}"
+            raise ShapeError(f"Normalization keeps a mean and variance per position of {what}, so it needs its "
+                             f"size, but {by(x)}; set that size in the Input shape, or normalise another axis")
+    mean = params["mean"]
+    if isinstance(mean, list):
+        size = x.shape[keep[-1]]
+        if len(mean) not in (1, size):
+            raise ShapeError(f"Normalization lays its {len(mean)} means along axis {keep[-1]}, which has {size} "
+                             f"positions, as {by(x)}; give {size} means and variances (or one)")
+    return x.shape
+
+
+def normalization_weights(params, inputs, out):
+    """Adapted statistics (mean, variance and a sample count) are weights that are not trained; given ones are
+    constants, no weights at all."""
+    if params["mean"] is not None:
+        return 0, 0
+    shape = inputs[0].shape
+    keep = {axis_index(a, len(shape)) for a in _normalization_axes(params)}
+    return 0, 2 * math.prod(shape[a] for a in sorted(keep)) + 1
+
+
+def normalization_notice(params) -> str | None:
+    """What the node says while its statistics are unknown to the graph (raw, stored params)."""
+    if params.get("mean") is not None:
+        return None
+    return ("Normalization has no mean and variance of its own: they are computed from data (adapt). Training in "
+            "Keras Canvas adapts it to the training data before fitting; a model built or exported without that "
+            "passes values through unchanged (mean 0, variance 1) until layer.adapt(data) is called. Set mean and "
+            "variance to fix them instead")

@@ -6,6 +6,7 @@ Part of the shape and weight-count rules (see builder/catalog/rules/__init__.py)
 from __future__ import annotations
 
 from builder.catalog.rules.common import SEQUENCE, ShapeError, by, need_rank
+from builder.catalog.rules.terms import named
 
 
 def recurrent_shape(layer: str):
@@ -31,16 +32,18 @@ def recurrent_shape(layer: str):
 
 
 def lstm_weights(params, inputs, out):
-    units, features = params["units"], inputs[0].shape[2]
-    return 4 * (units * (features + units) + (units if params["use_bias"] else 0)), 0
+    units, features = named(params["units"], "units"), named(inputs[0].shape[2], "inputs")
+    bias = named(params["units"], "biases") if params["use_bias"] else 0
+    return named(4, "gates") * (units * (features + units) + bias), 0
 
 
 def gru_weights(params, inputs, out):
-    units, features = params["units"], inputs[0].shape[2]
-    bias = (6 if params["reset_after"] else 3) * units if params["use_bias"] else 0
-    return 3 * units * (features + units) + bias, 0
+    units, features = named(params["units"], "units"), named(inputs[0].shape[2], "inputs")
+    biases = named(6, "(input and recurrent biases of three gates)") if params["reset_after"] else named(3, "gates")
+    bias = biases * named(params["units"], "biases") if params["use_bias"] else 0
+    return named(3, "gates") * units * (features + units) + bias, 0
 
 
 def simple_rnn_weights(params, inputs, out):
-    units, features = params["units"], inputs[0].shape[2]
-    return units * (features + units) + (units if params["use_bias"] else 0), 0
+    units, features = named(params["units"], "units"), named(inputs[0].shape[2], "inputs")
+    return units * (features + units) + (named(params["units"], "biases") if params["use_bias"] else 0), 0

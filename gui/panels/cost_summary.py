@@ -1,0 +1,98 @@
+"""The cost line of the Shapes & Errors panel: the model's totals at a batch size the person picks (MACs, FLOPs,
+weight memory, activation memory), the heaviest nodes (click one to go to it), and the budget badge: the
+project's budgets (its file's `budgets` section) met, or which one is exceeded. The numbers are builder.cost's,
+the same as `check --json`."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+
+from builder.cost import budget_problems, graph_costs, model_totals
+from builder.cost.totals import costs_after_edit
+from gui.canvas.cost_overlay import short_number
+from gui.theme import set_status
+
+HEAVIEST = 5
+
+
+def _bytes(value: int) -> str:
+    for limit, unit in ((1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")):
+        if value >= limit:
+            return f"{value / limit:.1f} {unit}"
+    return f"{value} B"
+
+
+class CostSummary(QWidget):
+    node_clicked = Signal(str)
+
+    def __init__(self, controller, parent=None):
+        super().__init__(parent)
+        self.controller = controller
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Batch size"))
+        self.batch = QSpinBox()
+        self.batch.setObjectName("batch_size")
+        self.batch.setRange(1, 1_000_000)
+        self.batch.setValue(32)
+        self.batch.setToolTip("The totals' MACs, FLOPs and activation memory are for this many samples at once")
+        self.batch.valueChanged.connect(lambda _v: self.refresh())
+        row.addWidget(self.batch)
+        self.budget_badge = QLabel()
+        self.budget_badge.setObjectName("budget_badge")
+        row.addWidget(self.budget_badge, 1, Qt.AlignmentFlag.AlignRight)
+        layout.addLayout(row)
+        self.totals_label = QLabel()
+        self.totals_label.setWordWrap(True)
+        layout.addWidget(self.totals_label)
+        self.heaviest_label = QLabel()
+        self.heaviest_label.setWordWrap(True)
+        self.heaviest_label.linkActivated.connect(self.node_clicked)
+        layout.addWidget(self.heaviest_label)
+        self.totals = None
+        self.problems: list[str] = []
+        self.costs: dict = {}
+        controller.edited.connect(self._on_edit)
+        self.refresh(full=True)
+
+    def _on_edit(self, edit):
+        """An edit that keeps the wiring recomputes the costs of the nodes whose results changed and of what
+        they feed (builder.cost.totals.costs_after_edit); one that rewires recomputes them all."""
+        if edit.reset or edit.wiring_changed:
+            self.refresh(full=True)
+        elif edit.changed:
+            self.costs = costs_after_edit(self.controller.doc.graph, self.controller.results, self.costs,
+                                          edit.changed)
+            self.refresh()
+
+    def refresh(self, full: bool = False):
+        graph, results = self.controller.doc.graph, self.controller.results
+        if full:
+            self.costs = graph_costs(graph, results)
+        costs = self.costs
+        totals = model_totals(results, costs)
+        self.totals = totals
+        batch = self.batch.value()
+        at = totals.at_batch(batch)
+        partly = f" (without {len(totals.uncounted)} node(s) of unknown size)" if totals.uncounted else ""
+        self.totals_label.setText(
+            f"Cost at batch {batch:,}: <b>{short_number(at['macs'])}</b> MACs, {short_number(at['flops'])} FLOPs; "
+            f"weights {_bytes(at['param_bytes'])}, activations {_bytes(at['activation_bytes'])}{partly}")
+        ranked = sorted(((n, c.macs) for n, c in costs.items() if c is not None and c.macs), key=lambda kv: -kv[1])
+        links = ", ".join(f"<a href='{n}'>{n}</a> {short_number(v)}" for n, v in ranked[:HEAVIEST])
+        self.heaviest_label.setText(f"Heaviest (MACs per sample): {links}" if links else "")
+        budgets = graph.graph.get("budgets") or {}
+        self.problems = budget_problems(budgets, totals)
+        if not budgets:
+            self.budget_badge.setText("")
+        elif self.problems:
+            self.budget_badge.setText(f"Over budget ({len(self.problems)})")
+            self.budget_badge.setToolTip("\n".join(self.problems))
+            set_status(self.budget_badge, "error")
+        else:
+            self.budget_badge.setText("Within budget")
+            self.budget_badge.setToolTip(", ".join(f"{k} = {v:,}" for k, v in budgets.items()))
+            set_status(self.budget_badge, "ok")

@@ -1,0 +1,128 @@
+"""Costs per node and totals by the documented conventions, and the project file's budgets section."""
+
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+import pytest
+
+import builder
+from builder.cost import budget_problems, graph_costs, model_totals
+from builder.cost.layer_costs import dtype_bytes
+from builder.files import project
+from builder.files.project import ProjectError
+from tests.conftest import EXAMPLES
+
+
+def _graph(*nodes, edges=()):
+    graph = nx.MultiDiGraph()
+    for node, layer, params in nodes:
+        graph.add_node(node, layer=layer, params=params)
+    for source, target, port in edges:
+        graph.add_edge(source, target, port=port)
+    return graph
+
+
+def test_the_issue_s_conventions_with_their_numbers():
+    graph = _graph(("x", "Input", {"shape": [28, 28, 1]}), ("conv", "Conv2D", {"filters": 32, "kernel_size": 3}),
+                   ("seq", "Input", {"shape": [10, 16]}), ("dense", "Dense", {"units": 8}),
+                   ("lstm", "LSTM", {"units": 32}), ("pool", "MaxPooling2D", {}),
+                   edges=[("x", "conv", 0), ("seq", "dense", 0), ("seq", "lstm", 0), ("conv", "pool", 0)])
+    costs = graph_costs(graph)
+    # Conv2D: out_h × out_w × kernel_h × kernel_w × (in_channels / groups) × filters
+    assert costs["conv"].macs == 26 * 26 * 3 * 3 * 1 * 32
+    assert costs["conv"].flops == 2 * costs["conv"].macs + 26 * 26 * 32
+    assert costs["conv"].param_bytes == 320 * 4 and costs["conv"].activation_bytes == 26 * 26 * 32 * 4
+    # Dense on (batch, 10, 16): input features × units × positions
+    assert costs["dense"].macs == 16 * 8 * 10
+    # LSTM: steps × 4 gates × units × (features + units)
+    assert costs["lstm"].macs == 10 * 4 * 32 * (16 + 32)
+    # pooling: no MACs; a comparison per window value
+    assert (costs["pool"].macs, costs["pool"].flops) == (0, 13 * 13 * 32 * 4)
+    assert costs["x"] == (0, 0, 0, 28 * 28 * 1 * 4)
+
+
+def test_unknown_sizes_give_none_and_totals_leave_those_nodes_out():
+    graph = _graph(("seq", "Input", {"shape": [None, 16]}), ("lstm", "LSTM", {"units": 4}),
+                   ("dense", "Dense", {"units": 2}), edges=[("seq", "lstm", 0), ("lstm", "dense", 0)])
+    results = builder.infer(graph)
+    costs = graph_costs(graph, results)
+    assert costs["lstm"].macs is None and costs["lstm"].activation_bytes == 4 * 4
+    assert costs["seq"].activation_bytes is None
+    totals = model_totals(results, costs)
+    assert totals.uncounted == ("lstm",)
+    assert totals.macs == 4 * 2 and totals.params == results["lstm"].params + results["dense"].params
+    assert totals.at_batch(32)["macs"] == 32 * 8 and totals.at_batch(32)["param_bytes"] == totals.param_bytes
+
+
+def test_nodes_without_a_shape_have_no_cost():
+    graph = builder.load(EXAMPLES / "shape_mismatch.json")
+    costs = graph_costs(graph)
+    assert costs["merged"] is None and costs["flatten"] is None and costs["conv_3x3"].macs == 26 * 26 * 9 * 32
+
+
+def test_dtype_bytes():
+    assert dtype_bytes(None) == (4, 4)
+    assert dtype_bytes({"dtype": "float16"}) == (2, 2)
+    assert dtype_bytes({"dtype": {"module": "keras", "class_name": "DTypePolicy",
+                                  "config": {"name": "mixed_bfloat16"}}}) == (4, 2)
+
+
+def _project(budgets) -> dict:
+    data = json.loads((EXAMPLES / "cnn_28x28_three_kernels.json").read_text())
+    if budgets is not None:
+        data["budgets"] = budgets
+    return data
+
+
+def test_budgets_are_read_validated_written_and_checked():
+    graph = project.from_dict(_project({"max_params": 1_000_000, "max_macs": 100_000_000}))
+    assert graph.graph["budgets"] == {"max_params": 1_000_000, "max_macs": 100_000_000}
+    assert project.from_bytes(project.dumps(graph).encode()).graph["budgets"] == graph.graph["budgets"]
+    results = builder.infer(graph)
+    problems = budget_problems(graph.graph["budgets"], model_totals(results, graph_costs(graph, results)))
+    assert problems == [("over budget: the model has 9,637,962 parameters, more than budgets.max_params = "
+                        "1,000,000; make the model smaller or raise the budget")]
+    assert "budgets" not in project.to_dict(project.from_dict(_project(None)))  # old files: no section, as before
+
+
+@pytest.mark.parametrize("budgets, message", [
+    ({"max_params": 0}, "budgets.max_params: expected an integer from 1 to"),
+    ({"max_macs": "lots"}, "budgets.max_macs: expected an integer"),
+    ({"max_flops": 3}, "budgets.'max_flops': unknown key"),
+    ([1, 2], "budgets: expected an object"),
+    ({"max_params": True}, "budgets.max_params: expected an integer"),
+])
+def test_bad_budgets_are_refused_with_where_they_are(budgets, message):
+    with pytest.raises(ProjectError) as caught:
+        project.from_dict(_project(budgets))
+    assert message in str(caught.value)
+
+
+def test_costs_after_an_edit_equal_a_full_recomputation():
+    from builder.cost.totals import costs_after_edit
+    from builder.inference.engine import ShapeInference
+    from builder.model.document import GraphDocument
+
+    doc = GraphDocument(builder.load(EXAMPLES / "cnn_28x28_three_kernels.json"))
+    doc.add_node("gap", "GlobalAveragePooling2D", {})
+    doc.connect("merged", "gap")
+    engine = ShapeInference(doc)
+    engine.update()
+    costs = graph_costs(doc.graph, engine.results)
+    doc.set_param("image", "shape", [32, 32, 1])  # every size changes; the pooling's output does not
+    changed = engine.update()
+    assert "gap" not in changed  # its result is the same: only what arrives changed
+    assert costs_after_edit(doc.graph, engine.results, costs, changed) == graph_costs(doc.graph, engine.results)
+
+
+def test_an_imported_layer_outside_the_catalog_has_no_macs_whatever_its_name():
+    graph = _graph(("x", "Input", {"shape": [4, 8, 8, 2]}), ("c", "ConvLSTM2D", {}), edges=[("x", "c", 0)])
+    graph.nodes["c"]["config"] = {"filters": 3, "kernel_size": [3, 3]}
+    graph.nodes["c"]["keras_shape"] = {"shape": [None, 6, 6, 3], "trainable": 552, "non_trainable": 0,
+                                       "inputs": [[None, 4, 8, 8, 2]]}
+    results = builder.infer(graph)
+    assert results["c"].shape == (None, 6, 6, 3)
+    cost = graph_costs(graph, results)["c"]
+    assert (cost.macs, cost.flops, cost.param_bytes) == (None, None, 552 * 4)

@@ -1,0 +1,71 @@
+"""FLOPs against TensorFlow's profiler on the built model, for the layers it counts (one Keras build).
+
+The convention (builder/cost/layer_costs.py): FLOPs = 2 per MAC + one per bias value, as the profiler counts
+MatMul/convolutions and BiasAdd; pooling one per window value; merges one per output value and input past
+the first (Average: plus the division). Left out, as the README says: recurrent layers (the profiler counts
+one step of the loop only), transposed convolutions (it counts them as the convolution they are the gradient
+of), normalisation (it counts the statistics' own arithmetic), attention (softmax), grouped convolutions (no
+shape for the profiler).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import networkx as nx
+import pytest
+
+import builder
+from builder.cost import graph_costs
+
+NODES = [("x", "Input", {"shape": [12, 12, 4]}), ("conv", "Conv2D", {"filters": 8, "kernel_size": 3}),
+         ("strided", "Conv2D", {"filters": 4, "kernel_size": 3, "strides": 2, "padding": "same"}),
+         ("nobias", "Conv2D", {"filters": 4, "kernel_size": 2, "use_bias": False}),
+         ("depth", "DepthwiseConv2D", {"kernel_size": 3, "depth_multiplier": 2}),
+         ("sep", "SeparableConv2D", {"filters": 6, "kernel_size": 3}),
+         ("maxp", "MaxPooling2D", {}), ("avgp", "AveragePooling2D", {"pool_size": 3, "strides": 1}),
+         ("gap", "GlobalAveragePooling2D", {}), ("dense3", "Dense", {"units": 5}),
+         ("add", "Add", {}), ("mul", "Multiply", {}), ("avg", "Average", {}),
+         ("seq", "Input", {"shape": [7, 6]}), ("c1", "Conv1D", {"filters": 4, "kernel_size": 3}),
+         ("dense", "Dense", {"units": 3})]
+WIRES = [("x", "conv"), ("x", "strided"), ("x", "nobias"), ("x", "depth"), ("x", "sep"), ("x", "maxp"),
+         ("x", "avgp"), ("x", "gap"), ("x", "dense3"), ("seq", "c1"), ("gap", "dense")]
+
+
+def _graph():
+    graph = nx.MultiDiGraph()
+    for node, layer, params in NODES:
+        graph.add_node(node, layer=layer, params=params)
+    for source, target in WIRES:
+        graph.add_edge(source, target, port=0)
+    for merge in ("add", "mul", "avg"):
+        graph.add_edge("x", merge, port=0)
+        graph.add_edge("x", merge, port=1)
+    return graph
+
+
+def _profiled_flops(keras, model) -> dict[str, int]:
+    import tensorflow as tf
+    from tensorflow.python.framework.convert_to_constants import convert_variables_to_constants_v2
+
+    specs = [tf.TensorSpec([1, *i.shape[1:]], tf.float32) for i in model.inputs]
+    function = tf.function(lambda *xs: model(list(xs))).get_concrete_function(*specs)
+    frozen = convert_variables_to_constants_v2(function)
+    options = tf.compat.v1.profiler.ProfileOptionBuilder.float_operation()
+    options["output"] = "none"
+    profile = tf.compat.v1.profiler.profile(graph=frozen.graph, options=options)
+    per_layer = defaultdict(int)
+    for op in profile.children:  # "functional/<layer>_1/<op>": node ids here hold no "_"
+        per_layer[op.name.split("/")[1].rsplit("_", 1)[0]] += op.total_float_ops
+    return per_layer
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_flops_equal_tensorflow_s_profiler_for_the_layers_it_counts(keras):
+    graph = _graph()
+    results = builder.infer(graph)
+    assert not [r.error for r in results.values() if r.error]
+    profiled = _profiled_flops(keras, builder.build_model(graph))
+    ours = graph_costs(graph, results)
+    compared = [n for n, layer, _p in NODES if layer != "Input"]
+    assert {n: ours[n].flops for n in compared} == {n: profiled[n] for n in compared}
