@@ -52,6 +52,16 @@ class BlockOverlay:
         holding = members_by_block(self.controller.doc.graph)
         return {n for block in chosen for n in holding.get(block, ())}
 
+    def detach(self):
+        """Take every block item out of the scene and forget it: the scene is about to drop all its items at once
+        (a new document), and an item Qt deleted must not be used again."""
+        for item in [*self.cards.values(), *self.frames.values(), *self.wires]:
+            if item.scene() is not None:
+                self.scene.removeItem(item)
+        self.cards, self.frames, self.wires = {}, {}, []
+        self.hidden = set()
+        self._holding, self._summaries = {}, {}
+
     def refresh(self):
         graph = self.controller.doc.graph
         meta = blocks_of(graph)

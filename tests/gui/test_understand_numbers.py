@@ -80,7 +80,7 @@ def test_the_node_menu_and_the_panel_offer_the_same_fixes(qtbot, window):
 def test_hovering_a_dimension_on_the_card_shows_its_derivation(mismatch):
     from PySide6.QtCore import QEvent
     from PySide6.QtGui import QFontMetricsF
-    from PySide6.QtWidgets import QGraphicsSceneHoverEvent
+    from PySide6.QtWidgets import QGraphicsItem, QGraphicsSceneHoverEvent
 
     from gui.canvas.text import font
 
@@ -93,7 +93,7 @@ def test_hovering_a_dimension_on_the_card_shows_its_derivation(mismatch):
         event = QGraphicsSceneHoverEvent(QEvent.Type.GraphicsSceneHoverMove)
         event.setPos(QPointF(x, y))
         item.hoverMoveEvent(event)
-        return item.toolTip()
+        return QGraphicsItem.toolTip(item)  # what Qt shows: the text the hover set (NodeItem.toolTip reads the card's)
 
     assert "conv_3x3, axis 1: 26 = floor((28 − 3) / 1) + 1" in hover(rect.left() + width * 7.5, rect.center().y())
     assert "axis 3: 32: the filters parameter of conv_3x3" in hover(rect.left() + width * 16.5, rect.center().y())
