@@ -317,7 +317,9 @@ class ShapeInference:
                     return NodeResult(layer, blocked_by=upstream.blocked_by or source)
                 shapes.append(upstream.shape)
             shapes = tuple(shapes)
-        if layer == "Input" or layer == "Dense" or spec.inputs is None:  # the layers that can have warnings
+        # The layers that can have warnings: Input, Dense, merges (any number of inputs) and a spec with a notice
+        # (Normalization before it is adapted).
+        if layer == "Input" or layer == "Dense" or spec.inputs is None or spec.notice is not None:
             result = self._ruled(graph, node, spec, key, params, wires, shapes, data)
             if result.shape is None:
                 return result
