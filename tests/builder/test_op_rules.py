@@ -61,6 +61,8 @@ ROWS = {
     "split": R("ops.split", {"indices_or_sections": 2, "axis": -1, "index": 1}, [(3, 6)], (None, 3, 3)),
     "split_uneven": R("ops.split", {"indices_or_sections": 4, "axis": -1}, [(6,)], "equal parts"),
     "split_batch": R("ops.split", {"indices_or_sections": 3, "axis": 0}, [(6,)], "is the batch axis"),
+    # One section on the batch axis is the whole tensor: Keras builds it and the samples stay (found by the agreement test).
+    "split_batch_one": R("ops.split", {"indices_or_sections": 1, "axis": 0}, [()], (None,)),
     # ---- reductions ----
     "mean": R("ops.mean", {"axis": 1}, [(3, 4)], (None, 4)),
     "sum_keepdims": R("ops.sum", {"axis": [1, 2], "keepdims": True}, [(3, 4, 5)], (None, 1, 1, 5)),

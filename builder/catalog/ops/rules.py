@@ -253,7 +253,7 @@ def split_shape(params, inputs):
     sections, axis, index = params["indices_or_sections"], params["axis"], params["index"]
     rank = len(x.shape)
     at = _axis_in_range("split", x, axis, rank)
-    if at == 0:
+    if at == 0 and sections != 1:  # one section is the whole tensor: the samples stay as they are
         _not_batch("split", x, axis, "split the samples")
     size = x.shape[at]
     if size is not None and size % sections:
