@@ -16,7 +16,15 @@ from __future__ import annotations
 import re
 
 from builder.keras.block_plan import first_use, index_in, level_items, ports, treatment
-from builder.keras.code_export import _RESERVED, _line, _list, literal, string_literal, variable_names
+from builder.keras.code_export import (
+    _RESERVED,
+    _line,
+    _list,
+    literal,
+    script_text,
+    string_literal,
+    variable_names,
+)
 from builder.keras.wrappers import layer_code
 from builder.model.blocks import blocks_of, members, uses
 
@@ -282,22 +290,4 @@ def render_with_blocks(graph, plan, style: str) -> str:
     body: list[str] = []
     script.region(None, names, body, "    ", {"taken": set(names.values()) | set(script.function_names)})
     functions = [line for lines in script.functions for line in [*lines, "", ""]]
-    return "\n".join([
-        '"""A Keras model exported by Keras Canvas. Run it to build the model and print its summary."""',
-        "",
-        "import keras",
-        "from keras import layers",
-        "",
-        "",
-        *functions,
-        "def build_model():",
-        *body,
-        (f"    return keras.Model(inputs={_list([names[n] for n in plan.inputs])}, "
-        f"outputs={_list([names[n] for n in plan.outputs])})"),
-        "",
-        "",
-        'if __name__ == "__main__":',
-        "    model = build_model()",
-        "    model.summary()",
-        "",
-    ])
+    return script_text(body, [names[n] for n in plan.inputs], [names[n] for n in plan.outputs], functions)

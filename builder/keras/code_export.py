@@ -148,8 +148,12 @@ def render(plan: Plan, style: str = "layer", ranks_differ=frozenset()) -> str:
     _check_style(style)
     names = variable_names(step.id for step in plan.steps)
     body = [f"    {_line(step, names, style, ranks_differ)}" for step in plan.steps]
-    inputs = _list([names[n] for n in plan.inputs])
-    outputs = _list([names[n] for n in plan.outputs])
+    return script_text(body, [names[n] for n in plan.inputs], [names[n] for n in plan.outputs])
+
+
+def script_text(body: list[str], inputs: list[str], outputs: list[str], functions: list[str] = ()) -> str:
+    """The exported script around a build_model body (and the block functions before it, builder/keras/
+    block_export.py): one frame, so both exports stay the same script."""
     return "\n".join([
         '"""A Keras model exported by Keras Canvas. Run it to build the model and print its summary."""',
         "",
@@ -157,9 +161,10 @@ def render(plan: Plan, style: str = "layer", ranks_differ=frozenset()) -> str:
         "from keras import layers",
         "",
         "",
+        *functions,
         "def build_model():",
         *body,
-        f"    return keras.Model(inputs={inputs}, outputs={outputs})",
+        f"    return keras.Model(inputs={_list(inputs)}, outputs={_list(outputs)})",
         "",
         "",
         'if __name__ == "__main__":',
