@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from builder.editing.commands import Command
+from builder.editing.every_use import in_every_use
 from builder.inference.engine import NodeResult, ShapeInference
 from builder.model.document import Change, GraphDocument, GraphError
 
@@ -95,6 +96,7 @@ class EditorController(QObject):
             message = f"{self.busy}; edit it once it is shown (or press Cancel)"
             self.refused.emit(message)
             return Pushed(message)
+        command = in_every_use(self.doc, command)  # an edit inside a use of a block is made in every use
         try:
             command.do(self.doc)
         except GraphError as exc:

@@ -1,0 +1,370 @@
+"""Structural edits inside a use of a definition, made in every use (builder/model/blocks.py says what a use is).
+
+    command = in_every_use(doc, Delete(["conv_b"]))     # any edit: add, delete, wire, insert on a wire, paste
+    history.push(command)                               # one undo step; every use of conv_b's definition follows
+
+`in_every_use` wraps an edit. After the edit is done, each use of a definition whose layers or inner wires it
+changed is the model for the uses that matched it before the edit: a layer deleted there is deleted in each of
+them, a layer added there is added to each (the same layer, params and config, at the same place relative to the
+use, its id named as the uses' ids are: block_1_extra -> block_2_extra, conv -> conv_2), and the wires into each
+changed layer are rewired the same way (a wire from the block's k-th input becomes a wire from the other use's
+k-th input). Undo takes back everything the edit did, in every use, exactly.
+
+What stays one use's own: the wires that enter a use from outside it (unplugging one use's input leaves the other
+uses wired), and the wires that leave it. An edit that cannot be made in another use is refused before anything
+stays changed, saying why and what to do: a wire from a layer outside the block would be a new input that the
+other uses do not have (wire it from a layer inside, or detach the use first to change it alone).
+
+A new node that an edit wires between two members of a block (a layer inserted on a wire inside it, or a layer
+added and wired from one member to another) joins that block, the innermost one: leaving it out would make the
+block's tensor leave and come back. `joins` names the block for nodes the canvas placed inside an open block.
+No Qt here.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+from builder.editing.block_edits import SetBlocks, UseAgain
+from builder.editing.clipboard import fresh_id
+from builder.editing.commands import Command, Connect, Delete, Disconnect, Macro
+from builder.model.block_checks import structure
+from builder.model.blocks import (
+    InvalidBlock,
+    ancestors,
+    blocks_of,
+    border_inputs,
+    chain_of,
+    children,
+    members_by_block,
+)
+from builder.model.document import MAX_ID_LENGTH, GraphDocument
+from builder.quoting import quote
+
+
+@dataclass
+class _Use:
+    """One use of a definition as it was before the edit."""
+
+    definition: str
+    members: list[str]
+    inputs: list[str]  # its border inputs, in order
+    structure: tuple
+    wires: dict[str, list] = field(default_factory=dict)  # member -> [(source, port)] in port order
+    nested: list[str] = field(default_factory=list)  # its nested blocks, breadth first (they correspond by order)
+    corner: tuple[float, float] | None = None
+
+
+def in_every_use(doc: GraphDocument, command: Command, joins: dict | None = None) -> Command:
+    """`command`, made in every use of the definitions it changes (see above); the command itself when the
+    document has no blocks or the command is a block edit (those handle uses themselves)."""
+    if not blocks_of(doc.graph) and not joins or _is_block_edit(command):
+        return command
+    return InEveryUse(command, joins)
+
+
+def _is_block_edit(command) -> bool:
+    if isinstance(command, (SetBlocks, UseAgain)):
+        return True
+    return isinstance(command, Macro) and any(_is_block_edit(c) for c in command.commands)
+
+
+class AddLike(Command):
+    """Add a node as a copy of another's layer, params and Keras config, at a document index (uses correspond
+    by document order)."""
+
+    def __init__(self, node_id: str, like: dict, position, index: int):
+        self.node_id, self.like, self.position, self.index = node_id, like, position, index
+        self.text = f"Add {like.get('layer')} {node_id}"
+
+    def do(self, doc):
+        like = self.like
+        doc.add_node(self.node_id, like["layer"], dict(like.get("params") or {}), self.position, self.index,
+                     config=copy.deepcopy(like.get("config")), keras_shape=copy.deepcopy(like.get("keras_shape")))
+
+    def undo(self, doc):
+        doc.remove_node(self.node_id)
+
+
+class InEveryUse(Command):
+    def __init__(self, command: Command, joins: dict | None = None):
+        self.command = command
+        self.joins = dict(joins or {})
+        self.text = command.text
+        self.done: list[Command] = []
+        self.followed: list[str] = []  # the uses changed to follow the edit
+
+    def do(self, doc: GraphDocument):
+        graph = doc.graph
+        before_ids = set(graph)
+        uses = _snapshot(doc)
+        renamed: dict[str, str] = {}
+
+        def follow_renames(change):
+            if change.kind == "node_renamed":
+                for old, new in list(renamed.items()):
+                    if new == change.old_id:
+                        renamed[old] = change.node
+                renamed.setdefault(change.old_id, change.node)
+
+        doc.subscribe(follow_renames)
+        try:
+            self.command.do(doc)
+        finally:
+            doc.unsubscribe(follow_renames)
+        self.done, self.followed = [], []
+        try:
+            added = [n for n in graph if n not in before_ids and n not in renamed.values()]
+            self._join(doc, added)
+            for definition in _outermost_first(graph, uses):
+                self._follow(doc, definition, uses, renamed)
+        except Exception:
+            for step in reversed(self.done):
+                step.undo(doc)
+            self.done = []
+            self.command.undo(doc)
+            raise
+        if self.followed:
+            self.text = f"{self.command.text} (in every use: {', '.join(self.followed[:3])}" + \
+                        (", ...)" if len(self.followed) > 3 else ")")
+
+    def undo(self, doc: GraphDocument):
+        for step in reversed(self.done):
+            step.undo(doc)
+        self.command.undo(doc)
+
+    def _run(self, doc, step: Command):
+        step.do(doc)
+        self.done.append(step)
+
+    def _join(self, doc, added: list[str]):
+        """New nodes wired between members of a block join it (or the block `joins` names)."""
+        graph = doc.graph
+        meta = blocks_of(graph)
+        membership = {}
+        for node in added:
+            if graph.nodes[node].get("block") in meta:
+                continue  # pasted with its block
+            block = self.joins.get(node)
+            if block is None:
+                block = _between(graph, node)
+            if block in meta:
+                membership[node] = block
+        if membership:
+            self._run(doc, SetBlocks(dict(blocks_of(graph)), membership, "Join blocks"))
+
+    def _follow(self, doc, definition: str, uses: dict, renamed: dict):
+        graph = doc.graph
+        meta = blocks_of(graph)
+        before = [b for b, use in uses.items() if use.definition == definition and b in meta
+                  and meta[b].get("definition") == definition]
+        if len(before) < 2:
+            return
+        holding = members_by_block(graph, meta)
+        before = [b for b in before if holding[b]]  # a use deleted whole: the others stay as they are
+        now = {b: _signature(graph, b, holding[b]) for b in before}
+        changed = [b for b in before if now[b] != uses[b].structure]
+        if not changed:
+            return
+        model = changed[0]
+        differing = next((b for b in changed[1:] if now[b] != now[model]), None)
+        if differing is not None:
+            raise InvalidBlock(f"this edit changes {model} and {differing}, two uses of {quote(definition)}, "
+                               "differently; change one use, and the others follow")
+        for other in before:
+            if other not in changed and uses[other].structure == uses[model].structure:
+                self._copy_change(doc, definition, model, other, uses, renamed, holding[model])
+                self.followed.append(other)
+
+    def _copy_change(self, doc, definition, model, other, uses, renamed, model_now: list[str]):
+        """Make in `other` what the edit did in `model` (both matched before it)."""
+        graph = doc.graph
+        was, theirs = uses[model], uses[other]
+
+        def current(node):
+            return renamed.get(node, node)
+
+        model_before = [current(n) for n in was.members]
+        corr = dict(zip(model_before, (current(n) for n in theirs.members)))
+        outside = dict(zip((current(n) for n in was.inputs), (current(n) for n in theirs.inputs)))
+        still = set(model_now)
+        gone = [n for n in model_before if n not in still]
+        for node in gone:
+            if node in graph:
+                raise InvalidBlock(f"{node} left {model}, a use of {quote(definition)}; the other uses cannot "
+                                   f"follow that; detach {model} first to change it alone")
+        if gone:
+            self._run(doc, Delete([corr[n] for n in gone]))
+        rename = _naming([(e, corr[e]) for e in model_before if e in still])
+        nested = dict(zip(was.nested, theirs.nested))
+        nested[model] = other
+        new_members = {}
+        for i, node in enumerate(model_now):
+            if node in corr:
+                continue
+            block = graph.nodes[node].get("block")
+            if block not in nested:
+                raise InvalidBlock(f"{node} is in {quote(block)}, which {other} (another use of "
+                                   f"{quote(definition)}) has no counterpart of; detach {model} first")
+            copy_id = fresh_id(rename(node), set(graph) | set(new_members))
+            # Uses correspond in document order: the copy goes right after the counterpart of the member before it.
+            previous = next((corr[n] for n in reversed(model_now[:i]) if n in corr), None)
+            following = next((corr[n] for n in model_now[i:] if n in corr), None)
+            order = list(graph)
+            index = order.index(previous) + 1 if previous is not None else \
+                order.index(following) if following is not None else None
+            self._run(doc, AddLike(copy_id, dict(graph.nodes[node]), _placed(doc, node, was, theirs), index))
+            corr[node] = copy_id
+            new_members[copy_id] = nested[block]
+        if new_members:
+            self._run(doc, SetBlocks(dict(blocks_of(graph)), new_members, f"Add to {other}"))
+        for node in model_now:
+            wires = sorted(doc.inputs_of(node), key=lambda w: w[1])
+            original = _original(node, renamed)
+            old = [(current(s), p) for s, p in was.wires[original]] if original in was.wires else None
+            if old is not None and (wires == old or _only_unplugged(wires, old, corr)):
+                continue
+            wanted = []
+            for source, port in wires:
+                if source in corr:
+                    wanted.append((corr[source], port))
+                elif source in outside:
+                    wanted.append((outside[source], port))
+                else:
+                    raise InvalidBlock(
+                        f"cannot make this change in every use of {quote(definition)}: {source} is outside {model} "
+                        f"and a wire from it into {node} would give {model} an input that {other} (another use) "
+                        f"does not have; wire {node} from a layer inside {model}, or detach {model} first "
+                        "(right-click the block, Detach) to change it alone")
+            target = corr[node]
+            have = sorted(doc.inputs_of(target), key=lambda w: w[1])
+            if have == wanted:
+                continue
+            for source, port in sorted(have, key=lambda w: -w[1]):
+                self._run(doc, Disconnect(source, target, port))
+            for source, port in wanted:
+                self._run(doc, Connect(source, target, port))
+
+
+def _original(node, renamed):
+    for old, new in renamed.items():
+        if new == node:
+            return old
+    return node
+
+
+def _only_unplugged(wires, old, corr) -> bool:
+    """The node lost only wires from outside the use (its input unplugged): that is the use's own wiring."""
+    if not set(wires) < set(old):
+        return False
+    return all(source not in corr for source, _port in set(old) - set(wires))
+
+
+def _snapshot(doc) -> dict[str, _Use]:
+    graph = doc.graph
+    meta = blocks_of(graph)
+    if not any(m.get("definition") is not None for m in meta.values()):
+        return {}
+    holding = members_by_block(graph, meta)
+    out = {}
+    for block, m in meta.items():
+        inside = holding[block]
+        if m.get("definition") is None or not inside:
+            continue
+        placed = [doc.positions[n] for n in inside if n in doc.positions]
+        corner = (min(x for x, _ in placed), min(y for _, y in placed)) if placed else None
+        out[block] = _Use(m["definition"], list(inside), border_inputs(graph, block, inside),
+                          _signature(graph, block, inside),
+                          {n: sorted(doc.inputs_of(n), key=lambda w: w[1]) for n in inside},
+                          _nested(graph, block), corner)
+    return out
+
+
+def _signature(graph, block, inside: list) -> tuple:
+    """What one edit can change in a use: its layers and inner wires (block_checks.structure), and which member
+    port reads which of its inputs."""
+    inputs = {n: i for i, n in enumerate(border_inputs(graph, block, inside))}
+    index = {n: i for i, n in enumerate(inside)}
+    reads = tuple(sorted((index[v], e.get("port"), inputs[u]) for v in inside for u, keyed in graph._pred[v].items()
+                         if u in inputs for e in keyed.values()))
+    return structure(graph, block, inside), reads
+
+
+def _nested(graph, block) -> list[str]:
+    out, todo = [], [block]
+    while todo:
+        for child in children(graph, todo.pop(0)):
+            out.append(child)
+            todo.append(child)
+    return out
+
+
+def _outermost_first(graph, uses: dict) -> list[str]:
+    depth: dict[str, int] = {}
+    for block, use in uses.items():
+        d = len(ancestors(graph, block)) if block in blocks_of(graph) else 0
+        depth[use.definition] = min(depth.get(use.definition, d), d)
+    return sorted(depth, key=lambda name: depth[name])
+
+
+def _between(graph, node) -> str | None:
+    """The innermost block that both feeds `node` and reads it, or None."""
+    reads = set()
+    for target in graph._succ[node]:
+        reads.update(chain_of(graph, target))
+    best, depth = None, -1
+    for source in graph._pred[node]:
+        for block in chain_of(graph, source):
+            if block in reads:
+                d = len(ancestors(graph, block))
+                if d > depth:
+                    best, depth = block, d
+                break
+    return best
+
+
+def _placed(doc, node, was: _Use, theirs: _Use):
+    """Where the copy of `node` goes: at the place `node` has relative to its use, relative to the other use."""
+    at = doc.positions.get(node)
+    if at is None or was.corner is None or theirs.corner is None:
+        return None
+    return at[0] - was.corner[0] + theirs.corner[0], at[1] - was.corner[1] + theirs.corner[1]
+
+
+def _naming(pairs):
+    """A function naming a new node of one use in another, following how their ids already differ: the part
+    that differs is replaced (block_1_extra -> block_2_extra), or the suffix added (extra -> extra_2); when the
+    pairs differ in different ways, the pasted form (fresh_id: extra -> extra_2)."""
+    rules = set()
+    for mine, theirs in pairs:
+        start = 0
+        while start < min(len(mine), len(theirs)) and mine[start] == theirs[start]:
+            start += 1
+        end = 0
+        while end < min(len(mine), len(theirs)) - start and mine[-1 - end] == theirs[-1 - end]:
+            end += 1
+        mid, other_mid = mine[start:len(mine) - end], theirs[start:len(theirs) - end]
+        where = "end" if end == 0 else "start" if start == 0 else "middle"
+        rules.add((mid, other_mid, where))
+    if len(rules) != 1:
+        return lambda node: node
+    mid, other_mid, where = rules.pop()
+
+    def rename(node: str) -> str:
+        if mid and mid in node:
+            if where == "end" and node.endswith(mid):
+                named = node[:-len(mid)] + other_mid
+            elif where == "start" and node.startswith(mid):
+                named = other_mid + node[len(mid):]
+            else:
+                named = node.replace(mid, other_mid, 1)
+        elif not mid and where == "end":
+            named = node + other_mid
+        elif not mid and where == "start":
+            named = other_mid + node
+        else:
+            return node
+        return named if len(named) <= MAX_ID_LENGTH else node
+
+    return rename
