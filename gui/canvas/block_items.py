@@ -14,7 +14,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGraphicsItem
 
 from builder.catalog.rules import fmt
-from builder.editing.block_edits import open_or_close
+from builder.editing.block_room import open_or_close
 from builder.editing.commands import Move
 from builder.model.blocks import MODEL_KINDS, blocks_of, members
 from gui.canvas import geometry
