@@ -19,6 +19,7 @@ from builder.editing.commands import Move
 from builder.model.blocks import MODEL_KINDS, blocks_of, members
 from gui.canvas import geometry
 from gui.canvas.edge_item import detour_path, wire_path
+from gui.canvas.port_item import INPUT, OUTPUT, PortItem
 from gui.canvas.text import font, tooltip_html
 from gui.theme import canvas_palette, readable_text_on
 
@@ -44,6 +45,40 @@ def kind_text(meta: dict, size: int) -> str:
     if meta.get("definition") is not None:
         kind += f" · {'shared use' if meta.get('shared') else 'copy'} of {meta['definition']}"
     return f"{kind} · {size} layer" + ("s" if size != 1 else "")
+
+
+class CardPortItem(PortItem):
+    """A port on a collapsed block's card (builder/model/block_ports.py): a wire dropped on an input port goes
+    into the member behind it, a wire dragged from an output port starts at its member. To the wiring it is the
+    member's port: `node_id` is the member, `index` the member's port a new wire takes (None: the next free one
+    of a merge layer)."""
+
+    def __init__(self, card, kind: str, member: str, port: int | None, slot: int, source: str | None = None):
+        self._member, self.slot, self.source = member, slot, source
+        super().__init__(card, kind, port)
+        y = TITLE_HEIGHT + 18 + slot * PORT_STEP
+        self.setPos(QPointF(0 if kind == INPUT else CARD_WIDTH, y))
+
+    @property
+    def node_id(self) -> str:
+        return self._member
+
+    def _read_name(self):
+        return None
+
+    def is_taken(self) -> bool:
+        return self.kind == OUTPUT or self.source is not None
+
+    def tooltip_text(self) -> str:
+        controller = self.parentItem().controller
+        block = self.parentItem().block
+        if self.kind == OUTPUT:
+            result = controller.results.get(self._member)
+            shape = fmt(result.shape) if result is not None and result.shape is not None else "no shape yet"
+            return f"{block} output, from {self._member}: {shape}\nDrag to an input port to connect"
+        if self.source is None:
+            return f"{block} input {self.slot}, into {self._member}: free\nDrag a wire here from an output port"
+        return f"{block} input {self.slot} ← {self.source}, into {self._member}"
 
 
 class _BlockGestures:
@@ -91,13 +126,18 @@ class BlockCardItem(_BlockGestures, QGraphicsItem):
         self.controller, self.block = controller, block
         self.summary = None
         self._height = 100.0
+        self.inputs: list[CardPortItem] = []
+        self.outputs: list[CardPortItem] = []
+        self._ports_key = None
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
 
-    def set_summary(self, summary):
+    def set_summary(self, summary, inputs=()):
+        """`inputs`: the card's input ports (builder/model/block_ports.card_inputs); its outputs are the summary's."""
         self.prepareGeometryChange()
         self.summary = summary
-        ports = max(len(summary.inputs), len(summary.outputs), 1)
+        self._set_ports(list(inputs), [n for n, _shape in summary.outputs])
+        ports = max(len(self.inputs), len(self.outputs), 1)
         lines = 2 + min(len(summary.outputs), 3)
         self._height = max(TITLE_HEIGHT + 22 + lines * geometry.BODY_LINE_HEIGHT,
                            TITLE_HEIGHT + 18 + ports * PORT_STEP)
@@ -110,6 +150,26 @@ class BlockCardItem(_BlockGestures, QGraphicsItem):
         tip.append("Double-click to open the block; right-click for its menu")
         self.setToolTip(tooltip_html("\n".join(tip)))
         self.update()
+
+    def _set_ports(self, inputs, outputs):
+        key = (tuple(inputs), tuple(outputs))
+        if key == self._ports_key:
+            return
+        self._ports_key = key
+        for port in [*self.inputs, *self.outputs]:
+            port.setParentItem(None)
+            if port.scene() is not None:
+                port.scene().removeItem(port)
+        self.inputs = [CardPortItem(self, INPUT, entry.member, entry.port, i, entry.source)
+                       for i, entry in enumerate(inputs)]
+        self.outputs = [CardPortItem(self, OUTPUT, member, 0, i) for i, member in enumerate(outputs)]
+
+    def natural_port(self, wanted: str) -> CardPortItem | None:
+        """Where a wire dropped on the card body goes: the first open input (else the first input), or the first
+        output."""
+        if wanted == OUTPUT:
+            return self.outputs[0] if self.outputs else None
+        return next((p for p in self.inputs if p.source is None), self.inputs[0] if self.inputs else None)
 
     def card_rect(self) -> QRectF:
         return QRectF(0, 0, CARD_WIDTH, self._height)
@@ -189,13 +249,6 @@ class BlockCardItem(_BlockGestures, QGraphicsItem):
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setPen(outline)
         painter.drawRoundedRect(rect, geometry.NODE_RADIUS, geometry.NODE_RADIUS)
-        painter.setPen(QPen(colours.port_border, 1.2))
-        painter.setBrush(QBrush(colours.port_fill))
-        for i in range(len(self.summary.inputs)):
-            painter.drawEllipse(QPointF(0, TITLE_HEIGHT + 18 + i * PORT_STEP), geometry.PORT_RADIUS, geometry.PORT_RADIUS)
-        for i in range(len(self.summary.outputs)):
-            painter.drawEllipse(QPointF(CARD_WIDTH, TITLE_HEIGHT + 18 + i * PORT_STEP), geometry.PORT_RADIUS,
-                                geometry.PORT_RADIUS)
 
     def _paint_overview(self, painter, colours, colour, error, lod):
         rect = self.card_rect()

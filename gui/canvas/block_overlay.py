@@ -12,6 +12,7 @@ from PySide6.QtCore import QPointF, QRectF
 
 from builder.inference.block_summary import summarize
 from builder.layout.wire_routes import detour_lane, is_backward
+from builder.model.block_ports import card_inputs
 from builder.model.blocks import (
     ancestors,
     blocks_of,
@@ -97,7 +98,7 @@ class BlockOverlay:
             if item is None:
                 item = self.cards[block] = BlockCardItem(self.controller, block)
                 self.scene.addItem(item)
-            item.set_summary(summaries[block])
+            item.set_summary(summaries[block], card_inputs(self.controller.doc.graph, block, self._holding.get(block)))
             item.setPos(self._top_left(block))
 
     def _top_left(self, block) -> QPointF:

@@ -14,9 +14,12 @@ from builder.inference.block_summary import summarize
 from builder.model.blocks import blocks_of, members, uses
 from tests.conftest import EXAMPLES
 from tests.gui.canvas_driver import (
+    add_node,
     check_undo_redo,
     make_canvas,
+    move_to,
     node_item,
+    port_item,
     press_at,
     release_at,
     send_mouse,
@@ -194,3 +197,56 @@ def test_a_block_after_an_error_says_what_it_waits_on(cnn):
     controller.push(set_collapsed(controller.doc, ["head"], True))
     summary = view.canvas_scene.blocks.card("head").summary
     assert summary.status == "blocked" and summary.waits_on == "merged"
+
+
+def _card_port_pos(card, kind: str, slot: int) -> QPointF:
+    ports = card.inputs if kind == "in" else card.outputs
+    return ports[slot].scenePos()
+
+
+def _drag(view, start: QPointF, end: QPointF):
+    press_at(view, start)
+    move_to(view, (start + end) / 2)
+    move_to(view, end)
+    release_at(view, end)
+
+
+def test_wires_drop_on_a_collapsed_cards_input_and_start_at_its_output(cnn):
+    from builder.editing.commands import Delete
+
+    controller, view = cnn
+    controller.push(create_block(controller.doc, ["dense", "classes"], "head")[1])
+    controller.push(Delete(wires=[("flatten", "dense", 0)]))  # the block's input is open now
+    controller.push(set_collapsed(controller.doc, ["head"], True))
+    card = view.canvas_scene.blocks.card("head")
+    assert [(p.source, p.node_id) for p in card.inputs] == [(None, "dense")]
+    before = snapshot(controller)
+    _drag(view, port_item(view, "flatten", "out").scenePos(), _card_port_pos(card, "in", 0))
+    assert controller.doc.inputs_of("dense") == [("flatten", 0)]  # the member behind the port
+    check_undo_redo(controller, before)
+    controller.undo_stack.undo()
+    card = view.canvas_scene.blocks.card("head")
+    _drag(view, port_item(view, "flatten", "out").scenePos(), card.sceneBoundingRect().center())  # the card body
+    assert controller.doc.inputs_of("dense") == [("flatten", 0)]
+    extra = add_node(view, "Dense", (card.sceneBoundingRect().right() + 300, card.scenePos().y()))
+    card = view.canvas_scene.blocks.card("head")
+    before = snapshot(controller)
+    _drag(view, _card_port_pos(card, "out", 0), port_item(view, extra, "in").scenePos())
+    assert controller.doc.inputs_of(extra) == [("classes", 0)]
+    check_undo_redo(controller, before)
+
+
+def test_deleting_a_layer_in_one_use_deletes_it_in_every_use_one_step(cnn):
+    from builder.editing.block_edits import UseAgain
+    from builder.editing.commands import Connect, Delete
+
+    controller, view = cnn
+    controller.push(create_block(controller.doc, ["dense", "classes"], "head")[1])
+    copy = UseAgain("head")
+    controller.push(copy)
+    controller.push(Connect("flatten", copy.paste.renamed["dense"]))
+    before = snapshot(controller)
+    controller.push(Delete([copy.paste.renamed["classes"]]))
+    assert "classes" not in controller.doc and node_item(view, "classes") is None
+    assert "every use" in controller.undo_stack.undoText()
+    check_undo_redo(controller, before)
