@@ -20,7 +20,7 @@ from builder.model.blocks import MODEL_KINDS, blocks_of, members
 from gui.canvas import geometry
 from gui.canvas.edge_item import detour_path, wire_path
 from gui.canvas.port_item import INPUT, OUTPUT, PortItem
-from gui.canvas.text import font, tooltip_html
+from gui.canvas.text import draw_zoomed_out_name, font, tooltip_html
 from gui.theme import canvas_palette, readable_text_on
 
 CARD_WIDTH = 240.0
@@ -45,6 +45,25 @@ def kind_text(meta: dict, size: int) -> str:
     if meta.get("definition") is not None:
         kind += f" · {'shared use' if meta.get('shared') else 'copy'} of {meta['definition']}"
     return f"{kind} · {size} layer" + ("s" if size != 1 else "")
+
+
+def _fill_title_bar(painter, rect: QRectF, bar: QRectF, colour: QColor, radius: float):
+    """The coloured title bar of a card or a frame: the top of its rounded rectangle."""
+    painter.save()
+    painter.setClipRect(bar)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QBrush(colour))
+    painter.drawRoundedRect(rect, radius, radius)
+    painter.restore()
+
+
+def _title_text(painter, rect: QRectF, text: str, colour: QColor):
+    """A title on its bar, elided to fit, in a colour readable on the bar."""
+    title_font = QFont(font("title"))
+    painter.setFont(title_font)
+    painter.setPen(readable_text_on(colour))
+    painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                     QFontMetricsF(title_font).elidedText(text, Qt.TextElideMode.ElideRight, rect.width()))
 
 
 class CardPortItem(PortItem):
@@ -116,6 +135,27 @@ class _BlockGestures:
         scene = self.scene()
         shown = {item.node_id: (item.pos().x(), item.pos().y()) for item in scene.node_items()}
         self.controller.push(open_or_close(self.controller.doc, self.block, shown))
+
+    def _follow_drag(self):
+        """While dragged: what else moves with the item (an open block's nodes)."""
+
+    def mousePressEvent(self, event):
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._start(event)
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event):
+        self._drag(event)
+        self._follow_drag()
+        event.accept()
+
+    def mouseReleaseEvent(self, event):
+        super().mouseReleaseEvent(event)
+        self._finish(event)
+
+    def mouseDoubleClickEvent(self, event):
+        self._toggle()
+        event.accept()
 
 
 class BlockCardItem(_BlockGestures, QGraphicsItem):
@@ -203,23 +243,15 @@ class BlockCardItem(_BlockGestures, QGraphicsItem):
         painter.drawRoundedRect(rect.translated(5, 5), geometry.NODE_RADIUS, geometry.NODE_RADIUS)
         painter.setBrush(QBrush(colours.node_body))
         painter.drawRoundedRect(rect, geometry.NODE_RADIUS, geometry.NODE_RADIUS)
-        painter.save()
-        painter.setClipRect(QRectF(0, 0, CARD_WIDTH, TITLE_HEIGHT))
-        painter.setBrush(QBrush(colour))
-        painter.drawRoundedRect(rect, geometry.NODE_RADIUS, geometry.NODE_RADIUS)
-        painter.restore()
+        _fill_title_bar(painter, rect, QRectF(0, 0, CARD_WIDTH, TITLE_HEIGHT), colour, geometry.NODE_RADIUS)
         margin = geometry.TEXT_MARGIN
         error = self.summary.status == "error"
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
         if lod < geometry.LOW_DETAIL_BELOW:  # zoomed out: the name, large enough to read, as nodes do
             self._paint_overview(painter, colours, colour, error, lod)
             return
-        title_font = QFont(font("title"))
-        painter.setFont(title_font)
-        painter.setPen(readable_text_on(colour))
-        width = CARD_WIDTH - 2 * margin - (22 if error else 0)
-        painter.drawText(QRectF(margin, 0, width, TITLE_HEIGHT), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         QFontMetricsF(title_font).elidedText(f"▸ {self.block}", Qt.TextElideMode.ElideRight, width))
+        _title_text(painter, QRectF(margin, 0, CARD_WIDTH - 2 * margin - (22 if error else 0), TITLE_HEIGHT),
+                    f"▸ {self.block}", colour)
         if error:
             centre = QPointF(CARD_WIDTH - margin - 6, TITLE_HEIGHT / 2)
             painter.setPen(QPen(QColor("white"), 1.5))
@@ -257,34 +289,8 @@ class BlockCardItem(_BlockGestures, QGraphicsItem):
         painter.drawRoundedRect(rect, geometry.NODE_RADIUS, geometry.NODE_RADIUS)
         if lod < 0.12:
             return
-        body = QRectF(8, TITLE_HEIGHT, CARD_WIDTH - 16, self._height - TITLE_HEIGHT)
-        overview = QFont(font("overview"))
-        overview.setPointSizeF(min(9.0 / max(lod, 0.01), 30.0))  # about 9 pt on screen
-        width = QFontMetricsF(overview).horizontalAdvance(self.block)
-        if width > body.width():  # shrink a long name to fit rather than cut it, down to a floor
-            overview.setPointSizeF(max(overview.pointSizeF() * body.width() / width, 14.0))
-        painter.setFont(overview)
-        painter.setPen(colours.error_text if error else colours.text)
-        painter.drawText(body, Qt.AlignmentFlag.AlignCenter,
-                         QFontMetricsF(overview).elidedText(self.block, Qt.TextElideMode.ElideRight, body.width()))
-
-    def mousePressEvent(self, event):
-        if event.button() == Qt.MouseButton.LeftButton:
-            self._start(event)
-        super().mousePressEvent(event)
-
-    def mouseMoveEvent(self, event):
-        self._drag(event)
-        event.accept()
-
-    def mouseReleaseEvent(self, event):
-        super().mouseReleaseEvent(event)
-        self._finish(event)
-
-    def mouseDoubleClickEvent(self, event):
-        self._toggle()
-        event.accept()
-
+        draw_zoomed_out_name(painter, QRectF(8, TITLE_HEIGHT, CARD_WIDTH - 16, self._height - TITLE_HEIGHT),
+                             self.block, lod, colours.error_text if error else colours.text)
 
 
 class BlockFrameItem(_BlockGestures, QGraphicsItem):
@@ -334,45 +340,19 @@ class BlockFrameItem(_BlockGestures, QGraphicsItem):
         painter.setPen(QPen(colours.node_selected if self.isSelected() else border, 2.0))
         painter.setBrush(QBrush(fill))
         painter.drawRoundedRect(self._rect, 10, 10)
-        painter.save()
-        painter.setClipRect(self.title_rect())
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QBrush(colour))
-        painter.drawRoundedRect(self._rect, 10, 10)
-        painter.restore()
-        title_font = QFont(font("title"))
-        painter.setFont(title_font)
-        painter.setPen(readable_text_on(colour))
+        _fill_title_bar(painter, self._rect, self.title_rect(), colour, 10)
         size = self.summary.size if self.summary is not None else 0
         params = f" · {self.summary.params:,} params" if self.summary is not None else ""
-        text = f"▾ {self.block} — {kind_text(meta, size)}{params}"
-        rect = self.title_rect().adjusted(12, 0, -12, 0)
-        painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         QFontMetricsF(title_font).elidedText(text, Qt.TextElideMode.ElideRight, rect.width()))
+        _title_text(painter, self.title_rect().adjusted(12, 0, -12, 0),
+                    f"▾ {self.block} — {kind_text(meta, size)}{params}", colour)
 
-    def mousePressEvent(self, event):
-        if event.button() == Qt.MouseButton.LeftButton:
-            self._start(event)
-        super().mousePressEvent(event)
-
-    def mouseMoveEvent(self, event):
-        self._drag(event)
+    def _follow_drag(self):
         delta = self.pos() - self._origin
         for node in members(self.controller.doc.graph, self.block):  # the nodes follow while dragged
             item = self.scene().node_item(node)
             start = self.controller.doc.positions.get(node)
             if item is not None and start is not None:
                 item.setPos(start[0] + delta.x(), start[1] + delta.y())
-        event.accept()
-
-    def mouseReleaseEvent(self, event):
-        super().mouseReleaseEvent(event)
-        self._finish(event)
-
-    def mouseDoubleClickEvent(self, event):
-        self._toggle()
-        event.accept()
-
 
 
 class ProxyWire(QGraphicsPathItem):

@@ -196,13 +196,7 @@ class BlockOverlay:
         if owner is None:
             item = self.scene.node_item(source)
             return None if item is None else item.output_port.scenePos()
-        card = self.cards.get(owner)
-        if card is None:
-            return None
-        if owner not in cache:
-            cache[owner] = border_outputs(graph, owner, self._holding.get(owner))
-        outs = cache[owner]
-        return card.output_point(outs.index(source) if source in outs else 0)
+        return self._card_point(graph, owner, source, cache, border_outputs, "output_point")
 
     def _input_point(self, graph, source, target, port, owner, cache):
         if owner is None:
@@ -211,10 +205,15 @@ class BlockOverlay:
                 return None
             found = item.input_port(port) or item.input_port(0)
             return found.scenePos() if found is not None else item.scenePos()
+        return self._card_point(graph, owner, source, cache, border_inputs, "input_point")
+
+    def _card_point(self, graph, owner, node, cache, ports_of, point):
+        """Where a wire meets the card of `owner`: at the port standing for `node` (a tensor entering, or a member
+        whose tensor leaves; ports_of lists them, once per card and side in `cache`)."""
         card = self.cards.get(owner)
         if card is None:
             return None
         if owner not in cache:
-            cache[owner] = border_inputs(graph, owner, self._holding.get(owner))
-        ins = cache[owner]
-        return card.input_point(ins.index(source) if source in ins else 0)
+            cache[owner] = ports_of(graph, owner, self._holding.get(owner))
+        ports = cache[owner]
+        return getattr(card, point)(ports.index(node) if node in ports else 0)
