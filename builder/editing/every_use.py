@@ -15,9 +15,10 @@ uses wired), and the wires that leave it. An edit that cannot be made in another
 stays changed, saying why and what to do: a wire from a layer outside the block would be a new input that the
 other uses do not have (wire it from a layer inside, or detach the use first to change it alone).
 
-A new node that an edit wires between two members of a block (a layer inserted on a wire inside it, or a layer
-added and wired from one member to another) joins that block, the innermost one: leaving it out would make the
-block's tensor leave and come back. `joins` names the block for nodes the canvas placed inside an open block.
+A new node joins a block, the innermost one, when the edit wires it between two members of that block (a layer
+inserted on a wire inside it, or added and wired from one member to another: leaving it out would make the
+block's tensor leave and come back), or places it inside the block's open frame (a layer dropped there). `joins`
+names the block outright.
 No Qt here.
 """
 
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 from builder.editing.block_edits import SetBlocks, UseAgain
 from builder.editing.clipboard import fresh_id
 from builder.editing.commands import Command, Connect, Delete, Disconnect, Macro
+from builder.layout.block_layout import FRAME_PAD, NODE_SIZE
 from builder.model.block_checks import structure
 from builder.model.blocks import (
     InvalidBlock,
@@ -149,6 +151,8 @@ class InEveryUse(Command):
             block = self.joins.get(node)
             if block is None:
                 block = _between(graph, node)
+            if block is None:
+                block = _placed_inside(doc, node)
             if block in meta:
                 membership[node] = block
         if membership:
@@ -321,6 +325,32 @@ def _between(graph, node) -> str | None:
                 if d > depth:
                     best, depth = block, d
                 break
+    return best
+
+
+def _placed_inside(doc, node) -> str | None:
+    """The innermost open block whose frame (its nodes' rectangle with the frame's margins, as the canvas draws
+    it) holds the new node's top-left corner: a layer dropped inside an open block is in it."""
+    at = doc.positions.get(node)
+    graph = doc.graph
+    meta = blocks_of(graph)
+    if at is None or not meta:
+        return None
+    holding = members_by_block(graph, meta)
+    best, depth = None, -1
+    for block, inside in holding.items():
+        chain = [block, *ancestors(graph, block)]
+        if any(meta[b].get("collapsed") for b in chain):
+            continue
+        placed = [doc.positions[n] for n in inside if n in doc.positions and n != node]
+        if not placed:
+            continue
+        left = min(x for x, _ in placed) - FRAME_PAD[0]
+        top = min(y for _, y in placed) - FRAME_PAD[1]
+        right = max(x for x, _ in placed) + NODE_SIZE[0] + FRAME_PAD[0]
+        bottom = max(y for _, y in placed) + NODE_SIZE[1] + FRAME_PAD[0]
+        if left <= at[0] <= right and top <= at[1] <= bottom and len(chain) > depth:
+            best, depth = block, len(chain)
     return best
 
 
