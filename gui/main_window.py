@@ -47,6 +47,7 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else QSettings()
         self.dialogs = dialogs if dialogs is not None else Dialogs(self)
         self.controller = EditorController(parent=self)
+        self.controller.ask_detach = self.dialogs.ask_detach  # an edit one use of a block cannot share
         self.keras = KerasService(self, self.settings)
         self.canvas = CanvasView(self.controller, self)
         self.canvas.dialogs = self.dialogs  # frame rename and colour ask through the window's dialogs

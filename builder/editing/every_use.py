@@ -27,7 +27,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
-from builder.editing.block_edits import SetBlocks, UseAgain
+from builder.editing.block_edits import SetBlocks, UseAgain, detach
 from builder.editing.clipboard import fresh_id
 from builder.editing.commands import Command, Connect, Delete, Disconnect, Macro
 from builder.layout.block_layout import FRAME_PAD, NODE_SIZE
@@ -43,6 +43,22 @@ from builder.model.blocks import (
 )
 from builder.model.document import MAX_ID_LENGTH, GraphDocument
 from builder.quoting import quote
+
+
+class NeedsDetach(InvalidBlock):
+    """An edit the other uses of a definition cannot follow; `block` is the use it was made in. Detaching that
+    use first (detach_then) makes the edit its own."""
+
+    def __init__(self, message: str, block: str):
+        super().__init__(message)
+        self.block = block
+
+
+def detach_then(doc: GraphDocument, command: Command, block: str) -> Command:
+    """Detach `block` from its definition, then do `command` (one undo step): what a person who agreed to change
+    only this use gets."""
+    inner = command.command if isinstance(command, InEveryUse) else command
+    return Macro(f"Detach {block} and {inner.text[:1].lower()}{inner.text[1:]}", [detach(doc, block), inner])
 
 
 @dataclass
@@ -196,8 +212,8 @@ class InEveryUse(Command):
         gone = [n for n in model_before if n not in still]
         for node in gone:
             if node in graph:
-                raise InvalidBlock(f"{node} left {model}, a use of {quote(definition)}; the other uses cannot "
-                                   f"follow that; detach {model} first to change it alone")
+                raise NeedsDetach(f"{node} left {model}, a use of {quote(definition)}; the other uses cannot "
+                                  f"follow that; detach {model} first to change it alone", model)
         if gone:
             self._run(doc, Delete([corr[n] for n in gone]))
         rename = _naming([(e, corr[e]) for e in model_before if e in still])
@@ -209,8 +225,8 @@ class InEveryUse(Command):
                 continue
             block = graph.nodes[node].get("block")
             if block not in nested:
-                raise InvalidBlock(f"{node} is in {quote(block)}, which {other} (another use of "
-                                   f"{quote(definition)}) has no counterpart of; detach {model} first")
+                raise NeedsDetach(f"{node} is in {quote(block)}, which {other} (another use of "
+                                  f"{quote(definition)}) has no counterpart of; detach {model} first", model)
             copy_id = fresh_id(rename(node), set(graph) | set(new_members))
             # Uses correspond in document order: the copy goes right after the counterpart of the member before it.
             previous = next((corr[n] for n in reversed(model_now[:i]) if n in corr), None)
@@ -236,11 +252,11 @@ class InEveryUse(Command):
                 elif source in outside:
                     wanted.append((outside[source], port))
                 else:
-                    raise InvalidBlock(
+                    raise NeedsDetach(
                         f"cannot make this change in every use of {quote(definition)}: {source} is outside {model} "
                         f"and a wire from it into {node} would give {model} an input that {other} (another use) "
                         f"does not have; wire {node} from a layer inside {model}, or detach {model} first "
-                        "(right-click the block, Detach) to change it alone")
+                        "(right-click the block, Detach) to change it alone", model)
             target = corr[node]
             have = sorted(doc.inputs_of(target), key=lambda w: w[1])
             if have == wanted:

@@ -112,3 +112,18 @@ def test_a_layer_dropped_inside_an_open_block_joins_it_and_every_use():
     assert doc.positions[copy_id] == (700, 100 + 360)  # UseAgain put the use 360 below
     push_checked(doc, history, AddNode("far", "Dense", {"units": 4}, (3000, 2000)))
     assert block_of(doc.graph, "far") is None and "far_2" not in doc
+
+
+def test_an_edit_the_other_uses_cannot_follow_can_detach_its_use_first(two_uses):
+    from builder.editing.every_use import NeedsDetach, detach_then
+    from builder.model.blocks import blocks_of
+
+    doc, history = two_uses
+    history.push(in_every_use(doc, AddNode("cat", "Concatenate", {}, (900, 0)), joins={"cat": "enc"}))
+    with pytest.raises(NeedsDetach) as refused:
+        in_every_use(doc, Connect("image", "cat")).do(doc)
+    assert refused.value.block == "enc"
+    push_checked(doc, history, detach_then(doc, Connect("image", "cat"), refused.value.block))
+    assert doc.inputs_of("cat") == [("image", 0)] and "cat_2" in doc and doc.inputs_of("cat_2") == []
+    assert blocks_of(doc.graph)["enc"]["definition"] is None
+    assert history.done[-1].text == "Detach enc and connect image → cat"

@@ -9,7 +9,7 @@ from PySide6.QtCore import QEvent, QPointF
 
 import builder
 from builder.editing.block_edits import create_block, set_collapsed
-from builder.editing.commands import SetParam
+from builder.editing.commands import Delete, SetParam
 from builder.inference.block_summary import summarize
 from builder.model.blocks import blocks_of, members, uses
 from tests.conftest import EXAMPLES
@@ -212,7 +212,7 @@ def _drag(view, start: QPointF, end: QPointF):
 
 
 def test_wires_drop_on_a_collapsed_cards_input_and_start_at_its_output(cnn):
-    from builder.editing.commands import Delete
+
 
     controller, view = cnn
     controller.push(create_block(controller.doc, ["dense", "classes"], "head")[1])
@@ -249,4 +249,29 @@ def test_deleting_a_layer_in_one_use_deletes_it_in_every_use_one_step(cnn):
     controller.push(Delete([copy.paste.renamed["classes"]]))
     assert "classes" not in controller.doc and node_item(view, "classes") is None
     assert "every use" in controller.undo_stack.undoText()
+    check_undo_redo(controller, before)
+
+
+def test_an_edit_one_use_cannot_share_asks_to_detach_it(qtbot):
+    from builder.editing.block_edits import UseAgain
+    from builder.editing.commands import Connect
+    from gui.controller import EditorController
+
+    controller = EditorController()
+    controller.replace_document(builder.load(EXAMPLES / "cnn_28x28_three_kernels.json"))
+    controller.push(create_block(controller.doc, ["merged", "flatten"], "join")[1])
+    copy = UseAgain("join")
+    controller.push(copy)
+    for branch in ("conv_3x3", "conv_5x5", "conv_7x7"):
+        controller.push(Connect(branch, copy.paste.renamed["merged"]))
+    asked = []
+    controller.ask_detach = lambda message, block: asked.append((message, block)) or False
+    before = snapshot(controller)
+    assert not controller.push(Connect("image", "merged"))  # a new input from outside: asked, declined
+    assert asked and asked[0][1] == "join" and "detach join first" in asked[0][0]
+    assert snapshot(controller) == before
+    controller.ask_detach = lambda message, block: True
+    assert controller.push(Connect("image", "merged"))
+    assert blocks_of(controller.doc.graph)["join"]["definition"] is None
+    assert controller.doc.inputs_of("merged")[-1] == ("image", 3)
     check_undo_redo(controller, before)
