@@ -83,7 +83,7 @@ def in_every_use(doc: GraphDocument, command: Command, joins: dict | None = None
 
 
 def _is_block_edit(command) -> bool:
-    if isinstance(command, (SetBlocks, UseAgain)):
+    if isinstance(command, (SetBlocks, UseAgain, InEveryUse)):  # an InEveryUse: wrapped already
         return True
     return isinstance(command, Macro) and any(_is_block_edit(c) for c in command.commands)
 

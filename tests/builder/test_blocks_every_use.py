@@ -127,3 +127,19 @@ def test_an_edit_the_other_uses_cannot_follow_can_detach_its_use_first(two_uses)
     assert doc.inputs_of("cat") == [("image", 0)] and "cat_2" in doc and doc.inputs_of("cat_2") == []
     assert blocks_of(doc.graph)["enc"]["definition"] is None
     assert history.done[-1].text == "Detach enc and connect image → cat"
+
+
+def test_an_edit_inside_a_nested_block_of_a_use_is_made_in_the_other_uses_nested_block():
+    doc = chain_doc()
+    history = History(doc)
+    history.push(create_block(doc, ["conv_b"], "inner")[1])
+    history.push(create_block(doc, ["conv_b", "pool_b"], "outer")[1])
+    again = UseAgain("outer")
+    history.push(again)
+    history.push(Connect("conv_a", "conv_b_2"))
+    inner_copy = block_of(doc.graph, "conv_b_2")
+    insert = Macro("Insert bn", [AddNode("bn", "BatchNormalization", {}, (700, 60)), Disconnect("conv_b", "pool_b", 0),
+                                 Connect("conv_b", "bn"), Connect("bn", "pool_b")])
+    push_checked(doc, history, in_every_use(doc, insert, joins={"bn": "inner"}))
+    assert block_of(doc.graph, "bn_2") == inner_copy and doc.inputs_of("pool_b_2") == [("bn_2", 0)]
+    assert block_errors(doc.graph) == {}
