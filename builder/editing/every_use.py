@@ -161,14 +161,16 @@ class InEveryUse(Command):
         graph = doc.graph
         meta = blocks_of(graph)
         membership = {}
+        frames = None  # the open blocks' frames, measured once for all the new nodes
         for node in added:
             if graph.nodes[node].get("block") in meta:
                 continue  # pasted with its block
             block = self.joins.get(node)
             if block is None:
                 block = _between(graph, node)
-            if block is None:
-                block = _placed_inside(doc, node)
+            if block is None and node in doc.positions:
+                frames = _open_frames(doc, set(added)) if frames is None else frames
+                block = _placed_inside(doc.positions[node], frames)
             if block in meta:
                 membership[node] = block
         if membership:
@@ -344,30 +346,30 @@ def _between(graph, node) -> str | None:
     return best
 
 
-def _placed_inside(doc, node) -> str | None:
-    """The innermost open block whose frame (its nodes' rectangle with the frame's margins, as the canvas draws
-    it) holds the new node's top-left corner: a layer dropped inside an open block is in it."""
-    at = doc.positions.get(node)
+def _open_frames(doc, leave_out: set) -> list[tuple[int, str, tuple]]:
+    """(depth, block, (left, top, right, bottom)) for each open block shown: its nodes' rectangle with the frame's
+    margins, as the canvas draws it (the new nodes left out: they are what is being placed)."""
     graph = doc.graph
     meta = blocks_of(graph)
-    if at is None or not meta:
-        return None
-    holding = members_by_block(graph, meta)
-    best, depth = None, -1
-    for block, inside in holding.items():
+    out = []
+    for block, inside in members_by_block(graph, meta).items():
         chain = [block, *ancestors(graph, block)]
         if any(meta[b].get("collapsed") for b in chain):
             continue
-        placed = [doc.positions[n] for n in inside if n in doc.positions and n != node]
-        if not placed:
-            continue
-        left = min(x for x, _ in placed) - FRAME_PAD[0]
-        top = min(y for _, y in placed) - FRAME_PAD[1]
-        right = max(x for x, _ in placed) + NODE_SIZE[0] + FRAME_PAD[0]
-        bottom = max(y for _, y in placed) + NODE_SIZE[1] + FRAME_PAD[0]
-        if left <= at[0] <= right and top <= at[1] <= bottom and len(chain) > depth:
-            best, depth = block, len(chain)
-    return best
+        placed = [doc.positions[n] for n in inside if n in doc.positions and n not in leave_out]
+        if placed:
+            out.append((len(chain), block, (min(x for x, _ in placed) - FRAME_PAD[0],
+                                            min(y for _, y in placed) - FRAME_PAD[1],
+                                            max(x for x, _ in placed) + NODE_SIZE[0] + FRAME_PAD[0],
+                                            max(y for _, y in placed) + NODE_SIZE[1] + FRAME_PAD[0])))
+    return sorted(out, reverse=True)  # innermost first
+
+
+def _placed_inside(at, frames) -> str | None:
+    """The innermost open block whose frame holds `at` (a new node's top-left corner): a layer dropped inside an
+    open block is in it."""
+    return next((block for _depth, block, (left, top, right, bottom) in frames
+                 if left <= at[0] <= right and top <= at[1] <= bottom), None)
 
 
 def _placed(doc, node, was: _Use, theirs: _Use):
