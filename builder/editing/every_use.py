@@ -72,6 +72,7 @@ class _Use:
     wires: dict[str, list] = field(default_factory=dict)  # member -> [(source, port)] in port order
     nested: list[str] = field(default_factory=list)  # its nested blocks, breadth first (they correspond by order)
     corner: tuple[float, float] | None = None
+    readers: dict[str, list] = field(default_factory=dict)  # member -> [(reader outside the use, port)]
 
 
 def in_every_use(doc: GraphDocument, command: Command, joins: dict | None = None) -> Command:
@@ -267,6 +268,37 @@ class InEveryUse(Command):
                 self._run(doc, Disconnect(source, target, port))
             for source, port in wanted:
                 self._run(doc, Connect(source, target, port))
+        self._move_outputs(doc, was, theirs, corr, current, set(model_now))
+
+    def _move_outputs(self, doc, was: _Use, theirs: _Use, corr: dict, current, model_now: set):
+        """A use's output moved (a layer inserted at its exit, or its last layer deleted and bridged): every
+        reader outside `model` that read member a now reads member b. Then the readers outside `other` of its a
+        read its b."""
+        graph = doc.graph
+        for old_output, wires in was.readers.items():
+            now = set()
+            for reader, port in wires:
+                reader = current(reader)
+                if reader not in graph:
+                    continue
+                source = next((u for u, p in doc.inputs_of(reader) if p == port), None)
+                now.add(source)
+            if len(now) != 1:
+                continue  # some moved, some not: nothing one rule could copy
+            (new_output,) = now
+            old_output = current(old_output)
+            if new_output == old_output or new_output not in model_now or old_output not in corr:
+                continue
+            mine, target = corr[old_output], corr[new_output]
+            their_readers = {current(k): wires for k, wires in theirs.readers.items()}
+            readers = {current(r) for r, _p in their_readers.get(mine, [])}
+            for reader in readers:
+                if reader not in graph or mine not in graph:
+                    continue
+                for source, port in sorted(doc.inputs_of(reader), key=lambda w: -w[1]):
+                    if source == mine:
+                        self._run(doc, Disconnect(mine, reader, port))
+                        self._run(doc, Connect(target, reader, port, insert=True))
 
 
 def _original(node, renamed):
@@ -296,10 +328,16 @@ def _snapshot(doc) -> dict[str, _Use]:
             continue
         placed = [doc.positions[n] for n in inside if n in doc.positions]
         corner = (min(x for x, _ in placed), min(y for _, y in placed)) if placed else None
+        chosen = set(inside)
+        readers = {}
+        for node in inside:
+            outside = [(v, p) for _u, v, p in graph.out_edges(node, data="port") if v not in chosen]
+            if outside:
+                readers[node] = outside
         out[block] = _Use(m["definition"], list(inside), border_inputs(graph, block, inside),
                           _signature(graph, block, inside),
                           {n: sorted(doc.inputs_of(n), key=lambda w: w[1]) for n in inside},
-                          _nested(graph, block), corner)
+                          _nested(graph, block), corner, readers)
     return out
 
 

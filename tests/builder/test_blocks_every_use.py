@@ -143,3 +143,13 @@ def test_an_edit_inside_a_nested_block_of_a_use_is_made_in_the_other_uses_nested
     push_checked(doc, history, in_every_use(doc, insert, joins={"bn": "inner"}))
     assert block_of(doc.graph, "bn_2") == inner_copy and doc.inputs_of("pool_b_2") == [("bn_2", 0)]
     assert block_errors(doc.graph) == {}
+
+
+def test_a_layer_inserted_at_a_uses_exit_moves_the_other_uses_readers_too(two_uses):
+    doc, history = two_uses
+    history.push(Macro("Add tail", [AddNode("tail", "Flatten", {}), Connect("pool_b_2", "tail")]))
+    insert = Macro("Insert bn", [AddNode("bn", "BatchNormalization", {}, (1000, 0)), Disconnect("pool_b", "flat", 0),
+                                 Connect("pool_b", "bn"), Connect("bn", "flat")])
+    push_checked(doc, history, in_every_use(doc, insert, joins={"bn": "enc"}))
+    assert doc.inputs_of("flat") == [("bn", 0)] and doc.inputs_of("tail") == [("bn_2", 0)]
+    assert doc.inputs_of("bn_2") == [("pool_b_2", 0)] and block_errors(doc.graph) == {}
