@@ -107,6 +107,9 @@ class AddLike(Command):
 
 
 class InEveryUse(Command):
+    """`command`, then what makes every use of a definition follow it (see the module's docstring). `done` keeps
+    each step taken after the command, so undo takes them back in reverse, then the command."""
+
     def __init__(self, command: Command, joins: dict | None = None):
         self.command = command
         self.joins = dict(joins or {})

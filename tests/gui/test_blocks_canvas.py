@@ -275,3 +275,17 @@ def test_an_edit_one_use_cannot_share_asks_to_detach_it(qtbot):
     assert blocks_of(controller.doc.graph)["join"]["definition"] is None
     assert controller.doc.inputs_of("merged")[-1] == ("image", 3)
     check_undo_redo(controller, before)
+
+
+def test_the_compare_view_says_which_block_a_node_joined_and_counts_block_changes():
+    from gui.compare.session import CompareSession
+
+    before = builder.load(EXAMPLES / "cnn_28x28_three_kernels.json")
+    after = builder.load(EXAMPLES / "cnn_28x28_three_kernels.json")
+    after.graph["blocks"] = {"head": {"kind": "group", "collapsed": True, "parent": None, "definition": None,
+                                      "shared": False, "input_names": None}}
+    for node in ("dense", "classes"):
+        after.nodes[node]["block"] = "head"
+    session = CompareSession(before, "before.json", after)
+    assert "block none → 'head'" in session.details("b", "dense")
+    assert "1 block changed" in session.totals()
