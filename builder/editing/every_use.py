@@ -122,9 +122,12 @@ class InEveryUse(Command):
         before_ids = set(graph)
         uses = _snapshot(doc)
         renamed: dict[str, str] = {}
+        wired: list[str] = []  # nodes a wire was added to or from
 
         def follow_renames(change):
-            if change.kind == "node_renamed":
+            if change.kind == "edge_added":
+                wired.extend((change.source, change.node))
+            elif change.kind == "node_renamed":
                 for old, new in list(renamed.items()):
                     if new == change.old_id:
                         renamed[old] = change.node
@@ -138,7 +141,10 @@ class InEveryUse(Command):
         self.done, self.followed = [], []
         try:
             added = [n for n in graph if n not in before_ids and n not in renamed.values()]
-            self._join(doc, added)
+            # a node already there, outside any block, wired in between two members (dragged onto a wire inside)
+            rewired = [n for n in dict.fromkeys(wired) if n in graph and n in before_ids and graph.nodes[n].get("block")
+                       is None and _between(graph, n) is not None]
+            self._join(doc, added + rewired, set(added))
             for definition in _outermost_first(graph, uses):
                 self._follow(doc, definition, uses, renamed)
         except Exception:
@@ -160,19 +166,21 @@ class InEveryUse(Command):
         step.do(doc)
         self.done.append(step)
 
-    def _join(self, doc, added: list[str]):
-        """New nodes wired between members of a block join it (or the block `joins` names)."""
+    def _join(self, doc, candidates: list[str], new: set):
+        """Nodes wired between members of a block join it, and new nodes placed inside an open block's frame (or
+        the block `joins` names)."""
         graph = doc.graph
         meta = blocks_of(graph)
         membership = {}
         frames = None  # the open blocks' frames, measured once for all the new nodes
-        for node in added:
+        added = [n for n in candidates if n in new]
+        for node in candidates:
             if graph.nodes[node].get("block") in meta:
                 continue  # pasted with its block
             block = self.joins.get(node)
             if block is None:
                 block = _between(graph, node)
-            if block is None and node in doc.positions:
+            if block is None and node in new and node in doc.positions:
                 frames = _open_frames(doc, set(added)) if frames is None else frames
                 block = _placed_inside(doc.positions[node], frames)
             if block in meta:

@@ -153,3 +153,12 @@ def test_a_layer_inserted_at_a_uses_exit_moves_the_other_uses_readers_too(two_us
     push_checked(doc, history, in_every_use(doc, insert, joins={"bn": "enc"}))
     assert doc.inputs_of("flat") == [("bn", 0)] and doc.inputs_of("tail") == [("bn_2", 0)]
     assert doc.inputs_of("bn_2") == [("pool_b_2", 0)] and block_errors(doc.graph) == {}
+
+
+def test_a_node_dragged_onto_a_wire_inside_a_use_joins_it_and_every_use_gets_a_copy(two_uses):
+    doc, history = two_uses
+    history.push(AddNode("bn", "BatchNormalization", {}, (3000, 900)))  # somewhere outside, unwired
+    insert = Macro("Insert bn", [Disconnect("conv_b", "pool_b", 0), Connect("conv_b", "bn"), Connect("bn", "pool_b")])
+    push_checked(doc, history, insert)
+    assert block_of(doc.graph, "bn") == "enc" and block_of(doc.graph, "bn_2") == "enc_2"
+    assert doc.inputs_of("pool_b_2") == [("bn_2", 0)] and block_errors(doc.graph) == {}
