@@ -99,17 +99,11 @@ def test_new_ids_follow_how_the_uses_ids_differ():
     assert _naming([("conv_a", "conv_a_2"), ("conv_1", "conv_2")])("bn") == "bn"  # no one rule: pasted form
 
 
-def test_a_layer_dropped_inside_an_open_block_joins_it_and_every_use():
-    doc = chain_doc()
-    history = History(doc)
-    history.push(create_block(doc, ["conv_b", "pool_b"], "enc")[1])
-    again = UseAgain("enc", shared=False)
-    history.push(again)
-    history.push(Connect("conv_a", "conv_b_2"))  # wired: it matches enc now
+def test_a_layer_dropped_inside_an_open_block_joins_it_and_every_use(two_uses):
+    doc, history = two_uses
     push_checked(doc, history, AddNode("extra", "Dense", {"units": 4}, (700, 100)))
-    copy_id = "extra_2"
-    assert block_of(doc.graph, "extra") == "enc" and block_of(doc.graph, copy_id) == again.block_id
-    assert doc.positions[copy_id] == (700, 100 + 360)  # UseAgain put the use 360 below
+    assert block_of(doc.graph, "extra") == "enc" and block_of(doc.graph, "extra_2") == "enc_2"
+    assert doc.positions["extra_2"] == (700, 100 + 360)  # UseAgain put the use 360 below
     push_checked(doc, history, AddNode("far", "Dense", {"units": 4}, (3000, 2000)))
     assert block_of(doc.graph, "far") is None and "far_2" not in doc
 
