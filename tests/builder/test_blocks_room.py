@@ -41,3 +41,17 @@ def test_a_node_moved_while_open_stays_and_a_reopened_file_still_pulls_back():
     History(reopened).push(open_or_close(reopened, "stage"))
     assert reopened.positions["out"] == (5000.0, 900.0)  # the person put it there: it stays
     assert reopened.positions["flat"] == chain_doc().positions["flat"]
+
+
+def test_what_stands_above_stays_and_the_block_moves_down_under_its_title_bar():
+    doc = chain_doc()
+    history = History(doc)
+    history.push(Move({"flat": (620.0, -130.0)}))  # just above the card: the frame's title bar would meet it
+    history.push(create_block(doc, ["conv_b", "pool_b"], "stage")[1])
+    history.push(set_collapsed(doc, ["stage"], True))
+    start = project.dumps(doc.graph)
+    history.push(open_or_close(doc, "stage"))
+    assert doc.positions["flat"] == (620.0, -130.0)
+    assert doc.positions["conv_b"] == (600.0, 38.0) and doc.positions["pool_b"] == (800.0, 38.0)  # -20 + 12 + 46
+    history.push(open_or_close(doc, "stage"))
+    assert project.dumps(doc.graph) == start
