@@ -234,6 +234,10 @@ def test_wires_drop_on_a_collapsed_cards_input_and_start_at_its_output(cnn):
     _drag(view, _card_port_pos(card, "out", 0), port_item(view, extra, "in").scenePos())
     assert controller.doc.inputs_of(extra) == [("classes", 0)]
     check_undo_redo(controller, before)
+    controller.undo_stack.undo()
+    card = view.canvas_scene.blocks.card("head")
+    _drag(view, port_item(view, extra, "in").scenePos(), _card_port_pos(card, "out", 0))  # backwards, to the card
+    assert controller.doc.inputs_of(extra) == [("classes", 0)]
 
 
 def test_deleting_a_layer_in_one_use_deletes_it_in_every_use_one_step(cnn):
