@@ -293,3 +293,10 @@ def test_the_compare_view_says_which_block_a_node_joined_and_counts_block_change
     session = CompareSession(before, "before.json", after)
     assert "block none → 'head'" in session.details("b", "dense")
     assert "1 block changed" in session.totals()
+
+
+def test_right_clicking_a_cards_port_opens_the_blocks_menu(cnn):
+    controller, view = cnn
+    card = _collapsed_block(cnn)
+    menu = right_click(view, _card_port_pos(card, "out", 0))
+    assert texts(menu)[0] == "inception (block)"
