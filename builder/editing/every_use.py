@@ -18,7 +18,7 @@ other uses do not have (wire it from a layer inside, or detach the use first to 
 A new node joins a block, the innermost one, when the edit wires it between two members of that block (a layer
 inserted on a wire inside it, or added and wired from one member to another: leaving it out would make the
 block's tensor leave and come back), or places it inside the block's open frame (a layer dropped there). `joins`
-names the block outright.
+names the block outright (builder/editing/block_joining.py; how copies are named: use_naming.py).
 No Qt here.
 """
 
@@ -28,20 +28,20 @@ import copy
 from dataclasses import dataclass, field
 
 from builder.editing.block_edits import SetBlocks, UseAgain, detach
+from builder.editing.block_joining import between, open_frames, placed_inside
 from builder.editing.clipboard import fresh_id
 from builder.editing.commands import Command, Connect, Delete, Disconnect, Macro
-from builder.layout.block_layout import FRAME_PAD, NODE_SIZE
+from builder.editing.use_naming import naming_rule
 from builder.model.block_checks import structure
 from builder.model.blocks import (
     InvalidBlock,
     ancestors,
     blocks_of,
     border_inputs,
-    chain_of,
     children,
     members_by_block,
 )
-from builder.model.document import MAX_ID_LENGTH, GraphDocument
+from builder.model.document import GraphDocument
 from builder.quoting import quote
 
 
@@ -143,7 +143,7 @@ class InEveryUse(Command):
             added = [n for n in graph if n not in before_ids and n not in renamed.values()]
             # a node already there, outside any block, wired in between two members (dragged onto a wire inside)
             rewired = [n for n in dict.fromkeys(wired) if n in graph and n in before_ids and graph.nodes[n].get("block")
-                       is None and _between(graph, n) is not None]
+                       is None and between(graph, n) is not None]
             self._join(doc, added + rewired, set(added))
             for definition in _outermost_first(graph, uses):
                 self._follow(doc, definition, uses, renamed)
@@ -179,10 +179,10 @@ class InEveryUse(Command):
                 continue  # pasted with its block
             block = self.joins.get(node)
             if block is None:
-                block = _between(graph, node)
+                block = between(graph, node)
             if block is None and node in new and node in doc.positions:
-                frames = _open_frames(doc, set(added)) if frames is None else frames
-                block = _placed_inside(doc.positions[node], frames)
+                frames = open_frames(doc, set(added)) if frames is None else frames
+                block = placed_inside(doc.positions[node], frames)
             if block in meta:
                 membership[node] = block
         if membership:
@@ -230,7 +230,7 @@ class InEveryUse(Command):
                                   f"follow that; detach {model} first to change it alone", model)
         if gone:
             self._run(doc, Delete([corr[n] for n in gone]))
-        rename = _naming([(e, corr[e]) for e in model_before if e in still])
+        rename = naming_rule([(e, corr[e]) for e in model_before if e in still])
         nested = dict(zip(was.nested, theirs.nested))
         nested[model] = other
         new_members = {}
@@ -379,89 +379,9 @@ def _outermost_first(graph, uses: dict) -> list[str]:
     return sorted(depth, key=lambda name: depth[name])
 
 
-def _between(graph, node) -> str | None:
-    """The innermost block that both feeds `node` and reads it, or None."""
-    reads = set()
-    for target in graph._succ[node]:
-        reads.update(chain_of(graph, target))
-    best, depth = None, -1
-    for source in graph._pred[node]:
-        for block in chain_of(graph, source):
-            if block in reads:
-                d = len(ancestors(graph, block))
-                if d > depth:
-                    best, depth = block, d
-                break
-    return best
-
-
-def _open_frames(doc, leave_out: set) -> list[tuple[int, str, tuple]]:
-    """(depth, block, (left, top, right, bottom)) for each open block shown: its nodes' rectangle with the frame's
-    margins, as the canvas draws it (the new nodes left out: they are what is being placed)."""
-    graph = doc.graph
-    meta = blocks_of(graph)
-    out = []
-    for block, inside in members_by_block(graph, meta).items():
-        chain = [block, *ancestors(graph, block)]
-        if any(meta[b].get("collapsed") for b in chain):
-            continue
-        placed = [doc.positions[n] for n in inside if n in doc.positions and n not in leave_out]
-        if placed:
-            out.append((len(chain), block, (min(x for x, _ in placed) - FRAME_PAD[0],
-                                            min(y for _, y in placed) - FRAME_PAD[1],
-                                            max(x for x, _ in placed) + NODE_SIZE[0] + FRAME_PAD[0],
-                                            max(y for _, y in placed) + NODE_SIZE[1] + FRAME_PAD[0])))
-    return sorted(out, reverse=True)  # innermost first
-
-
-def _placed_inside(at, frames) -> str | None:
-    """The innermost open block whose frame holds `at` (a new node's top-left corner): a layer dropped inside an
-    open block is in it."""
-    return next((block for _depth, block, (left, top, right, bottom) in frames
-                 if left <= at[0] <= right and top <= at[1] <= bottom), None)
-
-
 def _placed(doc, node, was: _Use, theirs: _Use):
     """Where the copy of `node` goes: at the place `node` has relative to its use, relative to the other use."""
     at = doc.positions.get(node)
     if at is None or was.corner is None or theirs.corner is None:
         return None
     return at[0] - was.corner[0] + theirs.corner[0], at[1] - was.corner[1] + theirs.corner[1]
-
-
-def _naming(pairs):
-    """A function naming a new node of one use in another, following how their ids already differ: the part
-    that differs is replaced (block_1_extra -> block_2_extra), or the suffix added (extra -> extra_2); when the
-    pairs differ in different ways, the pasted form (fresh_id: extra -> extra_2)."""
-    rules = set()
-    for mine, theirs in pairs:
-        start = 0
-        while start < min(len(mine), len(theirs)) and mine[start] == theirs[start]:
-            start += 1
-        end = 0
-        while end < min(len(mine), len(theirs)) - start and mine[-1 - end] == theirs[-1 - end]:
-            end += 1
-        mid, other_mid = mine[start:len(mine) - end], theirs[start:len(theirs) - end]
-        where = "end" if end == 0 else "start" if start == 0 else "middle"
-        rules.add((mid, other_mid, where))
-    if len(rules) != 1:
-        return lambda node: node
-    mid, other_mid, where = rules.pop()
-
-    def rename(node: str) -> str:
-        if mid and mid in node:
-            if where == "end" and node.endswith(mid):
-                named = node[:-len(mid)] + other_mid
-            elif where == "start" and node.startswith(mid):
-                named = other_mid + node[len(mid):]
-            else:
-                named = node.replace(mid, other_mid, 1)
-        elif not mid and where == "end":
-            named = node + other_mid
-        elif not mid and where == "start":
-            named = other_mid + node
-        else:
-            return node
-        return named if len(named) <= MAX_ID_LENGTH else node
-
-    return rename

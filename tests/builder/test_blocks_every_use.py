@@ -4,7 +4,8 @@ import pytest
 
 from builder.editing.block_edits import InvalidBlock, UseAgain, create_block, rename_block
 from builder.editing.commands import AddNode, Connect, Delete, Disconnect, History, Macro
-from builder.editing.every_use import _naming, in_every_use
+from builder.editing.every_use import in_every_use
+from builder.editing.use_naming import naming_rule
 from builder.files import project
 from builder.model.block_checks import block_errors, structure
 from builder.model.blocks import block_of, members
@@ -92,11 +93,11 @@ def test_edits_outside_any_use_and_in_uses_that_no_longer_match_change_only_them
 
 
 def test_new_ids_follow_how_the_uses_ids_differ():
-    assert _naming([("block_1_expand", "block_2_expand"), ("block_1_project", "block_2_project")])("block_1_se") \
+    assert naming_rule([("block_1_expand", "block_2_expand"), ("block_1_project", "block_2_project")])("block_1_se") \
         == "block_2_se"
-    assert _naming([("conv_b", "conv_b_2"), ("pool_b", "pool_b_2")])("bn") == "bn_2"
-    assert _naming([("conv", "enc_conv"), ("pool", "enc_pool")])("bn") == "enc_bn"
-    assert _naming([("conv_a", "conv_a_2"), ("conv_1", "conv_2")])("bn") == "bn"  # no one rule: pasted form
+    assert naming_rule([("conv_b", "conv_b_2"), ("pool_b", "pool_b_2")])("bn") == "bn_2"
+    assert naming_rule([("conv", "enc_conv"), ("pool", "enc_pool")])("bn") == "enc_bn"
+    assert naming_rule([("conv_a", "conv_a_2"), ("conv_1", "conv_2")])("bn") == "bn"  # no one rule: pasted form
 
 
 def test_a_layer_dropped_inside_an_open_block_joins_it_and_every_use(two_uses):

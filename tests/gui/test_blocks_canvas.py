@@ -296,7 +296,7 @@ def test_the_compare_view_says_which_block_a_node_joined_and_counts_block_change
 
 
 def test_right_clicking_a_cards_port_opens_the_blocks_menu(cnn):
-    controller, view = cnn
+    _controller, view = cnn
     card = _collapsed_block(cnn)
     menu = right_click(view, _card_port_pos(card, "out", 0))
     assert texts(menu)[0] == "inception (block)"
