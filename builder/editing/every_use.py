@@ -198,7 +198,9 @@ class InEveryUse(Command):
         holding = members_by_block(graph, meta)
         before = [b for b in before if holding[b]]  # a use deleted whole: the others stay as they are
         now = {b: _signature(graph, b, holding[b]) for b in before}
-        changed = [b for b in before if now[b] != uses[b].structure]
+        # A use whose only change is an input unplugged (what fed it deleted or unwired) is that use's own wiring.
+        changed = [b for b in before if now[b] != uses[b].structure and not _only_unplugged_inputs(uses[b].structure,
+                                                                                                  now[b])]
         if not changed:
             return
         model = changed[0]
@@ -324,6 +326,15 @@ def _only_unplugged(wires, old, corr) -> bool:
     if not set(wires) < set(old):
         return False
     return all(source not in corr for source, _port in set(old) - set(wires))
+
+
+def _only_unplugged_inputs(before: tuple, now: tuple) -> bool:
+    """Two signatures (_signature) that differ only in wires from outside the use that are gone."""
+    (layers, wires, _count), reads = before
+    (layers_now, wires_now, _count_now), reads_now = now
+    if layers != layers_now or wires != wires_now:
+        return False
+    return {(member, port) for member, port, _k in reads_now} < {(member, port) for member, port, _k in reads}
 
 
 def _snapshot(doc) -> dict[str, _Use]:

@@ -157,3 +157,16 @@ def test_a_node_dragged_onto_a_wire_inside_a_use_joins_it_and_every_use_gets_a_c
     push_checked(doc, history, insert)
     assert block_of(doc.graph, "bn") == "enc" and block_of(doc.graph, "bn_2") == "enc_2"
     assert doc.inputs_of("pool_b_2") == [("bn_2", 0)] and block_errors(doc.graph) == {}
+
+
+def test_deleting_the_exit_of_a_use_that_feeds_another_use_is_made_in_both():
+    """Repeated blocks in a chain (enc feeds enc_2, as MobileNet's blocks do): deleting enc's last layer unplugs
+    enc_2's input (its own wiring), and enc_2 still follows the edit."""
+    doc = chain_doc()
+    history = History(doc)
+    history.push(create_block(doc, ["conv_b", "pool_b"], "enc")[1])
+    again = UseAgain("enc")
+    history.push(again)
+    history.push(Connect("pool_b", "conv_b_2"))
+    push_checked(doc, history, Delete(["pool_b"]))
+    assert "pool_b_2" not in doc and doc.inputs_of("conv_b_2") == [] and members(doc.graph, again.block_id) == ["conv_b_2"]
