@@ -69,6 +69,7 @@ class EditorController(QObject):
     edited = Signal(object)  # an Edit: once per edit, after inference has run
     selection_changed = Signal(object)  # list of selected node ids
     refused = Signal(str)  # an edit was refused; the message says why
+    busy_changed = Signal(object)  # `busy`'s new text; None once edits are taken again (the document is drawn)
 
     def __init__(self, doc: GraphDocument | None = None, parent=None):
         super().__init__(parent)
@@ -76,12 +77,24 @@ class EditorController(QObject):
         self.engine = ShapeInference(self.doc)
         self.undo_stack = QUndoStack(self)
         self.selected: list[str] = []
-        self.busy: str | None = None  # set while a document is being loaded or drawn ("Opening big.json")
+        self._busy: str | None = None
         self._changes: list[Change] = []
         self._ids_before = set(self.doc.graph)
         self.doc.subscribe(self._changes.append)
         self.doc.subscribe(self._follow_selection)
         self.finish_edit()
+
+    @property
+    def busy(self) -> str | None:
+        """Set while a document is being loaded or drawn ("Opening big.json"): edits wait meanwhile, and panels
+        that start afresh for a new document do so once it is drawn (busy_changed)."""
+        return self._busy
+
+    @busy.setter
+    def busy(self, text: str | None):
+        if text != self._busy:
+            self._busy = text
+            self.busy_changed.emit(text)
 
     @property
     def results(self) -> dict[str, NodeResult]:

@@ -99,6 +99,15 @@ class CanvasScene(QGraphicsScene):
     def edge_items(self) -> list[EdgeItem]:
         return list(self._edges.values())
 
+    def card_rects(self, shown_only: bool = True) -> dict[str, tuple[float, float, float, float]]:
+        """node id -> (x, y, width, height) of every node's card (`shown_only`: not those hidden in a collapsed
+        block), from plain numbers: the minimap, the fit and the wire detours read all of them at once, and
+        asking 10,000 items for their scene rectangles took a tenth of a second (issue 18)."""
+        hidden = self.blocks.hidden if shown_only else ()
+        width = geometry.NODE_WIDTH
+        return {node_id: (item.x(), item.y(), width, item.height) for node_id, item in self._nodes.items()
+                if node_id not in hidden}
+
     def is_merge(self, node_id: str) -> bool:
         return is_merge_layer(self.controller.doc.layer(node_id))
 
@@ -319,7 +328,9 @@ class CanvasScene(QGraphicsScene):
         a node is added or removed, as opening a wrapped model routes many backward wires at once, and an
         auto-layout moves thousands of nodes whose wires run backwards for a moment."""
         if self._rects is None or len(self._rects) != len(self._nodes):
-            self._rects = {node_id: _rect_tuple(item.sceneBoundingRect()) for node_id, item in self._nodes.items()}
+            # A card's bounding rectangle reaches 4 beyond it (NodeItem.boundingRect); items are never scaled.
+            self._rects = {node_id: (x - 4, y - 4, x + w + 4, y + h + 4)
+                           for node_id, (x, y, w, h) in self.card_rects(shown_only=False).items()}
         return self._rects.values()
 
     def _route_wires_of(self, node_id: str):
