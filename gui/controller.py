@@ -18,6 +18,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from builder.editing.commands import Command
 from builder.inference.engine import NodeResult, ShapeInference
 from builder.model.document import Change, GraphDocument, GraphError
+from gui.model_counts import ModelCounts
 
 _WIRING = frozenset({"node_added", "node_removed", "node_renamed", "edge_added", "edge_removed", "reset"})
 
@@ -80,6 +81,7 @@ class EditorController(QObject):
         self._busy: str | None = None
         self._changes: list[Change] = []
         self._ids_before = set(self.doc.graph)
+        self.counts = ModelCounts(self)  # parameter totals and error counts, edit by edit (gui/model_counts.py)
         self.doc.subscribe(self._changes.append)
         self.doc.subscribe(self._follow_selection)
         self.finish_edit()
@@ -127,6 +129,7 @@ class EditorController(QObject):
         self._ids_before = ids_now
         edit = Edit(changes, changed, removed, reset or any(c.kind in _WIRING for c in changes), reset,
                     undo_step and not reset)
+        self.counts.follow(edit)
         self.edited.emit(edit)
         return edit
 

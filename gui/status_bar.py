@@ -22,6 +22,7 @@ class EditorStatusBar(QStatusBar):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.document = None  # the window's GraphDocument, for its blocks (shared weights are counted once)
+        self.counts = None  # the controller's ModelCounts, when the window hands it in (gui/model_counts.py)
         self.busy_label = QLabel()
         self.busy_bar = QProgressBar()
         self.busy_bar.setRange(0, 0)  # indeterminate: Keras reports stages, not fractions
@@ -44,9 +45,13 @@ class EditorStatusBar(QStatusBar):
 
     def show_counts(self, results: dict):
         # A shared block's layers are counted once (builder/inference/block_summary.py).
-        document = self.document
-        trainable, frozen = totals(results) if document is None else shared_totals(document.graph, results)
-        errors = sum(1 for r in results.values() if r.error)
+        counts = self.counts
+        if counts is not None and counts.controller.results is results:  # kept edit by edit (gui/model_counts.py)
+            trainable, frozen, errors = counts.trainable, counts.frozen, counts.errors
+        else:
+            document = self.document
+            trainable, frozen = totals(results) if document is None else shared_totals(document.graph, results)
+            errors = sum(1 for r in results.values() if r.error)
         self.params_label.setText(f"Params: {trainable + frozen:,}")
         self.params_label.setToolTip(f"Trainable {trainable:,}, non-trainable {frozen:,}")
         if errors:

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from builder.inference.block_summary import shared_totals
 from builder.model.order import ordered_nodes
 from gui.derivations import conflict_derivations, shape_derivation
 from gui.display import count_text, shape_text, status_kind, status_text, status_tooltip
@@ -336,9 +335,8 @@ class ShapesPanel(QWidget):
 
     def _update_totals(self):
         results = self.controller.results
-        trainable, frozen = shared_totals(self.controller.doc.graph, results)  # a shared layer's weights once
-        errors = sum(1 for r in results.values() if r.error)
-        warnings = sum(len(r.warnings) for r in results.values())
+        counts = self.controller.counts  # kept edit by edit; a shared layer's weights once (gui/model_counts.py)
+        trainable, frozen, errors, warnings = counts.trainable, counts.frozen, counts.errors, counts.warnings
         self.totals_label.setText(
             f"Total params: <b>{trainable + frozen:,}</b> &nbsp;·&nbsp; trainable {trainable:,} &nbsp;·&nbsp; "
             f"non-trainable {frozen:,} &nbsp;·&nbsp; {len(results)} nodes, {_plural(errors, 'error')}, "
