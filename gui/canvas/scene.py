@@ -75,6 +75,7 @@ class CanvasScene(QGraphicsScene):
         # build set the controller's `busy` (and so clears it).
         self._pending: list = []
         self._routes_later = False  # a sliced move: wires are routed by a later step
+        self._moved_in_slices = False  # nodes moved by a sliced move: room is made for them when it ends
         self._build_total = 0
         self._set_busy = False
         self._build_timer = QTimer(self)
@@ -232,6 +233,13 @@ class CanvasScene(QGraphicsScene):
 
     def _finish_building(self):
         self._after_adding([item for item in self._nodes.values() if not item.follows_moves])
+        if self._moved_in_slices:
+            self._moved_in_slices = False
+            cards = self.card_rects(shown_only=False).values()
+            if cards:
+                left, top = min(x for x, _y, _w, _h in cards), min(y for _x, y, _w, _h in cards)
+                right, bottom = max(x + w for x, _y, w, _h in cards), max(y + h for _x, y, _w, h in cards)
+                self._make_room_for(QRectF(left - 4, top - 4, right - left + 8, bottom - top + 8))
         self.sync_frames()
         self.blocks.refresh()
         self._on_controller_selection(self.controller.selected)
@@ -498,8 +506,11 @@ class CanvasScene(QGraphicsScene):
             self._rects[node_id] = _rect_tuple(self._nodes[node_id].sceneBoundingRect())
         else:
             self._rects = None
-        if not self._routes_later:
-            self._route_wires_of(node_id)
+        if self._routes_later:
+            # A sliced move: room is made once it is over (_finish_building), for all of them at once.
+            self._moved_in_slices = True
+            return
+        self._route_wires_of(node_id)
         self.blocks.follow_move()
         self._make_room_for(self._nodes[node_id].sceneBoundingRect() if node_id in self._nodes else QRectF())
 
