@@ -115,6 +115,11 @@ class CodePreview(QWidget):
         if self.isVisible():
             self.timer.start()
 
+    @property
+    def writing(self) -> bool:
+        """Whether code is being written for the document, or waits to be (the benchmark lets it finish)."""
+        return self._thread is not None or (self._stale and self.isVisible())
+
     def showEvent(self, event):
         super().showEvent(event)
         if self._stale:
