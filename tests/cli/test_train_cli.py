@@ -162,3 +162,37 @@ def test_the_scripts_of_a_two_output_model_keep_fit_s_history_names_under_every_
     ruff = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", str(tmp_path)], cwd=ROOT, check=False,
                           capture_output=True, text=True)
     assert ruff.returncode == 0, ruff.stdout
+
+
+def test_the_exported_script_adapts_normalization_to_the_training_examples_before_the_fit(tmp_path, keras):
+    """A Normalization without mean and variance: the script adapts it, as the app's training does, on the
+    examples it trains on (the held-out ones excluded), so the saved layer holds their mean and variance."""
+    import importlib.util
+
+    from builder.keras.training_script import training_script
+
+    doc = builder.GraphDocument()
+    doc.add_node("x", "Input", {"shape": [3]})
+    doc.add_node("norm", "Normalization", {})
+    doc.add_node("y", "Dense", {"units": 1})
+    doc.connect("x", "norm")
+    doc.connect("norm", "y")
+    doc.graph.graph["training"] = {"epochs": 1, "batch_size": 16, "seed": 3, "validation_split": 0.25}
+    x = (np.random.default_rng(0).normal(size=(48, 3)) * [1.0, 2.0, 3.0] + [5.0, -1.0, 10.0]).astype("float32")
+    np.savez(tmp_path / "rows.npz", x=x, y=x[:, :1])
+    script = training_script(doc.graph)
+    assert script.count("adapt_normalizations(") == 2  # defined once, called once
+    assert "adapt_normalizations" not in training_script(dense_classifier())  # nothing to adapt: not written
+    (tmp_path / "train.py").write_text(script)
+    done = subprocess.run([sys.executable, "train.py", "--data", "rows.npz", "-o", "m.keras"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300, check=False,
+                          env={**os.environ, "CUDA_VISIBLE_DEVICES": ""})
+    assert done.returncode == 0, done.stderr[-3000:]
+    spec = importlib.util.spec_from_file_location("exported_train", tmp_path / "train.py")
+    exported = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(exported)  # the script's own split says which examples it trained on
+    (train_x, _y), _held = exported.split({"x": x}, {"y": x[:, :1]}, 0.25, 3)
+    assert len(train_x["x"]) == 36
+    layer = keras.saving.load_model(tmp_path / "m.keras").get_layer("norm")
+    assert np.allclose(np.ravel(layer.mean), train_x["x"].mean(axis=0), atol=1e-4)
+    assert np.allclose(np.ravel(layer.variance), train_x["x"].var(axis=0), rtol=1e-3)
