@@ -27,19 +27,13 @@ import pytest
 pytestmark = pytest.mark.filterwarnings("ignore:You passed `rms_scaling=True`:UserWarning")
 
 from builder.inference.engine import infer
+from tests.builder.rule_rows import NODE, assert_agrees_with_keras, node_graph
 
 CASES = json.loads((Path(__file__).with_name("keras_layer_cases.json")).read_text())
-NODE = "x"
 
 
 def graph_for(case) -> nx.MultiDiGraph:
-    graph = nx.MultiDiGraph()
-    for i, shape in enumerate(case.get("inputs", [])):
-        graph.add_node(f"in{i}", layer="Input", params={"shape": list(shape)})
-    graph.add_node(NODE, layer=case["layer"], params=dict(case["params"]))
-    for i, _shape in enumerate(case.get("inputs", [])):
-        graph.add_edge(f"in{i}", NODE, port=i)
-    return graph
+    return node_graph(case["layer"], case["params"], case.get("inputs", []))
 
 
 def ours(case):
@@ -89,13 +83,4 @@ LIVE = [i for i, case in enumerate(CASES) if "inputs" in case and not case.get("
 
 @pytest.mark.parametrize("index", LIVE, ids=_id)
 def test_case_agrees_with_keras_now(keras, index):
-    from tests.builder.keras_oracle import judge
-
-    case = CASES[index]
-    verdict = judge(keras, graph_for(case), suspects={NODE})[0][NODE]
-    result = infer(graph_for(case))[NODE]
-    if verdict.status == "error":
-        assert result.error, f"Keras refuses it ({verdict.reason[:300]}), we give {result.shape}"
-        return
-    assert result.error is None and result.shape == verdict.shape, f"Keras gives {verdict.shape}, we {result}"
-    assert (result.trainable, result.non_trainable) == (verdict.trainable, verdict.non_trainable), result
+    assert_agrees_with_keras(keras, graph_for(CASES[index]))

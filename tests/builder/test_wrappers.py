@@ -14,6 +14,7 @@ from builder.catalog.card_summary import layer_title, summary_text
 from builder.catalog.params import ParamError
 from builder.catalog.specs import CATALOG
 from builder.inference.engine import infer
+from tests.builder.rule_rows import assert_agrees_with_keras, node_graph
 
 LSTM8 = {"layer": "LSTM", "params": {"units": 8}}
 LSTM8_SEQ = {"layer": "LSTM", "params": {"units": 8, "return_sequences": True}}
@@ -76,29 +77,9 @@ CASES = [
 ]
 
 
-def _graph(layer, params, shapes) -> nx.MultiDiGraph:
-    graph = nx.MultiDiGraph()
-    for i, shape in enumerate(shapes):
-        graph.add_node(f"in{i}", layer="Input", params={"shape": shape})
-    graph.add_node("x", layer=layer, params=params)
-    for i in range(len(shapes)):
-        graph.add_edge(f"in{i}", "x", port=i)
-    return graph
-
-
 @pytest.mark.parametrize("case", CASES, ids=lambda case: f"{case[0]}-{json.dumps(case[1])[:60]}")
 def test_shapes_and_counts_agree_with_keras(keras, case):
-    from tests.builder.keras_oracle import judge
-
-    graph = _graph(*case)
-    verdict = judge(keras, graph, suspects={"x"})[0]["x"]
-    ours = infer(graph)["x"]
-    if verdict.status == "error":
-        assert ours.error and ours.error.startswith("x: "), f"Keras refuses it ({verdict.reason[:300]}), we {ours}"
-        return
-    assert ours.error is None, f"Keras gives {verdict.shape}, we: {ours.error}"
-    assert ours.shape == verdict.shape
-    assert (ours.trainable, ours.non_trainable) == (verdict.trainable, verdict.non_trainable)
+    assert_agrees_with_keras(keras, node_graph(*case))
 
 
 @pytest.mark.parametrize(("layer", "name", "value", "says"), [
