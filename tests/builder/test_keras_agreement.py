@@ -35,8 +35,7 @@ Deliberate differences from Keras's symbolic build (the oracle's rules, in keras
   - Param values that Keras accepts but we refuse (Dropout rate=1, momentum outside [0, 1], epsilon <= 0, zero
     sizes, 'SAME' in capitals, truthy non-bools) are never generated here; test_shape_rules.py lists them.
 
-The default run compares KC_AGREEMENT_EXAMPLES graphs (default 500, about 30 s on 2 quiet cores: the suite's
-heaviest test, halved from 1,000 to keep `make test` well under 15 minutes; the seeded long runs draw far more);
+The default run compares KC_AGREEMENT_EXAMPLES graphs (default 1000, about 55 s on 2 cores);
 `make long-agreement` runs the slow test with 20,000 graphs of up to 10 nodes and prints what they covered;
 KC_AGREEMENT_SEED=n runs another sequence of graphs (several processes can share a long run).
 """
@@ -59,7 +58,7 @@ pytestmark = [pytest.mark.filterwarnings("ignore:You are using a softmax over ax
               pytest.mark.filterwarnings("ignore:.*was passed an input with a mask attached:UserWarning"),
               pytest.mark.filterwarnings("ignore:You passed `rms_scaling=True`:UserWarning")]
 
-DEFAULT_EXAMPLES = int(os.environ.get("KC_AGREEMENT_EXAMPLES", "500"))
+DEFAULT_EXAMPLES = int(os.environ.get("KC_AGREEMENT_EXAMPLES", "1000"))
 LONG_EXAMPLES = int(os.environ.get("KC_AGREEMENT_EXAMPLES", "20000"))
 CLEAR_EVERY = 50  # keras.backend.clear_session() this often, to keep memory flat
 
