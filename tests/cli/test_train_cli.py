@@ -3,6 +3,7 @@ script, ruff-clean, trained alone and by two MultiWorkerMirroredStrategy workers
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import socket
@@ -75,12 +76,32 @@ def test_export_training_writes_a_ruff_clean_script_for_every_strategy(capsys, c
     assert ruff.returncode == 0, ruff.stdout
 
 
-def test_the_exported_script_trains_alone(capsys, cnn_project, tmp_path):
-    run_main(capsys, "export", cnn_project, "--training", "-o", tmp_path / "train.py")
+def test_the_exported_script_trains_alone_and_adapts_normalization_first(capsys, tmp_path, keras):
+    """The CNN with a Normalization without mean and variance after its Input: the script trains it alone and
+    adapts that layer first, as the app's training does, on the examples it trains on (the held-out ones
+    excluded), so the saved layer holds their mean and variance."""
+    from builder.keras.training_script import training_script
+
+    builder.save(small_cnn(with_seed_settings=True, normalized=True), tmp_path / "cnn.json")
+    images, labels = bright_quadrant_images(160)
+    np.savez(tmp_path / "q.npz", x=images, y=labels)
+    run_main(capsys, "export", tmp_path / "cnn.json", "--training", "-o", tmp_path / "train.py")
+    script = (tmp_path / "train.py").read_text()
+    assert script.count("adapt_normalizations(") == 2  # defined once, called once
+    assert "adapt_normalizations" not in training_script(small_cnn())  # nothing to adapt: not written
     done = subprocess.run([sys.executable, "train.py", "--data", "q.npz", "--epochs", "1", "-o", "m.keras",
                            "--history", "h.json"], cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     assert set(json.loads((tmp_path / "h.json").read_text())) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    spec = importlib.util.spec_from_file_location("exported_train", tmp_path / "train.py")
+    exported = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(exported)  # the script's own split says which examples it trained on
+    (trained, _y), _held = exported.split({"image": images}, {"classes": labels}, exported.VALIDATION_SPLIT,
+                                          exported.SEED)
+    assert 0 < len(trained["image"]) < len(images)
+    layer = keras.saving.load_model(tmp_path / "m.keras").get_layer("norm")
+    assert np.allclose(np.ravel(layer.mean), trained["image"].mean(), atol=1e-4)
+    assert np.allclose(np.ravel(layer.variance), trained["image"].var(), rtol=1e-3)
 
 
 def _free_port() -> int:
@@ -163,36 +184,3 @@ def test_the_scripts_of_a_two_output_model_keep_fit_s_history_names_under_every_
                           capture_output=True, text=True)
     assert ruff.returncode == 0, ruff.stdout
 
-
-def test_the_exported_script_adapts_normalization_to_the_training_examples_before_the_fit(tmp_path, keras):
-    """A Normalization without mean and variance: the script adapts it, as the app's training does, on the
-    examples it trains on (the held-out ones excluded), so the saved layer holds their mean and variance."""
-    import importlib.util
-
-    from builder.keras.training_script import training_script
-
-    doc = builder.GraphDocument()
-    doc.add_node("x", "Input", {"shape": [3]})
-    doc.add_node("norm", "Normalization", {})
-    doc.add_node("y", "Dense", {"units": 1})
-    doc.connect("x", "norm")
-    doc.connect("norm", "y")
-    doc.graph.graph["training"] = {"epochs": 1, "batch_size": 16, "seed": 3, "validation_split": 0.25}
-    x = (np.random.default_rng(0).normal(size=(48, 3)) * [1.0, 2.0, 3.0] + [5.0, -1.0, 10.0]).astype("float32")
-    np.savez(tmp_path / "rows.npz", x=x, y=x[:, :1])
-    script = training_script(doc.graph)
-    assert script.count("adapt_normalizations(") == 2  # defined once, called once
-    assert "adapt_normalizations" not in training_script(dense_classifier())  # nothing to adapt: not written
-    (tmp_path / "train.py").write_text(script)
-    done = subprocess.run([sys.executable, "train.py", "--data", "rows.npz", "-o", "m.keras"], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=300, check=False,
-                          env={**os.environ, "CUDA_VISIBLE_DEVICES": ""})
-    assert done.returncode == 0, done.stderr[-3000:]
-    spec = importlib.util.spec_from_file_location("exported_train", tmp_path / "train.py")
-    exported = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(exported)  # the script's own split says which examples it trained on
-    (train_x, _y), _held = exported.split({"x": x}, {"y": x[:, :1]}, 0.25, 3)
-    assert len(train_x["x"]) == 36
-    layer = keras.saving.load_model(tmp_path / "m.keras").get_layer("norm")
-    assert np.allclose(np.ravel(layer.mean), train_x["x"].mean(axis=0), atol=1e-4)
-    assert np.allclose(np.ravel(layer.variance), train_x["x"].var(axis=0), rtol=1e-3)
