@@ -20,8 +20,8 @@ fully known Inputs the eager pass has no such gap, since every declared size is 
 
 Where sizes are unknown, the trace cannot see every failure (TensorFlow checks a Reshape's sizes only when
 one input size is unknown). Where we report an error that the trace does not confirm (`suspects`), the node is
-run alone on zeros with every combination of small sizes for its unknown dims: if every one fails, no real
-data can go through it, and Keras confirms the error.
+run alone on zeros with every combination of small sizes for its unknown dims: if every one fails (or gives an
+empty tensor, see below), no real data can go through it, and Keras confirms the error.
 
 Attention and AdditiveAttention on (batch, features) tensors build and run, but each query is scored against
 the keys of every sample in the batch (samples mix, the result depends on the batch): a failure of that node.
@@ -283,9 +283,9 @@ def _fails_at_every_size(layer, merge: bool, declared: list[tuple]) -> str | Non
             out = layer(values if merge else values[0])
         except Exception:  # noqa: BLE001, S112 - this size fails; try the next one
             continue
-        if out.shape[0] == BATCH:
-            return None
-    return f"fails on zeros at every size tried for its unknown dims {declared}"
+        if out.shape[0] == BATCH and 0 not in tuple(out.shape)[1:]:
+            return None  # an empty output (a size of 0) is a failure here too, as in _judge_node
+    return f"fails on zeros at every size tried for its unknown dims {declared} (or gives an empty tensor)"
 
 
 def _attends_outside(axes, shape) -> bool:
