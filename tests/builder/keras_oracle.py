@@ -151,6 +151,15 @@ def _judge_node(keras, graph, node, tensors, layers, suspect) -> KerasNode:
         other = [keras.Input(shape=tuple(tensors.symbolic[s].shape)[1:], batch_size=OTHER_BATCH) for s in sources]
         failure = _run(_traced(layer, spread), feed(other), shape, {}, node,
                        f"graph-mode trace with a batch of {OTHER_BATCH}", batch=OTHER_BATCH)
+    inner = params.get("layer") if layer_name == "TimeDistributed" else None
+    if not failure and isinstance(inner, dict) and (inner.get("params") or {}).get("rate"):
+        # TimeDistributed calls its layer's call() directly, past the layer's input check: a SpatialDropout on
+        # steps of another rank passes them through when predicting and fails in training, where dropout acts
+        # (its noise shape reads an axis the step lacks). A dropout inside is traced in training too.
+        from keras.src.backend import compute_output_spec
+
+        failure = _run(lambda value: compute_output_spec(layer.call, value, training=True),
+                       tensors.batched[sources[0]], shape, {}, node, "graph-mode trace in training")
     if not failure and layer_name == "Concatenate" and len(sources) == 1:
         twice = keras.layers.Concatenate(**params)
         failure = _run(twice, [tensors.batched[sources[0]]] * 2, None, {}, node, "the input concatenated twice")
