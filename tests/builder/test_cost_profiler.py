@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import networkx as nx
 import pytest
 
 import builder
 from builder.cost import graph_costs
+from tests.builder.small_graphs import wired_graph
 
 NODES = [("x", "Input", {"shape": [12, 12, 4]}), ("conv", "Conv2D", {"filters": 8, "kernel_size": 3}),
          ("strided", "Conv2D", {"filters": 4, "kernel_size": 3, "strides": 2, "padding": "same"}),
@@ -33,15 +33,8 @@ WIRES = [("x", "conv"), ("x", "strided"), ("x", "nobias"), ("x", "depth"), ("x",
 
 
 def _graph():
-    graph = nx.MultiDiGraph()
-    for node, layer, params in NODES:
-        graph.add_node(node, layer=layer, params=params)
-    for source, target in WIRES:
-        graph.add_edge(source, target, port=0)
-    for merge in ("add", "mul", "avg"):
-        graph.add_edge("x", merge, port=0)
-        graph.add_edge("x", merge, port=1)
-    return graph
+    merges = [("x", merge, port) for merge in ("add", "mul", "avg") for port in (0, 1)]
+    return wired_graph(*NODES, edges=[(source, target, 0) for source, target in WIRES] + merges)
 
 
 def _profiled_flops(keras, model) -> dict[str, int]:
