@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from builder.catalog.ops import op_spec
 from builder.catalog.specs import CATALOG
-from builder.cost.layer_costs import FREE, NodeCost, dtype_bytes, rule_for
+from builder.cost.layer_costs import FREE, NodeCost, dtype_bytes, rule_cost, rule_for
 from builder.inference.engine import NodeResult, infer
 from builder.model.order import graph_of, port_key
 
@@ -82,8 +83,9 @@ def _node_cost(graph, node, data, result, results, sizes) -> NodeCost:
         for size in shape[1:]:
             values *= size
     weights = (result.trainable + result.non_trainable) * var_bytes
-    spec = CATALOG.get(layer)
-    rule = rule_for(layer) if spec is not None and not spec.generic else None  # imported: Keras's, unknown
+    spec = CATALOG.get(layer) or op_spec(layer)  # a layer, or an op node ("ops.add")
+    # A layer or op outside the catalog (imported, shaped by Keras): its bytes are known, its MACs are not.
+    rule = rule_for(layer) if spec is not None and not spec.generic else None
     if rule is FREE:
         return NodeCost(0, 0, weights, values)
     if rule is None:
@@ -99,12 +101,19 @@ def _node_cost(graph, node, data, result, results, sizes) -> NodeCost:
     key = (layer, id(params), shape, *ins)
     found = _COMPUTED.get(key)
     if found is None or found[0] is not params:
-        try:
-            macs, flops = rule(params, ins, shape)
-        except (TypeError, KeyError, IndexError, ValueError):  # an unknown (None) size in a product
-            macs = flops = None
-        found = _COMPUTED[key] = (params, macs, flops)
+        found = _COMPUTED[key] = (params, *rule_cost(rule, layer, params, ins, shape))
     return NodeCost(found[1], found[2], weights, values)
+
+
+def why_unknown(layer: str, shape) -> str:
+    """Why a node with a shape has no MACs/FLOPs (for the person: `explain`, the app)."""
+    spec = CATALOG.get(layer) or op_spec(layer)
+    if spec is None or spec.generic:
+        return ("imported from Keras outside the catalog: Keras computed its shape, its arithmetic is not known "
+                "here; its weight and activation bytes are counted")
+    if rule_for(layer) is None:
+        return "outside the documented cost conventions (README, Costs)"
+    return "a size it needs is unknown (None) until the model runs"
 
 
 def clear_memos() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from builder.catalog.rules import fmt
-from builder.cost import graph_costs
+from builder.cost import graph_costs, why_unknown
 from builder.explain import explain_node
 from builder.fixes.offer import fixes_for
 from builder.inference.engine import infer
@@ -31,6 +31,8 @@ def explain_text(source, node: str) -> str:
         lines += [f"  {name}: {'unknown' if value is None else f'{value:,}'}" for name, value in
                   (("MACs", cost.macs), ("FLOPs", cost.flops), ("parameter bytes", cost.param_bytes),
                    ("activation bytes", cost.activation_bytes))]
+        if cost.macs is None:
+            lines.append(f"  (MACs and FLOPs unknown: {why_unknown(result.layer, result.shape)})")
     for warning in result.warnings:
         lines.append(f"Warning: {warning}")
     fixes = fixes_for(graph, node, results) if result.error or result.warnings else []

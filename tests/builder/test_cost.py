@@ -133,3 +133,44 @@ def test_remembered_costs_equal_costs_computed_afresh(graph):
     again = graph_costs(graph, builder.infer(graph))  # a second pass: most results are the same objects
     clear_memos()
     assert remembered == again == graph_costs(graph, results), describe(graph)
+
+
+def test_op_nodes_cost_by_their_conventions():
+    graph = wired_graph(("a", "Input", {"shape": [6, 4]}), ("b", "Input", {"shape": [1, 4]}),
+                        ("m", "Input", {"shape": [4, 5]}), ("mm", "ops.matmul", {}), ("add", "ops.add", {}),
+                        ("half", "ops.multiply", {"x2": 0.5}), ("mean", "ops.mean", {"axis": [-1]}),
+                        ("sum", "ops.sum", {"axis": [1], "keepdims": True}),
+                        ("top", "ops.max", {"axis": [-1], "initial": 0.0}), ("sm", "ops.softmax", {}),
+                        ("flat", "ops.reshape", {"newshape": [-1, 24]}), ("r", "ops.relu", {}),
+                        edges=[("a", "mm", 0), ("m", "mm", 1), ("a", "add", 0), ("b", "add", 1), ("a", "half", 0),
+                               ("a", "mean", 0), ("a", "sum", 0), ("a", "top", 0), ("a", "sm", 0),
+                               ("a", "flat", 0), ("a", "r", 0)])
+    costs = graph_costs(graph)
+    assert costs["mm"] == (6 * 5 * 4, 2 * 6 * 5 * 4, 0, 6 * 5 * 4)  # output values × the shared size
+    assert (costs["add"].macs, costs["add"].flops) == (0, 24)  # one per output value, broadcast (1, 4) included
+    assert costs["half"].flops == 24 and costs["mean"].flops == 24  # a number operand; adds + divisions
+    assert costs["sum"].flops == 24 - 4 and costs["top"].flops == (24 - 6) + 6  # initial: one more per output
+    assert costs["sm"].flops == 5 * 24
+    assert costs["flat"] == costs["r"] == (0, 0, 0, 24 * 4)
+
+
+def test_softmax_counts_wherever_it_is_and_a_recurrent_layer_s_activation_does_not():
+    graph = wired_graph(("x", "Input", {"shape": [6]}), ("d", "Dense", {"units": 3, "activation": "softmax"}),
+                        ("s", "Input", {"shape": [5, 2]}), ("r", "SimpleRNN", {"units": 3, "activation": "softmax"}),
+                        edges=[("x", "d", 0), ("s", "r", 0)])
+    costs = graph_costs(graph)
+    assert costs["d"].flops == 2 * 18 + 3 + 5 * 3
+    assert costs["r"].flops == 2 * costs["r"].macs + 5 * 3  # its biases (steps × units), no softmax
+
+
+def test_an_imported_op_outside_the_catalog_gets_its_bytes_and_says_why_its_macs_are_unknown():
+    from builder.cost import why_unknown
+
+    graph = wired_graph(("x", "Input", {"shape": [8, 6]}), ("c", "ops.cumsum", {}), edges=[("x", "c", 0)])
+    graph.nodes["c"]["config"] = {"axis": 1}
+    graph.nodes["c"]["keras_shape"] = {"shape": [None, 8, 6], "inputs": [[None, 8, 6]]}
+    results = builder.infer(graph)
+    cost = graph_costs(graph, results)["c"]
+    assert cost == (None, None, 0, 8 * 6 * 4)
+    assert "imported from Keras outside the catalog" in why_unknown("ops.cumsum", results["c"].shape)
+    assert model_totals(results, graph_costs(graph, results)).uncounted == ("c",)
