@@ -50,6 +50,7 @@ def test_explain_prints_the_derivations_and_unknown_nodes_are_refused(capsys):
     assert code == 0 and "axis 1: 75,264 = 28 × 28 × 96" in out and "Cost per sample:" in out
     code, out, _ = run_main(capsys, "explain", str(MISMATCH), "merged")
     assert code == 0 and "1. set padding='same' on conv_3x3, conv_5x5 and conv_7x7" in out
+    assert "Sizes in conflict, axis 1: 26 vs 24 vs 22" in out and "conv_5x5, axis 1: 24 = floor((28 − 5) / 1) + 1" in out
     code, _out, err = run_main(capsys, "explain", str(MISMATCH), "nope")
     assert code == 2 and "there is no node 'nope'" in err
 
