@@ -176,7 +176,7 @@ class ShapesPanel(QWidget):
         # Under the messages: the sizes in conflict of the error last clicked (or selected), each a link that
         # shows its derivation and goes to the node that made it.
         self._conflict_node: str | None = None
-        self._conflict_derivation = ""
+        self._opened_size: tuple[str, int] | None = None  # (node, axis) of the size link last clicked
         self.conflict_label = QLabel()
         self.conflict_label.setObjectName("conflicting_sizes")
         self.conflict_label.setToolTip(SIZE_LINKS_TIP)
@@ -238,8 +238,7 @@ class ShapesPanel(QWidget):
             self.model.rows_changed(node_ids)
         self._update_problems(node_ids)
         self._update_totals()
-        if self._conflict_node is not None:
-            self._conflict_derivation = ""  # the sizes may have changed: the links are made again
+        if self._conflict_node is not None:  # the sizes may have changed: links and line are made again
             self.show_conflicts(self._conflict_node)
 
     def _sync_order(self) -> bool:
@@ -377,7 +376,7 @@ class ShapesPanel(QWidget):
         node = item.data(NODE_ROLE)
         result = self.controller.results.get(node) if node else None
         if result is not None and result.error:  # its sizes, afresh (without a line opened before)
-            self._conflict_derivation = ""
+            self._opened_size = None
             self.show_conflicts(node)
         self._clicked(node)
 
@@ -386,7 +385,7 @@ class ShapesPanel(QWidget):
         if len(node_ids) == 1 and node_ids[0] != self._conflict_node:
             result = self.controller.results.get(node_ids[0])
             if result is not None and result.error:  # another error: its sizes replace those shown
-                self._conflict_derivation = ""
+                self._opened_size = None
                 self.show_conflicts(node_ids[0])
 
     # ---- sizes in conflict (issue 14) -----------------------------------------------------------------------
@@ -396,8 +395,9 @@ class ShapesPanel(QWidget):
         when the node has none (or no error any more)."""
         links = conflict_links(self.controller, node) if node else ""
         self._conflict_node = node if links else None
-        if self._conflict_derivation and links:
-            links += f"<br><b>{html.escape(self._conflict_derivation)}</b>"
+        line = shape_derivation(self.controller, *self._opened_size) if self._opened_size and links else ""
+        if line:
+            links += f"<br><b>{html.escape(line)}</b>"
         was_visible = self.conflict_label.isVisibleTo(self)
         self.conflict_label.setText(links)
         self.conflict_label.setVisible(bool(links))
@@ -410,7 +410,7 @@ class ShapesPanel(QWidget):
         if target is None or target[0] not in self.controller.doc:
             return
         node, axis = target
-        self._conflict_derivation = shape_derivation(self.controller, node, axis)
+        self._opened_size = (node, axis)
         self.show_conflicts(self._conflict_node)
         self._clicked(node)
         self.size_opened.emit(link)

@@ -160,9 +160,11 @@ def test_an_error_s_sizes_in_the_inspector_link_to_their_derivations_on_the_node
 def test_an_error_s_sizes_in_the_panel_link_to_their_derivations_on_the_nodes_that_made_them(qtbot, window):
     open_example(window, "shape_mismatch")
     panel = window.shapes_panel
-    error = next(panel.problems.item(i) for i in range(panel.problems.count())
-                 if panel.problems.item(i).text().startswith("Error: merged"))
-    panel.problems.itemClicked.emit(error)
+    def error():  # the list is filled again after an edit: its items are new
+        return next(panel.problems.item(i) for i in range(panel.problems.count())
+                    if panel.problems.item(i).text().startswith("Error: merged"))
+
+    panel.problems.itemClicked.emit(error())
     label = panel.conflict_label
     assert label.isVisibleTo(panel) and _size_links(label)["size:2:conv_7x7"] == "22"
     assert "axis 1: " in re.sub(r"<[^>]+>", "", label.text())
@@ -170,7 +172,9 @@ def test_an_error_s_sizes_in_the_panel_link_to_their_derivations_on_the_nodes_th
     assert "conv_7x7, axis 2: 22 = floor((28 − 7) / 1) + 1" in label.text()  # the links stay, with the line
     assert window.controller.selected == ["conv_7x7"] and _centred_on(window, "conv_7x7")
     assert window.inspector.derivation_label.text() == "conv_7x7, axis 2: 22 = floor((28 − 7) / 1) + 1"
-    panel.problems.itemClicked.emit(error)  # back to the error: its links, without the old line
+    window.controller.push(SetParam("image", "shape", [30, 30, 1]))  # an edit: the links and the line follow it
+    assert "conv_7x7, axis 2: 24 = floor((30 − 7) / 1) + 1" in label.text() and ">28</a>" in label.text()
+    panel.problems.itemClicked.emit(error())  # back to the error: its links, without the old line
     assert "floor" not in label.text() and window.controller.selected == ["merged"]
     for node in ("conv_3x3", "conv_5x5", "conv_7x7"):  # fixed: no error, no links
         window.controller.push(SetParam(node, "padding", "same"))
