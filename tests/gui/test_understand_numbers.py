@@ -213,3 +213,20 @@ def test_the_cost_line_follows_the_batch_size_and_the_budget_badge(qtbot, window
     assert "Cost at batch 10: <b>117.2M</b> MACs" in costs.totals_label.text()
     assert "<a href='dense'>dense</a>" in costs.heaviest_label.text()
     QApplication.processEvents()
+
+
+def test_the_cost_line_says_which_nodes_have_unknown_macs_and_why(qtbot, window, tmp_path):
+    from builder.files import project
+    from tests.builder.small_graphs import wired_graph
+
+    graph = wired_graph(("x", "Input", {"shape": [4, 8, 8, 2]}), ("c", "ConvLSTM2D", {}), edges=[("x", "c", 0)])
+    graph.nodes["c"]["config"] = {"filters": 3, "kernel_size": [3, 3]}
+    graph.nodes["c"]["keras_shape"] = {"shape": [None, 6, 6, 3], "trainable": 552, "non_trainable": 0,
+                                       "inputs": [[None, 4, 8, 8, 2]]}
+    path = tmp_path / "imported.json"
+    path.write_text(project.dumps(graph))
+    assert window.files.open_path(str(path))
+    costs = window.shapes_panel.costs
+    assert "(MACs and FLOPs without 1 node: c)" in costs.totals_label.text()
+    assert "weights 2.2 KiB" in costs.totals_label.text()  # its 552 weights are counted
+    assert "c: imported from Keras outside the catalog" in costs.totals_label.toolTip()
