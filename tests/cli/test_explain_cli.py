@@ -64,9 +64,9 @@ def test_fix_writes_the_fixed_project_and_exits_by_what_is_left(capsys, tmp_path
     assert code == 0 and any(n["layer"] == "Cropping2D" for n in json.loads(out_path.read_text())["nodes"])
     unfixable = tmp_path / "unfixable.json"
     unfixable.write_text(json.dumps({"format": "keras-canvas", "version": 1, "nodes": [
-        {"id": "x", "layer": "Input", "params": {"shape": [4]}},
-        {"id": "g", "layer": "GroupNormalization", "params": {"groups": 3}}], "edges": [
-        {"source": "x", "target": "g", "port": 0}]}))
+        {"id": "x", "layer": "Input", "params": {"shape": [3]}},  # 3 values cannot be cut in 2 equal parts
+        {"id": "s", "layer": "ops.split", "params": {"indices_or_sections": 2, "axis": -1}}], "edges": [
+        {"source": "x", "target": "s", "port": 0}]}))
     code, out, _ = run_main(capsys, "fix", str(unfixable), "-o", str(out_path))
     assert code == 1 and "1 error(s) left" in out
     bad = tmp_path / "bad.json"
