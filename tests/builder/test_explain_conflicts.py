@@ -43,6 +43,15 @@ def test_summed_axes_broadcasting_and_one_input():
     assert conflicting_sizes(graph, "a") == ()  # no error, nothing to link
 
 
+def test_an_op_node_s_sizes_and_the_joined_axis_of_ops_concatenate():
+    graph = wired_graph(("a", "Input", {"shape": [3, 4]}), ("b", "Input", {"shape": [5, 2]}), ("plus", "ops.add", {}),
+                        ("join", "ops.concatenate", {"axis": 1}),
+                        edges=[("a", "plus", 0), ("b", "plus", 1), ("a", "join", 0), ("b", "join", 1)])
+    assert _by_axis(conflicting_sizes(graph, "plus")) == {"axis 1": [("a", 1, 3), ("b", 1, 5)],
+                                                          "axis 2": [("a", 2, 4), ("b", 2, 2)]}
+    assert _by_axis(conflicting_sizes(graph, "join")) == {"axis 2": [("a", 2, 4), ("b", 2, 2)]}  # not axis 1
+
+
 def test_a_rank_mismatch_is_about_no_one_size():
     graph = wired_graph(("a", "Input", {"shape": [3, 4]}), ("b", "Input", {"shape": [12]}),
                         ("c", "Concatenate", {}), edges=[("a", "c", 0), ("b", "c", 1)])
