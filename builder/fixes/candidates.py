@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 
-from builder.catalog.ops import op_spec
+from builder.catalog.ops import op_name, op_spec
 from builder.catalog.specs import CATALOG, spec_for
 from builder.fixes import edits as E
 from builder.fixes import more_candidates as more
@@ -75,9 +75,15 @@ class _Ids:
 
     def __init__(self, graph):
         self.taken = set(graph)
+        # Keras names an op node's operation after its function, "reshape", "reshape_1", ..., counting across
+        # the process: a layer inserted as reshape_1 beside an ops.reshape node could take that name, and Keras
+        # refuses a model with a name twice (found by a generated graph). Such prefixes get "_layer".
+        self.op_functions = {name for layer in (d.get("layer") for d in graph._node.values())
+                             if (name := op_name(layer)) is not None}
 
     def new(self, layer: str) -> str:
-        node = free_id(spec_for(layer).id_prefix or layer.lower(), self.taken)
+        prefix = spec_for(layer).id_prefix or layer.lower()
+        node = free_id(prefix + "_layer" if prefix in self.op_functions else prefix, self.taken)
         self.taken.add(node)
         return node
 

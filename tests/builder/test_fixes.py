@@ -252,3 +252,17 @@ def test_check_json_s_additions_never_fail_and_stay_plain_json(graph):
         assert (info["explain"] is None) == (results[node].shape is None)
         assert set(info["cost"]) == {"macs", "flops", "param_bytes", "activation_bytes"}
     assert isinstance(data["total_macs"], int) and data["budget_problems"] == []
+
+
+def test_an_inserted_layer_s_id_never_takes_a_name_keras_gives_an_op_node(keras):
+    """Keras names an ops.reshape node's operation reshape, reshape_1, ... counting across the process: a
+    Reshape inserted as reshape_1 beside one made Keras refuse the model (a generated graph found it)."""
+    graph = wired_graph(("x", "Input", {"shape": [5]}), ("att", "AdditiveAttention", {}),
+                        ("flat", "ops.reshape", {"newshape": [-1, 1, 5]}),
+                        edges=[("x", "att", 0), ("x", "att", 1), ("x", "flat", 0)])
+    fix = fixes_for(graph, "att")[0]
+    assert [e["node"] for e in fix.edits] == ["reshape_layer_1", "reshape_layer_2"]
+    doc = GraphDocument(copy.deepcopy(graph))
+    fix_command(doc, fix.title, fix.edits).do(doc)
+    for _ in range(2):  # whatever the process built before
+        _run_on_zeros(keras, doc.graph)
