@@ -138,6 +138,9 @@ class ShapesPanel(QWidget):
         self.problems.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.problems.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.problems.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # A click goes to the node (the table's row shows it selected); a selected message was drawn in the
+        # selection's text colour on no selection background (the style's item rule), so it vanished when clicked.
+        self.problems.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.problems.itemClicked.connect(self._problem_clicked)
         # Right-click on a message or a row: the node's verified fixes (the canvas's lightbulb offers the same).
         self.problems.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
