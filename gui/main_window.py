@@ -153,6 +153,9 @@ class MainWindow(QMainWindow):
         controller, status = self.controller, self.status
         self.palette.add_requested.connect(self.add_layer_at_center)
         self.shapes_panel.node_clicked.connect(self.canvas.center_on_node)
+        # A size link of an error (issue 14): the inspector keeps the size's derivation open on its node.
+        self.shapes_panel.size_opened.connect(self.inspector.keep_size_derivation)
+        self.inspector.node_focus_requested.connect(self.canvas.center_on_node)
         self.shapes_panel.fix_preview = self.canvas.fix_preview  # its fix menu draws the same ghosts
         # After Enter in an inspector field the keyboard goes back to the canvas (its keys work at once); later,
         # so the field finishes its own editing first.
