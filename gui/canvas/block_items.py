@@ -19,8 +19,9 @@ from builder.editing.commands import Move
 from builder.model.blocks import MODEL_KINDS, blocks_of, members
 from gui.canvas import geometry
 from gui.canvas.edge_item import detour_path, wire_path
+from gui.canvas.face import short_shape
 from gui.canvas.port_item import INPUT, OUTPUT, PortItem
-from gui.canvas.text import draw_zoomed_out_name, font, tooltip_html
+from gui.canvas.text import draw_zoomed_out_name, font, label_font, tooltip_html
 from gui.theme import canvas_palette, readable_text_on
 
 CARD_WIDTH = 240.0
@@ -45,6 +46,14 @@ def kind_text(meta: dict, size: int) -> str:
     if meta.get("definition") is not None:
         kind += f" · {'shared use' if meta.get('shared') else 'copy'} of {meta['definition']}"
     return f"{kind} · {size} layer" + ("s" if size != 1 else "")
+
+
+def short_count(count: int) -> str:
+    """A parameter count in a few characters: 940, 15.6k, 2.3M."""
+    for limit, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if count >= limit:
+            return f"{count / limit:.1f}{suffix}"
+    return str(count)
 
 
 def _fill_title_bar(painter, rect: QRectF, bar: QRectF, colour: QColor, radius: float):
@@ -250,6 +259,9 @@ class BlockCardItem(_BlockGestures, QGraphicsItem):
         if lod < geometry.LOW_DETAIL_BELOW:  # zoomed out: the name, large enough to read, as nodes do
             self._paint_overview(painter, colours, colour, error, lod)
             return
+        if lod < geometry.LABEL_BELOW:  # where the body text would be under 10 px: a label, as node cards draw
+            self._paint_label(painter, colours, colour, error, lod)
+            return
         _title_text(painter, QRectF(margin, 0, CARD_WIDTH - 2 * margin - (22 if error else 0), TITLE_HEIGHT),
                     f"▸ {self.block}", colour)
         if error:
@@ -280,6 +292,45 @@ class BlockCardItem(_BlockGestures, QGraphicsItem):
                                                               else colours.node_border, 2.0 if self.isSelected() else 1.2)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setPen(outline)
+        painter.drawRoundedRect(rect, geometry.NODE_RADIUS, geometry.NODE_RADIUS)
+
+    def _paint_label(self, painter, colours, colour, error, lod):
+        """The fitted view of an imported model is drawn this way (issue 13's readable zoom): the block's name on
+        its title bar and, below, what a glance needs: its output shape (or the error, or what it waits on),
+        then its size and parameters where there is room, each LABEL_PIXELS high on screen."""
+        pixels = max(round(geometry.LABEL_PIXELS / max(lod, 0.01)), 1)
+        margin = geometry.TEXT_MARGIN
+        rect = self.card_rect()
+        title_font, body_font = label_font("title", pixels), label_font("mono", pixels)
+        width = CARD_WIDTH - 2 * margin - (22 if error else 0)
+        painter.setFont(title_font)
+        painter.setPen(readable_text_on(colour))
+        painter.drawText(QRectF(margin, 0, width, TITLE_HEIGHT), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         QFontMetricsF(title_font).elidedText(f"▸ {self.block}", Qt.TextElideMode.ElideMiddle, width))
+        summary = self.summary
+        shape = summary.outputs[0][1] if summary.outputs else None
+        last = (f"→ {short_shape(shape)}" if shape is not None else "→ –", colours.shape_text)
+        if error:
+            last = ("error: open it to see", colours.error_text)
+        elif summary.status == "blocked" and summary.waits_on:
+            last = (f"waits on {summary.waits_on}", colours.text_muted)
+        # The shape first, as node cards show it; the size and weights when the card has room for a second line.
+        lines = [last, (f"{summary.size} layers · {short_count(summary.params)} params", colours.text_dim)]
+        painter.setFont(body_font)
+        step = pixels * 1.25
+        y = TITLE_HEIGHT + (rect.height() - TITLE_HEIGHT - step * len(lines)) / 2
+        metrics = QFontMetricsF(body_font)
+        for text, pen in lines:
+            if y + step > rect.height() + 1:  # no room for the whole line: better left out than cut
+                break
+            painter.setPen(pen)
+            painter.drawText(QRectF(margin, y, CARD_WIDTH - 2 * margin, step),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             metrics.elidedText(text, Qt.TextElideMode.ElideRight, CARD_WIDTH - 2 * margin))
+            y += step
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(colours.error, 2.5) if error else QPen(colours.node_selected if self.isSelected()
+                                                                   else colours.node_border, 1.2))
         painter.drawRoundedRect(rect, geometry.NODE_RADIUS, geometry.NODE_RADIUS)
 
     def _paint_overview(self, painter, colours, colour, error, lod):

@@ -17,7 +17,7 @@ from gui.canvas.cost_overlay import heat
 from gui.canvas.face import NodeFace, input_port_count, node_face
 from gui.canvas.hover import HoverHighlight
 from gui.canvas.port_item import INPUT, OUTPUT, PortItem
-from gui.canvas.text import draw_zoomed_out_name, font, tooltip_html
+from gui.canvas.text import draw_zoomed_out_name, font, label_font, tooltip_html
 from gui.theme import canvas_palette
 
 _ELIDE = Qt.TextElideMode.ElideRight
@@ -407,7 +407,7 @@ class NodeItem(HoverHighlight, QGraphicsItem):
         margin = geometry.TEXT_MARGIN
         pixels = max(round(geometry.LABEL_PIXELS / max(lod, 0.01)), 1)
         mark = face.status if face.status in ("error", "warning") else None
-        title_font, shape_font = _label_font("title", pixels), _label_font("mono", pixels)
+        title_font, shape_font = label_font("title", pixels), label_font("mono", pixels)
         width = geometry.NODE_WIDTH - 2 * margin - (44 if mark else 0)  # the mark and the lightbulb
         painter.setFont(title_font)
         painter.setPen(colours.text_dim if blocked else colours.text_on_header)
@@ -436,17 +436,6 @@ class NodeItem(HoverHighlight, QGraphicsItem):
         draw_zoomed_out_name(painter, body, face.title, lod, canvas_palette().text)
 
 
-_LABEL_FONTS: dict[tuple[str, int], QFont] = {}
-
-
-def _label_font(role: str, pixels: int) -> QFont:
-    """A canvas font (text.font) set `pixels` scene units high, kept: zoomed out, every card asks for two."""
-    key = (role, pixels)
-    if key not in _LABEL_FONTS:
-        labelled = QFont(font(role))
-        labelled.setPixelSize(pixels)
-        _LABEL_FONTS[key] = labelled
-    return _LABEL_FONTS[key]
 
 
 def _snapshot(value):

@@ -50,3 +50,16 @@ def draw_zoomed_out_name(painter, body, text: str, lod: float, colour):
     painter.setPen(colour)
     painter.drawText(body, Qt.AlignmentFlag.AlignCenter,
                      QFontMetricsF(overview).elidedText(text, Qt.TextElideMode.ElideRight, body.width()))
+
+
+_LABEL_FONTS: dict[tuple[str, int], QFont] = {}
+
+
+def label_font(role: str, pixels: int) -> QFont:
+    """A canvas font (text.font) set `pixels` scene units high, kept: zoomed out, every card asks for two."""
+    key = (role, pixels)
+    if key not in _LABEL_FONTS:
+        labelled = QFont(font(role))
+        labelled.setPixelSize(pixels)
+        _LABEL_FONTS[key] = labelled
+    return _LABEL_FONTS[key]

@@ -300,3 +300,39 @@ def test_right_clicking_a_cards_port_opens_the_blocks_menu(cnn):
     card = _collapsed_block(cnn)
     menu = right_click(view, _card_port_pos(card, "out", 0))
     assert texts(menu)[0] == "inception (block)"
+
+
+def test_zoomed_out_a_collapsed_card_shows_its_name_and_output_shape_large_enough_to_read(cnn, monkeypatch):
+    # The fitted view of an imported model (MobileNetV2: 17 cards) is drawn between LOW_DETAIL_BELOW and
+    # LABEL_BELOW: the card's 9-point body text would be under 10 px there, so it draws a label, as nodes do.
+    from PySide6.QtGui import QImage, QPainter
+
+    from gui.canvas import geometry
+    from gui.canvas.block_items import BlockCardItem
+    from gui.canvas.face import short_shape
+
+    controller, view = cnn
+    card = _collapsed_block(cnn)
+    view.resetTransform()
+    view.scale(0.5, 0.5)
+    drawn = []
+    original = BlockCardItem._paint_label
+
+    def spy(item, painter, *args):
+        texts_before = []
+        real_draw = painter.drawText
+        monkeypatch.setattr(painter, "drawText", lambda *a: (texts_before.append((a[-1], painter.font().pixelSize())),
+                                                              real_draw(*a)))
+        original(item, painter, *args)
+        drawn.append((item.block, texts_before))
+
+    monkeypatch.setattr(BlockCardItem, "_paint_label", spy)
+    image = QImage(view.viewport().size(), QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    view.render(painter)
+    painter.end()
+    assert [block for block, _texts in drawn] == ["inception"]
+    texts = drawn[0][1]
+    assert texts[0][0] == "▸ inception" and all(pixels * 0.5 >= 10 for _text, pixels in texts)
+    assert f"→ {short_shape(controller.results['merged'].shape)}" in [text for text, _px in texts]
+    assert card.summary.status == "ok" and geometry.LOW_DETAIL_BELOW < 0.5 < geometry.LABEL_BELOW
