@@ -16,7 +16,7 @@ EXAMPLES_DIR = examples_dir()
 
 
 def cmd_check(args) -> int:
-    from builder.inference.report import check_dict, check_table
+    from builder.files.collector_pause import collector_paused
 
     graph = _load(args.file)
     if args.keras:
@@ -28,16 +28,22 @@ def cmd_check(args) -> int:
         updated = refresh_with_keras(graph)
         if updated:
             print(f"recomputed with Keras: {', '.join(updated)}", file=sys.stderr)
-    if args.json:  # with each node's explanation, cost and fixes, the totals and the budgets (issue 14)
-        from builder.fixes.check_report import full_check
+    with collector_paused():  # a report on a large graph makes many objects and no cycles (collector_pause.py)
+        return _report(graph, args.json)
 
+
+def _report(graph, as_json: bool) -> int:
+    from builder.fixes.check_report import cost_lines, full_check
+    from builder.inference.engine import infer
+    from builder.inference.report import check_dict, check_table
+
+    if as_json:  # with each node's explanation, cost and fixes, the totals and the budgets (issue 14)
         data = full_check(graph)
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0 if data["valid"] and not data["budget_problems"] else 1
-    from builder.fixes.check_report import cost_lines
-
-    data = check_dict(graph)
-    lines, over = cost_lines(graph)
+    results = infer(graph)  # once, for the table and the costs
+    data = check_dict(graph, results)
+    lines, over = cost_lines(graph, results)
     print(check_table(graph, data))
     print("\n".join(lines))
     if over:

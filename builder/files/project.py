@@ -23,6 +23,7 @@ from builder.catalog.specs import UnknownLayerError, spec_for
 from builder.files import atomic_file
 from builder.files.blocks_section import BlocksSectionError, read_blocks, write_blocks
 from builder.files.budgets_section import BudgetsError, check_budgets
+from builder.files.collector_pause import collector_paused
 from builder.files.json_reading import (
     MAX_JSON_VALUES,
     count_values,
@@ -62,6 +63,11 @@ class ProjectError(ValueError):
 
 def parse(text: str, source: str = "<text>") -> nx.MultiDiGraph:
     """A graph from project JSON text, or ProjectError listing every problem."""
+    with collector_paused():  # a large file makes millions of containers and no cycles: collector_pause.py
+        return _parse(text, source)
+
+
+def _parse(text: str, source: str) -> nx.MultiDiGraph:
     try:
         data, clean = load_project_json(text)
     except ValueError as exc:

@@ -10,10 +10,11 @@ from builder.model.blocks import blocks_of
 from builder.model.order import graph_of, model_inputs, model_outputs, ordered_nodes
 
 
-def check_dict(source) -> dict:
-    """{"valid", "total_params", "trainable_params", "non_trainable_params", "inputs", "outputs", "nodes"}."""
+def check_dict(source, results: dict | None = None) -> dict:
+    """{"valid", "total_params", "trainable_params", "non_trainable_params", "inputs", "outputs", "nodes"}.
+    Pass `results` when infer(source) is already at hand (a large graph is inferred once per command)."""
     graph = graph_of(source)
-    results = infer(graph)
+    results = infer(graph) if results is None else results
     trainable, frozen = shared_totals(graph, results)  # a shared layer's weights once
     inputs, outputs = model_inputs(graph), model_outputs(graph)
     nodes = {}
