@@ -36,7 +36,12 @@ from builder.files.training_section import TrainingSettingsError, check_training
 from builder.model.document import MAX_ID_LENGTH, GraphError, check_node_id
 from builder.model.frames import InvalidFrame, check_frames
 from builder.model.node_config import ConfigError, check_config, check_keras_shape
-from builder.model.order import add_edge_in_place, add_node_in_place, topological_order
+from builder.model.order import (
+    add_edge_in_place,
+    add_node_in_place,
+    document_order_if_topological,
+    topological_order,
+)
 from builder.quoting import escape_controls, quote, shorten, show
 
 FORMAT = "keras-canvas"
@@ -285,7 +290,8 @@ def _read_edges(edges, graph, problems):
             if ports != list(range(len(ports))):
                 problems.append(f"edges: the inputs of {node} must use ports 0..{len(ports) - 1} without gaps, "
                                 f"got {ports}")
-    if topological_order(graph, set(graph))[1]:  # nodes in or behind a cycle
+    # Nodes in or behind a cycle; a saved file lists every wire's source before its target, which one pass sees.
+    if document_order_if_topological(graph) is None and topological_order(graph, set(graph))[1]:
         cycle = " -> ".join(u for u, _v, *_ in nx.find_cycle(graph))
         problems.append(f"edges: the wires make a cycle ({cycle}); Keras models must flow one way")
 

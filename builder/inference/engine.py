@@ -23,7 +23,7 @@ from builder.catalog.specs import CATALOG, UnknownLayerError, generic_spec, spec
 from builder.inference.node_problems import dense_warnings, port_problem
 from builder.inference.stored_shapes import StaleShape, stored_shape
 from builder.model.document import Change, GraphDocument, GraphError, check_node_id
-from builder.model.order import topological_order, wires_into
+from builder.model.order import document_order_if_topological, topological_order, wires_into
 
 # What a node's result says, in one word: ok; warning (a shape, with advice); error (no shape: its own mistake);
 # blocked (no shape: it waits on an error upstream); stale (a generic node whose Keras shape must be recomputed).
@@ -190,7 +190,7 @@ class ShapeInference:
     def _recompute_all(self, graph) -> set[str]:
         self._local.clear()
         self.results.clear()
-        order = _document_order_if_topological(graph)
+        order = document_order_if_topological(graph)
         stuck = set()
         if order is None:
             order, stuck = topological_order(graph, set(graph))
@@ -486,19 +486,6 @@ def _apply_rules(graph, spec, params, arriving) -> tuple[tuple, int, int]:
         shape = tuple(spec.shape_rule(params, with_paddings(graph, arriving)))
     trainable, frozen = spec.weight_rule(params, arriving, shape)
     return shape, trainable, frozen
-
-
-def _document_order_if_topological(graph) -> list | None:
-    """The nodes in document order when every wire runs forward in it, as in any saved or generated file
-    (one pass, several times cheaper than Kahn's order); None otherwise."""
-    seen = set()
-    pred_of = graph._pred
-    for node in pred_of:
-        for source in pred_of[node]:
-            if source not in seen:
-                return None
-        seen.add(node)
-    return list(pred_of)
 
 
 _ONE_REQUIRED = (None, 1)

@@ -20,15 +20,17 @@ def graph_of(source):
 
 
 def topological_order(graph, subset: set):
-    """Kahn's order of `subset` (edges from outside it count as done); the rest are in or behind a cycle."""
+    """Kahn's order of `subset` (edges from outside it count as done); the rest are in or behind a cycle.
+    Ready nodes are taken first come, first served, starting from the sources in document order."""
+    if len(subset) == len(graph):
+        return _whole_graph_order(graph)
     indegree = {n: 0 for n in subset}
     succ_of = graph._succ  # adjacency dicts directly: the view objects dominate the cost otherwise
     for node in subset:
         for succ, edges in succ_of[node].items():
             if succ in indegree:
                 indegree[succ] += len(edges)
-    queue = deque(n for n in graph if n in subset and indegree[n] == 0) if len(subset) == len(graph) \
-        else deque(n for n, d in indegree.items() if d == 0)
+    queue = deque(n for n, d in indegree.items() if d == 0)
     order = []
     while queue:
         node = queue.popleft()
@@ -40,6 +42,37 @@ def topological_order(graph, subset: set):
                     queue.append(succ)
     stuck = {n for n, d in indegree.items() if d > 0}
     return order, stuck
+
+
+def _whole_graph_order(graph):
+    """topological_order of every node, in the same order, with less work per node (a 100,000-node file is
+    ordered twice while `check` reads and reports it): a node waits for its distinct sources (the parallel
+    wires from one source are freed together), and the order list is its own queue."""
+    pred_of, succ_of = graph._pred, graph._succ
+    waiting = {n: len(sources) for n, sources in pred_of.items() if sources}
+    order = [n for n in graph._node if not pred_of[n]]
+    for node in order:  # grows while it is walked: each node appended once its last source is placed
+        for succ in succ_of[node]:
+            left = waiting[succ] - 1
+            waiting[succ] = left
+            if not left:
+                order.append(succ)
+    if len(order) == len(pred_of):
+        return order, set()
+    return order, {n for n, left in waiting.items() if left > 0}
+
+
+def document_order_if_topological(graph) -> list | None:
+    """The nodes in document order when every wire runs forward in it, as in any saved or generated file
+    (one pass, several times cheaper than Kahn's order); None otherwise."""
+    seen = set()
+    pred_of = graph._pred
+    for node in pred_of:
+        for source in pred_of[node]:
+            if source not in seen:
+                return None
+        seen.add(node)
+    return list(pred_of)
 
 
 def port_key(port) -> int:
