@@ -20,24 +20,21 @@ def check_dict(source, results: dict | None = None) -> dict:
     nodes = {}
     for node in ordered_nodes(graph):
         r = results[node]
-        nodes[node] = {
-            "layer": r.layer,
-            "status": r.status,
-            "shape": None if r.shape is None else list(r.shape),
-            "params": r.params,
-            "error": r.error,
-            "warnings": list(r.warnings),
-        }
+        shape = r.shape
+        info = nodes[node] = {"layer": r.layer, "status": r.status, "shape": None if shape is None else list(shape),
+                              "params": None if shape is None else r.trainable + r.non_trainable, "error": r.error,
+                              "warnings": list(r.warnings)}
         if r.blocked_by:
-            nodes[node]["blocked_by"] = r.blocked_by
+            info["blocked_by"] = r.blocked_by
         if r.stale:  # a generic node whose Keras shape was computed for other inputs (check --keras recomputes)
-            nodes[node]["stale"] = True
-    own = block_errors(graph)
+            info["stale"] = True
+    has_blocks = bool(blocks_of(graph))  # without any, the block checks and summaries have nothing to say
+    own = block_errors(graph) if has_blocks else {}
     valid = bool(inputs) and bool(outputs) and not own and all(
         r.error is None and r.blocked_by is None for r in results.values())
     data = {"valid": valid, "total_params": trainable + frozen, "trainable_params": trainable,
             "non_trainable_params": frozen, "inputs": inputs, "outputs": outputs, "nodes": nodes}
-    summaries = summarize(graph, results, own)
+    summaries = summarize(graph, results, own) if has_blocks else {}
     if summaries:  # only a project with blocks has the key, so older readers of --json see what they saw
         meta = blocks_of(graph)
         data["blocks"] = {b: {"parent": meta[b].get("parent"), "members": s.size, "inputs": [src for src, _shape in s.inputs],
@@ -50,16 +47,31 @@ def check_dict(source, results: dict | None = None) -> dict:
 def check_table(source, data: dict | None = None) -> str:
     """The table of check_dict(source); pass `data` when it is already computed (a large graph is inferred once)."""
     data = check_dict(source) if data is None else data
-    rows = [("id", "layer", "output shape", "params", "status")]
+    statuses = {"stale": "ERROR (stale)", "error": "ERROR"}
+    shown: dict[tuple, str] = {}  # a large model repeats a few shapes: each formatted once
+    columns = ([], [], [], [], [])
+    ids, layers, shapes, counts, states = columns
     for node, info in data["nodes"].items():
-        status = {"stale": "ERROR (stale)", "error": "ERROR", "blocked": f"waits on {info.get('blocked_by')}"}.get(
-            info["status"], info["status"])
-        shape = fmt(tuple(info["shape"])) if info["shape"] is not None else "-"
-        params = f"{info['params']:,}" if info["params"] is not None else "-"
-        rows.append((node, str(info["layer"]), shape, params, status))
-    widths = [max(len(row[i]) for row in rows) for i in range(5)]
-    lines = ["  ".join(cell.ljust(w) if i != 3 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
-             for row in rows]
+        status = info["status"]
+        status = f"waits on {info.get('blocked_by')}" if status == "blocked" else statuses.get(status, status)
+        shape = info["shape"]
+        if shape is None:
+            text = "-"
+        else:
+            shape = tuple(shape)
+            text = shown.get(shape)
+            if text is None:
+                text = shown[shape] = fmt(shape)
+        ids.append(node)
+        layers.append(str(info["layer"]))
+        shapes.append(text)
+        counts.append(f"{info['params']:,}" if info["params"] is not None else "-")
+        states.append(status)
+    header = ("id", "layer", "output shape", "params", "status")
+    widths = [max(len(title), max(map(len, column), default=0)) for title, column in zip(header, columns)]
+    w0, w1, w2, w3, w4 = widths
+    lines = [f"{i.ljust(w0)}  {la.ljust(w1)}  {sh.ljust(w2)}  {c.rjust(w3)}  {st.ljust(w4)}"
+             for i, la, sh, c, st in zip(*([title] + column for title, column in zip(header, columns)))]
     lines.insert(1, "  ".join("-" * w for w in widths))
     lines.append("")
     lines.append(f"Total params: {data['total_params']:,} (trainable {data['trainable_params']:,}, "

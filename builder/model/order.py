@@ -96,12 +96,13 @@ def ordered_nodes(graph) -> list:
 
 def model_inputs(graph) -> list:
     """The model's inputs: the Input nodes, in document order."""
-    return [n for n in graph if graph.nodes[n].get("layer") == "Input"]
+    return [n for n, data in graph._node.items() if data.get("layer") == "Input"]
 
 
 def model_outputs(graph) -> list:
     """The model's outputs: the nodes nothing reads from (Inputs excluded), in document order."""
-    return [n for n in graph if graph.out_degree(n) == 0 and graph.nodes[n].get("layer") != "Input"]
+    succ_of = graph._succ
+    return [n for n, data in graph._node.items() if not succ_of[n] and data.get("layer") != "Input"]
 
 
 def free_id(prefix: str, taken) -> str:
