@@ -18,17 +18,21 @@ EXAMPLES_DIR = examples_dir()
 def cmd_check(args) -> int:
     from builder.files.collector_pause import collector_paused
 
+    # Reading, inferring and reporting a large graph make millions of objects and no reference cycles, so the
+    # cyclic collector is paused for the whole command (builder/files/collector_pause.py), except where Keras
+    # runs: it makes cycles of its own.
+    if not args.keras:
+        with collector_paused(keep_survivors=True):
+            return _report(_load(args.file), args.json)
+    from builder.keras.recompute import refresh_with_keras
+    from builder.keras.weight_limit import check_weights
+
     graph = _load(args.file)
-    if args.keras:
-        from builder.keras.recompute import refresh_with_keras
-        from builder.keras.weight_limit import check_weights
-
-        check_weights(graph, _max_weights(args))  # Keras builds each recomputed layer's weights
-
-        updated = refresh_with_keras(graph)
-        if updated:
-            print(f"recomputed with Keras: {', '.join(updated)}", file=sys.stderr)
-    with collector_paused():  # a report on a large graph makes many objects and no cycles (collector_pause.py)
+    check_weights(graph, _max_weights(args))  # Keras builds each recomputed layer's weights
+    updated = refresh_with_keras(graph)
+    if updated:
+        print(f"recomputed with Keras: {', '.join(updated)}", file=sys.stderr)
+    with collector_paused(keep_survivors=True):
         return _report(graph, args.json)
 
 
