@@ -195,6 +195,7 @@ def _read_nodes(nodes, graph, problems):
         except ConfigError as exc:
             problems.append(f"nodes[{i}].{exc}")
         add_node_in_place(graph, node_id, attributes)
+    nx._clear_cache(graph)
 
 
 # Validated param values by (param, type, value): a large model repeats the same few settings thousands of
@@ -242,50 +243,31 @@ def _read_edges(edges, graph, problems):
         return
     used = {}
     node_table = graph._node
+    merges = set()  # the merge nodes that read anything: their ports are checked for gaps after
+    highest_port = {}  # layer -> the highest port a wire may use (None: any, a merge; -1: none, an Input)
     for i, edge in enumerate(edges):
-        if not isinstance(edge, dict):
-            problems.append(f"edges[{i}]: expected an object with source, target and port, got {_kind(edge)}")
-            continue
-        if not edge.keys() <= _EDGE_KEYS:
-            for key in sorted(edge.keys() - _EDGE_KEYS)[:5]:
-                problems.append(f"edges[{i}].{_key(key)}: unknown key; an edge has source, target and port")
-        source, target, port = edge.get("source"), edge.get("target"), edge.get("port", 0)
-        bad = False
-        if not (source.__class__ is str and target.__class__ is str and source in node_table
-                and target in node_table):
-            for key, value in (("source", source), ("target", target)):
-                if not isinstance(value, str) or value not in node_table:
-                    problems.append(f"edges[{i}].{key}: no node has the id {_show(value)}")
-                    bad = True
-        spec = None if bad else spec_for(node_table[target]["layer"])
-        names = spec.port_names if spec is not None else ()
-        if port.__class__ is str and names:  # a named port (attention's "query", "value", "key")
-            if port not in names:
-                known = ", ".join(_show(n) for n in names) or "none: its ports are numbered"
-                problems.append(f"edges[{i}].port: {target} has no port named {_show(port)} (its port names: "
-                                f"{known})")
-                continue
-            port = names.index(port)
-        if port.__class__ is not int or port < 0:  # bool is a subclass of int, and no port
-            problems.append(f"edges[{i}].port: expected an integer >= 0, got {_show(port)}")
-            bad = True
-        if bad:
-            continue
-        if spec.is_input:
-            problems.append(f"edges[{i}]: {target} is an Input and takes no incoming wire")
-            continue
-        if not spec.is_merge and port >= spec.inputs:
-            problems.append(f"edges[{i}].port: {target} ({spec.name}) has {spec.inputs} input port(s), got port "
-                            f"{port}")
-            continue
-        if (target, port) in used:
-            problems.append(f"edges[{i}]: port {port} of {target} already reads from {used[target, port]}")
-            continue
-        used[target, port] = source
-        add_edge_in_place(graph, source, target, port)
+        # The common wire (two known ids, a numbered port the target has and no other wire uses) in a few
+        # lookups; anything else is read the careful way, which says what is wrong.
+        if edge.__class__ is dict and edge.keys() <= _EDGE_KEYS:
+            source, target, port = edge.get("source"), edge.get("target"), edge.get("port", 0)
+            if source.__class__ is str and target.__class__ is str and port.__class__ is int and port >= 0 \
+                    and source in node_table and target in node_table and (target, port) not in used:
+                layer = node_table[target]["layer"]
+                highest = highest_port.get(layer, -2)
+                if highest == -2:
+                    spec = spec_for(layer)
+                    highest = highest_port[layer] = None if spec.is_merge else spec.inputs - 1
+                if highest is None:
+                    merges.add(target)
+                if highest is None or port <= highest:
+                    used[target, port] = source
+                    add_edge_in_place(graph, source, target, port)
+                    continue
+        _read_edge(i, edge, graph, problems, used, merges)
+    nx._clear_cache(graph)
     pred_of = graph._pred
-    for node, data in node_table.items():
-        if spec_for(data["layer"]).is_merge:
+    for node in node_table:
+        if node in merges:
             ports = sorted(edge["port"] for keyed in pred_of[node].values() for edge in keyed.values())
             if ports != list(range(len(ports))):
                 problems.append(f"edges: the inputs of {node} must use ports 0..{len(ports) - 1} without gaps, "
@@ -294,6 +276,55 @@ def _read_edges(edges, graph, problems):
     if document_order_if_topological(graph) is None and topological_order(graph, set(graph))[1]:
         cycle = " -> ".join(u for u, _v, *_ in nx.find_cycle(graph))
         problems.append(f"edges: the wires make a cycle ({cycle}); Keras models must flow one way")
+
+
+
+
+def _read_edge(i, edge, graph, problems, used, merges):
+    """One wire, every problem located (edges[i]...), added to the graph if it is usable."""
+    node_table = graph._node
+    if not isinstance(edge, dict):
+        problems.append(f"edges[{i}]: expected an object with source, target and port, got {_kind(edge)}")
+        return
+    if not edge.keys() <= _EDGE_KEYS:
+        for key in sorted(edge.keys() - _EDGE_KEYS)[:5]:
+            problems.append(f"edges[{i}].{_key(key)}: unknown key; an edge has source, target and port")
+    source, target, port = edge.get("source"), edge.get("target"), edge.get("port", 0)
+    bad = False
+    if not (source.__class__ is str and target.__class__ is str and source in node_table
+            and target in node_table):
+        for key, value in (("source", source), ("target", target)):
+            if not isinstance(value, str) or value not in node_table:
+                problems.append(f"edges[{i}].{key}: no node has the id {_show(value)}")
+                bad = True
+    spec = None if bad else spec_for(node_table[target]["layer"])
+    names = spec.port_names if spec is not None else ()
+    if port.__class__ is str and names:  # a named port (attention's "query", "value", "key")
+        if port not in names:
+            known = ", ".join(_show(n) for n in names) or "none: its ports are numbered"
+            problems.append(f"edges[{i}].port: {target} has no port named {_show(port)} (its port names: "
+                            f"{known})")
+            return
+        port = names.index(port)
+    if port.__class__ is not int or port < 0:  # bool is a subclass of int, and no port
+        problems.append(f"edges[{i}].port: expected an integer >= 0, got {_show(port)}")
+        bad = True
+    if bad:
+        return
+    if spec.is_input:
+        problems.append(f"edges[{i}]: {target} is an Input and takes no incoming wire")
+        return
+    if not spec.is_merge and port >= spec.inputs:
+        problems.append(f"edges[{i}].port: {target} ({spec.name}) has {spec.inputs} input port(s), got port "
+                        f"{port}")
+        return
+    if (target, port) in used:
+        problems.append(f"edges[{i}]: port {port} of {target} already reads from {used[target, port]}")
+        return
+    if spec.is_merge:
+        merges.add(target)
+    used[target, port] = source
+    add_edge_in_place(graph, source, target, port)
 
 
 def _read_ui(ui, graph, problems):
@@ -306,7 +337,15 @@ def _read_ui(ui, graph, problems):
         problems.append(f"ui.positions: expected an object of id -> [x, y], got {_kind(positions)}")
         return
     clean = {}
+    node_table = graph._node
     for node_id, xy in positions.items():
+        # The common position, two plain numbers in range, in a few comparisons (a NaN fails them too).
+        if node_id in node_table and xy.__class__ is list and len(xy) == 2:
+            x, y = xy
+            if (x.__class__ is int or x.__class__ is float) and (y.__class__ is int or y.__class__ is float) \
+                    and -1e9 < x < 1e9 and -1e9 < y < 1e9:
+                clean[node_id] = (float(x), float(y))
+                continue
         if len(problems) > 100:  # enough to say what is wrong; a message of millions of lines helps nobody
             break
         if node_id not in graph:

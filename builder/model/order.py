@@ -123,16 +123,17 @@ def reorder_nodes(graph, order):
 
 def add_node_in_place(graph, node_id, attributes: dict):
     """graph.add_node(node_id, **attributes) for a node not yet in the graph, writing networkx's dicts as it
-    does (the project reader adds a whole file's nodes; networkx's call costs several times more)."""
+    does (the project reader adds a whole file's nodes; networkx's call costs several times more). The caller
+    clears networkx's cache of views (nx._clear_cache) once after adding them all."""
     graph._node[node_id] = attributes
     graph._succ[node_id] = {}
     graph._pred[node_id] = {}
-    nx._clear_cache(graph)
 
 
 def add_edge_in_place(graph, source, target, port):
     """graph.add_edge(source, target, port=port) between nodes already in the graph, with networkx's key (the
-    first unused count of the wires between the two) and the key dict shared by both directions, as it does."""
+    first unused count of the wires between the two) and the key dict shared by both directions, as it does.
+    The caller clears networkx's cache of views once after adding them all, as for add_node_in_place."""
     keyed = graph._succ[source].get(target)
     if keyed is None:
         keyed = graph._succ[source][target] = graph._pred[target][source] = {}
@@ -140,7 +141,6 @@ def add_edge_in_place(graph, source, target, port):
     while key in keyed:
         key += 1
     keyed[key] = {"port": port}
-    nx._clear_cache(graph)
 
 
 def rename_in_place(graph, old_id, new_id):
