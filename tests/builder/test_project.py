@@ -223,6 +223,13 @@ BAD_TEXT = {
     "unpaired surrogate": (json.dumps(BASE).replace('"a test"', '"a \\ud800 test"'),
                            "ui.description: the text 'a \\ud800 test' holds an unpaired surrogate"),
     "surrogate in an id": (json.dumps(BASE).replace('"id": "flat"', '"id": "\\udfff"'), "nodes[2].id:"),
+    # The reader looks at texts only when the file holds a surrogate escape (json_reading.load_project_json):
+    "upper-case surrogate escape": (json.dumps(BASE).replace('"a test"', '"a \\uDBFF test"'),
+                                    "holds an unpaired surrogate"),
+    "surrogate in a key": (json.dumps(BASE).replace('"description"', '"descr\\udc00iption"'),
+                           "this key holds an unpaired surrogate"),
+    "a surrogate in text given as a str": (json.dumps(BASE, ensure_ascii=False).replace("a test", "a \ud800 test"),
+                                           "holds an unpaired surrogate"),
 }
 
 
@@ -231,6 +238,11 @@ def test_text_that_is_not_a_project_is_refused(name):
     text, message = BAD_TEXT[name]
     problems = problems_of(text)
     assert any(message in p for p in problems), problems
+
+
+def test_an_escaped_backslash_before_ud800_is_plain_text():
+    text = json.dumps(BASE).replace('"a test"', '"a \\\\ud800 test"')  # a backslash, then "ud800"
+    assert project.parse(text).graph["ui"]["description"] == "a \\ud800 test"
 
 
 def test_every_problem_is_reported_at_once_and_long_lists_are_cut():
