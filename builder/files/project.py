@@ -406,8 +406,10 @@ def to_dict(graph: nx.MultiDiGraph) -> dict:
     edges by target and port, positions in document order), so that equal documents give equal files
     however their dicts were built up (an undone reset, say, re-adds a param at the end)."""
     order = {n: i for i, n in enumerate(graph)}
-    nodes = [_node_dict(n, d) for n, d in graph.nodes(data=True)]
-    edges = sorted(((u, v, p) for u, v, p in graph.edges(data="port")), key=lambda e: (order[e[1]], e[2]))
+    nodes = [_node_dict(n, d) for n, d in graph._node.items()]
+    # networkx's graph.edges(data="port") order, read from its adjacency dicts (the view costs more per wire).
+    edges = sorted([(u, v, wire.get("port")) for u, targets in graph._succ.items() for v, keyed in targets.items()
+                    for wire in keyed.values()], key=lambda e: (order[e[1]], e[2]))
     data = {"format": FORMAT, "version": VERSION, "nodes": nodes,
             "edges": [{"source": u, "target": v, "port": _port_text(graph, v, p)} for u, v, p in edges]}
     ui = dict(graph.graph.get("ui") or {})
@@ -441,10 +443,17 @@ def _node_dict(node, data) -> dict:
 
 def _ordered_params(layer, params: dict) -> dict:
     try:
-        rank = {p.name: i for i, p in enumerate(spec_for(layer).params)}
+        spec = spec_for(layer)
     except UnknownLayerError:
         return dict(params)
+    known = _RANKS.get(spec.name)
+    if known is None or known[0] is not spec:  # specs are frozen: a catalog changed at run time has new ones
+        known = _RANKS[spec.name] = (spec, {p.name: i for i, p in enumerate(spec.params)})
+    rank = known[1]
     return dict(sorted(params.items(), key=lambda item: rank.get(item[0], len(rank))))
+
+
+_RANKS: dict[str, tuple] = {}  # layer -> (its spec, param name -> place in the catalog's order)
 
 
 def _round(value: float):
@@ -456,8 +465,8 @@ def dumps(graph: nx.MultiDiGraph) -> str:
     """One node, edge or position per line: readable, and diffs well under version control."""
     data = to_dict(graph)
 
-    def one(value):
-        return json.dumps(value, ensure_ascii=False, allow_nan=False)  # NaN would make a file no reader takes
+    # json.dumps with these settings, its encoder made once (dumps makes one per call: a line per node and wire)
+    one = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode  # NaN would make a file no reader takes
 
     def block(items):
         return "[]" if not items else "[\n" + ",\n".join(f"    {one(i)}" for i in items) + "\n  ]"
@@ -489,7 +498,13 @@ def _port_text(graph, target, port):
     """A port as written: its name where the target's layer names its ports (attention's query, value, key),
     else its number."""
     try:
-        name = spec_for(graph.nodes[target].get("layer")).port_name(port)
+        spec = spec_for(graph._node[target].get("layer"))
     except (UnknownLayerError, TypeError):
+        return port
+    if not spec.port_names:  # the common layer, numbered ports only
+        return port
+    try:
+        name = spec.port_name(port)
+    except TypeError:
         return port
     return name if name is not None else port
