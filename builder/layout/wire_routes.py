@@ -30,8 +30,9 @@ def detour_lane(start, end, obstacles, margin: float = MARGIN) -> float | None:
     # node of a 10,000-node graph, most of them beside the lane's x-span in a wrapped layout): sorting just
     # those made a detour four times cheaper, with the same gaps.
     obstacles = obstacles if isinstance(obstacles, (list, tuple)) else list(obstacles)  # walked twice at most
-    between = sorted((top, bottom) for x0, top, x1, bottom in obstacles
-                     if x0 < right and x1 > left and bottom > low and top < high)
+    between = [(top, bottom) for x0, top, x1, bottom in obstacles
+               if bottom > low and top < high and x0 < right and x1 > left]  # most fail the first test
+    between.sort()
     free = _free_gaps(between, low, high)
     if free:
         top, bottom = max(free, key=lambda gap: gap[1] - gap[0])
