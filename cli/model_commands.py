@@ -39,16 +39,16 @@ def cmd_check(args) -> int:
 def _report(graph, as_json: bool) -> int:
     from builder.fixes.check_report import cost_lines, full_check
     from builder.inference.engine import infer
-    from builder.inference.report import check_dict, check_table
+    from builder.inference.report import check_summary, check_table
 
     if as_json:  # with each node's explanation, cost and fixes, the totals and the budgets (issue 14)
         data = full_check(graph)
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0 if data["valid"] and not data["budget_problems"] else 1
     results = infer(graph)  # once, for the table and the costs
-    data = check_dict(graph, results)
+    data = check_summary(graph, results)  # the table reads each node's row from the results
     lines, over = cost_lines(graph, results)
-    print(check_table(graph, data))
+    print(check_table(graph, data, results))
     print("\n".join(lines))
     if over:
         print(f"\nOver budget ({len(over)}):\n" + "\n".join(f"  {p}" for p in over))
