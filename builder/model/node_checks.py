@@ -48,11 +48,6 @@ def check_position(position) -> tuple[float, float] | None:
     """(x, y) as floats, None for no position, or InvalidPosition: saved files hold finite numbers only."""
     if position is None:
         return None
-    if (position.__class__ is tuple or position.__class__ is list) and len(position) == 2:
-        x, y = position  # the common position, two plain numbers in range, in a few comparisons (NaN fails them)
-        if (x.__class__ is float or x.__class__ is int) and (y.__class__ is float or y.__class__ is int) \
-                and -MAX_COORDINATE < x < MAX_COORDINATE and -MAX_COORDINATE < y < MAX_COORDINATE:
-            return float(x), float(y)
     try:
         x, y = position
     except (TypeError, ValueError):
