@@ -199,14 +199,15 @@ class ShapeInference:
         node_data, pred_of, catalog, ruled_get, good_ids = graph._node, graph._pred, CATALOG, _RULED.get, _GOOD_IDS
         for node in order:
             # The common node, checked before and seen again with the same params on the same shape (a
-            # one-input layer with one wire on port 0, no warnings of its own), costs only the lookups below:
+            # one-input layer with one wire on port 0, no warnings of its own, no notice), costs only the lookups below:
             # a remembered success implies valid params. Anything else, or anything new, goes to _compute.
             data = node_data[node]
             layer = data.get("layer")
             preds = pred_of[node]
             if len(preds) == 1 and layer != "Dense" and node in good_ids and layer.__class__ is str:
                 spec = catalog.get(layer)
-                if spec is not None and spec.inputs == 1 and spec.required_inputs in _ONE_REQUIRED:
+                if spec is not None and spec.inputs == 1 and spec.required_inputs in _ONE_REQUIRED \
+                        and spec.notice is None:  # a notice is a warning the remembered result lacks
                     ((source, keyed),) = preds.items()
                     if len(keyed) == 1:
                         (edge,) = keyed.values()
@@ -220,6 +221,20 @@ class ShapeInference:
                             if ruled is not None and ruled[0] is spec:
                                 local[node] = ruled[1]
                                 continue
+            elif len(preds) > 1 and node in good_ids and layer.__class__ is str:
+                # A merge (Add, Concatenate, ...) with two or more wires on ports 0..n-1 has no warnings of its
+                # own either: the same lookup, by the shapes arriving in port order.
+                spec = catalog.get(layer)
+                if spec is not None and spec.inputs is None and spec.notice is None:
+                    shapes = _merge_shapes(preds, local)
+                    if shapes is not None:
+                        try:
+                            ruled = ruled_get((_params_key(layer, data.get("params") or {}), shapes))
+                        except TypeError:
+                            ruled = None
+                        if ruled is not None and ruled[0] is spec:
+                            local[node] = ruled[1]
+                            continue
             local[node] = compute(graph, node)
         local.update(_cycle_results(graph, stuck))
         self._flow_stale = True  # every result is new
@@ -486,6 +501,25 @@ def _apply_rules(graph, spec, params, arriving) -> tuple[tuple, int, int]:
 
 
 _ONE_REQUIRED = (None, 1)
+
+
+def _merge_shapes(preds, local) -> tuple | None:
+    """The shapes arriving at a merge in port order, when its two or more wires use ports 0..n-1 (integers,
+    each once) and every source has a shape; None otherwise (then _compute checks the wiring and says why)."""
+    by_port = {}
+    for source, keyed in preds.items():
+        shape = local[source].shape
+        if shape is None:
+            return None
+        for edge in keyed.values():
+            port = edge.get("port")
+            if port.__class__ is not int or port in by_port:
+                return None
+            by_port[port] = shape
+    try:
+        return tuple([by_port[port] for port in range(len(by_port))])
+    except KeyError:  # a gap in the ports
+        return None
 
 
 INTERNAL_ERROR = "internal error in Keras Canvas's rule for"
