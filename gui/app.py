@@ -109,14 +109,21 @@ def open_start_document(window, path: str | None):
     and drawn in the background (gui/loading.py) while the window is already on screen. If `path` cannot be
     opened, the example shows and the reader's message follows in a dialog once the window is up (a last
     document gone bad is not worth one)."""
-    from gui.files import DEFAULT_EXAMPLE
+    from gui.files import DEFAULT_EXAMPLE, is_model_file
 
+    if path and is_model_file(path):  # `main.py model.keras`: the example shows while Keras imports the model
+        window.files.open_example(DEFAULT_EXAMPLE)
+        window.files.open_path(path)  # handed to the import: queued until the worker is ready; a refusal gets its dialog
+        return
     wanted = path or window.files.last_document()
     if not wanted:
         window.files.open_example(DEFAULT_EXAMPLE)
         return
+    listening = True
 
     def failed(_where: str, message: str):
+        nonlocal listening
+        listening = False
         window.files.open_failed.disconnect(failed)
         window.files.open_example(DEFAULT_EXAMPLE)
         if path:
@@ -125,7 +132,7 @@ def open_start_document(window, path: str | None):
 
     window.files.open_failed.connect(failed)
     window.files.open_path(wanted, report=False)
-    if not window.loader.busy:  # opened (or refused) at once: later failures are not the start's
+    if listening and not window.loader.busy:  # opened at once: later failures are not the start's
         window.files.open_failed.disconnect(failed)
 
 

@@ -35,6 +35,12 @@ LAST_DOCUMENT_KEY = "files/last_document"
 # refused with a message (the command line checks and exports graphs of any size); the nodes are counted
 # before the file is even parsed.
 MAX_WINDOW_NODES = 100_000
+MODEL_SUFFIXES = (".keras", ".h5", ".hdf5")  # Keras model files: imported through the Keras worker, not opened
+
+
+def is_model_file(path) -> bool:
+    """A Keras model file (imported through the worker) rather than a project (opened)."""
+    return str(path).lower().endswith(MODEL_SUFFIXES)
 
 
 def refuse_too_large(raw: bytes, path: Path) -> int:
@@ -114,6 +120,7 @@ class FileManager(QObject):
         # Opens large documents in the background (gui/loading.py); the window sets it (None: all at once).
         self.loader: DocumentLoader | None = None
         self._load_failed = lambda exc: None
+        self.import_model = None  # path -> bool: the window's import of a Keras model file (gui/importing.py)
 
     # ---- what the title shows -----------------------------------------------------------------------------
 
@@ -160,7 +167,11 @@ class FileManager(QObject):
     def open_path(self, path, report: bool = True) -> bool:
         """Open a project file. A large one is read, checked and drawn in the background (gui/loading.py):
         True then means the load has started; a problem with the file gets the same dialog when it is found.
-        `report=False`: a file that cannot be opened is passed over silently (the last session's document)."""
+        `report=False`: a file that cannot be opened is passed over silently (the last session's document).
+        A Keras model file (File > Open, Open Recent, the command line) is handed to `import_model` (the
+        window's import), since its bytes are no project."""
+        if self.import_model is not None and is_model_file(path):
+            return self.import_model(path)
         path = Path(path)
         if self.loader is not None:
             try:

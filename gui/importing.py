@@ -16,8 +16,6 @@ from PySide6.QtCore import QObject, Signal
 from builder.files.project import ProjectError, parse
 from gui.files import MAX_WINDOW_NODES, too_large_message
 
-MODEL_SUFFIXES = (".keras", ".h5", ".hdf5")  # dropped on the window, these are imported (a .json is opened)
-
 
 class ImportManager(QObject):
     status = Signal(str)

@@ -19,9 +19,9 @@ from gui.compare.manager import CompareManager
 from gui.controller import EditorController
 from gui.dialogs import Dialogs
 from gui.export import ExportManager
-from gui.files import FileManager
+from gui.files import MODEL_SUFFIXES, FileManager
 from gui.generic_refresh import GenericShapeRefresher
-from gui.importing import MODEL_SUFFIXES, ImportManager
+from gui.importing import ImportManager
 from gui.keras_service import KerasService, memory_limit
 from gui.loading import DocumentLoader
 from gui.menus import build_menus
@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
         self.files.loader = self.loader
         self.exports = ExportManager(self.controller, self.dialogs, self.keras, self.files, self)
         self.imports = ImportManager(self.files, self.dialogs, self.keras, self)
+        self.files.import_model = self.imports.import_path  # File > Open or the command line given a .keras
         self.generic_shapes = GenericShapeRefresher(self.controller, self.keras, self)
         self.autosaver = Autosaver(self.controller, self.files, self)
         self.compare = CompareManager(self)  # File > Compare With…

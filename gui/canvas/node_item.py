@@ -399,21 +399,23 @@ class NodeItem(HoverHighlight, QGraphicsItem):
         pixels = max(round(geometry.LABEL_PIXELS / max(lod, 0.01)), 1)
         mark = face.status if face.status in ("error", "warning") else None
         title_font, shape_font = _label_font("title", pixels), _label_font("mono", pixels)
-        width = geometry.NODE_WIDTH - 2 * margin - (22 if mark else 0)
+        width = geometry.NODE_WIDTH - 2 * margin - (44 if mark else 0)  # the mark and the lightbulb
         painter.setFont(title_font)
         painter.setPen(colours.text_dim if blocked else colours.text_on_header)
         painter.drawText(QRectF(margin, 0, width, geometry.HEADER_HEIGHT), _LEFT,
                          QFontMetricsF(title_font).elidedText(face.title, _MIDDLE, width))
-        if mark:
+        if mark:  # the lightbulb too: the fitted view of a small graph is drawn this way, and it is the fixes' door
             self._paint_mark(painter, mark, QPointF(geometry.NODE_WIDTH - margin - 8, geometry.HEADER_HEIGHT / 2))
+            self._paint_bulb(painter, self.bulb_rect())
         ok = face.status in ("ok", "warning")
         painter.setFont(shape_font if ok else title_font)
         painter.setPen(colours.shape_text if ok else colours.error_text if face.status == "error"
                        else colours.text_muted)
         body = QRectF(margin, geometry.HEADER_HEIGHT, geometry.NODE_WIDTH - 2 * margin,
                       min(self._height, node_height(1)) - geometry.HEADER_HEIGHT)
-        text = face.short_shape if ok else face.shape
-        painter.drawText(body, _LEFT, QFontMetricsF(painter.font()).elidedText(text, _MIDDLE, body.width()))
+        # A shape keeps both ends ("28×…×32"); a sentence (an error, "waits on merged") reads from its start.
+        text, cut = (face.short_shape, _MIDDLE) if ok else (face.shape, _ELIDE)
+        painter.drawText(body, _LEFT, QFontMetricsF(painter.font()).elidedText(text, cut, body.width()))
 
     def _paint_overview(self, painter, face: NodeFace, lod: float):
         """Zoomed out: the id, large enough to read, and the status mark."""

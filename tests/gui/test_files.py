@@ -202,3 +202,21 @@ def test_file_dialogs_start_in_the_folder_last_used_for_that_kind_of_file(window
     dialogs.answers["open_path"].append(None)
     window.files.open()
     assert dialogs.asked[-1] == ("open_path", (str(projects),))
+
+
+def test_a_keras_model_file_given_to_open_is_imported_not_read_as_a_project(qapp, qtbot, settings, dialogs, tmp_path):
+    # `main.py model.keras`, File > Open or Open Recent on a .keras/.h5 file: its bytes are no project; the
+    # window hands it to the import (the Keras worker) instead of saying "not UTF-8 text".
+    from gui.app import open_start_document
+    from gui.main_window import MainWindow
+
+    window = MainWindow(settings=settings, dialogs=dialogs, restore_layout=False)
+    qtbot.addWidget(window, before_close_func=lambda w: w.controller.undo_stack.setClean())
+    imported = []
+    window.files.import_model = lambda path: imported.append(str(path)) or True
+    model = tmp_path / "Model.KERAS"
+    model.write_bytes(b"PK\x03\x04 not a project")
+    open_start_document(window, str(model))
+    assert window.files.example == DEFAULT_EXAMPLE and window.files.path is None  # the example shows meanwhile
+    assert window.files.open_path(tmp_path / "legacy.h5") is True
+    assert imported == [str(model), str(tmp_path / "legacy.h5")] and not dialogs.asked

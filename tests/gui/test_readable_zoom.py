@@ -5,6 +5,7 @@ output shape, set LABEL_PIXELS high on screen."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPainter
 
 import builder
@@ -65,3 +66,22 @@ def test_short_shapes_drop_the_batch_and_mark_unknown_sizes():
     assert short_shape((None, 28, 28, 32)) == "28×28×32"
     assert short_shape((None, None, 16)) == "?×16"
     assert short_shape((None,)) == "(batch,)"
+
+
+def test_zoomed_out_a_node_in_error_still_shows_its_lightbulb_and_a_click_there_opens_the_fixes(qtbot, monkeypatch):
+    # The fitted view of a small graph draws labels; the lightbulb is the door to the fixes, so it is drawn too.
+    _controller, view = make_canvas(qtbot, builder.load(EXAMPLES / "shape_mismatch.json"), size=(700, 450))
+    view.fit_all()
+    assert view.zoom() < geometry.LABEL_BELOW
+    bulbs = []
+    original = NodeItem._paint_bulb
+    monkeypatch.setattr(NodeItem, "_paint_bulb", lambda item, painter, rect: (bulbs.append(item.node_id),
+                                                                              original(item, painter, rect)))
+    labels_painted(view, monkeypatch)
+    assert bulbs == ["merged"]
+    opened = []
+    monkeypatch.setattr(type(view), "open_fix_menu", lambda self, node, where: opened.append(node))
+    merged = node_item(view, "merged")
+    point = view.mapFromScene(merged.mapToScene(merged.bulb_rect().center()))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert opened == ["merged"]
