@@ -20,9 +20,10 @@ def cmd_check(args) -> int:
 
     # Reading, inferring and reporting a large graph make millions of objects and no reference cycles, so the
     # cyclic collector is paused for the whole command (builder/files/collector_pause.py), except where Keras
-    # runs: it makes cycles of its own.
+    # runs: it makes cycles of its own. The graph is let go before the pause ends (it lives in _report's
+    # frame), so no collection walks it afterwards.
     if not args.keras:
-        with collector_paused(keep_survivors=True):
+        with collector_paused():
             return _report(_load(args.file), args.json)
     from builder.keras.recompute import refresh_with_keras
     from builder.keras.weight_limit import check_weights
@@ -32,7 +33,7 @@ def cmd_check(args) -> int:
     updated = refresh_with_keras(graph)
     if updated:
         print(f"recomputed with Keras: {', '.join(updated)}", file=sys.stderr)
-    with collector_paused(keep_survivors=True):
+    with collector_paused():
         return _report(graph, args.json)
 
 

@@ -14,18 +14,15 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def collector_paused(keep_survivors: bool = False):
+def collector_paused():
     """The collector off inside the block, back to what it was after (a nested pause leaves it off).
 
-    Everything made inside the block and still alive is young to the collector, so the first collection after
-    it walks all of it (a third of a second after reading 100,000 nodes). With `keep_survivors` (for a command
-    that ends soon after) those objects are moved out of the collector's sight instead (gc.freeze)."""
+    Everything made inside the block and still alive after it is young to the collector, so its first
+    collection walks all of it: a command that reads a large file should let go of it inside the block."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
-            if keep_survivors:
-                gc.freeze()
             gc.enable()
