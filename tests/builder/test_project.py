@@ -457,3 +457,30 @@ def test_damaged_bytes_are_loaded_or_refused_with_a_message(data, tmp_path_facto
             project.read(path)
         return
     _loads_or_refuses(text)
+
+
+def test_reading_pauses_the_collector_and_puts_it_back_as_it_was():
+    """A large file is read with the cyclic collector paused (builder/files/collector_pause.py): afterwards it
+    is on again if it was on, still off if the caller (the window) had turned it off, and back on after a
+    refused file too."""
+    import gc
+
+    from builder.files.collector_pause import collector_paused
+
+    seen = []
+    with collector_paused():
+        seen.append(gc.isenabled())
+    assert seen == [False]
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        project.parse(json.dumps(BASE))
+        assert gc.isenabled()
+        with pytest.raises(ProjectError):
+            project.parse("{")
+        assert gc.isenabled()
+        gc.disable()
+        project.parse(json.dumps(BASE))
+        assert not gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()
