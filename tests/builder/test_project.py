@@ -219,6 +219,9 @@ BAD_TEXT = {
     "duplicate key": (json.dumps(BASE).replace('"id": "flat"', '"id": "flat", "id": "flat2"'),
                       "the key 'id' appears twice in one object"),
     "duplicate top key": ('{"format": "keras-canvas", "format": "keras-canvas"}', "appears twice"),
+    # json_reading counts keys against colons: a colon in a text must not hide a repeated key
+    "duplicate key and a colon in a text": (json.dumps(BASE).replace('"a test"', '"a: test"').replace(
+        '"id": "flat"', '"id": "flat", "id": "flat2"'), "the key 'id' appears twice in one object"),
     "nested too deeply": ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
     "unpaired surrogate": (json.dumps(BASE).replace('"a test"', '"a \\ud800 test"'),
                            "ui.description: the text 'a \\ud800 test' holds an unpaired surrogate"),
@@ -238,6 +241,11 @@ def test_text_that_is_not_a_project_is_refused(name):
     text, message = BAD_TEXT[name]
     problems = problems_of(text)
     assert any(message in p for p in problems), problems
+
+
+def test_a_colon_in_a_text_reads_as_any_text():
+    text = json.dumps(BASE).replace('"a test"', '"ratio: 1:2 {\\"x\\": 1}"')
+    assert project.parse(text).graph["ui"]["description"] == 'ratio: 1:2 {"x": 1}'
 
 
 def test_an_escaped_backslash_before_ud800_is_plain_text():
