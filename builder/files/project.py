@@ -35,6 +35,7 @@ from builder.files.safe_read import UnreadableFile, read_limited
 from builder.files.training_section import TrainingSettingsError, check_training
 from builder.model.document import MAX_ID_LENGTH, GraphError, check_node_id
 from builder.model.frames import InvalidFrame, check_frames
+from builder.model.node_checks import remember_good_id
 from builder.model.node_config import ConfigError, check_config, check_keras_shape
 from builder.model.order import (
     add_edge_in_place,
@@ -396,6 +397,7 @@ def node_id_problem(node_id) -> str | None:
         check_node_id(node_id)
     except GraphError as exc:
         return str(exc).replace(repr(node_id), quote(node_id), 1)  # the id is short: its repr is cheap
+    remember_good_id(node_id)  # the first inference of what is read need not check it again
     return None
 
 

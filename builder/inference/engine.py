@@ -23,7 +23,7 @@ from builder.catalog.specs import CATALOG, UnknownLayerError, generic_spec, spec
 from builder.inference.node_problems import dense_warnings, port_problem
 from builder.inference.stored_shapes import StaleShape, stored_shape
 from builder.model.document import Change, GraphDocument, GraphError, check_node_id
-from builder.model.node_checks import GOOD_IDS
+from builder.model.node_checks import GOOD_IDS, GOOD_IDS_LIMIT
 from builder.model.order import document_order_if_topological, topological_order, wires_into
 
 # What a node's result says, in one word: ok; warning (a shape, with advice); error (no shape: its own mistake);
@@ -289,6 +289,9 @@ class ShapeInference:
                 check_node_id(node)  # the document refuses bad ids; a hand-built graph may still hold one
             except GraphError as exc:
                 return NodeResult(layer, error=str(exc))
+            if len(_GOOD_IDS) >= GOOD_IDS_LIMIT:
+                _GOOD_IDS.clear()
+            _GOOD_IDS.add(node)
         spec = CATALOG.get(layer) if isinstance(layer, str) else None
         if spec is None:
             if isinstance(layer, str) and layer in KERAS_LAYERS:
@@ -482,7 +485,7 @@ def _params_key(layer: str, raw: dict) -> tuple:
 # kept and compared, so a spec replaced at run time (a test's broken rule) is never answered from here.
 _RULED: dict[tuple, tuple] = {}
 _RULED_LIMIT = 50_000
-# Ids known to pass check_node_id (remembered by check_node_id itself, which the file reader ran on each id).
+# Ids known to pass check_node_id, shared by every engine and the file reader (builder/model/node_checks.py).
 _GOOD_IDS = GOOD_IDS
 
 

@@ -18,18 +18,24 @@ MAX_ID_LENGTH = 100
 MAX_COORDINATE = 1e9  # the project reader refuses positions beyond this, so the document does too
 
 
-# Ids that passed check_node_id (a pure check of the text), shared by the reader, the document and the inference
-# engine: a 100,000-node file's ids are checked once as it is read, not again by every pass that meets them.
+# Ids known to pass check_node_id (a pure check of the text), shared by the file reader, which notes each id it
+# has checked, and the inference engine, which skips the check for them: a 100,000-node file's ids are checked
+# once as it is read, not again by the first pass over it.
 GOOD_IDS: set[str] = set()
-_GOOD_IDS_LIMIT = 200_000
+GOOD_IDS_LIMIT = 200_000
+
+
+def remember_good_id(node_id: str) -> None:
+    """Note an id that has just passed check_node_id."""
+    if len(GOOD_IDS) >= GOOD_IDS_LIMIT:
+        GOOD_IDS.clear()
+    GOOD_IDS.add(node_id)
 
 
 def check_node_id(node_id) -> str:
     """Keras layer names may hold any printable text except '/'; ids are also shown and typed by people.
     `isprintable` also refuses Unicode line and paragraph separators, invisible format characters and
     unpaired surrogates (which cannot even be written to a UTF-8 file)."""
-    if node_id.__class__ is str and node_id in GOOD_IDS:
-        return node_id
     if not isinstance(node_id, str) or not node_id.strip():
         raise InvalidName(f"invalid id {quote(node_id)}: an id must be a non-empty text, e.g. 'conv_3x3'")
     if node_id != node_id.strip() or not node_id.isprintable() or "/" in node_id or len(node_id) > MAX_ID_LENGTH:
@@ -37,10 +43,6 @@ def check_node_id(node_id) -> str:
                           "other control or invisible characters, start or end with a space, or exceed "
                           f"{MAX_ID_LENGTH} characters; "
                           "use letters, digits and '_', e.g. 'conv_3x3'")
-    if node_id.__class__ is str:  # a str subclass could compare equal to a bad text
-        if len(GOOD_IDS) >= _GOOD_IDS_LIMIT:
-            GOOD_IDS.clear()
-        GOOD_IDS.add(node_id)
     return node_id
 
 
