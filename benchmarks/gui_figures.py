@@ -135,6 +135,12 @@ def _window(graph):
         app.processEvents()
     for _ in range(5):  # and then fitted (a queued call)
         app.processEvents()
+    # A settled window: the code of a large graph is written in a thread once it is drawn; figures taken while
+    # that thread runs would time its turns for the interpreter, not the window.
+    deadline = time.perf_counter() + 120
+    while window.code_preview.writing and time.perf_counter() < deadline:
+        app.processEvents()
+        time.sleep(0.005)
     return app, window
 
 

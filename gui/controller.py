@@ -18,6 +18,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from builder.editing.commands import Command
 from builder.inference.engine import NodeResult, ShapeInference
 from builder.model.document import Change, GraphDocument, GraphError
+from gui.model_counts import ModelCounts
 
 _WIRING = frozenset({"node_added", "node_removed", "node_renamed", "edge_added", "edge_removed", "reset"})
 
@@ -69,6 +70,7 @@ class EditorController(QObject):
     edited = Signal(object)  # an Edit: once per edit, after inference has run
     selection_changed = Signal(object)  # list of selected node ids
     refused = Signal(str)  # an edit was refused; the message says why
+    busy_changed = Signal(object)  # `busy`'s new text; None once edits are taken again (the document is drawn)
 
     def __init__(self, doc: GraphDocument | None = None, parent=None):
         super().__init__(parent)
@@ -76,12 +78,25 @@ class EditorController(QObject):
         self.engine = ShapeInference(self.doc)
         self.undo_stack = QUndoStack(self)
         self.selected: list[str] = []
-        self.busy: str | None = None  # set while a document is being loaded or drawn ("Opening big.json")
+        self._busy: str | None = None
         self._changes: list[Change] = []
         self._ids_before = set(self.doc.graph)
+        self.counts = ModelCounts(self)  # parameter totals and error counts, edit by edit (gui/model_counts.py)
         self.doc.subscribe(self._changes.append)
         self.doc.subscribe(self._follow_selection)
         self.finish_edit()
+
+    @property
+    def busy(self) -> str | None:
+        """Set while a document is being loaded or drawn ("Opening big.json"): edits wait meanwhile, and panels
+        that start afresh for a new document do so once it is drawn (busy_changed)."""
+        return self._busy
+
+    @busy.setter
+    def busy(self, text: str | None):
+        if text != self._busy:
+            self._busy = text
+            self.busy_changed.emit(text)
 
     @property
     def results(self) -> dict[str, NodeResult]:
@@ -114,6 +129,7 @@ class EditorController(QObject):
         self._ids_before = ids_now
         edit = Edit(changes, changed, removed, reset or any(c.kind in _WIRING for c in changes), reset,
                     undo_step and not reset)
+        self.counts.follow(edit)
         self.edited.emit(edit)
         return edit
 

@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
         self.actions_by_name["snap"].setChecked(snap in (True, "true"))
         self.update_title()
         self.status.document = self.controller.doc  # its blocks: a shared block's weights are counted once
+        self.status.counts = self.controller.counts
         self.status.show_counts(self.controller.results)
 
     # ---- layout -------------------------------------------------------------------------------------------

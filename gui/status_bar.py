@@ -13,6 +13,7 @@ from gui.keras_service import FAILED, LOADING, READY, RESTARTING
 from gui.theme import set_status
 
 MESSAGE_MS = 8000
+PROGRESS_STEP = 4  # the determinate bar moves in steps of this many percent (see set_fraction)
 
 
 class EditorStatusBar(QStatusBar):
@@ -21,6 +22,7 @@ class EditorStatusBar(QStatusBar):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.document = None  # the window's GraphDocument, for its blocks (shared weights are counted once)
+        self.counts = None  # the controller's ModelCounts, when the window hands it in (gui/model_counts.py)
         self.busy_label = QLabel()
         self.busy_bar = QProgressBar()
         self.busy_bar.setRange(0, 0)  # indeterminate: Keras reports stages, not fractions
@@ -43,9 +45,13 @@ class EditorStatusBar(QStatusBar):
 
     def show_counts(self, results: dict):
         # A shared block's layers are counted once (builder/inference/block_summary.py).
-        document = self.document
-        trainable, frozen = totals(results) if document is None else shared_totals(document.graph, results)
-        errors = sum(1 for r in results.values() if r.error)
+        counts = self.counts
+        if counts is not None and counts.controller.results is results:  # kept edit by edit (gui/model_counts.py)
+            trainable, frozen, errors = counts.trainable, counts.frozen, counts.errors
+        else:
+            document = self.document
+            trainable, frozen = totals(results) if document is None else shared_totals(document.graph, results)
+            errors = sum(1 for r in results.values() if r.error)
         self.params_label.setText(f"Params: {trainable + frozen:,}")
         self.params_label.setToolTip(f"Trainable {trainable:,}, non-trainable {frozen:,}")
         if errors:
@@ -80,8 +86,11 @@ class EditorStatusBar(QStatusBar):
             return
         if self.busy_bar.maximum() != 100:
             self.busy_bar.setRange(0, 100)
-        if round(fraction * 100) != self.busy_bar.value():  # a repaint only when the bar visibly moves
-            self.busy_bar.setValue(round(fraction * 100))
+        # In steps of PROGRESS_STEP %: QProgressBar repaints at once (not with the next frame) each time it
+        # moves, and a 10,000-node load reported every 1 % spent a tenth of its drawing time there (issue 18).
+        value = int(fraction * 100 / PROGRESS_STEP) * PROGRESS_STEP
+        if value != self.busy_bar.value():
+            self.busy_bar.setValue(value)
 
     def set_progress(self, text: str):
         """What the busy task is doing now, after what it is: "Importing mnv2.keras… loading with Keras"."""

@@ -17,6 +17,7 @@ from gui.canvas.hover import HoverHighlight
 from gui.canvas.text import tooltip_html
 from gui.theme import canvas_palette
 
+_SELECTED_CHANGE = QGraphicsItem.GraphicsItemChange.ItemSelectedChange
 CORNER_RADIUS = 16.0
 HIT_WIDTH = 12.0  # easy to hover and click, though drawn thin
 
@@ -155,11 +156,13 @@ class EdgeItem(HoverHighlight, QGraphicsPathItem):
         painter.drawPath(self.path())
 
     def itemChange(self, change, value):
-        scene = self.scene()
-        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedChange and value and scene is not None \
-                and getattr(scene, "rubber_band_active", False):
-            return False  # a rubber band picks nodes; wires crossing it are not meant for deletion
-        return super().itemChange(change, value)
+        # The other changes go straight back (Qt's own itemChange returns the value unchanged): a large model's
+        # wires call this eight times each as they are made (issue 18).
+        if change is _SELECTED_CHANGE and value:
+            scene = self.scene()
+            if scene is not None and getattr(scene, "rubber_band_active", False):
+                return False  # a rubber band picks nodes; wires crossing it are not meant for deletion
+        return value
 
     def about_to_hover(self):
         self.setToolTip(self.toolTip())  # read now: the shape may have changed since

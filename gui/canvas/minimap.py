@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QWidget
 
 from builder.catalog.specs import UnknownLayerError, spec_for
 from builder.model.document import GraphError
-from gui.canvas.geometry import NODE_WIDTH
 from gui.canvas.node_item import NodeItem
 from gui.theme import canvas_palette
 
@@ -35,6 +34,7 @@ class Minimap(QWidget):
         self._layer: QPixmap | None = None
         self._layer_key = None
         self._items_rect: QRectF | None = None
+        self._cards: dict | None = None  # the scene's card rectangles, read once per picture (see items_rect)
         # The picture shows where nodes are, their category and whether they have an error: it is drawn again
         # only after an edit that can change that (nodes moved, added or removed, frames, an error appearing or
         # going; not a param that leaves every status as it was, nor a hover or a selection), once per burst,
@@ -68,7 +68,7 @@ class Minimap(QWidget):
 
     def _drop_picture(self):
         self._layer = None
-        self._items_rect = None
+        self._items_rect = self._cards = None
         self.update()
 
     def refresh_now(self):
@@ -80,7 +80,7 @@ class Minimap(QWidget):
         """Every node and frame (cached until the picture is drawn again)."""
         if self._items_rect is None:
             scene = self.view.canvas_scene
-            cards = _card_rects(scene)
+            cards = self._cards = scene.card_rects()
             rect = QRectF()
             if cards:
                 left = min(x for x, _y, _w, _h in cards.values())
@@ -195,7 +195,9 @@ class Minimap(QWidget):
         node_data = doc.graph._node
         drawn = self._drawn_status = {}
         ox, oy = offset.x(), offset.y()
-        for node_id, (x, y, w, h) in _card_rects(scene).items():
+        cards = self._cards if self._cards is not None else scene.card_rects()
+        self._cards = None  # drawn: the next picture reads the scene again
+        for node_id, (x, y, w, h) in cards.items():
             data = node_data.get(node_id)
             kind = data.get("layer") if data is not None else None
             status = drawn[node_id] = _colour_status(results.get(node_id))
@@ -255,13 +257,3 @@ def _node_colour(colours, layer, status) -> QColor:
     except (UnknownLayerError, GraphError, TypeError):  # a layer the catalog lacks, or a node being removed
         return colours.unknown_category
 
-
-def _card_rects(scene) -> dict[str, tuple[float, float, float, float]]:
-    """node id -> (x, y, width, height) of every node's card in the scene, from plain numbers."""
-    cards = {}
-    for item in scene.node_items():
-        if not item.isVisible():  # a collapsed block's nodes are hidden under its card
-            continue
-        position = item.pos()
-        cards[item.node_id] = (position.x(), position.y(), NODE_WIDTH, item.height)
-    return cards

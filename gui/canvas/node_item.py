@@ -27,6 +27,11 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _CENTER = Qt.AlignmentFlag.AlignCenter
 
 
+_POSITION_CHANGE = QGraphicsItem.GraphicsItemChange.ItemPositionChange
+_POSITION_CHANGED = QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged
+_SELECTED_CHANGED = QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged
+
+
 _TEXT_BLOCK = geometry.BODY_LINES * geometry.BODY_LINE_HEIGHT + 2 * geometry.BODY_PADDING
 # Every node's output, and a single input, sit at the same height, so wires between nodes in a row run
 # straight whatever their size; a merge layer's extra inputs extend its card downwards.
@@ -223,14 +228,18 @@ class NodeItem(HoverHighlight, QGraphicsItem):
     # ---- events -------------------------------------------------------------------------------------------
 
     def itemChange(self, change, value):
-        scene = self.scene()
-        if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and scene is not None:
-            return scene.adjust_dragged_position(value)
-        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged and scene is not None:
-            scene.node_moved_visually(self.node_id)
-        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+        # Called about twenty times per node while a model opens (ports added, flags, scene, position): the
+        # changes it does not handle go straight back (Qt's own itemChange returns the value unchanged), and the
+        # enum members are compared by identity, read once (issue 18).
+        if change is _POSITION_CHANGE or change is _POSITION_CHANGED:
+            scene = self.scene()
+            if scene is not None:
+                if change is _POSITION_CHANGE:
+                    return scene.adjust_dragged_position(value)
+                scene.node_moved_visually(self.node_id)
+        elif change is _SELECTED_CHANGED:
             self.setZValue(2 if value else 0)
-        return super().itemChange(change, value)
+        return value
 
     # ---- painting -----------------------------------------------------------------------------------------
 

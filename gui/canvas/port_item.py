@@ -17,6 +17,7 @@ from gui.canvas.text import tooltip_html
 from gui.theme import canvas_palette
 
 INPUT, OUTPUT = "in", "out"
+_PORT_NAMES: dict[tuple, str | None] = {}  # (layer, input index) -> its name (specs never change)
 PORTS_HIDDEN_BELOW = 0.3  # zoom under which plain ports are not drawn (highlighted ones still are)
 
 
@@ -30,8 +31,7 @@ class PortItem(QGraphicsItem):
         self._bounds: QRectF | None = None
         self.highlight: str | None = None  # None, "valid" (a drop here would work), "hover", "refused"
         self.setAcceptHoverEvents(True)
-        self.setCursor(Qt.CursorShape.CrossCursor)
-        self.setZValue(1)
+        self.setZValue(1)  # the cross cursor is set as the pointer first arrives (hoverEnterEvent)
 
     @property
     def node_item(self):
@@ -58,11 +58,16 @@ class PortItem(QGraphicsItem):
         doc = self.node_item.controller.doc
         if self.kind == OUTPUT or self.node_id not in doc:  # a removed node's items may still be asked
             return None
-        try:
-            spec = spec_for(doc.layer(self.node_id))
-        except UnknownLayerError:
+        layer = doc.layer(self.node_id)
+        if not isinstance(layer, str):  # a damaged file's node: no name (the node shows its error)
             return None
-        return spec.port_name(self.index)
+        key = (layer, self.index)
+        if key not in _PORT_NAMES:  # one lookup per layer and port: a large model has thousands of each
+            try:
+                _PORT_NAMES[key] = spec_for(layer).port_name(self.index)
+            except UnknownLayerError:
+                return None
+        return _PORT_NAMES[key]
 
     def tooltip_text(self) -> str:
         controller = self.node_item.controller
@@ -82,6 +87,8 @@ class PortItem(QGraphicsItem):
         return f"{self.node_id} {label} ← {source}: {shape}"
 
     def hoverEnterEvent(self, event):
+        if not self.hasCursor():  # set here, not when made: a model of 10,000 nodes has 23,000 ports (issue 18)
+            self.setCursor(Qt.CursorShape.CrossCursor)
         self.setToolTip(tooltip_html(self.tooltip_text()))  # read now: the source's shape may have changed since
         super().hoverEnterEvent(event)
 

@@ -61,6 +61,7 @@ class CanvasScene(QGraphicsScene):
         self._edge_keys_of: dict[str, set] = defaultdict(set)  # node id -> keys of its wires, both ways
         self._frames: dict[str, FrameItem] = {}
         self._rects: dict | None = None  # node id -> rectangle, for wire detours (_node_rects)
+        self._rects_by_top: list | None = None  # the same, ordered by top edge (see _node_rects)
         # Where a node without a saved position is shown. Remembered after it gets a position or is removed,
         # so undoing an auto-layout or a delete shows it where it was, without placing hundreds anew.
         self._placed: dict[str, tuple[float, float]] = {}
@@ -74,6 +75,7 @@ class CanvasScene(QGraphicsScene):
         # build set the controller's `busy` (and so clears it).
         self._pending: list = []
         self._routes_later = False  # a sliced move: wires are routed by a later step
+        self._moved_in_slices = False  # nodes moved by a sliced move: room is made for them when it ends
         self._build_total = 0
         self._set_busy = False
         self._build_timer = QTimer(self)
@@ -98,6 +100,15 @@ class CanvasScene(QGraphicsScene):
 
     def edge_items(self) -> list[EdgeItem]:
         return list(self._edges.values())
+
+    def card_rects(self, shown_only: bool = True) -> dict[str, tuple[float, float, float, float]]:
+        """node id -> (x, y, width, height) of every node's card (`shown_only`: not those hidden in a collapsed
+        block), from plain numbers: the minimap, the fit and the wire detours read all of them at once, and
+        asking 10,000 items for their scene rectangles took a tenth of a second (issue 18)."""
+        hidden = self.blocks.hidden if shown_only else ()
+        width = geometry.NODE_WIDTH
+        return {node_id: (item.x(), item.y(), width, item.height) for node_id, item in self._nodes.items()
+                if node_id not in hidden}
 
     def is_merge(self, node_id: str) -> bool:
         return is_merge_layer(self.controller.doc.layer(node_id))
@@ -197,20 +208,23 @@ class CanvasScene(QGraphicsScene):
         """Make items for BUILD_SLICE_MS; nodes first (the ones without a position are then placed), then the
         wires into each node."""
         doc, deadline = self.controller.doc, time.perf_counter() + BUILD_SLICE_MS / 1000
-        pending = self._pending
+        pending, added = self._pending, []  # the nodes made in this slice start following moves together
         while pending and time.perf_counter() < deadline:
             for _ in range(20):
                 if not pending:
                     break
                 step, node_id = pending.pop()
                 if step is None:
+                    self._after_adding(added)
+                    added = []
                     self._place_unpositioned()
                 elif node_id in doc:
                     if step == self._add_node_item:
                         if node_id not in self._nodes:
-                            self._add_node_item(node_id)
+                            added.append(self._add_node_item(node_id, follow=False))
                     elif node_id in self._nodes:
                         step(node_id)  # wires into a node, or a move
+        self._after_adding(added)
         self.build_progress.emit(self._build_total - len(pending), self._build_total)
         if pending:
             self._build_timer.start()
@@ -219,6 +233,13 @@ class CanvasScene(QGraphicsScene):
 
     def _finish_building(self):
         self._after_adding([item for item in self._nodes.values() if not item.follows_moves])
+        if self._moved_in_slices:
+            self._moved_in_slices = False
+            cards = self.card_rects(shown_only=False).values()
+            if cards:
+                left, top = min(x for x, _y, _w, _h in cards), min(y for _x, y, _w, _h in cards)
+                right, bottom = max(x + w for x, _y, w, _h in cards), max(y + h for _x, y, _w, h in cards)
+                self._make_room_for(QRectF(left - 4, top - 4, right - left + 8, bottom - top + 8))
         self.sync_frames()
         self.blocks.refresh()
         self._on_controller_selection(self.controller.selected)
@@ -251,12 +272,17 @@ class CanvasScene(QGraphicsScene):
     def _after_adding(self, items):
         """Node items placed without telling the scene of each move: from now on they do, and the scene
         has room for all of them."""
-        bounds = QRectF()
-        for item in items:
+        if not items:
+            return
+        left = top = math.inf
+        right = bottom = -math.inf
+        for item in items:  # the items' bounding rectangles (4 beyond the card), from plain numbers
             item.follow_moves()
-            bounds = bounds.united(item.sceneBoundingRect())
+            x, y = item.x(), item.y()
+            left, top = min(left, x - 4), min(top, y - 4)
+            right, bottom = max(right, x + geometry.NODE_WIDTH + 4), max(bottom, y + item.height + 4)
         self._rects = None
-        self._make_room_for(bounds)
+        self._make_room_for(QRectF(left, top, right - left, bottom - top))
 
     def _add_node_item(self, node_id: str, follow: bool = True) -> NodeItem:
         """A node's item at its position; `follow`: moves are reported from the start (see _after_adding)."""
@@ -319,8 +345,15 @@ class CanvasScene(QGraphicsScene):
         a node is added or removed, as opening a wrapped model routes many backward wires at once, and an
         auto-layout moves thousands of nodes whose wires run backwards for a moment."""
         if self._rects is None or len(self._rects) != len(self._nodes):
-            self._rects = {node_id: _rect_tuple(item.sceneBoundingRect()) for node_id, item in self._nodes.items()}
-        return self._rects.values()
+            # A card's bounding rectangle reaches 4 beyond it (NodeItem.boundingRect); items are never scaled.
+            self._rects = {node_id: (x - 4, y - 4, x + w + 4, y + h + 4)
+                           for node_id, (x, y, w, h) in self.card_rects(shown_only=False).items()}
+            self._rects_by_top = None
+        if self._rects_by_top is None:
+            # Ordered by top edge, as detour_lane sorts them: sorting what is already in order is one pass, and a
+            # layout of 10,000 nodes routes hundreds of backward wires while no node moves (issue 18).
+            self._rects_by_top = sorted(self._rects.values(), key=lambda r: (r[1], r[3]))
+        return self._rects_by_top
 
     def _route_wires_of(self, node_id: str):
         for key in self._edge_keys_of.get(node_id, ()):
@@ -468,12 +501,16 @@ class CanvasScene(QGraphicsScene):
         return position
 
     def node_moved_visually(self, node_id: str):
+        self._rects_by_top = None
         if self._rects is not None and node_id in self._rects and node_id in self._nodes:
             self._rects[node_id] = _rect_tuple(self._nodes[node_id].sceneBoundingRect())
         else:
             self._rects = None
-        if not self._routes_later:
-            self._route_wires_of(node_id)
+        if self._routes_later:
+            # A sliced move: room is made once it is over (_finish_building), for all of them at once.
+            self._moved_in_slices = True
+            return
+        self._route_wires_of(node_id)
         self.blocks.follow_move()
         self._make_room_for(self._nodes[node_id].sceneBoundingRect() if node_id in self._nodes else QRectF())
 

@@ -146,13 +146,17 @@ class CanvasView(QGraphicsView):
         # being resized) until the person pans or zooms.
         self._keep_fitted = True
         # What is shown: a collapsed block's nodes are hidden under its card (gui/canvas/block_overlay.py).
-        items = [*(i for i in self._scene.node_items() if i.isVisible()), *self._scene.blocks.cards.values(),
-                 *self._scene.blocks.frames.values()]
-        if not items:
+        cards = self._scene.card_rects().values()  # plain numbers: 10,000 items' rectangles took 30 ms
+        items = [*self._scene.blocks.cards.values(), *self._scene.blocks.frames.values()]
+        if not items and not cards:
             self.resetTransform()
             self.centerOn(0, 0)
             return
         rect = QRectF()
+        if cards:  # as the items' bounding rectangles, which reach 4 beyond the card (NodeItem.boundingRect)
+            left, top = min(x for x, _y, _w, _h in cards) - 4, min(y for _x, y, _w, _h in cards) - 4
+            right, bottom = max(x + w for x, _y, w, _h in cards) + 4, max(y + h for _x, y, _w, h in cards) + 4
+            rect = QRectF(left, top, right - left, bottom - top)
         for item in items:
             rect = rect.united(item.sceneBoundingRect())
         rect.adjust(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)

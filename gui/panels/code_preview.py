@@ -115,6 +115,11 @@ class CodePreview(QWidget):
         if self.isVisible():
             self.timer.start()
 
+    @property
+    def writing(self) -> bool:
+        """Whether code is being written for the document, or waits to be (the benchmark lets it finish)."""
+        return self._thread is not None or (self._stale and self.isVisible())
+
     def showEvent(self, event):
         super().showEvent(event)
         if self._stale:
@@ -124,6 +129,11 @@ class CodePreview(QWidget):
         """Write the code again: at once for a small graph; for a large one (10,000 nodes take most of a second)
         in a background thread, the window responding meanwhile, and shown only if no edit came in between
         (else it is written again for the new state)."""
+        if self.controller.busy:
+            # A large document is still being drawn: writing its code meanwhile would take turns with the drawing
+            # for the interpreter and make both slower (issue 18); it is written once the canvas is done.
+            self.timer.start(LARGE_GRAPH_DELAY_MS)
+            return
         self._stale = False
         self.regenerations += 1
         if len(self.controller.doc) < LARGE_GRAPH:

@@ -5,12 +5,15 @@ the same as `check --json`."""
 
 from __future__ import annotations
 
+import heapq
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from builder.cost import budget_problems, graph_costs, model_totals
 from builder.cost.totals import costs_after_edit
 from gui.canvas.cost_overlay import short_number
+from gui.later import one_per_turn
 from gui.theme import set_status
 
 HEAVIEST = 5
@@ -55,18 +58,39 @@ class CostSummary(QWidget):
         self.totals = None
         self.problems: list[str] = []
         self.costs: dict = {}
+        self._waiting = False  # a large document is being drawn: its costs come once it is (see _on_edit)
         controller.edited.connect(self._on_edit)
+        controller.busy_changed.connect(self._on_busy)
         self.refresh(full=True)
 
     def _on_edit(self, edit):
         """An edit that keeps the wiring recomputes the costs of the nodes whose results changed and of what
-        they feed (builder.cost.totals.costs_after_edit); one that rewires recomputes them all."""
+        they feed (builder.cost.totals.costs_after_edit); one that rewires recomputes them all. A new large
+        document's costs wait until the canvas has drawn it, then come in a turn of their own (gui/later.py):
+        computed with the drawing's start they held the window for a tenth of a second (issue 18)."""
+        if edit.reset and self.controller.busy:
+            self._waiting = True
+            self.costs, self.totals = {}, None
+            self.totals_label.setText("Costs follow once the canvas is drawn…")
+            self.heaviest_label.setText("")
+            return
+        if self._waiting:
+            return  # the full refresh to come reads everything afresh
         if edit.reset or edit.wiring_changed:
             self.refresh(full=True)
         elif edit.changed:
             self.costs = costs_after_edit(self.controller.doc.graph, self.controller.results, self.costs,
                                           edit.changed)
             self.refresh()
+
+    def _on_busy(self, text):
+        if text is None and self._waiting:
+            one_per_turn(("cost summary", id(self)), self._after_drawing)
+
+    def _after_drawing(self):
+        if self._waiting and not self.controller.busy:  # (busy again: another document came meanwhile)
+            self._waiting = False
+            self.refresh(full=True)
 
     def refresh(self, full: bool = False):
         graph, results = self.controller.doc.graph, self.controller.results
@@ -81,8 +105,10 @@ class CostSummary(QWidget):
         self.totals_label.setText(
             f"Cost at batch {batch:,}: <b>{short_number(at['macs'])}</b> MACs, {short_number(at['flops'])} FLOPs; "
             f"weights {_bytes(at['param_bytes'])}, activations {_bytes(at['activation_bytes'])}{partly}")
-        ranked = sorted(((n, c.macs) for n, c in costs.items() if c is not None and c.macs), key=lambda kv: -kv[1])
-        links = ", ".join(f"<a href='{n}'>{n}</a> {short_number(v)}" for n, v in ranked[:HEAVIEST])
+        # The few heaviest without sorting them all (10,000 nodes, every edit); ties keep document order.
+        ranked = heapq.nlargest(HEAVIEST, ((n, c.macs) for n, c in costs.items() if c is not None and c.macs),
+                                key=lambda kv: kv[1])
+        links = ", ".join(f"<a href='{n}'>{n}</a> {short_number(v)}" for n, v in ranked)
         self.heaviest_label.setText(f"Heaviest (MACs per sample): {links}" if links else "")
         budgets = graph.graph.get("budgets") or {}
         self.problems = budget_problems(budgets, totals)

@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from builder.inference.block_summary import shared_totals
 from builder.model.order import ordered_nodes
 from gui.derivations import conflict_derivations, shape_derivation
 from gui.display import count_text, shape_text, status_kind, status_text, status_tooltip
 from gui.fix_actions import fix_menu
+from gui.later import one_per_turn
 from gui.panels.cost_summary import CostSummary
 from gui.theme import status_colour, theme_manager
 
@@ -177,7 +177,9 @@ class ShapesPanel(QWidget):
         self.costs.node_clicked.connect(self._clicked)
         layout.addWidget(self.costs)
 
+        self._waiting = False  # a large document is being drawn: the rows come once it is (see _on_edit)
         controller.edited.connect(self._on_edit)
+        controller.busy_changed.connect(self._on_busy)
         controller.selection_changed.connect(self._on_selection)
         theme_manager().changed.connect(self._on_theme)
         self.rebuild()
@@ -199,12 +201,36 @@ class ShapesPanel(QWidget):
         """One edit: its wiring may change the row order (a deleted node leaves the table even when no other
         result changed), its changed results update their rows, the problem list and the totals."""
         if edit.reset:
-            self.rebuild()
+            if self.controller.busy:
+                self._wait_for_drawing()
+            else:
+                self.rebuild()
             return
+        if self._waiting:
+            return  # the rebuild to come reads everything afresh
         if edit.wiring_changed:
             self._order_stale = True
         if edit.changed or edit.wiring_changed:
             self._on_results_changed(edit.changed)
+
+    def _wait_for_drawing(self):
+        """A new large document while the canvas draws it (controller.busy): the table and the list empty now,
+        filled once the drawing is done, in a turn of their own (gui/later.py): filling them with the drawing's
+        first slice held the window a tenth of a second at 10,000 nodes (issue 18)."""
+        self._waiting = True
+        self.model.set_order([])
+        self._order_stale = True
+        self.problems.clear()
+        self.totals_label.setText("Shapes, errors and totals follow once the canvas is drawn…")
+
+    def _on_busy(self, text):
+        if text is None and self._waiting:
+            one_per_turn(("shapes table", id(self)), self._after_drawing)
+
+    def _after_drawing(self):
+        if self._waiting and not self.controller.busy:  # (busy again: another document came meanwhile)
+            self._waiting = False
+            self.rebuild()
 
     def _on_results_changed(self, node_ids):
         if not self._sync_order():
@@ -309,9 +335,8 @@ class ShapesPanel(QWidget):
 
     def _update_totals(self):
         results = self.controller.results
-        trainable, frozen = shared_totals(self.controller.doc.graph, results)  # a shared layer's weights once
-        errors = sum(1 for r in results.values() if r.error)
-        warnings = sum(len(r.warnings) for r in results.values())
+        counts = self.controller.counts  # kept edit by edit; a shared layer's weights once (gui/model_counts.py)
+        trainable, frozen, errors, warnings = counts.trainable, counts.frozen, counts.errors, counts.warnings
         self.totals_label.setText(
             f"Total params: <b>{trainable + frozen:,}</b> &nbsp;·&nbsp; trainable {trainable:,} &nbsp;·&nbsp; "
             f"non-trainable {frozen:,} &nbsp;·&nbsp; {len(results)} nodes, {_plural(errors, 'error')}, "

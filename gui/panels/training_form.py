@@ -30,6 +30,10 @@ from builder.model.order import model_outputs
 from gui.panels.training_csv_preview import CsvColumns
 
 SUGGESTED = "(suggested)"
+# Up to this many outputs each has its own Loss and Metric pair; a model with more (a generated or imported one can
+# have hundreds of heads) gets one pair and an Output chooser saying which output it sets: a pair per output would
+# be a dock of a thousand combos, and making them froze the window for a second when such a model opened.
+FEW_OUTPUTS = 8
 NUMBERS = ("learning_rate", "epochs", "batch_size", "validation_split", "seed")
 
 
@@ -41,6 +45,9 @@ class TrainingForm(QWidget):
         self._last_section: dict = {}
         self.outputs: list[str] = []
         self.output_rows: dict[str, tuple[QComboBox, QComboBox]] = {}
+        # With more than FEW_OUTPUTS outputs: the Output chooser and the one pair it sets (else None).
+        self.output_picker: QComboBox | None = None
+        self.picked_pair: tuple[QComboBox, QComboBox] | None = None
         self._build()
         controller.edited.connect(self._follow_document)
         self.load()
@@ -94,17 +101,20 @@ class TrainingForm(QWidget):
     def _follow_document(self, edit=None):
         rebuilt = (getattr(edit, "wiring_changed", True) or getattr(edit, "reset", True)) and self._rebuild_outputs()
         if not self._loading and (rebuilt or self._section() != self._last_section):  # undo, redo, another project
-            self.load()
+            self.load(outputs_current=True)
 
     def _section(self) -> dict:
         return training_of(self.controller.doc.graph)
 
-    def load(self):
-        """The fields from the document's training section (after opening a project, undo or redo)."""
+    def load(self, outputs_current: bool = False):
+        """The fields from the document's training section (after opening a project, undo or redo).
+        `outputs_current`: the output pairs were just matched to the document (listing the outputs of a large
+        model is not free)."""
         self._loading = True
         try:
             section = self._section()
-            self._rebuild_outputs()
+            if not outputs_current:
+                self._rebuild_outputs()
             self.data.setText(str(section.get("data") or "digits"))
             self.optimizer.setCurrentText(section.get("optimizer", DEFAULTS["optimizer"]))
             for key in NUMBERS:
@@ -114,6 +124,7 @@ class TrainingForm(QWidget):
                 loss.setCurrentText(_for_output(section.get("loss"), output) or SUGGESTED)
                 metrics = _for_output(section.get("metrics"), output)
                 metric.setCurrentText(metrics[0] if metrics else SUGGESTED)
+            self._show_picked(section)
             self.csv.show_file(self.data.text().strip(), section.get("label"), section.get("features"))
             self._last_section = section
         finally:
@@ -129,6 +140,10 @@ class TrainingForm(QWidget):
         while self.losses.count():
             self.losses.takeAt(0).widget().deleteLater()
         self.output_rows.clear()
+        self.output_picker = self.picked_pair = None
+        if len(outputs) > FEW_OUTPUTS:
+            self._build_picker(outputs)
+            return True
         several = len(outputs) > 1
         row = 0
         for output in outputs or ["(no output)"]:
@@ -149,6 +164,39 @@ class TrainingForm(QWidget):
         self.losses.setColumnStretch(1, 1)
         return True
 
+    def _build_picker(self, outputs: list[str]):
+        """One Loss and Metric pair for the output chosen above it (see FEW_OUTPUTS)."""
+        picker = self.output_picker = QComboBox()
+        picker.addItems(outputs)
+        picker.setToolTip(f"This model has {len(outputs):,} outputs: choose the one whose loss and metric the two "
+                          "fields below set")
+        picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        picker.setMinimumContentsLength(10)
+        loss, metric = _choices([SUGGESTED, *LOSSES]), _choices([SUGGESTED, *METRICS])
+        loss.setToolTip("(suggested): from the output layer and the labels, when training starts")
+        self.picked_pair = (loss, metric)
+        for row, (text, box) in enumerate((("Output", picker), ("Loss", loss), ("Metric", metric))):
+            self.losses.addWidget(QLabel(text), row, 0)
+            self.losses.addWidget(box, row, 1)
+        self.losses.setColumnStretch(1, 1)
+        picker.currentTextChanged.connect(lambda _t: self._show_picked(self._section()))
+        loss.currentTextChanged.connect(lambda _t: self._push(self._per_output("loss", picker.currentText())))
+        metric.currentTextChanged.connect(lambda _t: self._push(self._per_output("metrics", picker.currentText())))
+
+    def _show_picked(self, section: dict):
+        """The pair shows what the section holds for the output chosen (nothing to push: it is the section)."""
+        if self.output_picker is None:
+            return
+        loading, self._loading = self._loading, True
+        try:
+            output = self.output_picker.currentText()
+            loss, metric = self.picked_pair
+            loss.setCurrentText(_for_output(section.get("loss"), output) or SUGGESTED)
+            metrics = _for_output(section.get("metrics"), output)
+            metric.setCurrentText(metrics[0] if metrics else SUGGESTED)
+        finally:
+            self._loading = loading
+
     # ---- the fields to the document --------------------------------------------------------------------------
 
     def _value(self, key: str):
@@ -158,8 +206,15 @@ class TrainingForm(QWidget):
     def _per_output(self, key: str, output: str) -> dict:
         """The section's loss or metrics once this output's combo changed: one value for a single output, an
         object by output id for several (None: every output back to its suggestion)."""
+        section = self._section()
+
         def chosen(o):
-            text = self.output_rows[o][0 if key == "loss" else 1].currentText()
+            if o in self.output_rows:
+                text = self.output_rows[o][0 if key == "loss" else 1].currentText()
+            elif self.output_picker is not None and o == self.output_picker.currentText():
+                text = self.picked_pair[0 if key == "loss" else 1].currentText()
+            else:  # an output the chooser does not show now keeps what the section holds for it
+                return _for_output(section.get(key), o)
             return None if text == SUGGESTED else (text if key == "loss" else [text])
 
         if len(self.outputs) == 1:
@@ -199,8 +254,8 @@ class TrainingForm(QWidget):
         shown = {"data": self.data.text().strip() or None, "optimizer": self.optimizer.currentText(),
                  "resize": True if self.resize_images.isChecked() else None,
                  **{key: self._value(key) for key in NUMBERS}}
-        if self.output_rows:
-            first = next(iter(self.output_rows))
+        if self.output_rows or self.output_picker is not None:
+            first = self.outputs[0]
             shown.update(self._per_output("loss", first))
             shown.update(self._per_output("metrics", first))
         if self.csv.columns:  # a CSV file is previewed: its label and features are settings too
