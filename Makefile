@@ -20,8 +20,10 @@ test: $(VENV)/.installed
 	$(PY) -m pytest -q tests --ignore=tests/gui
 	$(PY) -m pytest -q tests/gui
 
-# The longer comparison of generated graphs with real Keras (see README).
+# The longer comparison with real Keras (see README): every mined Keras layer-test case judged by Keras now
+# (the default suite judges up to six per layer), then 20,000 generated graphs.
 long-agreement: $(VENV)/.installed
+	$(PY) -m pytest -q -m slow tests/builder/test_keras_layer_tests.py
 	KC_AGREEMENT_EXAMPLES=20000 $(PY) -m pytest -q -s -m slow tests/builder/test_keras_agreement.py
 
 # The performance benchmark: a table of figures against their budgets, also written to benchmarks/results.json.

@@ -4,7 +4,8 @@ canvas built with the blocks collapsed and the window painted. Printed: the top-
 <= 30) and the seconds from the file to a painted window, in this process (budget <= 1 s) and as a fresh app
 process (main.py FILE, the probe line: that includes starting Python and Qt).
 
-    .venv/bin/python -m benchmarks.block_figures
+    .venv/bin/python -m benchmarks.block_figures            # all
+    .venv/bin/python -m benchmarks.block_figures --edits    # only the edit made in every use (no Keras)
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.builder_figures import Figure
+from benchmarks.builder_figures import Figure, median_ms
 
 APPLICATIONS = ("MobileNetV2", "DenseNet121")
 
@@ -64,13 +65,50 @@ def _open_in_window(path: Path, runs: int) -> float:
     return statistics.median(times)
 
 
+def every_use_figures(quick: bool) -> list[Figure]:
+    """A structural edit inside one use of a definition, made in every use (builder/editing/every_use.py): a
+    layer deleted in one of 10 uses of a 20-layer block, in a 2,000-node model, done and undone; beside the same
+    Delete done alone in the same document (the ratio is what following the uses costs)."""
+    from builder.editing.block_edits import UseAgain, create_block
+    from builder.editing.commands import Connect, Delete, History
+    from builder.editing.every_use import in_every_use
+    from builder.model.document import GraphDocument
+
+    doc = GraphDocument()
+    doc.add_node("x", "Input", {"shape": [16]}, position=(0.0, 0.0))
+    previous = "x"
+    for i in range(2000):
+        doc.add_node(f"d{i}", "Dense", {"units": 16}, position=(200.0 * (i + 1), 0.0))
+        doc.connect(previous, f"d{i}")
+        previous = f"d{i}"
+    history = History(doc)
+    history.push(create_block(doc, [f"d{i}" for i in range(100, 120)], "stage")[1])
+    for n in range(9):
+        use = UseAgain("stage", offset=(0.0, 400.0 * (n + 1)))
+        history.push(use)
+        history.push(Connect("x", use.paste.renamed["d100"]))
+
+    def edit(wrapped: bool):
+        command = in_every_use(doc, Delete(["d110"])) if wrapped else Delete(["d110"])
+        command.do(doc)
+        command.undo(doc)
+
+    repeat = 5 if quick else 15
+    every = median_ms(lambda: edit(True), repeat)
+    alone = median_ms(lambda: edit(False), repeat)
+    return [Figure("delete a layer in 1 of 10 uses (2,000 nodes), made in every use: do + undo", every, "ms",
+                   "<= 100 ms", every <= 100),
+            Figure("the same, the one use alone (plain Delete): do + undo", alone, "ms"),
+            Figure("every use / one use", every / alone if alone else 0.0, "x")]
+
+
 def block_figures(quick: bool) -> list[Figure]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import builder
     from benchmarks.gui_figures import _launch
     from builder.model.blocks import top_level_items
 
-    figures = []
+    figures = every_use_figures(quick)
     for name, path in imported_projects().items():
         items = len(top_level_items(builder.load(path)))
         figures.append(Figure(f"{name} imported: top-level items (blocks collapsed)", items, "items", "<= 30",
@@ -86,4 +124,5 @@ def block_figures(quick: bool) -> list[Figure]:
 if __name__ == "__main__":
     from benchmarks.run import table
 
-    print(table(block_figures("--quick" in sys.argv)))
+    quick = "--quick" in sys.argv
+    print(table(every_use_figures(quick) if "--edits" in sys.argv else block_figures(quick)))

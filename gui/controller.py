@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from builder.editing.commands import Command
+from builder.editing.every_use import NeedsDetach, detach_then, in_every_use
 from builder.inference.engine import NodeResult, ShapeInference
 from builder.model.document import Change, GraphDocument, GraphError
 from gui.model_counts import ModelCounts
@@ -79,6 +80,9 @@ class EditorController(QObject):
         self.undo_stack = QUndoStack(self)
         self.selected: list[str] = []
         self._busy: str | None = None
+        # (message, block) -> whether to detach that use of a definition and make there an edit the other uses
+        # cannot follow; None refuses such edits (the window asks through its dialogs)
+        self.ask_detach = None
         self._changes: list[Change] = []
         self._ids_before = set(self.doc.graph)
         self.counts = ModelCounts(self)  # parameter totals and error counts, edit by edit (gui/model_counts.py)
@@ -110,8 +114,15 @@ class EditorController(QObject):
             message = f"{self.busy}; edit it once it is shown (or press Cancel)"
             self.refused.emit(message)
             return Pushed(message)
+        command = in_every_use(self.doc, command)  # an edit inside a use of a block is made in every use
         try:
             command.do(self.doc)
+        except NeedsDetach as exc:  # the other uses cannot follow: with the person's consent, change this use alone
+            self._changes.clear()
+            if self.ask_detach is not None and self.ask_detach(str(exc), exc.block):
+                return self.push(detach_then(self.doc, command, exc.block))
+            self.refused.emit(str(exc))
+            return Pushed(str(exc))
         except GraphError as exc:
             self._changes.clear()  # a refused command changed nothing (the document checks first)
             self.refused.emit(str(exc))

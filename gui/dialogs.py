@@ -76,6 +76,16 @@ class Dialogs:
         colour = QColorDialog.getColor(QColor(initial), self.parent, title)
         return colour.name() if colour.isValid() else None
 
+    def ask_detach(self, message: str, block: str) -> bool:
+        """An edit inside one use of a block that the other uses cannot follow: detach that use and make it there
+        (True), or leave everything as it is."""
+        answer = QMessageBox.question(self.parent, "Change only this use?",
+                                      f"{message[:1].upper()}{message[1:]}.\n\nDetach {block} into its own copy (its "
+                                      "own weights, no longer changed with the other uses) and make the change there?",
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
     def ask_restore(self, message: str) -> bool:
         """After a crash: restore the autosaved changes (True) or discard them."""
         answer = QMessageBox.question(self.parent, "Restore unsaved changes", message,

@@ -47,6 +47,7 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else QSettings()
         self.dialogs = dialogs if dialogs is not None else Dialogs(self)
         self.controller = EditorController(parent=self)
+        self.controller.ask_detach = self.dialogs.ask_detach  # an edit one use of a block cannot share
         self.keras = KerasService(self, self.settings)
         self.canvas = CanvasView(self.controller, self)
         self.canvas.dialogs = self.dialogs  # frame rename and colour ask through the window's dialogs
@@ -152,6 +153,9 @@ class MainWindow(QMainWindow):
         controller, status = self.controller, self.status
         self.palette.add_requested.connect(self.add_layer_at_center)
         self.shapes_panel.node_clicked.connect(self.canvas.center_on_node)
+        # A size link of an error (issue 14): the inspector keeps the size's derivation open on its node.
+        self.shapes_panel.size_opened.connect(self.inspector.keep_size_derivation)
+        self.inspector.node_focus_requested.connect(self.canvas.center_on_node)
         self.shapes_panel.fix_preview = self.canvas.fix_preview  # its fix menu draws the same ghosts
         # After Enter in an inspector field the keyboard goes back to the canvas (its keys work at once); later,
         # so the field finishes its own editing first.

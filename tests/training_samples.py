@@ -3,6 +3,8 @@ pixels or the values), so nothing is downloaded and an epoch takes a fraction of
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 
 import builder
@@ -20,15 +22,21 @@ def bright_quadrant_images(n: int = 240, size: int = 28, seed: int = 0):
     return images, labels.astype("int64")
 
 
-def small_cnn(size: int = 28, classes: int = 4, with_seed_settings: bool = False):
-    """Input -> Conv2D(4, 3) -> MaxPooling2D(4) -> Flatten -> Dense(classes, softmax): the seed CNN's shape, small."""
+def small_cnn(size: int = 28, classes: int = 4, with_seed_settings: bool = False, normalized: bool = False):
+    """Input -> Conv2D(4, 3) -> MaxPooling2D(4) -> Flatten -> Dense(classes, softmax): the seed CNN's shape, small.
+    normalized: a Normalization without mean and variance (adapted to data) between the Input and the Conv2D."""
     doc = builder.GraphDocument()
     doc.add_node("image", "Input", {"shape": [size, size, 1]})
+    chain = ["image"]
+    if normalized:
+        doc.add_node("norm", "Normalization", {})
+        chain.append("norm")
     doc.add_node("conv", "Conv2D", {"filters": 4, "kernel_size": 3, "padding": "same", "activation": "relu"})
     doc.add_node("pool", "MaxPooling2D", {"pool_size": 4})
     doc.add_node("flatten", "Flatten", {})
     doc.add_node("classes", "Dense", {"units": classes, "activation": "softmax"})
-    for a, b in (("image", "conv"), ("conv", "pool"), ("pool", "flatten"), ("flatten", "classes")):
+    chain += ["conv", "pool", "flatten", "classes"]
+    for a, b in pairwise(chain):
         doc.connect(a, b)
     if with_seed_settings:
         doc.graph.graph["training"] = {"epochs": 2, "batch_size": 32, "seed": 1, "learning_rate": 0.01}

@@ -5,6 +5,6 @@ The conventions are in layer_costs.py and the README's "Costs" section.
 
 from builder.cost.budgets import budget_problems
 from builder.cost.layer_costs import NodeCost, node_cost
-from builder.cost.totals import CostTotals, graph_costs, model_totals
+from builder.cost.totals import CostTotals, graph_costs, model_totals, why_unknown
 
-__all__ = ["CostTotals", "NodeCost", "budget_problems", "graph_costs", "model_totals", "node_cost"]
+__all__ = ["CostTotals", "NodeCost", "budget_problems", "graph_costs", "model_totals", "node_cost", "why_unknown"]

@@ -15,7 +15,9 @@ Conventions (documented in the README, checked against TensorFlow's profiler in 
 - Normalisation at inference: one MAC per value (scale and shift folded), FLOPs 2 per value; Rescaling the same.
 - Merges: (inputs − 1) adds, multiplies or comparisons per output value (Average one more: the division);
   Concatenate, reshaping, dropout and activation functions: 0 (they move or map values; the profiler does not
-  count them either).
+  count them either), except softmax: 5 FLOPs per value wherever it is (the Softmax layer, Activation, a
+  layer's activation='softmax', ops.softmax), as the profiler counts its Softmax op.
+- Op nodes (keras.ops calls): op_costs.py.
 - Bytes: parameters × the variable dtype's size (float32: 4); activations: output values per sample × the
   compute dtype's size. Unknown sizes (None) give None.
 """
@@ -26,7 +28,9 @@ import math
 import re
 from typing import NamedTuple
 
+from builder.catalog.ops import PREFIX as OP_PREFIX
 from builder.catalog.rules.common import as_rank, split_channels
+from builder.cost.op_costs import FREE_OPS, OP_RULES, SOFTMAX_FLOPS, softmax
 
 _DTYPE_BYTES = {"float16": 2, "bfloat16": 2, "float32": 4, "float64": 8, "int8": 1, "uint8": 1, "int32": 4,
                 "int64": 8}
@@ -72,10 +76,17 @@ def node_cost(layer: str, params: dict, in_shapes: list, out_shape, params_count
 def compute(layer, params, ins, out) -> tuple[int | None, int | None]:
     """(MACs, FLOPs) for one sample; (None, None) where a size is unknown or the layer is outside the conventions."""
     rule = rule_for(layer)
-    if rule is None:
-        return None, None
+    return (None, None) if rule is None else rule_cost(rule, layer, params, ins, out)
+
+
+def rule_cost(rule, layer, params, ins, out) -> tuple[int | None, int | None]:
+    """A cost rule's (MACs, FLOPs), with a layer's own activation='softmax' added; (None, None) where a size
+    is unknown."""
     try:
-        return rule(params, ins, out)
+        macs, flops = rule(params, ins, out)
+        if params.get("activation") == "softmax" and layer not in _RECURRENT and layer != "Activation":
+            flops += SOFTMAX_FLOPS * _count(out)
+        return macs, flops
     except (TypeError, KeyError, IndexError, ValueError):  # an unknown (None) size in a product
         return None, None
 
@@ -91,7 +102,10 @@ def rule_for(layer: str):
     except KeyError:
         pass
     rule = _RULES.get(layer)
-    if rule is None:
+    if layer.startswith(OP_PREFIX):
+        function = layer[len(OP_PREFIX):]
+        rule = FREE if function in FREE_OPS else OP_RULES.get(function)  # other ops: Keras's shape, cost unknown
+    elif rule is None:
         family = next((f for prefix, f in _FAMILIES if layer.startswith(prefix)), None)
         if family is not None:
             def rule(params, ins, out, family=family):
@@ -168,6 +182,10 @@ def _per_value(params, ins, out):
     return values, 2 * values
 
 
+def _activation(params, ins, out):
+    return softmax(params, ins, out) if params.get("activation") == "softmax" else (0, 0)
+
+
 def _merge(extra):
     def rule(params, ins, out):
         return 0, _count(out) * (len(ins) - 1 + extra)
@@ -209,15 +227,17 @@ _RULES = {
     "BatchNormalization": _per_value, "LayerNormalization": _per_value, "GroupNormalization": _per_value,
     "UnitNormalization": _per_value, "Rescaling": _per_value,
     "Add": _merge(0), "Subtract": _merge(0), "Multiply": _merge(0), "Maximum": _merge(0), "Minimum": _merge(0),
-    "Average": _merge(1), "Dot": _dot,
+    "Average": _merge(1), "Dot": _dot, "Softmax": softmax, "Activation": _activation,
     "MultiHeadAttention": _multi_head_attention, "Attention": _attention, "AdditiveAttention": _attention,
 }
+# Their `activation` runs inside the loop, on each step's gates: not one softmax of the output.
+_RECURRENT = frozenset(("LSTM", "GRU", "SimpleRNN"))
 _FAMILIES = (("Conv", _convolution), ("DepthwiseConv", _convolution), ("SeparableConv", _convolution),
              ("MaxPooling", _pooling), ("AveragePooling", _pooling), ("GlobalMaxPooling", _pooling),
              ("GlobalAveragePooling", _pooling))
 # Layers that only move, select or map values one by one: no MACs and no FLOPs by the convention above.
-_FREE = {"Input", "Concatenate", "Flatten", "Reshape", "Permute", "RepeatVector", "Dropout", "Activation", "ReLU",
-         "ELU", "LeakyReLU", "PReLU", "Softmax", "Embedding", "Masking", "Identity", "GaussianNoise",
+_FREE = {"Input", "Concatenate", "Flatten", "Reshape", "Permute", "RepeatVector", "Dropout", "ReLU",
+         "ELU", "LeakyReLU", "PReLU", "Embedding", "Masking", "Identity", "GaussianNoise",
          "GaussianDropout", "AlphaDropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D",
          "ActivityRegularization", "ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D", "Cropping1D", "Cropping2D",
          "Cropping3D", "UpSampling1D", "UpSampling2D", "UpSampling3D", "Resizing", "CenterCrop", "RandomFlip",

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from builder.catalog.ops import op_spec
 from builder.catalog.specs import CATALOG
-from builder.cost.layer_costs import FREE, NodeCost, dtype_bytes, rule_for
+from builder.cost.layer_costs import FREE, NodeCost, dtype_bytes, rule_cost, rule_for
 from builder.inference.engine import NodeResult, infer
 from builder.model.order import graph_of, port_key
 
@@ -18,6 +19,13 @@ _RESOLVED_LIMIT = 20_000
 # After an edit most nodes are unchanged, and real models repeat blocks, so most lookups hit.
 _COMPUTED: dict[tuple, tuple] = {}
 _BY_CONTENT: dict[tuple, dict] = {}
+# Whole costs by the inference result object: the engine hands out ONE NodeResult per (layer, params, arriving
+# shapes) it has seen (builder/inference/engine.py's _RULED), and keeps a node's result object while nothing it
+# depends on changes, so the same object means the same layer, params, input and output shapes, which is all a
+# cost reads besides the node's dtype (kept beside it and compared). A pass over a model the engine has seen is
+# then one lookup per node, as the engine's own. Each entry holds its result, so its id cannot be reused.
+_BY_RESULT: dict[int, tuple] = {}
+_BY_RESULT_LIMIT = 50_000
 
 
 class CostTotals(NamedTuple):
@@ -39,53 +47,79 @@ def graph_costs(source, results: dict[str, NodeResult] | None = None, only=None)
     """Each node's cost (None for a node without a shape), or only those of the nodes in `only`. Reads
     networkx's adjacency dicts directly, as the inference engine does: this runs after every edit (the totals
     and the overlay). A node's cost depends on its own result and params and on the shapes arriving, so after
-    an edit `costs_after_edit` recomputes the nodes whose results changed and what they feed."""
+    an edit `costs_after_edit` recomputes the nodes whose results changed and what they feed.
+    `results` are the engine's for this graph (builder.inference): its result objects are the memo's key."""
     graph = graph_of(source)
     results = infer(graph) if results is None else results
     costs = {}
-    preds = graph._pred
-    make = tuple.__new__  # NodeCost's own __new__ is one more Python call per node
     nodes = graph._node.items() if only is None else ((n, graph._node[n]) for n in only if n in graph._node)
+    by_result, results_get = _BY_RESULT, results.get
+    if len(by_result) >= _BY_RESULT_LIMIT:
+        by_result.clear()
     for node, data in nodes:
-        result = results.get(node)
-        if result is None or (shape := result.shape) is None:
+        result = results_get(node)
+        if result is None or result.shape is None:
             costs[node] = None
             continue
-        layer = result.layer
         config = data.get("config")
-        var_bytes, act_bytes = dtype_bytes(config) if config else (4, 4)
-        values = None
-        if None not in shape[1:]:
-            values = act_bytes
-            for size in shape[1:]:
-                values *= size
-        weights = (result.trainable + result.non_trainable) * var_bytes
-        spec = CATALOG.get(layer)
-        rule = rule_for(layer) if spec is not None and not spec.generic else None  # imported: Keras's, unknown
-        if rule is FREE:
-            costs[node] = make(NodeCost, (0, 0, weights, values))
-            continue
-        if rule is None:
-            costs[node] = make(NodeCost, (None, None, weights, values))
-            continue
-        params = _resolved(spec, data.get("params") or {})
-        into = preds[node]
-        if len(into) == 1 and len(next(iter(into.values()))) == 1:  # one wire: nothing to sort
-            ins = [results[next(iter(into))].shape]
-        else:
-            wires = sorted(((port, source) for source, keys in into.items()
-                            for port in (k.get("port") for k in keys.values())), key=lambda w: port_key(w[0]))
-            ins = [results[s].shape for _p, s in wires]
-        key = (layer, id(params), shape, *ins)
-        found = _COMPUTED.get(key)
-        if found is None or found[0] is not params:
-            try:
-                macs, flops = rule(params, ins, shape)
-            except (TypeError, KeyError, IndexError, ValueError):  # an unknown (None) size in a product
-                macs = flops = None
-            found = _COMPUTED[key] = (params, macs, flops)
-        costs[node] = make(NodeCost, (found[1], found[2], weights, values))
+        sizes = dtype_bytes(config) if config else _FLOAT32
+        found = by_result.get(id(result))
+        if found is None or found[0] is not result or found[1] != sizes:
+            found = by_result[id(result)] = (result, sizes, _node_cost(graph, node, data, result, results, sizes))
+        costs[node] = found[2]
     return costs
+
+
+_FLOAT32 = (4, 4)
+
+
+def _node_cost(graph, node, data, result, results, sizes) -> NodeCost:
+    """One node's cost, computed (the memo by result answers most nodes before this runs)."""
+    shape, layer = result.shape, result.layer
+    var_bytes, act_bytes = sizes
+    values = None
+    if None not in shape[1:]:
+        values = act_bytes
+        for size in shape[1:]:
+            values *= size
+    weights = (result.trainable + result.non_trainable) * var_bytes
+    spec = CATALOG.get(layer) or op_spec(layer)  # a layer, or an op node ("ops.add")
+    # A layer or op outside the catalog (imported, shaped by Keras): its bytes are known, its MACs are not.
+    rule = rule_for(layer) if spec is not None and not spec.generic else None
+    if rule is FREE:
+        return NodeCost(0, 0, weights, values)
+    if rule is None:
+        return NodeCost(None, None, weights, values)
+    params = _resolved(spec, data.get("params") or {})
+    into = graph._pred[node]
+    if len(into) == 1 and len(next(iter(into.values()))) == 1:  # one wire: nothing to sort
+        ins = [results[next(iter(into))].shape]
+    else:
+        wires = sorted(((port, source) for source, keys in into.items()
+                        for port in (k.get("port") for k in keys.values())), key=lambda w: port_key(w[0]))
+        ins = [results[s].shape for _p, s in wires]
+    key = (layer, id(params), shape, *ins)
+    found = _COMPUTED.get(key)
+    if found is None or found[0] is not params:
+        found = _COMPUTED[key] = (params, *rule_cost(rule, layer, params, ins, shape))
+    return NodeCost(found[1], found[2], weights, values)
+
+
+def why_unknown(layer: str, shape) -> str:
+    """Why a node with a shape has no MACs/FLOPs (for the person: `explain`, the app)."""
+    spec = CATALOG.get(layer) or op_spec(layer)
+    if spec is None or spec.generic:
+        return ("imported from Keras outside the catalog: Keras computed its shape, its arithmetic is not known "
+                "here; its weight and activation bytes are counted")
+    if rule_for(layer) is None:
+        return "outside the documented cost conventions (README, Costs)"
+    return "a size it needs is unknown (None) until the model runs"
+
+
+def clear_memos() -> None:
+    """Forget every remembered cost and resolved params (a benchmark's first pass; a test's replaced rule)."""
+    for memo in (_RESOLVED, _COMPUTED, _BY_CONTENT, _BY_RESULT):
+        memo.clear()
 
 
 def costs_after_edit(graph, results, costs: dict, changed) -> dict:
@@ -127,12 +161,14 @@ def model_totals(results: dict[str, NodeResult], costs: dict[str, NodeCost | Non
     for node, cost in costs.items():
         if cost is None:
             continue
-        params += results[node].params or 0
-        param_bytes += cost.param_bytes or 0
-        activations += cost.activation_bytes or 0
-        if cost.macs is None or cost.flops is None:
+        result = results[node]  # a node with a cost has a shape, so its counts are its parameters
+        params += result.trainable + result.non_trainable
+        node_macs, node_flops, node_param_bytes, node_activations = cost
+        param_bytes += node_param_bytes or 0
+        activations += node_activations or 0
+        if node_macs is None or node_flops is None:
             uncounted.append(node)
             continue
-        macs += cost.macs
-        flops += cost.flops
+        macs += node_macs
+        flops += node_flops
     return CostTotals(params, macs, flops, param_bytes, activations, tuple(uncounted))

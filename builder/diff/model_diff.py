@@ -5,7 +5,9 @@ config entry that differs, old -> new, with Keras's default standing for a param
 class shows as "layer"), rewired (a node's inputs in port order, before -> after, in B's ids where a node has a
 match), and the model's inputs or outputs when their order changes. Consequences, from our inference on each
 side: each matched node whose output shape or parameter count changed, the model's total parameter count, and
-errors that appeared or were fixed. Positions, frames and other `ui` are presentation and left out unless asked.
+errors that appeared or were fixed. Blocks (block_diff.py): added, removed, renamed, their members and their
+kind, parent, definition or sharing changed. Positions, frames, collapsed blocks and other `ui` are presentation
+and left out unless asked.
 
 Matched nodes are reported by their id in B, as `git diff` names the new side.
 """
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 
 from builder.catalog.params import REQUIRED
 from builder.catalog.specs import UnknownLayerError, spec_for
+from builder.diff.block_diff import BlockDiff, diff_blocks
 from builder.diff.matching import inputs_in_order, match_nodes
 from builder.inference.engine import NodeResult, infer, totals
 from builder.model.order import graph_of, model_inputs, model_outputs
@@ -40,12 +43,14 @@ class ModelDiff:
     errors_fixed: dict[str, str] = field(default_factory=dict)  # B id (A id for a removed node) -> error
     moved: list[str] = field(default_factory=list)  # with ui: matched nodes at another position (B ids)
     ui_changed: list[str] = field(default_factory=list)  # with ui: other ui keys that differ (frames, ...)
+    blocks: BlockDiff = field(default_factory=BlockDiff)
+    has_blocks: bool = False  # either side has blocks (the JSON then has a "blocks" entry)
 
     @property
     def same(self) -> bool:
         """No edit at all (consequences follow from edits, so they need no look)."""
         return not (self.added or self.removed or self.renamed or self.changed or self.rewired or self.inputs
-                    or self.outputs or self.moved or self.ui_changed)
+                    or self.outputs or self.moved or self.ui_changed or not self.blocks.same)
 
     @property
     def to_a(self) -> dict[str, str]:
@@ -93,6 +98,8 @@ def diff_graphs(a, b, include_ui: bool = False) -> ModelDiff:
         before, after = [matched.get(n, n) for n in of(a)], of(b)
         if before != after:
             setattr(result, name, (before, after))
+    result.blocks = diff_blocks(a, b, matched)
+    result.has_blocks = bool(a.graph.get("blocks") or b.graph.get("blocks"))
     _consequences(result, a, b)
     if include_ui:
         _ui_changes(result, a, b)

@@ -31,6 +31,12 @@ def diff_dict(diff: ModelDiff) -> dict:
         "total_params": list(diff.total_params),
         "errors": {"appeared": dict(diff.errors_appeared), "fixed": dict(diff.errors_fixed)},
     }
+    if diff.has_blocks:
+        blocks = diff.blocks
+        data["blocks"] = {"added": list(blocks.added), "removed": list(blocks.removed), "renamed": dict(blocks.renamed),
+                          "joined": {b: list(n) for b, n in blocks.joined.items()},
+                          "left": {b: list(n) for b, n in blocks.left.items()},
+                          "changed": {b: {k: list(pair) for k, pair in c.items()} for b, c in blocks.changed.items()}}
     if diff.moved or diff.ui_changed:
         data["moved"] = list(diff.moved)
         data["ui_changed"] = list(diff.ui_changed)
@@ -96,6 +102,16 @@ def diff_text(diff: ModelDiff, name_a: str = "A", name_b: str = "B") -> str:
     for label, pair in (("model inputs", diff.inputs), ("model outputs", diff.outputs)):
         if pair is not None:
             lines.append(f"{label}: {ids_text(pair[0])} → {ids_text(pair[1])}")
+    blocks = diff.blocks
+    section("blocks removed", [quote(b) for b in blocks.removed])
+    section("blocks added", [quote(b) for b in blocks.added])
+    section("blocks renamed", [f"{quote(old)} → {quote(new)}" for old, new in blocks.renamed.items()])
+    section("block members", [f"{quote(b)}: " + "; ".join(part for part in (
+        f"joined {ids_text(blocks.joined[b])}" if b in blocks.joined else "",
+        f"left {ids_text(blocks.left[b])}" if b in blocks.left else "") if part)
+        for b in dict.fromkeys([*blocks.joined, *blocks.left])])
+    section("blocks changed", [f"{quote(b)}: " + "; ".join(change_text(k, *pair) for k, pair in changes.items())
+                               for b, changes in blocks.changed.items()])
     touched = list(dict.fromkeys([*diff.shape_changes, *diff.param_changes]))
     section("shapes and params", [f"{quote(node)}: {consequence_text(diff, node)}" for node in touched])
     section("errors appeared", [diff.errors_appeared[node] for node in diff.errors_appeared])
@@ -117,4 +133,7 @@ def totals_text(diff: ModelDiff) -> str:
     follow = len((set(diff.shape_changes) | set(diff.param_changes)) - edited)
     if follow:
         parts.append(f"{follow} with another shape or count")
+    if not diff.blocks.same:
+        count = diff.blocks.count()
+        parts.append(f"{count} block" + ("s" if count != 1 else "") + " changed")
     return ", ".join(parts) + f" · params {before:,} → {after:,} ({signed(after - before)})"

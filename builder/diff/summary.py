@@ -17,6 +17,7 @@ from builder.catalog.rules import fmt
 from builder.catalog.specs import UnknownLayerError, spec_for
 from builder.diff.matching import effective_params, inputs_in_order
 from builder.inference.engine import infer, totals
+from builder.model.blocks import blocks_of, members_by_block
 from builder.model.order import graph_of, model_inputs, model_outputs, ordered_nodes
 from builder.quoting import escape_controls, show
 
@@ -61,5 +62,25 @@ def summary_text(source) -> str:
     lines = [(f"# keras-canvas summary: {len(graph):,} nodes, {trainable + frozen:,} params (trainable "
               f"{trainable:,}, non-trainable {frozen:,})"),
              f"# inputs: {inputs}; outputs: {outputs}"]
+    lines += block_lines(graph)
     lines += [node_line(graph, node, results[node]) for node in ordered_nodes(graph)]
     return escape_controls("\n".join(lines), keep_newlines=True) + "\n"
+
+
+def block_lines(graph) -> list[str]:
+    """One comment line per block, by id, with what it is and its nodes (sorted): whether it is collapsed is how
+    it is shown, so it is left out."""
+    meta = blocks_of(graph)
+    if not meta:
+        return []
+    holding = members_by_block(graph, meta)
+    lines = []
+    for block in sorted(meta):
+        m = meta[block]
+        what = [m.get("kind") or "group"]
+        if m.get("definition") is not None:
+            what.append(("shared use of " if m.get("shared") else "copy of ") + _literal(m["definition"]))
+        if m.get("parent") is not None:
+            what.append(f"in {m['parent']}")
+        lines.append(f"# block {block} ({', '.join(what)}): {', '.join(sorted(holding[block]))}")
+    return lines

@@ -9,8 +9,7 @@ from __future__ import annotations
 import copy
 
 from builder.editing.clipboard import Paste, extract
-from builder.editing.commands import Command, Macro, Move, SetParam
-from builder.layout.expand_room import room_to_open
+from builder.editing.commands import Command, Macro, SetParam
 from builder.model.block_checks import block_errors, problems, trial_graph
 from builder.model.blocks import (
     InvalidBlock,
@@ -268,23 +267,3 @@ def edit_definition(doc: GraphDocument, node: str, name: str, value=UNSET) -> Co
         return SetParam(node, name, value)
     shown = "default" if value is UNSET else repr(value)
     return Macro(f"Set {name} = {shown} in every use ({len(targets)})", [SetParam(t, name, value) for t in targets])
-
-
-def open_with_room(doc: GraphDocument, block: str, positions: dict | None = None) -> Command:
-    """Expand a collapsed block and move what stands right of it and below it out of the way, as one step
-    (builder/layout/expand_room.py). `positions`: where the canvas shows nodes the document has not placed."""
-    _check_block(doc, block)
-    expand = set_collapsed(doc, [block], False)
-    where = {**(positions or {}), **doc.positions}
-    moved = room_to_open(doc.graph, where, block)
-    if not moved:
-        return expand
-    return Macro(f"Expand {block}", [expand, Move(moved, f"Make room for {block}")])
-
-
-def open_or_close(doc: GraphDocument, block: str, positions: dict | None = None) -> Command:
-    """What a double-click on a block does: open a collapsed one (making room), close an open one."""
-    _check_block(doc, block)
-    if blocks_of(doc.graph)[block].get("collapsed"):
-        return open_with_room(doc, block, positions)
-    return set_collapsed(doc, [block], True)

@@ -75,7 +75,7 @@ class Delete(Command):
         # Refuse unknown nodes and wires before changing anything.
         for node in self.nodes:
             doc.layer(node)
-        existing = set(doc.edges())
+        existing = set(doc.edges()) if self.wires else set()  # every wire of the graph: only when wires are named
         for source, target, port in self.wires:
             if (source, target, port) not in existing:
                 raise NoSuchEdge(f"there is no wire {source} -> {target} on port {port}")

@@ -6,6 +6,7 @@
 node is asked about, so inference pays nothing for it.
 """
 
+from builder.explain.conflicts import ConflictingAxis, SizeSource, conflicting_sizes
 from builder.explain.derivation import Explanation, explain_graph, explain_node
 
-__all__ = ["Explanation", "explain_graph", "explain_node"]
+__all__ = ["ConflictingAxis", "Explanation", "SizeSource", "conflicting_sizes", "explain_graph", "explain_node"]

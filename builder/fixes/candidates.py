@@ -7,7 +7,7 @@ projection on the narrower inputs), rank mismatch (Flatten or Reshape on the odd
 rank > 2 (Flatten or global pooling), convolution or pooling on too few axes (Reshape adding them), a window
 larger than its input (padding='same' or a smaller window), a Reshape no size fits (a target with -1),
 concatenation along the batch axis or an axis out of range (axis -1), a node without input (wire the nearest
-output that works), an unused Input (delete it).
+output that works), an unused Input (delete it). More kinds, met by the generated graphs: more_candidates.py.
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from __future__ import annotations
 import math
 import re
 
+from builder.catalog.ops import op_name, op_spec
 from builder.catalog.specs import CATALOG, spec_for
 from builder.fixes import edits as E
+from builder.fixes import more_candidates as more
 from builder.model.order import free_id, wires_into
 
 
@@ -25,7 +27,13 @@ def candidates(graph, results, node) -> list[tuple[str, str, list[dict]]]:
     result = results[node]
     layer = result.layer
     spec = CATALOG.get(layer) if isinstance(layer, str) else None
-    if spec is None or spec.generic:
+    if spec is None:
+        op = op_spec(layer)  # an op node: only its params can be fitted
+        if op is None or op.generic or not result.error or result.stale:
+            return []
+        shapes = [results[u].shape for u, _p in wires_into(graph, node)]
+        return [] if None in shapes else [(result.error, t, e) for t, e in more.param_fixes(graph, node, op, shapes)]
+    if spec.generic:
         return []
     ids = _Ids(graph)
     found = []
@@ -36,17 +44,23 @@ def candidates(graph, results, node) -> list[tuple[str, str, list[dict]]]:
             kinds = _wire_nearest(graph, results, node)
         elif None in shapes:
             kinds = []
+        elif layer in more.TWO_INPUTS and len(wires) == 1:
+            kinds = _wire_nearest(graph, results, node, port=1, besides=wires[0][0])
         elif spec.is_merge:
             kinds = _merge(graph, node, layer, wires, shapes, ids)
         elif layer == "Reshape":
             kinds = _reshape(graph, node, shapes[0])
-        elif _window_rank(layer):
+        elif layer in more.ATTENTION:
+            kinds = more.attention_sequences(node, wires, shapes, ids)
+        elif _window_rank(layer) and len(shapes[0]) <= _window_rank(layer) + 2:
             kinds = _windowed(graph, node, layer, wires, shapes[0], ids)
         elif _needed_rank(layer) and len(shapes) == 1 and len(shapes[0]) < _needed_rank(layer):
             (source, port), = wires
             kinds = _add_axes(node, source, port, shapes[0], _needed_rank(layer) - 2, ids, graph)
         else:
-            kinds = []
+            kinds = more.merge_extra_axes(graph, node, layer, wires, shapes[0], ids) if len(shapes) == 1 else []
+        if None not in shapes:
+            kinds += more.param_fixes(graph, node, spec, shapes)
         found += [(result.error, title, edits) for title, edits in kinds]
     for warning in result.warnings:
         if layer == "Input" and "is not used by any layer" in warning:
@@ -61,9 +75,15 @@ class _Ids:
 
     def __init__(self, graph):
         self.taken = set(graph)
+        # Keras names an op node's operation after its function, "reshape", "reshape_1", ..., counting across
+        # the process: a layer inserted as reshape_1 beside an ops.reshape node could take that name, and Keras
+        # refuses a model with a name twice (found by a generated graph). Such prefixes get "_layer".
+        self.op_functions = {name for layer in (d.get("layer") for d in graph._node.values())
+                             if (name := op_name(layer)) is not None}
 
     def new(self, layer: str) -> str:
-        node = free_id(spec_for(layer).id_prefix or layer.lower(), self.taken)
+        prefix = spec_for(layer).id_prefix or layer.lower()
+        node = free_id(prefix + "_layer" if prefix in self.op_functions else prefix, self.taken)
         self.taken.add(node)
         return node
 
@@ -283,9 +303,10 @@ def _before_dense(graph, results, node, ids):
 
 # ---- a node without input ------------------------------------------------------------------------------------
 
-def _wire_nearest(graph, results, node, tries: int = 8):
+def _wire_nearest(graph, results, node, tries: int = 8, port: int = 0, besides=None):
     """Wire the nearest node that has a shape (by canvas distance, else document order), that is not fed by
-    this one (no cycle); the nearest few are tried and the verified ones offered."""
+    this one (no cycle), to `port` (0; 1 for a two-input merge's missing second input, `besides` its first);
+    the nearest few are tried and the verified ones offered."""
     positions = (graph.graph.get("ui") or {}).get("positions") or {}
     order = {n: i for i, n in enumerate(graph)}
     here = positions.get(node)
@@ -297,9 +318,10 @@ def _wire_nearest(graph, results, node, tries: int = 8):
             return (0, math.dist(here, there))
         return (1, abs(order[other] - order[node]))
 
-    sources = [n for n in graph if n != node and n not in downstream and results[n].shape is not None]
+    sources = [n for n in graph if n not in (node, besides) and n not in downstream and results[n].shape is not None]
     sources.sort(key=distance)
-    return [(f"connect {s} to {node}", [E.connect(s, node, 0)]) for s in sources[:tries]]
+    which = "" if port == 0 else " as its second input"
+    return [(f"connect {s} to {node}{which}", [E.connect(s, node, port)]) for s in sources[:tries]]
 
 
 def _descendants(graph, node) -> set:

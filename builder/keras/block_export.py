@@ -20,12 +20,12 @@ from builder.keras.code_export import (
     _RESERVED,
     _line,
     _list,
+    layer_arguments,
     literal,
     script_text,
     string_literal,
     variable_names,
 )
-from builder.keras.wrappers import layer_code
 from builder.model.blocks import blocks_of, members, uses
 
 
@@ -46,23 +46,7 @@ def _identifier(text: str, taken: set) -> str:
 
 def _args(step, replaced: dict, name_expr: str) -> str:
     """The constructor arguments of a step; params in `replaced` are written as the argument names given."""
-    out = []
-    for param in step.spec.params:
-        if param.name in replaced:
-            out.append(f"{param.name}={replaced[param.name]}")
-        elif param.name in step.params:
-            value = step.params[param.name]
-            if param.kind == "layer" and value is not None:  # a wrapper's layer: layers.LSTM(units=64)
-                out.append(f"{param.name}={layer_code(value, literal)}")
-            elif param.always_written or not param.is_default(value):
-                out.append(f"{param.name}={literal(value)}")
-        elif param.always_written:
-            out.append(f"{param.name}={literal(param.default)}")
-    for key, value in step.config.items():
-        if key.isidentifier():
-            out.append(f"{key}={replaced.get(key, literal(value))}")
-    out.append(f"name={name_expr}")
-    return ", ".join(out)
+    return ", ".join([*layer_arguments(step, replaced), f"name={name_expr}"])
 
 
 def _call(step, layer_expr: str, sources: list[str]) -> str:

@@ -90,10 +90,16 @@ def variable_names(ids) -> dict[str, str]:
     return names
 
 
-def _arguments(step) -> list[str]:
+def layer_arguments(step, replaced: dict | None = None) -> list[str]:
+    """A layer's constructor arguments as written: typed params that differ from Keras's default (or are always
+    written), then its config; a param or config key in `replaced` is written as the expression given (a block
+    function's argument)."""
+    replaced = replaced or {}
     args = []
     for param in step.spec.params:
-        if param.name in step.params:
+        if param.name in replaced:
+            args.append(f"{param.name}={replaced[param.name]}")
+        elif param.name in step.params:
             value = step.params[param.name]
             if param.kind == "layer" and value is not None:  # a wrapper's layer: layers.LSTM(units=64)
                 args.append(f"{param.name}={layer_code(value, literal)}")
@@ -102,7 +108,7 @@ def _arguments(step) -> list[str]:
         elif param.always_written:
             args.append(f"{param.name}={literal(param.default)}")
     # Config keys are checked identifiers (builder/keras_config), so they are safe as keyword names.
-    args.extend(f"{key}={literal(value)}" for key, value in step.config.items() if key.isidentifier())
+    args.extend(f"{key}={replaced.get(key, literal(value))}" for key, value in step.config.items() if key.isidentifier())
     return args
 
 
@@ -119,7 +125,7 @@ def _line(step, names, style, ranks_differ=frozenset()) -> str:
     if step.spec.is_input:
         extra = "".join(f", {key}={literal(value)}" for key, value in step.config.items() if key.isidentifier())
         return f"{var} = keras.Input(shape={literal(step.params['shape'])}, {name_arg}{extra})"
-    args = ", ".join([*_arguments(step), name_arg])
+    args = ", ".join([*layer_arguments(step), name_arg])
     sources = [names[s] for s in step.sources]
     if step.spec.call_style == "arguments":  # MultiHeadAttention(...)(query, value, key), by port name
         wired = ", ".join(f"{port}={name}" if i > 1 else name

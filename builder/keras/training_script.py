@@ -10,13 +10,20 @@ with tf.nn.compute_average_loss against the global batch, gradients from tf.Grad
 apply_gradients, and the step's numbers summed with strategy.reduce. It prints the same per-epoch line and writes
 the same history as fit, and only the chief writes the model.
 
+A Normalization node without mean and variance is adapted to the training examples (never the held-out ones)
+before the fit, as the app's training does: the script carries the app's own adapt_normalizations (its source,
+so the two cannot drift apart), and calls it only when the graph has such a node.
+
 The settings are written as literals (code_export.literal: escaped, never evaluated from the file), so the
 script does nothing but what it says whatever the project holds.
 """
 
 from __future__ import annotations
 
+import inspect
+
 from builder.keras.code_export import export_code, literal
+from builder.keras.normalization_adapt import adapt_normalizations
 from builder.keras.training_settings import loss_of, resolve
 
 STRATEGIES = ("none", "mirrored", "multiworker")
@@ -121,6 +128,7 @@ def train(args, strategy):
     with strategy.scope():
         model = build_model()
         model.compile(optimizer=make_optimizer(), loss=LOSS, metrics=METRICS)
+    ADAPT_STEP
     validation = (bare(x_held), bare(y_held)) if len(next(iter(y_held.values()))) else None
     batch = args.batch_size * strategy.num_replicas_in_sync  # the global batch grows with the replicas
     history = model.fit(bare(x), bare(y), batch_size=batch, epochs=args.epochs, validation_data=validation,
@@ -139,6 +147,7 @@ def train(args, strategy):
         model = build_model()
         optimizer = make_optimizer()
         model.compile(optimizer=optimizer, loss=LOSS, metrics=METRICS)  # saved with the model
+    ADAPT_STEP
     dataset = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(next(iter(y.values()))), seed=SEED)
     options = tf.data.Options()
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
@@ -308,8 +317,24 @@ def training_script(graph, strategy: str = "none", asked: dict | None = None) ->
         header.append("PER_EXAMPLE_METRICS = {" + ", ".join(f"{literal(m)}: ({literal(o)}, {f})"
                                                           for m, (o, f) in step_metrics.items()) + "}")
     body = LOADERS + (STRATEGY_TF if uses_tf else STRATEGY_NONE)
-    body += CUSTOM_STEP_MAIN if strategy == "multiworker" else FIT_MAIN
+    train_code = CUSTOM_STEP_MAIN if strategy == "multiworker" else FIT_MAIN
+    if _has_unadapted_normalization(graph):
+        body += "\n\n" + inspect.getsource(adapt_normalizations).rstrip() + "\n"
+        body += train_code.replace("    ADAPT_STEP\n", ADAPT_STEP)
+    else:
+        body += train_code.replace("    ADAPT_STEP\n", "")
     return "\n".join(header) + "\n\n\n" + build + "\n" + body + MAIN
+
+
+ADAPT_STEP = """\
+    # Normalization without mean and variance learns them from the training examples, as in Keras Canvas
+    adapt_normalizations(model, bare(x), args.batch_size)
+"""
+
+
+def _has_unadapted_normalization(graph) -> bool:
+    return any(data.get("layer") == "Normalization" and (data.get("params") or {}).get("mean") is None
+               for _node, data in graph.nodes(data=True))
 
 
 def _name(graph) -> str:

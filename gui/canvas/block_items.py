@@ -14,12 +14,13 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGraphicsItem
 
 from builder.catalog.rules import fmt
-from builder.editing.block_edits import open_or_close
+from builder.editing.block_room import open_or_close
 from builder.editing.commands import Move
 from builder.model.blocks import MODEL_KINDS, blocks_of, members
 from gui.canvas import geometry
 from gui.canvas.edge_item import detour_path, wire_path
-from gui.canvas.text import font, tooltip_html
+from gui.canvas.port_item import INPUT, OUTPUT, PortItem
+from gui.canvas.text import draw_zoomed_out_name, font, tooltip_html
 from gui.theme import canvas_palette, readable_text_on
 
 CARD_WIDTH = 240.0
@@ -44,6 +45,59 @@ def kind_text(meta: dict, size: int) -> str:
     if meta.get("definition") is not None:
         kind += f" · {'shared use' if meta.get('shared') else 'copy'} of {meta['definition']}"
     return f"{kind} · {size} layer" + ("s" if size != 1 else "")
+
+
+def _fill_title_bar(painter, rect: QRectF, bar: QRectF, colour: QColor, radius: float):
+    """The coloured title bar of a card or a frame: the top of its rounded rectangle."""
+    painter.save()
+    painter.setClipRect(bar)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QBrush(colour))
+    painter.drawRoundedRect(rect, radius, radius)
+    painter.restore()
+
+
+def _title_text(painter, rect: QRectF, text: str, colour: QColor):
+    """A title on its bar, elided to fit, in a colour readable on the bar."""
+    title_font = QFont(font("title"))
+    painter.setFont(title_font)
+    painter.setPen(readable_text_on(colour))
+    painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                     QFontMetricsF(title_font).elidedText(text, Qt.TextElideMode.ElideRight, rect.width()))
+
+
+class CardPortItem(PortItem):
+    """A port on a collapsed block's card (builder/model/block_ports.py): a wire dropped on an input port goes
+    into the member behind it, a wire dragged from an output port starts at its member. To the wiring it is the
+    member's port: `node_id` is the member, `index` the member's port a new wire takes (None: the next free one
+    of a merge layer)."""
+
+    def __init__(self, card, kind: str, member: str, port: int | None, slot: int, source: str | None = None):
+        self._member, self.slot, self.source = member, slot, source
+        super().__init__(card, kind, port)
+        y = TITLE_HEIGHT + 18 + slot * PORT_STEP
+        self.setPos(QPointF(0 if kind == INPUT else CARD_WIDTH, y))
+
+    @property
+    def node_id(self) -> str:
+        return self._member
+
+    def _read_name(self):
+        return None
+
+    def is_taken(self) -> bool:
+        return self.kind == OUTPUT or self.source is not None
+
+    def tooltip_text(self) -> str:
+        controller = self.parentItem().controller
+        block = self.parentItem().block
+        if self.kind == OUTPUT:
+            result = controller.results.get(self._member)
+            shape = fmt(result.shape) if result is not None and result.shape is not None else "no shape yet"
+            return f"{block} output, from {self._member}: {shape}\nDrag to an input port to connect"
+        if self.source is None:
+            return f"{block} input {self.slot}, into {self._member}: free\nDrag a wire here from an output port"
+        return f"{block} input {self.slot} ← {self.source}, into {self._member}"
 
 
 class _BlockGestures:
@@ -82,6 +136,27 @@ class _BlockGestures:
         shown = {item.node_id: (item.pos().x(), item.pos().y()) for item in scene.node_items()}
         self.controller.push(open_or_close(self.controller.doc, self.block, shown))
 
+    def _follow_drag(self):
+        """While dragged: what else moves with the item (an open block's nodes)."""
+
+    def mousePressEvent(self, event):
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._start(event)
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event):
+        self._drag(event)
+        self._follow_drag()
+        event.accept()
+
+    def mouseReleaseEvent(self, event):
+        super().mouseReleaseEvent(event)
+        self._finish(event)
+
+    def mouseDoubleClickEvent(self, event):
+        self._toggle()
+        event.accept()
+
 
 class BlockCardItem(_BlockGestures, QGraphicsItem):
     """A collapsed block."""
@@ -91,13 +166,18 @@ class BlockCardItem(_BlockGestures, QGraphicsItem):
         self.controller, self.block = controller, block
         self.summary = None
         self._height = 100.0
+        self.inputs: list[CardPortItem] = []
+        self.outputs: list[CardPortItem] = []
+        self._ports_key = None
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
 
-    def set_summary(self, summary):
+    def set_summary(self, summary, inputs=()):
+        """`inputs`: the card's input ports (builder/model/block_ports.card_inputs); its outputs are the summary's."""
         self.prepareGeometryChange()
         self.summary = summary
-        ports = max(len(summary.inputs), len(summary.outputs), 1)
+        self._set_ports(list(inputs), [n for n, _shape in summary.outputs])
+        ports = max(len(self.inputs), len(self.outputs), 1)
         lines = 2 + min(len(summary.outputs), 3)
         self._height = max(TITLE_HEIGHT + 22 + lines * geometry.BODY_LINE_HEIGHT,
                            TITLE_HEIGHT + 18 + ports * PORT_STEP)
@@ -110,6 +190,26 @@ class BlockCardItem(_BlockGestures, QGraphicsItem):
         tip.append("Double-click to open the block; right-click for its menu")
         self.setToolTip(tooltip_html("\n".join(tip)))
         self.update()
+
+    def _set_ports(self, inputs, outputs):
+        key = (tuple(inputs), tuple(outputs))
+        if key == self._ports_key:
+            return
+        self._ports_key = key
+        for port in [*self.inputs, *self.outputs]:
+            port.setParentItem(None)
+            if port.scene() is not None:
+                port.scene().removeItem(port)
+        self.inputs = [CardPortItem(self, INPUT, entry.member, entry.port, i, entry.source)
+                       for i, entry in enumerate(inputs)]
+        self.outputs = [CardPortItem(self, OUTPUT, member, 0, i) for i, member in enumerate(outputs)]
+
+    def natural_port(self, wanted: str) -> CardPortItem | None:
+        """Where a wire dropped on the card body goes: the first open input (else the first input), or the first
+        output."""
+        if wanted == OUTPUT:
+            return self.outputs[0] if self.outputs else None
+        return next((p for p in self.inputs if p.source is None), self.inputs[0] if self.inputs else None)
 
     def card_rect(self) -> QRectF:
         return QRectF(0, 0, CARD_WIDTH, self._height)
@@ -143,23 +243,15 @@ class BlockCardItem(_BlockGestures, QGraphicsItem):
         painter.drawRoundedRect(rect.translated(5, 5), geometry.NODE_RADIUS, geometry.NODE_RADIUS)
         painter.setBrush(QBrush(colours.node_body))
         painter.drawRoundedRect(rect, geometry.NODE_RADIUS, geometry.NODE_RADIUS)
-        painter.save()
-        painter.setClipRect(QRectF(0, 0, CARD_WIDTH, TITLE_HEIGHT))
-        painter.setBrush(QBrush(colour))
-        painter.drawRoundedRect(rect, geometry.NODE_RADIUS, geometry.NODE_RADIUS)
-        painter.restore()
+        _fill_title_bar(painter, rect, QRectF(0, 0, CARD_WIDTH, TITLE_HEIGHT), colour, geometry.NODE_RADIUS)
         margin = geometry.TEXT_MARGIN
         error = self.summary.status == "error"
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
         if lod < geometry.LOW_DETAIL_BELOW:  # zoomed out: the name, large enough to read, as nodes do
             self._paint_overview(painter, colours, colour, error, lod)
             return
-        title_font = QFont(font("title"))
-        painter.setFont(title_font)
-        painter.setPen(readable_text_on(colour))
-        width = CARD_WIDTH - 2 * margin - (22 if error else 0)
-        painter.drawText(QRectF(margin, 0, width, TITLE_HEIGHT), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         QFontMetricsF(title_font).elidedText(f"▸ {self.block}", Qt.TextElideMode.ElideRight, width))
+        _title_text(painter, QRectF(margin, 0, CARD_WIDTH - 2 * margin - (22 if error else 0), TITLE_HEIGHT),
+                    f"▸ {self.block}", colour)
         if error:
             centre = QPointF(CARD_WIDTH - margin - 6, TITLE_HEIGHT / 2)
             painter.setPen(QPen(QColor("white"), 1.5))
@@ -189,13 +281,6 @@ class BlockCardItem(_BlockGestures, QGraphicsItem):
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setPen(outline)
         painter.drawRoundedRect(rect, geometry.NODE_RADIUS, geometry.NODE_RADIUS)
-        painter.setPen(QPen(colours.port_border, 1.2))
-        painter.setBrush(QBrush(colours.port_fill))
-        for i in range(len(self.summary.inputs)):
-            painter.drawEllipse(QPointF(0, TITLE_HEIGHT + 18 + i * PORT_STEP), geometry.PORT_RADIUS, geometry.PORT_RADIUS)
-        for i in range(len(self.summary.outputs)):
-            painter.drawEllipse(QPointF(CARD_WIDTH, TITLE_HEIGHT + 18 + i * PORT_STEP), geometry.PORT_RADIUS,
-                                geometry.PORT_RADIUS)
 
     def _paint_overview(self, painter, colours, colour, error, lod):
         rect = self.card_rect()
@@ -204,34 +289,8 @@ class BlockCardItem(_BlockGestures, QGraphicsItem):
         painter.drawRoundedRect(rect, geometry.NODE_RADIUS, geometry.NODE_RADIUS)
         if lod < 0.12:
             return
-        body = QRectF(8, TITLE_HEIGHT, CARD_WIDTH - 16, self._height - TITLE_HEIGHT)
-        overview = QFont(font("overview"))
-        overview.setPointSizeF(min(9.0 / max(lod, 0.01), 30.0))  # about 9 pt on screen
-        width = QFontMetricsF(overview).horizontalAdvance(self.block)
-        if width > body.width():  # shrink a long name to fit rather than cut it, down to a floor
-            overview.setPointSizeF(max(overview.pointSizeF() * body.width() / width, 14.0))
-        painter.setFont(overview)
-        painter.setPen(colours.error_text if error else colours.text)
-        painter.drawText(body, Qt.AlignmentFlag.AlignCenter,
-                         QFontMetricsF(overview).elidedText(self.block, Qt.TextElideMode.ElideRight, body.width()))
-
-    def mousePressEvent(self, event):
-        if event.button() == Qt.MouseButton.LeftButton:
-            self._start(event)
-        super().mousePressEvent(event)
-
-    def mouseMoveEvent(self, event):
-        self._drag(event)
-        event.accept()
-
-    def mouseReleaseEvent(self, event):
-        super().mouseReleaseEvent(event)
-        self._finish(event)
-
-    def mouseDoubleClickEvent(self, event):
-        self._toggle()
-        event.accept()
-
+        draw_zoomed_out_name(painter, QRectF(8, TITLE_HEIGHT, CARD_WIDTH - 16, self._height - TITLE_HEIGHT),
+                             self.block, lod, colours.error_text if error else colours.text)
 
 
 class BlockFrameItem(_BlockGestures, QGraphicsItem):
@@ -281,45 +340,19 @@ class BlockFrameItem(_BlockGestures, QGraphicsItem):
         painter.setPen(QPen(colours.node_selected if self.isSelected() else border, 2.0))
         painter.setBrush(QBrush(fill))
         painter.drawRoundedRect(self._rect, 10, 10)
-        painter.save()
-        painter.setClipRect(self.title_rect())
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QBrush(colour))
-        painter.drawRoundedRect(self._rect, 10, 10)
-        painter.restore()
-        title_font = QFont(font("title"))
-        painter.setFont(title_font)
-        painter.setPen(readable_text_on(colour))
+        _fill_title_bar(painter, self._rect, self.title_rect(), colour, 10)
         size = self.summary.size if self.summary is not None else 0
         params = f" · {self.summary.params:,} params" if self.summary is not None else ""
-        text = f"▾ {self.block} — {kind_text(meta, size)}{params}"
-        rect = self.title_rect().adjusted(12, 0, -12, 0)
-        painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         QFontMetricsF(title_font).elidedText(text, Qt.TextElideMode.ElideRight, rect.width()))
+        _title_text(painter, self.title_rect().adjusted(12, 0, -12, 0),
+                    f"▾ {self.block} — {kind_text(meta, size)}{params}", colour)
 
-    def mousePressEvent(self, event):
-        if event.button() == Qt.MouseButton.LeftButton:
-            self._start(event)
-        super().mousePressEvent(event)
-
-    def mouseMoveEvent(self, event):
-        self._drag(event)
+    def _follow_drag(self):
         delta = self.pos() - self._origin
         for node in members(self.controller.doc.graph, self.block):  # the nodes follow while dragged
             item = self.scene().node_item(node)
             start = self.controller.doc.positions.get(node)
             if item is not None and start is not None:
                 item.setPos(start[0] + delta.x(), start[1] + delta.y())
-        event.accept()
-
-    def mouseReleaseEvent(self, event):
-        super().mouseReleaseEvent(event)
-        self._finish(event)
-
-    def mouseDoubleClickEvent(self, event):
-        self._toggle()
-        event.accept()
-
 
 
 class ProxyWire(QGraphicsPathItem):

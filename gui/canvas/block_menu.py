@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMenu
 
-from builder.editing.block_edits import UseAgain, create_block, detach, open_or_close, rename_block, ungroup
+from builder.editing.block_edits import UseAgain, create_block, detach, rename_block, ungroup
+from builder.editing.block_room import open_or_close
 from builder.model.blocks import blocks_of, members
 from builder.model.document import GraphError
 

@@ -12,6 +12,7 @@ from PySide6.QtCore import QPointF, QRectF
 
 from builder.inference.block_summary import summarize
 from builder.layout.wire_routes import detour_lane, is_backward
+from builder.model.block_ports import card_inputs
 from builder.model.blocks import (
     ancestors,
     blocks_of,
@@ -97,7 +98,7 @@ class BlockOverlay:
             if item is None:
                 item = self.cards[block] = BlockCardItem(self.controller, block)
                 self.scene.addItem(item)
-            item.set_summary(summaries[block])
+            item.set_summary(summaries[block], card_inputs(self.controller.doc.graph, block, self._holding.get(block)))
             item.setPos(self._top_left(block))
 
     def _top_left(self, block) -> QPointF:
@@ -195,13 +196,7 @@ class BlockOverlay:
         if owner is None:
             item = self.scene.node_item(source)
             return None if item is None else item.output_port.scenePos()
-        card = self.cards.get(owner)
-        if card is None:
-            return None
-        if owner not in cache:
-            cache[owner] = border_outputs(graph, owner, self._holding.get(owner))
-        outs = cache[owner]
-        return card.output_point(outs.index(source) if source in outs else 0)
+        return self._card_point(graph, owner, source, cache, border_outputs, "output_point")
 
     def _input_point(self, graph, source, target, port, owner, cache):
         if owner is None:
@@ -210,10 +205,15 @@ class BlockOverlay:
                 return None
             found = item.input_port(port) or item.input_port(0)
             return found.scenePos() if found is not None else item.scenePos()
+        return self._card_point(graph, owner, source, cache, border_inputs, "input_point")
+
+    def _card_point(self, graph, owner, node, cache, ports_of, point):
+        """Where a wire meets the card of `owner`: at the port standing for `node` (a tensor entering, or a member
+        whose tensor leaves; ports_of lists them, once per card and side in `cache`)."""
         card = self.cards.get(owner)
         if card is None:
             return None
         if owner not in cache:
-            cache[owner] = border_inputs(graph, owner, self._holding.get(owner))
-        ins = cache[owner]
-        return card.input_point(ins.index(source) if source in ins else 0)
+            cache[owner] = ports_of(graph, owner, self._holding.get(owner))
+        ports = cache[owner]
+        return getattr(card, point)(ports.index(node) if node in ports else 0)

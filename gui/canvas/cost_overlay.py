@@ -94,7 +94,7 @@ class CostLegend(QFrame):
             return
         self.title.setText(f"<b>Cost overlay</b>: {MODES[mode][0]} (log scale)")
         self.range.setText(f"{short_number(self.overlay.low)}  …  {short_number(self.overlay.high)}"
-                           "   (uncoloured: none)")
+                           "   (uncoloured: none or unknown)")
         self.adjustSize()
         self.place()
 

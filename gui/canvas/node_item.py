@@ -17,7 +17,7 @@ from gui.canvas.cost_overlay import heat
 from gui.canvas.face import NodeFace, input_port_count, node_face
 from gui.canvas.hover import HoverHighlight
 from gui.canvas.port_item import INPUT, OUTPUT, PortItem
-from gui.canvas.text import font, tooltip_html
+from gui.canvas.text import draw_zoomed_out_name, font, tooltip_html
 from gui.theme import canvas_palette
 
 _ELIDE = Qt.TextElideMode.ElideRight
@@ -433,14 +433,7 @@ class NodeItem(HoverHighlight, QGraphicsItem):
         if lod < 0.12:
             return
         body = QRectF(6, geometry.HEADER_HEIGHT, geometry.NODE_WIDTH - 12, self._height - geometry.HEADER_HEIGHT)
-        overview = QFont(font("overview"))
-        overview.setPointSizeF(min(9.0 / max(lod, 0.01), 30.0))  # about 9 pt on screen
-        width = QFontMetricsF(overview).horizontalAdvance(face.title)
-        if width > body.width():  # shrink a long id to fit rather than cut it, down to a floor
-            overview.setPointSizeF(max(overview.pointSizeF() * body.width() / width, 14.0))
-        painter.setFont(overview)
-        painter.setPen(canvas_palette().text)
-        painter.drawText(body, _CENTER, QFontMetricsF(overview).elidedText(face.title, _ELIDE, body.width()))
+        draw_zoomed_out_name(painter, body, face.title, lod, canvas_palette().text)
 
 
 _LABEL_FONTS: dict[tuple[str, int], QFont] = {}

@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 from functools import cache
 
-from PySide6.QtGui import QFont
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetricsF
 
 TOOLTIP_WIDTH = 420
 
@@ -35,3 +36,17 @@ def tooltip_html(text: str) -> str:
     if len(text) > 70:
         return f'<table width="{TOOLTIP_WIDTH}"><tr><td>{body}</td></tr></table>'
     return body
+
+
+def draw_zoomed_out_name(painter, body, text: str, lod: float, colour):
+    """A name shown zoomed out, about 9 pt on screen whatever the zoom, centred in `body`; a long one shrinks to
+    fit rather than being cut, down to a floor (a node's id, a collapsed block's name)."""
+    overview = QFont(font("overview"))
+    overview.setPointSizeF(min(9.0 / max(lod, 0.01), 30.0))
+    width = QFontMetricsF(overview).horizontalAdvance(text)
+    if width > body.width():
+        overview.setPointSizeF(max(overview.pointSizeF() * body.width() / width, 14.0))
+    painter.setFont(overview)
+    painter.setPen(colour)
+    painter.drawText(body, Qt.AlignmentFlag.AlignCenter,
+                     QFontMetricsF(overview).elidedText(text, Qt.TextElideMode.ElideRight, body.width()))

@@ -26,7 +26,7 @@ from builder.layout.block_layout import block_layout
 from builder.model.document import GraphError
 from gui.canvas import context_menus, geometry
 from gui.canvas.add_popup import AddPopup
-from gui.canvas.block_items import BlockCardItem, BlockFrameItem
+from gui.canvas.block_items import BlockCardItem, BlockFrameItem, CardPortItem
 from gui.canvas.block_menu import block_menu
 from gui.canvas.cost_overlay import CostLegend, CostOverlay
 from gui.canvas.edge_item import EdgeItem
@@ -408,6 +408,9 @@ class CanvasView(QGraphicsView):
         scene_pos = self.mapToScene(event.pos())
         menu = None
         for item in self.items(event.pos()):
+            if isinstance(item, CardPortItem):  # a port of a collapsed block's card: the block's menu
+                menu = block_menu(self, item.parentItem().block)
+                break
             if isinstance(item, (NodeItem, PortItem)):
                 menu = context_menus.node_menu(self, item.node_id)
                 break

@@ -2,7 +2,8 @@
 
 While the wire is dragged, every port that would accept it (the document's own check passes) is ringed in
 green, and a label by the cursor shows what the target's output shape would become, or in red the error or
-refusal it would meet. Nothing changes until the drop, which becomes one Connect command.
+refusal it would meet. Nothing changes until the drop, which becomes one Connect command. A collapsed block's card
+takes part as its nodes would: its ports stand for the members behind them (gui/canvas/block_items.CardPortItem).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from builder.catalog.rules import fmt
 from builder.editing.commands import Connect
 from builder.inference.wire_preview import preview_connect
 from builder.model.document import GraphError
+from gui.canvas.block_items import BlockCardItem
 from gui.canvas.edge_item import wire_path
 from gui.canvas.node_item import NodeItem
 from gui.canvas.port_item import INPUT, OUTPUT, PortItem
@@ -103,10 +105,14 @@ class WireDrag:
         """Ring the ports that would accept the wire, on the nodes in view: checking every node of a large
         graph would cost a path search each. Nodes that scroll into view are checked as the cursor moves."""
         for item in self._nodes_in_view():
-            if item.node_id == self.anchor_node or item.node_id in self._checked:
+            key = item.block if isinstance(item, BlockCardItem) else item.node_id
+            if key == self.anchor_node or key in self._checked:
                 continue
-            self._checked.add(item.node_id)
-            ports = item.input_ports if self.from_output else [item.output_port]
+            self._checked.add(key)
+            if isinstance(item, BlockCardItem):
+                ports = [p for p in (item.inputs if self.from_output else item.outputs) if p.node_id != self.anchor_node]
+            else:
+                ports = item.input_ports if self.from_output else [item.output_port]
             for port in ports:
                 if self._would_accept(port):
                     self.valid_ports.add(port)
@@ -119,7 +125,7 @@ class WireDrag:
         seen = QRectF()
         for view in views:
             seen = seen.united(view.mapToScene(view.viewport().rect()).boundingRect())
-        return [item for item in self.scene.items(seen) if isinstance(item, NodeItem)]
+        return [item for item in self.scene.items(seen) if isinstance(item, NodeItem | BlockCardItem) and item.isVisible()]
 
     def target_at(self, scene_pos: QPointF) -> tuple[str, PortItem | None] | None:
         """(node id, port) a drop here would wire to: a port under the cursor, or else the natural port of the
@@ -128,10 +134,15 @@ class WireDrag:
         wanted = INPUT if self.from_output else OUTPUT
         node = None
         for item in self.scene.items(scene_pos):
+            if not item.isVisible():  # the nodes a collapsed block hides under its card
+                continue
             if isinstance(item, PortItem) and item.kind == wanted and item.node_id != self.anchor_node:
                 return item.node_id, item
-            if node is None and isinstance(item, NodeItem):
+            if node is None and isinstance(item, NodeItem | BlockCardItem):
                 node = item
+        if isinstance(node, BlockCardItem):  # a collapsed block: the member behind its natural port
+            port = node.natural_port(wanted)
+            return None if port is None else (port.node_id, port)
         if node is None:
             return None
         if not self.from_output:

@@ -15,6 +15,7 @@ from builder.diff.follow_layout import complete_positions, follow_layout
 from builder.diff.model_diff import ModelDiff, diff_graphs
 from builder.diff.report import change_text, count_text, ids_text, shape_text, totals_text
 from builder.inference.engine import infer
+from builder.model.blocks import block_of
 from builder.quoting import quote
 
 KINDS = ("added", "removed", "changed", "renamed", "same")
@@ -97,6 +98,12 @@ class CompareSession:
         if b_node in diff.param_changes:
             before, after = diff.param_changes[b_node]
             lines.append(f"params {count_text(before)} → {count_text(after)}")
+        if old is not None:  # in another block than before (a block renamed is the same block)
+            was, now = block_of(self.other, old), block_of(self.this, b_node)
+            if diff.blocks.renamed.get(was, was) != now:
+                lines.append(f"block {quote(was) if was else 'none'} → {quote(now) if now else 'none'}")
+        elif block_of(self.this, b_node) is not None:
+            lines.append(f"in block {quote(block_of(self.this, b_node))}")
         for label, errors in (("error appeared", diff.errors_appeared), ("error fixed", diff.errors_fixed)):
             if b_node in errors:
                 lines.append(f"{label}: {errors[b_node]}")

@@ -10,7 +10,7 @@ import heapq
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
-from builder.cost import budget_problems, graph_costs, model_totals
+from builder.cost import budget_problems, graph_costs, model_totals, why_unknown
 from builder.cost.totals import costs_after_edit
 from gui.canvas.cost_overlay import short_number
 from gui.later import one_per_turn
@@ -101,7 +101,15 @@ class CostSummary(QWidget):
         self.totals = totals
         batch = self.batch.value()
         at = totals.at_batch(batch)
-        partly = f" (without {len(totals.uncounted)} node(s) of unknown size)" if totals.uncounted else ""
+        partly = ""
+        if totals.uncounted:  # imported layers outside the catalog, or unknown sizes: why, on hover
+            first = totals.uncounted[0]
+            partly = f" (MACs and FLOPs without {_nodes(len(totals.uncounted))}: {first}" + (
+                ", ..." if len(totals.uncounted) > 1 else "") + ")"
+            self.totals_label.setToolTip("MACs and FLOPs unknown for " + ", ".join(
+                f"{n}: {why_unknown(results[n].layer, results[n].shape)}" for n in totals.uncounted[:5]))
+        else:
+            self.totals_label.setToolTip("")
         self.totals_label.setText(
             f"Cost at batch {batch:,}: <b>{short_number(at['macs'])}</b> MACs, {short_number(at['flops'])} FLOPs; "
             f"weights {_bytes(at['param_bytes'])}, activations {_bytes(at['activation_bytes'])}{partly}")
@@ -122,3 +130,7 @@ class CostSummary(QWidget):
             self.budget_badge.setText("Within budget")
             self.budget_badge.setToolTip(", ".join(f"{k} = {v:,}" for k, v in budgets.items()))
             set_status(self.budget_badge, "ok")
+
+
+def _nodes(count: int) -> str:
+    return f"{count} node" + ("" if count == 1 else "s")

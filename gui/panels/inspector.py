@@ -31,7 +31,7 @@ from builder.catalog.specs import spec_for
 from builder.editing.block_edits import edit_definition
 from builder.editing.commands import Rename
 from builder.model.document import UNSET, GraphError, check_node_id
-from gui.derivations import conflict_derivations, shape_derivation
+from gui.derivations import SIZE_LINKS_TIP, conflict_links, shape_derivation, size_link_target
 from gui.display import count_text, default_text
 from gui.panels.keras_details import KerasDetails
 from gui.panels.multi_inspector import MultiParams
@@ -133,6 +133,8 @@ class Inspector(QScrollArea):
     # Enter in a field: the value is committed, and the main window gives the keyboard back to the canvas, so
     # its keys (Ctrl+D, Delete, F) work at once without a click.
     enter_pressed = Signal()
+    # A link to a size's derivation on another node was clicked: the window centres the canvas on it.
+    node_focus_requested = Signal(str)
 
     def __init__(self, controller, parent=None):
         super().__init__(parent)
@@ -214,6 +216,14 @@ class Inspector(QScrollArea):
         # fields the person is aiming at.
         self.status_label = _small()
         layout.addWidget(self.status_label)
+        # Under an error: its sizes in conflict, each a link to its derivation on the node that made it.
+        self.conflict_label = _small()
+        self.conflict_label.setObjectName("conflicting_sizes")
+        self.conflict_label.setToolTip(SIZE_LINKS_TIP)
+        self.conflict_label.setTextFormat(Qt.TextFormat.RichText)
+        self.conflict_label.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.conflict_label.linkActivated.connect(self.open_size)
+        layout.addWidget(self.conflict_label)
         layout.addStretch(1)
         self.setWidget(content)
 
@@ -231,6 +241,7 @@ class Inspector(QScrollArea):
         for widget in (self.title_label, self.help_label, self.node_box, self.status_label, self.params_title,
                        self.params_box):
             widget.setVisible(showing)
+        self.conflict_label.hide()
         self.empty_label.setVisible(not showing)
         self.empty_label.setText(empty_text)
         self.no_params_label.hide()
@@ -291,6 +302,7 @@ class Inspector(QScrollArea):
             self.shape_label.setText("-")
             self.params_label.setText("-")
             self.status_label.setText("")
+            self.conflict_label.hide()
             return
         self.shape_label.setText(_linked_shape(result.shape))
         self.shape_label.setToolTip("Point at a size to see how it is made; click it to keep the derivation")
@@ -308,9 +320,6 @@ class Inspector(QScrollArea):
             self._dimension_clicked(self._derivation_key[1])  # the kept derivation follows the edit
         else:
             self.derivation_label.hide()
-        if result.error:  # where the sizes that conflict come from, below the fields
-            self.derivation_label.setText(conflict_derivations(self.controller, self.node_id))
-            self.derivation_label.setVisible(bool(self.derivation_label.text()))
         if result.error:
             text, kind = f"Error: {result.error}", "error"
         elif result.blocked_by:
@@ -322,6 +331,9 @@ class Inspector(QScrollArea):
         self.status_label.setText(text)
         set_status(self.status_label, kind)
         self.status_label.setVisible(bool(text))
+        links = conflict_links(self.controller, self.node_id) if result.error else ""
+        self.conflict_label.setText(links)
+        self.conflict_label.setVisible(bool(links))
 
     # ---- derivations (issue 14) ----------------------------------------------------------------------------
 
@@ -338,6 +350,27 @@ class Inspector(QScrollArea):
         if link == "params":
             return shape_derivation(self.controller, self.node_id).split("Parameters:\n", 1)[-1]
         return shape_derivation(self.controller, self.node_id, int(link))
+
+    def open_size(self, link: str):
+        """A size link of an error: keep the size's derivation open, centre the node that made it and select it
+        (the inspector then shows that node, with the derivation)."""
+        target = size_link_target(link)
+        if target is None or target[0] not in self.controller.doc:
+            return
+        self.keep_size_derivation(link)
+        self.node_focus_requested.emit(target[0])
+        self.controller.select([target[0]])
+
+    def keep_size_derivation(self, link: str):
+        """Show a size's derivation whenever its node is shown (now, if it is): a size link clicked here or in
+        Shapes & Errors."""
+        target = size_link_target(link)
+        if target is None:
+            return
+        node, axis = target
+        self._derivation_key = (node, str(axis))
+        if self.node_id == node:
+            self._dimension_clicked(str(axis))
 
     def _dimension_hovered(self, link: str):
         self.shape_label.setToolTip(self._derivation(link) or

@@ -10,6 +10,8 @@ Clicking a row or a message selects the node and asks the canvas to centre on it
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QAbstractTableModel, QRect, Qt, Signal
 from PySide6.QtGui import QBrush, QFont, QFontMetrics
 from PySide6.QtWidgets import (
@@ -25,7 +27,13 @@ from PySide6.QtWidgets import (
 )
 
 from builder.model.order import ordered_nodes
-from gui.derivations import conflict_derivations, shape_derivation
+from gui.derivations import (
+    SIZE_LINKS_TIP,
+    conflict_derivations,
+    conflict_links,
+    shape_derivation,
+    size_link_target,
+)
 from gui.display import count_text, shape_text, status_kind, status_text, status_tooltip
 from gui.fix_actions import fix_menu
 from gui.later import one_per_turn
@@ -113,6 +121,7 @@ class ShapesTableModel(QAbstractTableModel):
 
 class ShapesPanel(QWidget):
     node_clicked = Signal(str)
+    size_opened = Signal(str)  # a size link of an error was clicked: the inspector keeps its derivation open
 
     def __init__(self, controller, parent=None):
         super().__init__(parent)
@@ -129,7 +138,10 @@ class ShapesPanel(QWidget):
         self.problems.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.problems.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.problems.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.problems.itemClicked.connect(lambda item: self._clicked(item.data(NODE_ROLE)))
+        # A click goes to the node (the table's row shows it selected); a selected message was drawn in the
+        # selection's text colour on no selection background (the style's item rule), so it vanished when clicked.
+        self.problems.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.problems.itemClicked.connect(self._problem_clicked)
         # Right-click on a message or a row: the node's verified fixes (the canvas's lightbulb offers the same).
         self.problems.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.problems.customContextMenuRequested.connect(
@@ -164,7 +176,25 @@ class ShapesPanel(QWidget):
         # The messages and the table share the height; the person can drag the line between them.
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(self.problems)
+        # Under the messages: the sizes in conflict of the error last clicked (or selected), each a link that
+        # shows its derivation and goes to the node that made it.
+        self._conflict_node: str | None = None
+        self._opened_size: tuple[str, int] | None = None  # (node, axis) of the size link last clicked
+        self.conflict_label = QLabel()
+        self.conflict_label.setObjectName("conflicting_sizes")
+        self.conflict_label.setToolTip(SIZE_LINKS_TIP)
+        self.conflict_label.setWordWrap(True)
+        self.conflict_label.setTextFormat(Qt.TextFormat.RichText)
+        self.conflict_label.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.conflict_label.linkActivated.connect(self.open_size)
+        self.conflict_label.hide()
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.setSpacing(2)
+        top_layout.addWidget(self.problems, 1)
+        top_layout.addWidget(self.conflict_label)
+        self.splitter.addWidget(top)
         self.splitter.addWidget(self.table)
         self.splitter.setStretchFactor(1, 1)
         self._sized_by_person = False
@@ -237,6 +267,8 @@ class ShapesPanel(QWidget):
             self.model.rows_changed(node_ids)
         self._update_problems(node_ids)
         self._update_totals()
+        if self._conflict_node is not None:  # the sizes may have changed: links and line are made again
+            self.show_conflicts(self._conflict_node)
 
     def _sync_order(self) -> bool:
         """Recompute the row order if the wiring changed; True if the table was reset."""
@@ -315,6 +347,8 @@ class ShapesPanel(QWidget):
             rows += metrics.boundingRect(QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, text).height()
             rows += ITEM_PADDING_Y
         height = max(metrics.height() + 12, min(rows + 2 * self.problems.frameWidth(), MAX_PROBLEMS_HEIGHT))
+        if self.conflict_label.isVisibleTo(self):  # wrapped: its height at the list's width
+            height += self.conflict_label.heightForWidth(self.problems.width()) + 2
         self.problems.setMinimumHeight(metrics.height() + 12)
         if not self._sized_by_person:
             total = sum(self.splitter.sizes()) or self.height()
@@ -366,8 +400,48 @@ class ShapesPanel(QWidget):
             self.controller.select([node])
             self.node_clicked.emit(node)
 
+    def _problem_clicked(self, item):
+        node = item.data(NODE_ROLE)
+        result = self.controller.results.get(node) if node else None
+        if result is not None and result.error:  # its sizes, afresh (without a line opened before)
+            self._opened_size = None
+            self.show_conflicts(node)
+        self._clicked(node)
+
     def _on_selection(self, node_ids):
         self._select_rows(node_ids)
+        if len(node_ids) == 1 and node_ids[0] != self._conflict_node:
+            result = self.controller.results.get(node_ids[0])
+            if result is not None and result.error:  # another error: its sizes replace those shown
+                self._opened_size = None
+                self.show_conflicts(node_ids[0])
+
+    # ---- sizes in conflict (issue 14) -----------------------------------------------------------------------
+
+    def show_conflicts(self, node: str | None):
+        """The sizes in conflict of `node`'s error as links, and the derivation of the one last clicked; hidden
+        when the node has none (or no error any more)."""
+        links = conflict_links(self.controller, node) if node else ""
+        self._conflict_node = node if links else None
+        line = shape_derivation(self.controller, *self._opened_size) if self._opened_size and links else ""
+        if line:
+            links += f"<br><b>{html.escape(line)}</b>"
+        was_visible = self.conflict_label.isVisibleTo(self)
+        self.conflict_label.setText(links)
+        self.conflict_label.setVisible(bool(links))
+        if was_visible != bool(links) or links:
+            self._fit_problems_height()
+
+    def open_size(self, link: str):
+        """A size link: its derivation below the links, and the node that made it selected and centred."""
+        target = size_link_target(link)
+        if target is None or target[0] not in self.controller.doc:
+            return
+        node, axis = target
+        self._opened_size = (node, axis)
+        self.show_conflicts(self._conflict_node)
+        self._clicked(node)
+        self.size_opened.emit(link)
 
     def _select_rows(self, node_ids):
         rows = [self.model.row_of[n] for n in node_ids if n in self.model.row_of]

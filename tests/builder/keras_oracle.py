@@ -20,8 +20,8 @@ fully known Inputs the eager pass has no such gap, since every declared size is 
 
 Where sizes are unknown, the trace cannot see every failure (TensorFlow checks a Reshape's sizes only when
 one input size is unknown). Where we report an error that the trace does not confirm (`suspects`), the node is
-run alone on zeros with every combination of small sizes for its unknown dims: if every one fails, no real
-data can go through it, and Keras confirms the error.
+run alone on zeros with every combination of small sizes for its unknown dims: if every one fails (or gives an
+empty tensor, see below), no real data can go through it, and Keras confirms the error.
 
 Attention and AdditiveAttention on (batch, features) tensors build and run, but each query is scored against
 the keys of every sample in the batch (samples mix, the result depends on the batch): a failure of that node.
@@ -151,6 +151,15 @@ def _judge_node(keras, graph, node, tensors, layers, suspect) -> KerasNode:
         other = [keras.Input(shape=tuple(tensors.symbolic[s].shape)[1:], batch_size=OTHER_BATCH) for s in sources]
         failure = _run(_traced(layer, spread), feed(other), shape, {}, node,
                        f"graph-mode trace with a batch of {OTHER_BATCH}", batch=OTHER_BATCH)
+    inner = params.get("layer") if layer_name == "TimeDistributed" else None
+    if not failure and isinstance(inner, dict) and (inner.get("params") or {}).get("rate"):
+        # TimeDistributed calls its layer's call() directly, past the layer's input check: a SpatialDropout on
+        # steps of another rank passes them through when predicting and fails in training, where dropout acts
+        # (its noise shape reads an axis the step lacks). A dropout inside is traced in training too.
+        from keras.src.backend import compute_output_spec
+
+        failure = _run(lambda value: compute_output_spec(layer.call, value, training=True),
+                       tensors.batched[sources[0]], shape, {}, node, "graph-mode trace in training")
     if not failure and layer_name == "Concatenate" and len(sources) == 1:
         twice = keras.layers.Concatenate(**params)
         failure = _run(twice, [tensors.batched[sources[0]]] * 2, None, {}, node, "the input concatenated twice")
@@ -283,9 +292,9 @@ def _fails_at_every_size(layer, merge: bool, declared: list[tuple]) -> str | Non
             out = layer(values if merge else values[0])
         except Exception:  # noqa: BLE001, S112 - this size fails; try the next one
             continue
-        if out.shape[0] == BATCH:
-            return None
-    return f"fails on zeros at every size tried for its unknown dims {declared}"
+        if out.shape[0] == BATCH and 0 not in tuple(out.shape)[1:]:
+            return None  # an empty output (a size of 0) is a failure here too, as in _judge_node
+    return f"fails on zeros at every size tried for its unknown dims {declared} (or gives an empty tensor)"
 
 
 def _attends_outside(axes, shape) -> bool:

@@ -222,3 +222,31 @@ def test_the_training_script_keeps_the_block_functions():
     script = training_script(doc.graph)
     assert "def make_enc():" in script and script.index("def make_enc():") < script.index("def build_model():")
     compile(script, "train.py", "exec")
+
+
+def test_a_layer_inserted_in_one_copy_is_in_every_copy_and_keras_builds_it():
+    """Editing a definition's structure in one use (a BatchNormalization inserted after the conv of one copy):
+    the function every copy calls gains it, and the exported script and the build agree with our counts."""
+    from builder.editing.commands import AddNode, Disconnect, Macro
+    from builder.editing.every_use import in_every_use
+    from builder.model.document import GraphDocument
+
+    doc = GraphDocument(project.read("resources/examples/cnn_28x28_three_kernels.json"))
+    history = History(doc)
+    history.push(create_block(doc, ["conv_3x3"], "branch")[1])
+    copy = UseAgain("branch")
+    history.push(copy)
+    conv = copy.paste.renamed["conv_3x3"]
+    history.push(Connect("image", conv))
+    history.push(Connect(conv, "merged"))
+    insert = Macro("Insert bn", [AddNode("bn", "BatchNormalization", {}), Disconnect(conv, "merged", 3),
+                                 Connect(conv, "bn"), Connect("bn", "merged", 3)])
+    history.push(in_every_use(doc, insert, joins={"bn": copy.block_id}))  # inserted at the copy's exit, inside it
+    assert doc.inputs_of("merged") == [("bn_2", 0), ("conv_5x5", 1), ("conv_7x7", 2), ("bn", 3)]
+    assert doc.inputs_of("bn_2") == [("conv_3x3", 0)]
+    code = export_code(doc)
+    assert code.count("layers.BatchNormalization(") == 1 and code.count("= branch(image") == 2
+    built = build_model(doc)
+    rebuilt = _rebuilt(code)
+    assert rebuilt.count_params() == built.count_params() == check_dict(doc)["total_params"]
+    assert _config(rebuilt) == _config(built)

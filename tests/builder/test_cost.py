@@ -4,28 +4,22 @@ from __future__ import annotations
 
 import json
 
-import networkx as nx
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 import builder
 from builder.cost import budget_problems, graph_costs, model_totals
 from builder.cost.layer_costs import dtype_bytes
+from builder.cost.totals import clear_memos
 from builder.files import project
 from builder.files.project import ProjectError
+from tests.builder.graph_strategy import describe, graphs
+from tests.builder.small_graphs import wired_graph
 from tests.conftest import EXAMPLES
 
 
-def _graph(*nodes, edges=()):
-    graph = nx.MultiDiGraph()
-    for node, layer, params in nodes:
-        graph.add_node(node, layer=layer, params=params)
-    for source, target, port in edges:
-        graph.add_edge(source, target, port=port)
-    return graph
-
-
 def test_the_issue_s_conventions_with_their_numbers():
-    graph = _graph(("x", "Input", {"shape": [28, 28, 1]}), ("conv", "Conv2D", {"filters": 32, "kernel_size": 3}),
+    graph = wired_graph(("x", "Input", {"shape": [28, 28, 1]}), ("conv", "Conv2D", {"filters": 32, "kernel_size": 3}),
                    ("seq", "Input", {"shape": [10, 16]}), ("dense", "Dense", {"units": 8}),
                    ("lstm", "LSTM", {"units": 32}), ("pool", "MaxPooling2D", {}),
                    edges=[("x", "conv", 0), ("seq", "dense", 0), ("seq", "lstm", 0), ("conv", "pool", 0)])
@@ -44,7 +38,7 @@ def test_the_issue_s_conventions_with_their_numbers():
 
 
 def test_unknown_sizes_give_none_and_totals_leave_those_nodes_out():
-    graph = _graph(("seq", "Input", {"shape": [None, 16]}), ("lstm", "LSTM", {"units": 4}),
+    graph = wired_graph(("seq", "Input", {"shape": [None, 16]}), ("lstm", "LSTM", {"units": 4}),
                    ("dense", "Dense", {"units": 2}), edges=[("seq", "lstm", 0), ("lstm", "dense", 0)])
     results = builder.infer(graph)
     costs = graph_costs(graph, results)
@@ -118,7 +112,7 @@ def test_costs_after_an_edit_equal_a_full_recomputation():
 
 
 def test_an_imported_layer_outside_the_catalog_has_no_macs_whatever_its_name():
-    graph = _graph(("x", "Input", {"shape": [4, 8, 8, 2]}), ("c", "ConvLSTM2D", {}), edges=[("x", "c", 0)])
+    graph = wired_graph(("x", "Input", {"shape": [4, 8, 8, 2]}), ("c", "ConvLSTM2D", {}), edges=[("x", "c", 0)])
     graph.nodes["c"]["config"] = {"filters": 3, "kernel_size": [3, 3]}
     graph.nodes["c"]["keras_shape"] = {"shape": [None, 6, 6, 3], "trainable": 552, "non_trainable": 0,
                                        "inputs": [[None, 4, 8, 8, 2]]}
@@ -126,3 +120,57 @@ def test_an_imported_layer_outside_the_catalog_has_no_macs_whatever_its_name():
     assert results["c"].shape == (None, 6, 6, 3)
     cost = graph_costs(graph, results)["c"]
     assert (cost.macs, cost.flops, cost.param_bytes) == (None, None, 552 * 4)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
+@given(graphs())
+def test_remembered_costs_equal_costs_computed_afresh(graph):
+    """Costs are remembered by the engine's result objects and by (layer, params, shapes), across graphs (the
+    examples before this one filled the memos): emptied, they must give the same costs."""
+    results = builder.infer(graph)
+    remembered = graph_costs(graph, results)
+    again = graph_costs(graph, builder.infer(graph))  # a second pass: most results are the same objects
+    clear_memos()
+    assert remembered == again == graph_costs(graph, results), describe(graph)
+
+
+def test_op_nodes_cost_by_their_conventions():
+    graph = wired_graph(("a", "Input", {"shape": [6, 4]}), ("b", "Input", {"shape": [1, 4]}),
+                        ("m", "Input", {"shape": [4, 5]}), ("mm", "ops.matmul", {}), ("add", "ops.add", {}),
+                        ("half", "ops.multiply", {"x2": 0.5}), ("mean", "ops.mean", {"axis": [-1]}),
+                        ("sum", "ops.sum", {"axis": [1], "keepdims": True}),
+                        ("top", "ops.max", {"axis": [-1], "initial": 0.0}), ("sm", "ops.softmax", {}),
+                        ("flat", "ops.reshape", {"newshape": [-1, 24]}), ("r", "ops.relu", {}),
+                        edges=[("a", "mm", 0), ("m", "mm", 1), ("a", "add", 0), ("b", "add", 1), ("a", "half", 0),
+                               ("a", "mean", 0), ("a", "sum", 0), ("a", "top", 0), ("a", "sm", 0),
+                               ("a", "flat", 0), ("a", "r", 0)])
+    costs = graph_costs(graph)
+    assert costs["mm"] == (6 * 5 * 4, 2 * 6 * 5 * 4, 0, 6 * 5 * 4)  # output values × the shared size
+    assert (costs["add"].macs, costs["add"].flops) == (0, 24)  # one per output value, broadcast (1, 4) included
+    assert costs["half"].flops == 24 and costs["mean"].flops == 24  # a number operand; adds + divisions
+    assert costs["sum"].flops == 24 - 4 and costs["top"].flops == (24 - 6) + 6  # initial: one more per output
+    assert costs["sm"].flops == 5 * 24
+    assert costs["flat"] == costs["r"] == (0, 0, 0, 24 * 4)
+
+
+def test_softmax_counts_wherever_it_is_and_a_recurrent_layer_s_activation_does_not():
+    graph = wired_graph(("x", "Input", {"shape": [6]}), ("d", "Dense", {"units": 3, "activation": "softmax"}),
+                        ("s", "Input", {"shape": [5, 2]}), ("r", "SimpleRNN", {"units": 3, "activation": "softmax"}),
+                        edges=[("x", "d", 0), ("s", "r", 0)])
+    costs = graph_costs(graph)
+    assert costs["d"].flops == 2 * 18 + 3 + 5 * 3
+    assert costs["r"].flops == 2 * costs["r"].macs + 5 * 3  # its biases (steps × units), no softmax
+
+
+def test_an_imported_op_outside_the_catalog_gets_its_bytes_and_says_why_its_macs_are_unknown():
+    from builder.cost import why_unknown
+
+    graph = wired_graph(("x", "Input", {"shape": [8, 6]}), ("c", "ops.cumsum", {}), edges=[("x", "c", 0)])
+    graph.nodes["c"]["config"] = {"axis": 1}
+    graph.nodes["c"]["keras_shape"] = {"shape": [None, 8, 6], "inputs": [[None, 8, 6]]}
+    results = builder.infer(graph)
+    cost = graph_costs(graph, results)["c"]
+    assert cost == (None, None, 0, 8 * 6 * 4)
+    assert "imported from Keras outside the catalog" in why_unknown("ops.cumsum", results["c"].shape)
+    assert model_totals(results, graph_costs(graph, results)).uncounted == ("c",)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 import re
 
-import networkx as nx
 import pytest
 from hypothesis import HealthCheck, given, settings
 
@@ -20,6 +19,7 @@ from builder.catalog.specs import SPECS
 from builder.explain import explain_graph, explain_node
 from builder.inference.engine import infer
 from tests.builder.graph_strategy import describe, graphs
+from tests.builder.small_graphs import wired_graph
 from tests.builder.test_keras_layer_tests import CASES, NODE, graph_for
 from tests.conftest import EXAMPLES
 
@@ -91,15 +91,6 @@ def test_explanations_agree_with_inference_on_generated_graphs(graph):
         raise AssertionError(f"{exc}\n{describe(graph)}") from None
 
 
-def _graph(*nodes, edges=()):
-    graph = nx.MultiDiGraph()
-    for node, layer, params in nodes:
-        graph.add_node(node, layer=layer, params=params)
-    for source, target, port in edges:
-        graph.add_edge(source, target, port=port)
-    return graph
-
-
 def test_the_issue_s_examples_word_for_word():
     graph = builder.load(EXAMPLES / "shape_mismatch.json")
     assert explain_node(graph, "conv_3x3").shape[1] == "26 = floor((28 − 3) / 1) + 1"
@@ -115,7 +106,7 @@ def test_the_issue_s_examples_word_for_word():
 
 
 def test_dilation_strides_batch_normalization_and_lstm():
-    graph = _graph(("x", "Input", {"shape": [28, 28, 4]}),
+    graph = wired_graph(("x", "Input", {"shape": [28, 28, 4]}),
                    ("conv", "Conv2D", {"filters": 32, "kernel_size": 3, "dilation_rate": 2}),
                    ("strided", "Conv2D", {"filters": 8, "kernel_size": 5, "strides": 2}),
                    ("bn", "BatchNormalization", {}),

@@ -19,6 +19,7 @@ from builder.inference.stored_shapes import stale_requests
 from builder.keras.recompute import recompute, refresh_with_keras
 from builder.model.document import Change, GraphDocument, InvalidParam
 from tests.conftest import ROOT
+from tests.main_in_process import run_main
 
 RMS_CONFIG = {"axis": [1, 2, 3]}
 
@@ -228,12 +229,7 @@ def test_refresh_with_keras_recomputes_a_chain_of_generic_nodes(keras):
     assert refresh_with_keras(graph) == []
 
 
-def _cli(*args):
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True,
-                          cwd=ROOT, timeout=300, check=False)
-
-
-def test_check_names_a_stale_node_without_tensorflow_and_recomputes_it_with_keras(keras, tmp_path):
+def test_check_names_a_stale_node_without_tensorflow_and_recomputes_it_with_keras(keras, tmp_path, capsys):
     doc = prelu_doc()
     doc.set_param("x", "shape", [14, 14, 64])
     path = tmp_path / "stale.json"
@@ -245,7 +241,7 @@ def test_check_names_a_stale_node_without_tensorflow_and_recomputes_it_with_kera
     assert plain.stdout.splitlines()[-1] == "False 1"  # an error, and TensorFlow never loaded
     assert "act: its shape was computed by Keras for input (None, 7, 7, 64)" in plain.stdout
     assert "ERROR (stale)" in plain.stdout and "waits on act" in plain.stdout
-    done = _cli("check", "--keras", str(path), "--json")
+    done = run_main(capsys, "check", "--keras", path, "--json")  # Keras is loaded here already
     assert done.returncode == 0, done.stderr
     assert "recomputed with Keras: act" in done.stderr
     nodes = json.loads(done.stdout)["nodes"]

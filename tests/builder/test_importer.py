@@ -7,18 +7,14 @@ import, so all but one small MobileNetV2 run only with `pytest -m slow` (see REA
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from builder.catalog.keras_names import KERAS_LAYERS, NOT_GENERIC
 from builder.inference.engine import infer
 from tests.builder.import_check import round_trip
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.main_in_process import run_main
 
 
 def small_model(keras):
@@ -68,40 +64,35 @@ def test_mobilenet_v2_small(keras, tmp_path):
     round_trip(keras, model, tmp_path, "keras")
 
 
-def _cli(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True,
-                          cwd=ROOT, timeout=300, check=False)
-
-
-def test_lambda_is_refused_by_name(keras, tmp_path):
+def test_lambda_is_refused_by_name(keras, tmp_path, capsys):
     inp = keras.Input((3,), name="x")
     out = keras.layers.Lambda(lambda t: t * 2, name="double_it")(inp)
     path = tmp_path / "lambda.json"
     path.write_text(keras.Model(inp, out).to_json())
-    done = _cli("import", str(path), "-o", str(tmp_path / "out.json"))
+    done = run_main(capsys, "import", path, "-o", tmp_path / "out.json")
     assert done.returncode == 2
     assert "double_it" in done.stderr and "Lambda" in done.stderr
     assert not (tmp_path / "out.json").exists()
 
 
-def test_custom_object_is_refused_by_name(tmp_path):
+def test_custom_object_is_refused_by_name(tmp_path, capsys):
     config = {"class_name": "Functional", "config": {"name": "m", "layers": [
         {"module": "my_package.layers", "class_name": "Magic", "config": {"name": "magic_layer"},
          "registered_name": "my_package>Magic"}]}}
     path = tmp_path / "custom.json"
     path.write_text(json.dumps(config))
-    done = _cli("import", str(path), "-o", str(tmp_path / "out.json"))
+    done = run_main(capsys, "import", path, "-o", tmp_path / "out.json")
     assert done.returncode == 2 and "magic_layer" in done.stderr and "custom object" in done.stderr
 
 
-def test_cli_import_then_check_and_export(keras, tmp_path):
+def test_cli_import_then_check_and_export(keras, tmp_path, capsys):
     model_path = tmp_path / "m.keras"
     small_model(keras).save(model_path)
     out = tmp_path / "project.json"
-    done = _cli("import", str(model_path), "-o", str(out))
+    done = run_main(capsys, "import", model_path, "-o", out)
     assert done.returncode == 0, done.stderr
-    assert _cli("check", str(out)).returncode == 0
-    script = _cli("export", str(out))
+    assert run_main(capsys, "check", out).returncode == 0
+    script = run_main(capsys, "export", out)
     assert script.returncode == 0 and "SpatialDropout2D(rate=0.2" in script.stdout
 
 

@@ -12,7 +12,8 @@ The cases of Bidirectional, TimeDistributed, Normalization, renorm_clipping and 
 later with tests/builder/mine_layer_cases.py, which says how to run it again.
 
 Each case is compared twice: with what Keras did in its own test (the recorded verdict), and with real Keras
-now, through the oracle of the agreement test (keras_oracle.judge: built, traced and run on zeros).
+now, through the oracle of the agreement test (keras_oracle.judge: built, traced and run on zeros): in the
+default run up to six cases of each layer, with `-m slow` (make long-agreement) every case.
 """
 
 from __future__ import annotations
@@ -27,19 +28,13 @@ import pytest
 pytestmark = pytest.mark.filterwarnings("ignore:You passed `rms_scaling=True`:UserWarning")
 
 from builder.inference.engine import infer
+from tests.builder.rule_rows import NODE, assert_agrees_with_keras, node_graph
 
 CASES = json.loads((Path(__file__).with_name("keras_layer_cases.json")).read_text())
-NODE = "x"
 
 
 def graph_for(case) -> nx.MultiDiGraph:
-    graph = nx.MultiDiGraph()
-    for i, shape in enumerate(case.get("inputs", [])):
-        graph.add_node(f"in{i}", layer="Input", params={"shape": list(shape)})
-    graph.add_node(NODE, layer=case["layer"], params=dict(case["params"]))
-    for i, _shape in enumerate(case.get("inputs", [])):
-        graph.add_edge(f"in{i}", NODE, port=i)
-    return graph
+    return node_graph(case["layer"], case["params"], case.get("inputs", []))
 
 
 def ours(case):
@@ -85,17 +80,38 @@ def test_case_agrees_with_what_keras_did_in_its_own_test(index):
 
 
 LIVE = [i for i, case in enumerate(CASES) if "inputs" in case and not case.get("deliberate")]
+# Judging a case with Keras builds, traces and runs it; a few layers hold most cases (Conv1D/2DTranspose,
+# Cropping3D and Resizing: sweeps over their params, 296 of the 782). The default run judges up to LIVE_PER_LAYER
+# cases of each layer, spread over its cases; the comparison with what Keras did in its own test (above) still
+# takes every case, and `-m slow` (make long-agreement) judges the rest.
+LIVE_PER_LAYER = 6
 
 
-@pytest.mark.parametrize("index", LIVE, ids=_id)
+def _spread(indices: list[int], most: int) -> list[int]:
+    """At most `most` of `indices`, evenly spaced from the first to the last."""
+    if len(indices) <= most:
+        return indices
+    return [indices[round(k * (len(indices) - 1) / (most - 1))] for k in range(most)]
+
+
+_BY_LAYER = {}
+for _index in LIVE:
+    _BY_LAYER.setdefault(CASES[_index]["layer"], []).append(_index)
+LIVE_DEFAULT = sorted(i for indices in _BY_LAYER.values() for i in _spread(indices, LIVE_PER_LAYER))
+LIVE_REST = sorted(set(LIVE) - set(LIVE_DEFAULT))
+
+
+def test_the_default_run_judges_every_layer_with_keras():
+    assert {CASES[i]["layer"] for i in LIVE_DEFAULT} == set(_BY_LAYER)
+    assert sorted(LIVE_DEFAULT + LIVE_REST) == LIVE
+
+
+@pytest.mark.parametrize("index", LIVE_DEFAULT, ids=_id)
 def test_case_agrees_with_keras_now(keras, index):
-    from tests.builder.keras_oracle import judge
+    assert_agrees_with_keras(keras, graph_for(CASES[index]))
 
-    case = CASES[index]
-    verdict = judge(keras, graph_for(case), suspects={NODE})[0][NODE]
-    result = infer(graph_for(case))[NODE]
-    if verdict.status == "error":
-        assert result.error, f"Keras refuses it ({verdict.reason[:300]}), we give {result.shape}"
-        return
-    assert result.error is None and result.shape == verdict.shape, f"Keras gives {verdict.shape}, we {result}"
-    assert (result.trainable, result.non_trainable) == (verdict.trainable, verdict.non_trainable), result
+
+@pytest.mark.slow
+@pytest.mark.parametrize("index", LIVE_REST, ids=_id)
+def test_every_other_case_agrees_with_keras_now(keras, index):
+    assert_agrees_with_keras(keras, graph_for(CASES[index]))

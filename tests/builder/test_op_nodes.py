@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -18,8 +15,7 @@ from builder.catalog.ops import KERAS_OPS, OP_SPECS
 from builder.files import project
 from builder.inference.engine import infer
 from builder.keras.code_export import export_code
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.main_in_process import run_main
 
 
 def quoted_concatenate(keras):
@@ -147,19 +143,15 @@ def test_every_listed_op_round_trips(keras, tmp_path):
     assert project.dumps(project.parse(text)) == text
 
 
-def test_cli_imports_with_exit_0_and_refuses_indexing_with_exit_2(keras, tmp_path):
+def test_cli_imports_with_exit_0_and_refuses_indexing_with_exit_2(keras, tmp_path, capsys):
     quoted_add_reshape(keras).save(tmp_path / "ok.keras")
     inp = keras.Input((4, 3))
     keras.Model(inp, keras.layers.Dense(2)(inp[:, 0])).save(tmp_path / "indexing.keras")  # x[...]: GetItem
-    command = [sys.executable, str(ROOT / "main.py"), "import"]
-    ok = subprocess.run([*command, str(tmp_path / "ok.keras"), "-o", str(tmp_path / "ok.json")],
-                        check=False, capture_output=True, text=True, cwd=ROOT, timeout=300)
+    ok = run_main(capsys, "import", tmp_path / "ok.keras", "-o", tmp_path / "ok.json")
     assert ok.returncode == 0, ok.stderr
-    check = subprocess.run([sys.executable, str(ROOT / "main.py"), "check", str(tmp_path / "ok.json")],
-                           check=False, capture_output=True, text=True, cwd=ROOT, timeout=300)
+    check = run_main(capsys, "check", tmp_path / "ok.json")
     assert check.returncode == 0 and "ops.reshape" in check.stdout, check.stdout
-    bad = subprocess.run([*command, str(tmp_path / "indexing.keras"), "-o", str(tmp_path / "bad.json")],
-                         check=False, capture_output=True, text=True, cwd=ROOT, timeout=300)
+    bad = run_main(capsys, "import", tmp_path / "indexing.keras", "-o", tmp_path / "bad.json")
     assert bad.returncode == 2, bad.stderr
     assert "the operation GetItem (keras.ops)" in bad.stderr and "Traceback" not in bad.stderr, bad.stderr
     assert not (tmp_path / "bad.json").exists()

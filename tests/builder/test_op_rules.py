@@ -9,8 +9,7 @@ from __future__ import annotations
 import pytest
 
 from builder.catalog.ops import OP_SPECS
-from builder.inference.engine import infer
-from tests.builder.test_shape_rules import NODE, Row, graph_for
+from tests.builder.rule_rows import Row, assert_inference_gives, assert_keras_gives
 
 R = Row
 ROWS = {
@@ -84,26 +83,12 @@ ROWS = {
 
 @pytest.mark.parametrize("case", ROWS)
 def test_op_rule(case):
-    row = ROWS[case]
-    result = infer(graph_for(row))[NODE]
-    if isinstance(row.expect, str):
-        assert result.error and result.error.startswith(f"{NODE}: ") and row.expect in result.error, result
-        assert result.shape is None
-        return
-    assert result.error is None and result.shape == row.expect, result
-    assert (result.trainable, result.non_trainable) == (0, 0)  # an op has no weights
+    assert_inference_gives(ROWS[case], weights=(0, 0))  # an op has no weights
 
 
 @pytest.mark.parametrize("case", ROWS)
 def test_op_rows_agree_with_keras(keras, case):
-    from tests.builder.keras_oracle import judge
-
-    row = ROWS[case]
-    verdict = judge(keras, graph_for(row), suspects={NODE})[0][NODE]
-    if isinstance(row.expect, str):
-        assert verdict.status == "error", verdict
-    else:
-        assert verdict.status == "ok" and verdict.shape == row.expect, verdict
+    assert_keras_gives(keras, ROWS[case])
 
 
 def test_every_native_op_has_rows():

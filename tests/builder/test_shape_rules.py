@@ -8,26 +8,12 @@ tensor as input number i again".
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import networkx as nx
 import pytest
 
 from builder.catalog.specs import CATALOG
 from builder.inference.engine import infer
-
-NODE = "x"
-
-
-class Row(NamedTuple):
-    layer: str
-    params: dict
-    inputs: list
-    expect: tuple | str  # the output shape, or a fragment of the error message
-    weights: tuple | None = None  # (trainable, non_trainable)
-    keras_accepts: bool = False  # a deliberate difference: Keras builds and runs it, we refuse it (see `why`)
-    why: str = ""
-
+from tests.builder.rule_rows import NODE, Row, assert_inference_gives, assert_keras_gives
 
 R = Row
 ROWS = {
@@ -162,6 +148,11 @@ ROWS |= {
     "conv_t_same_even_kernel_strides_2": R(
         "Conv2DTranspose", {"filters": 1, "kernel_size": 4, "strides": 2, "padding": "same", "output_padding": 0},
         [(3, 3, 1)], "does not map back"),
+    # ... also when the other axis is unknown: at width 1 Keras runs it, but gives an empty (1, 0) output, which
+    # no data can flow on (found by seed 103 of the 20,000-graph run)
+    "conv_t_same_even_kernel_unknown_width": R(
+        "Conv2DTranspose", {"filters": 1, "kernel_size": 2, "padding": "same", "output_padding": 0},
+        [(2, None, 1)], "does not map back"),
     "conv_t_same_even_kernel_output_padding_1": R(
         "Conv2DTranspose", {"filters": 1, "kernel_size": 4, "strides": 2, "padding": "same", "output_padding": 1},
         [(3, 3, 1)], (None, 5, 5, 1)),
@@ -245,51 +236,19 @@ ROWS |= {
 }
 
 
-def graph_for(row: Row) -> nx.MultiDiGraph:
-    """Inputs in0, in1, ... feeding node x."""
-    graph = nx.MultiDiGraph()
-    sources = []
-    for i, item in enumerate(row.inputs):
-        if isinstance(item, int):
-            sources.append(sources[item])
-            continue
-        graph.add_node(f"in{i}", layer="Input", params={"shape": list(item)})
-        sources.append(f"in{i}")
-    graph.add_node(NODE, layer=row.layer, params=dict(row.params))
-    for port, source in enumerate(sources):
-        graph.add_edge(source, NODE, port=port)
-    return graph
-
-
 @pytest.mark.parametrize("case", ROWS)
 def test_rule(case):
-    row = ROWS[case]
-    result = infer(graph_for(row))[NODE]
-    if isinstance(row.expect, str):
-        assert result.error and result.error.startswith(f"{NODE}: ") and row.expect in result.error, result
-        assert result.shape is None
-        return
-    assert result.error is None and result.shape == row.expect, result
-    if row.weights is not None:
-        assert (result.trainable, result.non_trainable) == row.weights
+    assert_inference_gives(ROWS[case])
 
 
 @pytest.mark.parametrize("case", ROWS)
 def test_rows_agree_with_keras(keras, case):
     """The tables are Keras's behaviour: each row, built and run with Keras (see keras_oracle.py)."""
-    from tests.builder.keras_oracle import judge
-
     row = ROWS[case]
     if row.keras_accepts:
         assert keras_runs(keras, row), row.why
         return
-    verdict = judge(keras, graph_for(row), suspects={NODE})[0][NODE]
-    if isinstance(row.expect, str):
-        assert verdict.status == "error", verdict
-    else:
-        assert verdict.status == "ok" and verdict.shape == row.expect, verdict
-        if row.weights is not None:
-            assert (verdict.trainable, verdict.non_trainable) == row.weights
+    assert_keras_gives(keras, row)
 
 
 def keras_runs(keras, row: Row) -> bool:

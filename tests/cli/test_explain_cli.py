@@ -50,6 +50,7 @@ def test_explain_prints_the_derivations_and_unknown_nodes_are_refused(capsys):
     assert code == 0 and "axis 1: 75,264 = 28 × 28 × 96" in out and "Cost per sample:" in out
     code, out, _ = run_main(capsys, "explain", str(MISMATCH), "merged")
     assert code == 0 and "1. set padding='same' on conv_3x3, conv_5x5 and conv_7x7" in out
+    assert "Sizes in conflict, axis 1: 26 vs 24 vs 22" in out and "conv_5x5, axis 1: 24 = floor((28 − 5) / 1) + 1" in out
     code, _out, err = run_main(capsys, "explain", str(MISMATCH), "nope")
     assert code == 2 and "there is no node 'nope'" in err
 
@@ -63,9 +64,9 @@ def test_fix_writes_the_fixed_project_and_exits_by_what_is_left(capsys, tmp_path
     assert code == 0 and any(n["layer"] == "Cropping2D" for n in json.loads(out_path.read_text())["nodes"])
     unfixable = tmp_path / "unfixable.json"
     unfixable.write_text(json.dumps({"format": "keras-canvas", "version": 1, "nodes": [
-        {"id": "x", "layer": "Input", "params": {"shape": [4]}},
-        {"id": "g", "layer": "GroupNormalization", "params": {"groups": 3}}], "edges": [
-        {"source": "x", "target": "g", "port": 0}]}))
+        {"id": "x", "layer": "Input", "params": {"shape": [3]}},  # 3 values cannot be cut in 2 equal parts
+        {"id": "s", "layer": "ops.split", "params": {"indices_or_sections": 2, "axis": -1}}], "edges": [
+        {"source": "x", "target": "s", "port": 0}]}))
     code, out, _ = run_main(capsys, "fix", str(unfixable), "-o", str(out_path))
     assert code == 1 and "1 error(s) left" in out
     bad = tmp_path / "bad.json"

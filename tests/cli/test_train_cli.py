@@ -3,6 +3,7 @@ script, ruff-clean, trained alone and by two MultiWorkerMirroredStrategy workers
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import socket
@@ -75,12 +76,32 @@ def test_export_training_writes_a_ruff_clean_script_for_every_strategy(capsys, c
     assert ruff.returncode == 0, ruff.stdout
 
 
-def test_the_exported_script_trains_alone(capsys, cnn_project, tmp_path):
-    run_main(capsys, "export", cnn_project, "--training", "-o", tmp_path / "train.py")
+def test_the_exported_script_trains_alone_and_adapts_normalization_first(capsys, tmp_path, keras):
+    """The CNN with a Normalization without mean and variance after its Input: the script trains it alone and
+    adapts that layer first, as the app's training does, on the examples it trains on (the held-out ones
+    excluded), so the saved layer holds their mean and variance."""
+    from builder.keras.training_script import training_script
+
+    builder.save(small_cnn(with_seed_settings=True, normalized=True), tmp_path / "cnn.json")
+    images, labels = bright_quadrant_images(160)
+    np.savez(tmp_path / "q.npz", x=images, y=labels)
+    run_main(capsys, "export", tmp_path / "cnn.json", "--training", "-o", tmp_path / "train.py")
+    script = (tmp_path / "train.py").read_text()
+    assert script.count("adapt_normalizations(") == 2  # defined once, called once
+    assert "adapt_normalizations" not in training_script(small_cnn())  # nothing to adapt: not written
     done = subprocess.run([sys.executable, "train.py", "--data", "q.npz", "--epochs", "1", "-o", "m.keras",
                            "--history", "h.json"], cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     assert set(json.loads((tmp_path / "h.json").read_text())) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    spec = importlib.util.spec_from_file_location("exported_train", tmp_path / "train.py")
+    exported = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(exported)  # the script's own split says which examples it trained on
+    (trained, _y), _held = exported.split({"image": images}, {"classes": labels}, exported.VALIDATION_SPLIT,
+                                          exported.SEED)
+    assert 0 < len(trained["image"]) < len(images)
+    layer = keras.saving.load_model(tmp_path / "m.keras").get_layer("norm")
+    assert np.allclose(np.ravel(layer.mean), trained["image"].mean(), atol=1e-4)
+    assert np.allclose(np.ravel(layer.variance), trained["image"].var(), rtol=1e-3)
 
 
 def _free_port() -> int:
@@ -162,3 +183,4 @@ def test_the_scripts_of_a_two_output_model_keep_fit_s_history_names_under_every_
     ruff = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", str(tmp_path)], cwd=ROOT, check=False,
                           capture_output=True, text=True)
     assert ruff.returncode == 0, ruff.stdout
+

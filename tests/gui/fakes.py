@@ -48,6 +48,9 @@ class FakeDialogs:
     def ask_colour(self, title: str, initial: str) -> str | None:
         return self._answer("ask_colour", (title, initial), None)
 
+    def ask_detach(self, message: str, block: str) -> bool:
+        return self._answer("ask_detach", (message, block), False)
+
     def ask_restore(self, message: str) -> bool:
         return self._answer("ask_restore", (message,), False)
 

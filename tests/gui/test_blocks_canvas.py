@@ -9,14 +9,17 @@ from PySide6.QtCore import QEvent, QPointF
 
 import builder
 from builder.editing.block_edits import create_block, set_collapsed
-from builder.editing.commands import SetParam
+from builder.editing.commands import Delete, SetParam
 from builder.inference.block_summary import summarize
 from builder.model.blocks import blocks_of, members, uses
 from tests.conftest import EXAMPLES
 from tests.gui.canvas_driver import (
+    add_node,
     check_undo_redo,
     make_canvas,
+    move_to,
     node_item,
+    port_item,
     press_at,
     release_at,
     send_mouse,
@@ -194,3 +197,106 @@ def test_a_block_after_an_error_says_what_it_waits_on(cnn):
     controller.push(set_collapsed(controller.doc, ["head"], True))
     summary = view.canvas_scene.blocks.card("head").summary
     assert summary.status == "blocked" and summary.waits_on == "merged"
+
+
+def _card_port_pos(card, kind: str, slot: int) -> QPointF:
+    ports = card.inputs if kind == "in" else card.outputs
+    return ports[slot].scenePos()
+
+
+def _drag(view, start: QPointF, end: QPointF):
+    press_at(view, start)
+    move_to(view, (start + end) / 2)
+    move_to(view, end)
+    release_at(view, end)
+
+
+def test_wires_drop_on_a_collapsed_cards_input_and_start_at_its_output(cnn):
+
+
+    controller, view = cnn
+    controller.push(create_block(controller.doc, ["dense", "classes"], "head")[1])
+    controller.push(Delete(wires=[("flatten", "dense", 0)]))  # the block's input is open now
+    controller.push(set_collapsed(controller.doc, ["head"], True))
+    card = view.canvas_scene.blocks.card("head")
+    assert [(p.source, p.node_id) for p in card.inputs] == [(None, "dense")]
+    before = snapshot(controller)
+    _drag(view, port_item(view, "flatten", "out").scenePos(), _card_port_pos(card, "in", 0))
+    assert controller.doc.inputs_of("dense") == [("flatten", 0)]  # the member behind the port
+    check_undo_redo(controller, before)
+    controller.undo_stack.undo()
+    card = view.canvas_scene.blocks.card("head")
+    _drag(view, port_item(view, "flatten", "out").scenePos(), card.sceneBoundingRect().center())  # the card body
+    assert controller.doc.inputs_of("dense") == [("flatten", 0)]
+    extra = add_node(view, "Dense", (card.sceneBoundingRect().right() + 300, card.scenePos().y()))
+    card = view.canvas_scene.blocks.card("head")
+    before = snapshot(controller)
+    _drag(view, _card_port_pos(card, "out", 0), port_item(view, extra, "in").scenePos())
+    assert controller.doc.inputs_of(extra) == [("classes", 0)]
+    check_undo_redo(controller, before)
+    controller.undo_stack.undo()
+    card = view.canvas_scene.blocks.card("head")
+    _drag(view, port_item(view, extra, "in").scenePos(), _card_port_pos(card, "out", 0))  # backwards, to the card
+    assert controller.doc.inputs_of(extra) == [("classes", 0)]
+
+
+def test_deleting_a_layer_in_one_use_deletes_it_in_every_use_one_step(cnn):
+    from builder.editing.block_edits import UseAgain
+    from builder.editing.commands import Connect, Delete
+
+    controller, view = cnn
+    controller.push(create_block(controller.doc, ["dense", "classes"], "head")[1])
+    copy = UseAgain("head")
+    controller.push(copy)
+    controller.push(Connect("flatten", copy.paste.renamed["dense"]))
+    before = snapshot(controller)
+    controller.push(Delete([copy.paste.renamed["classes"]]))
+    assert "classes" not in controller.doc and node_item(view, "classes") is None
+    assert "every use" in controller.undo_stack.undoText()
+    check_undo_redo(controller, before)
+
+
+def test_an_edit_one_use_cannot_share_asks_to_detach_it(qtbot):
+    from builder.editing.block_edits import UseAgain
+    from builder.editing.commands import Connect
+    from gui.controller import EditorController
+
+    controller = EditorController()
+    controller.replace_document(builder.load(EXAMPLES / "cnn_28x28_three_kernels.json"))
+    controller.push(create_block(controller.doc, ["merged", "flatten"], "join")[1])
+    copy = UseAgain("join")
+    controller.push(copy)
+    for branch in ("conv_3x3", "conv_5x5", "conv_7x7"):
+        controller.push(Connect(branch, copy.paste.renamed["merged"]))
+    asked = []
+    controller.ask_detach = lambda message, block: asked.append((message, block)) or False
+    before = snapshot(controller)
+    assert not controller.push(Connect("image", "merged"))  # a new input from outside: asked, declined
+    assert asked and asked[0][1] == "join" and "detach join first" in asked[0][0]
+    assert snapshot(controller) == before
+    controller.ask_detach = lambda message, block: True
+    assert controller.push(Connect("image", "merged"))
+    assert blocks_of(controller.doc.graph)["join"]["definition"] is None
+    assert controller.doc.inputs_of("merged")[-1] == ("image", 3)
+    check_undo_redo(controller, before)
+
+
+def test_the_compare_view_says_which_block_a_node_joined_and_counts_block_changes():
+    from gui.compare.session import CompareSession
+
+    before = builder.load(EXAMPLES / "cnn_28x28_three_kernels.json")
+    after = builder.load(EXAMPLES / "cnn_28x28_three_kernels.json")
+    after.graph["blocks"] = {"head": {"kind": "group", "collapsed": True, "parent": None, "definition": None,
+                                      "shared": False, "input_names": None}}
+    for node in ("dense", "classes"):
+        after.nodes[node]["block"] = "head"
+    session = CompareSession(before, "before.json", after)
+    assert "block none → 'head'" in session.details("b", "dense")
+    assert "1 block changed" in session.totals()
+
+
+def test_right_clicking_a_cards_port_opens_the_blocks_menu(cnn):
+    _controller, view = cnn
+    card = _collapsed_block(cnn)
+    menu = right_click(view, _card_port_pos(card, "out", 0))
+    assert texts(menu)[0] == "inception (block)"

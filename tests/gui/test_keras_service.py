@@ -16,6 +16,17 @@ TIMEOUT_MS = 300_000  # only catches a hang: starting TensorFlow takes seconds, 
 
 @pytest.fixture
 def service(qtbot):
+    """A service of its own, not started: for the tests that start or stop the worker themselves."""
+    service = KerasService()
+    yield service
+    service.stop()
+    assert not service.running
+
+
+@pytest.fixture(scope="module")
+def shared_service(qapp):
+    """One worker for the tests that only hand it tasks and wait for the answer: each start loads TensorFlow,
+    seconds on 2 busy cores. Each such test ends with the service idle, as it found it."""
     service = KerasService()
     yield service
     service.stop()
@@ -39,38 +50,38 @@ def test_the_worker_process_loads_keras_and_reports_version_and_pid(service, qtb
     service.stop()  # twice is fine
 
 
-def test_build_and_save_gives_plain_data_and_a_loadable_file(service, qtbot, tmp_path):
+def test_build_and_save_gives_plain_data_and_a_loadable_file(shared_service, qtbot, tmp_path):
     path = tmp_path / "model.keras"
     graph = load_example("two_inputs")
-    with qtbot.waitSignal(service.build_finished, timeout=TIMEOUT_MS) as signal:
-        assert service.build_and_save(dumps(graph), str(path))
+    with qtbot.waitSignal(shared_service.build_finished, timeout=TIMEOUT_MS) as signal:
+        assert shared_service.build_and_save(dumps(graph), str(path))
     info = signal.args[0]
     assert set(info) == {"path", "params", "trainable", "layers", "seconds"}
     (loaded,) = keras_facts(path)
     assert info["params"] == loaded["params"] == sum(totals(infer(graph)))
     assert list(loaded["layers"])[:2] == ["input_a", "input_b"]  # ids are the layer names
-    assert not service.busy and [p.name for p in tmp_path.iterdir()] == ["model.keras"]  # no temp file left
+    assert not shared_service.busy and [p.name for p in tmp_path.iterdir()] == ["model.keras"]  # no temp file left
 
 
-def test_graph_errors_come_back_as_a_message(service, qtbot, tmp_path):
-    with qtbot.waitSignal(service.build_failed, timeout=TIMEOUT_MS) as signal:
-        service.build_and_save(dumps(load_example("shape_mismatch")), str(tmp_path / "x.keras"))
+def test_graph_errors_come_back_as_a_message(shared_service, qtbot, tmp_path):
+    with qtbot.waitSignal(shared_service.build_failed, timeout=TIMEOUT_MS) as signal:
+        shared_service.build_and_save(dumps(load_example("shape_mismatch")), str(tmp_path / "x.keras"))
     assert signal.args[0].startswith("merged: Concatenate needs equal sizes")
-    assert not service.busy and not (tmp_path / "x.keras").exists()
+    assert not shared_service.busy and not (tmp_path / "x.keras").exists()
 
 
-def test_a_file_that_cannot_be_written_comes_back_as_a_message_naming_it(service, qtbot, tmp_path):
+def test_a_file_that_cannot_be_written_comes_back_as_a_message_naming_it(shared_service, qtbot, tmp_path):
     target = tmp_path / "no-such-folder" / "x.keras"
-    with qtbot.waitSignal(service.build_failed, timeout=TIMEOUT_MS) as signal:
-        service.build_and_save(dumps(load_example("dense_branches")), str(target))
+    with qtbot.waitSignal(shared_service.build_failed, timeout=TIMEOUT_MS) as signal:
+        shared_service.build_and_save(dumps(load_example("dense_branches")), str(target))
     assert "x.keras" in signal.args[0] and not target.exists()
 
 
-def test_one_build_at_a_time(service, qtbot, tmp_path):
+def test_one_build_at_a_time(shared_service, qtbot, tmp_path):
     text = dumps(load_example("dense_branches"))
-    with qtbot.waitSignal(service.build_finished, timeout=TIMEOUT_MS):
-        assert service.build_and_save(text, str(tmp_path / "a.keras"))
-        assert not service.build_and_save(text, str(tmp_path / "b.keras"))
+    with qtbot.waitSignal(shared_service.build_finished, timeout=TIMEOUT_MS):
+        assert shared_service.build_and_save(text, str(tmp_path / "a.keras"))
+        assert not shared_service.build_and_save(text, str(tmp_path / "b.keras"))
     assert not (tmp_path / "b.keras").exists()
 
 
@@ -83,21 +94,21 @@ def test_recompute_asked_before_keras_is_ready_waits_for_it_and_is_not_busy(serv
                                                           "non_trainable": 0, "inputs": [[None, 3, 5]]}}]
 
 
-def test_import_model_gives_project_text(service, qtbot, keras_models):
+def test_import_model_gives_project_text(shared_service, qtbot, keras_models):
     path = keras_models / "leaky.keras"
-    with qtbot.waitSignal(service.import_finished, timeout=TIMEOUT_MS) as signal:
-        assert service.import_model(str(path)) and service.busy_text == "Importing leaky.keras…"
-        assert not service.build_and_save("{}", "x.keras")  # one task at a time
+    with qtbot.waitSignal(shared_service.import_finished, timeout=TIMEOUT_MS) as signal:
+        assert shared_service.import_model(str(path)) and shared_service.busy_text == "Importing leaky.keras…"
+        assert not shared_service.build_and_save("{}", "x.keras")  # one task at a time
     info = signal.args[0]
-    assert info["nodes"] == 2 and info["path"] == str(path) and not service.busy
+    assert info["nodes"] == 2 and info["path"] == str(path) and not shared_service.busy
     assert parse(info["text"]).nodes["leaky"]["keras_shape"]["inputs"] == [[None, 4]]
 
 
-def test_the_seed_cnn_and_mobilenetv2_import_in_the_worker(service, qtbot, keras_models):
+def test_the_seed_cnn_and_mobilenetv2_import_in_the_worker(shared_service, qtbot, keras_models):
     """Both crashed the window when Keras ran on its worker thread (SIGSEGV in convert_to_eager_tensor)."""
     for name, nodes in (("cnn.keras", 8), ("mobilenetv2.keras", 156)):
-        with qtbot.waitSignal(service.import_finished, timeout=TIMEOUT_MS) as signal:
-            service.import_model(str(keras_models / name))
+        with qtbot.waitSignal(shared_service.import_finished, timeout=TIMEOUT_MS) as signal:
+            shared_service.import_model(str(keras_models / name))
         assert signal.args[0]["nodes"] == nodes
 
 
@@ -167,14 +178,14 @@ def test_closing_the_window_stops_the_worker_process(window, qtbot):
     assert not window.keras.running and not worker.alive
 
 
-def test_a_model_whose_weights_would_not_fit_is_refused_before_keras_allocates(service, qtbot, tmp_path):
+def test_a_model_whose_weights_would_not_fit_is_refused_before_keras_allocates(shared_service, qtbot, tmp_path):
     from builder.model.document import GraphDocument
 
     doc = GraphDocument()
     doc.add_node("x", "Input", {"shape": [30000]})
     doc.add_node("huge", "Dense", {"units": 30000})  # 900 M weights: 3.6 GB of float32
     doc.connect("x", "huge")
-    with qtbot.waitSignal(service.build_failed, timeout=TIMEOUT_MS) as signal:
-        service.build_and_save(dumps(doc.graph), str(tmp_path / "huge.keras"))
+    with qtbot.waitSignal(shared_service.build_failed, timeout=TIMEOUT_MS) as signal:
+        shared_service.build_and_save(dumps(doc.graph), str(tmp_path / "huge.keras"))
     assert "huge" in signal.args[0] and not (tmp_path / "huge.keras").exists()
-    assert service.running  # refused by our own count: the worker never tried, so it is still there
+    assert shared_service.running  # refused by our own count: the worker never tried, so it is still there

@@ -156,7 +156,8 @@ def test_long_shapes_keep_both_ends_with_the_whole_text_in_the_tooltip(qtbot):
 def test_messages_and_table_share_the_height_through_a_splitter(qtbot):
     _controller, panel = panel_for(qtbot, load_example("shape_mismatch"))
     qtbot.waitExposed(panel)
-    assert panel.splitter.widget(0) is panel.problems and panel.splitter.widget(1) is panel.table
+    # above: the messages (with the sizes in conflict of a clicked error under them); below: the table
+    assert panel.splitter.widget(0).isAncestorOf(panel.problems) and panel.splitter.widget(1) is panel.table
     list_height, table_height = panel.splitter.sizes()
     assert 0 < list_height <= 130 < table_height
     panel.splitter.moveSplitter(250, 1)  # the person gives the messages more room

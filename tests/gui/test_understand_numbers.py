@@ -5,12 +5,14 @@ line at a chosen batch size and the budget badge."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QApplication, QGraphicsRectItem
 
 import builder
+from builder.editing.commands import SetParam
 from gui.canvas.node_item import NodeItem
 from tests.conftest import EXAMPLES
 from tests.gui.canvas_driver import make_canvas, snapshot
@@ -128,6 +130,62 @@ def test_the_inspector_s_dimensions_are_links_to_their_derivations(qtbot, window
     assert inspector.derivation_label.text() == "9,633,920 = 75,264 inputs × 128 units + 128 biases"
 
 
+def _size_links(label) -> dict[str, str]:
+    """href -> the size shown, of a label's size links."""
+    return {href: size for href, size in re.findall(r"href='([^']+)'>([\d,]+)</a>", label.text())}
+
+
+def _centred_on(window, node) -> bool:
+    view = window.canvas
+    item = view.canvas_scene.node_item(node)
+    centre = view.mapToScene(view.viewport().rect().center())
+    return (centre - item.sceneBoundingRect().center()).manhattanLength() < 3
+
+
+def test_an_error_s_sizes_in_the_inspector_link_to_their_derivations_on_the_nodes_that_made_them(qtbot, window):
+    open_example(window, "shape_mismatch")
+    window.controller.select(["merged"])
+    inspector = window.inspector
+    label = inspector.conflict_label
+    assert label.isVisibleTo(inspector)
+    assert _size_links(label) == {"size:1:conv_3x3": "26", "size:1:conv_5x5": "24", "size:1:conv_7x7": "22",
+                                  "size:2:conv_3x3": "26", "size:2:conv_5x5": "24", "size:2:conv_7x7": "22"}
+    label.linkActivated.emit("size:1:conv_5x5")  # what a click on the link does
+    assert window.controller.selected == ["conv_5x5"] and inspector.node_id == "conv_5x5"
+    assert inspector.derivation_label.text() == "conv_5x5, axis 1: 24 = floor((28 − 5) / 1) + 1"
+    assert inspector.derivation_label.isVisibleTo(inspector) and not label.isVisibleTo(inspector)
+    assert _centred_on(window, "conv_5x5")
+
+
+def test_an_error_s_sizes_in_the_panel_link_to_their_derivations_on_the_nodes_that_made_them(qtbot, window):
+    open_example(window, "shape_mismatch")
+    panel = window.shapes_panel
+    def error():  # the list is filled again after an edit: its items are new
+        return next(panel.problems.item(i) for i in range(panel.problems.count())
+                    if panel.problems.item(i).text().startswith("Error: merged"))
+
+    from PySide6.QtTest import QTest
+
+    rect = panel.problems.visualItemRect(error())
+    QTest.mouseClick(panel.problems.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    # the message stays as it was drawn (a selected one lost its text to the selection's colours)
+    assert not error().isSelected() and window.controller.selected == ["merged"]
+    label = panel.conflict_label
+    assert label.isVisibleTo(panel) and _size_links(label)["size:2:conv_7x7"] == "22"
+    assert "axis 1: " in re.sub(r"<[^>]+>", "", label.text())
+    label.linkActivated.emit("size:2:conv_7x7")
+    assert "conv_7x7, axis 2: 22 = floor((28 − 7) / 1) + 1" in label.text()  # the links stay, with the line
+    assert window.controller.selected == ["conv_7x7"] and _centred_on(window, "conv_7x7")
+    assert window.inspector.derivation_label.text() == "conv_7x7, axis 2: 22 = floor((28 − 7) / 1) + 1"
+    window.controller.push(SetParam("image", "shape", [30, 30, 1]))  # an edit: the links and the line follow it
+    assert "conv_7x7, axis 2: 24 = floor((30 − 7) / 1) + 1" in label.text() and ">28</a>" in label.text()
+    panel.problems.itemClicked.emit(error())  # back to the error: its links, without the old line
+    assert "floor" not in label.text() and window.controller.selected == ["merged"]
+    for node in ("conv_3x3", "conv_5x5", "conv_7x7"):  # fixed: no error, no links
+        window.controller.push(SetParam(node, "padding", "same"))
+    assert not label.isVisibleTo(panel)
+
+
 def test_the_cost_overlay_colours_nodes_with_a_legend(qtbot, window):
     open_example(window, "cnn_28x28_three_kernels")
     canvas = window.canvas
@@ -160,3 +218,20 @@ def test_the_cost_line_follows_the_batch_size_and_the_budget_badge(qtbot, window
     assert "Cost at batch 10: <b>117.2M</b> MACs" in costs.totals_label.text()
     assert "<a href='dense'>dense</a>" in costs.heaviest_label.text()
     QApplication.processEvents()
+
+
+def test_the_cost_line_says_which_nodes_have_unknown_macs_and_why(qtbot, window, tmp_path):
+    from builder.files import project
+    from tests.builder.small_graphs import wired_graph
+
+    graph = wired_graph(("x", "Input", {"shape": [4, 8, 8, 2]}), ("c", "ConvLSTM2D", {}), edges=[("x", "c", 0)])
+    graph.nodes["c"]["config"] = {"filters": 3, "kernel_size": [3, 3]}
+    graph.nodes["c"]["keras_shape"] = {"shape": [None, 6, 6, 3], "trainable": 552, "non_trainable": 0,
+                                       "inputs": [[None, 4, 8, 8, 2]]}
+    path = tmp_path / "imported.json"
+    path.write_text(project.dumps(graph))
+    assert window.files.open_path(str(path))
+    costs = window.shapes_panel.costs
+    assert "(MACs and FLOPs without 1 node: c)" in costs.totals_label.text()
+    assert "weights 2.2 KiB" in costs.totals_label.text()  # its 552 weights are counted
+    assert "c: imported from Keras outside the catalog" in costs.totals_label.toolTip()

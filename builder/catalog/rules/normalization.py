@@ -168,6 +168,6 @@ def normalization_notice(params) -> str | None:
     if params.get("mean") is not None:
         return None
     return ("Normalization has no mean and variance of its own: they are computed from data (adapt). Training in "
-            "Keras Canvas adapts it to the training data before fitting; a model built or exported without that "
-            "passes values through unchanged (mean 0, variance 1) until layer.adapt(data) is called. Set mean and "
-            "variance to fix them instead")
+            "Keras Canvas, and the exported training script, adapt it to the training data before fitting; a model "
+            "built or exported without that passes values through unchanged (mean 0, variance 1) until "
+            "layer.adapt(data) is called. Set mean and variance to fix them instead")

@@ -79,6 +79,23 @@ def _step_input(x: Arriving) -> Arriving:
     return Arriving(x.source, (x.shape[0], *x.shape[2:]))
 
 
+def _step_output(spec, inner, step: Arriving) -> tuple:
+    """What the wrapped layer gives for one step. Keras's TimeDistributed calls the layer's call() directly,
+    past its input check: a SpatialDropout on a step of another rank than it takes passes the step through
+    when its rate is 0 (it drops nothing, in training too); with a rate above 0 the first training batch fails
+    (its noise shape reads an axis the step lacks), so that stays an error."""
+    try:
+        return tuple(spec.shape_rule(inner, [step]))
+    except ShapeError as exc:
+        if spec.name.startswith("SpatialDropout"):
+            if not inner.get("rate"):
+                return step.shape
+            raise ShapeError(f"{exc} (Keras's TimeDistributed skips that check and passes the steps through "
+                             "when predicting, but the first training batch fails; set rate to 0 or use Dropout)"
+                             ) from None
+        raise
+
+
 def time_distributed_shape(params, inputs):
     (x,) = inputs
     if len(x.shape) < 3:
@@ -88,7 +105,7 @@ def time_distributed_shape(params, inputs):
     spec, inner = _resolved(params["layer"])
     step = _step_input(x)
     try:
-        out = tuple(spec.shape_rule(inner, [step]))
+        out = _step_output(spec, inner, step)
     except ShapeError as exc:
         raise ShapeError(f"TimeDistributed gives its {spec.name} one step at a time, each a {fmt(step.shape)} "
                          f"tensor: {exc}") from None
@@ -97,5 +114,5 @@ def time_distributed_shape(params, inputs):
 
 def time_distributed_weights(params, inputs, out):
     spec, inner = _resolved(params["layer"])
-    step = [_step_input(inputs[0])]
-    return spec.weight_rule(inner, step, tuple(spec.shape_rule(inner, step)))
+    step = _step_input(inputs[0])
+    return spec.weight_rule(inner, [step], _step_output(spec, inner, step))
