@@ -47,9 +47,10 @@ def main(argv=None) -> int:
     parser.add_argument("--json", default="benchmarks/results.json", help="where to write the results")
     args = parser.parse_args(argv)
 
-    from benchmarks import builder_figures, diff_figures, explain_figures
+    from benchmarks import builder_figures, diff_figures, explain_figures, layout_figures
 
     figures = builder_figures.inference_figures(args.quick) + diff_figures.diff_figures(args.quick)
+    figures += layout_figures.layout_figures(args.quick)
     figures += explain_figures.explain_figures(args.quick)
     try:
         from benchmarks import gui_figures

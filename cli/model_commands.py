@@ -16,29 +16,40 @@ EXAMPLES_DIR = examples_dir()
 
 
 def cmd_check(args) -> int:
-    from builder.inference.report import check_dict, check_table
+    from builder.files.collector_pause import collector_paused
+
+    # Reading, inferring and reporting a large graph make millions of objects and no reference cycles, so the
+    # cyclic collector is paused for the whole command (builder/files/collector_pause.py), except where Keras
+    # runs: it makes cycles of its own. The graph is let go before the pause ends (it lives in _report's
+    # frame), so no collection walks it afterwards.
+    if not args.keras:
+        with collector_paused():
+            return _report(_load(args.file), args.json)
+    from builder.keras.recompute import refresh_with_keras
+    from builder.keras.weight_limit import check_weights
 
     graph = _load(args.file)
-    if args.keras:
-        from builder.keras.recompute import refresh_with_keras
-        from builder.keras.weight_limit import check_weights
+    check_weights(graph, _max_weights(args))  # Keras builds each recomputed layer's weights
+    updated = refresh_with_keras(graph)
+    if updated:
+        print(f"recomputed with Keras: {', '.join(updated)}", file=sys.stderr)
+    with collector_paused():
+        return _report(graph, args.json)
 
-        check_weights(graph, _max_weights(args))  # Keras builds each recomputed layer's weights
 
-        updated = refresh_with_keras(graph)
-        if updated:
-            print(f"recomputed with Keras: {', '.join(updated)}", file=sys.stderr)
-    if args.json:  # with each node's explanation, cost and fixes, the totals and the budgets (issue 14)
-        from builder.fixes.check_report import full_check
+def _report(graph, as_json: bool) -> int:
+    from builder.fixes.check_report import cost_lines, full_check
+    from builder.inference.engine import infer
+    from builder.inference.report import check_summary, check_table
 
+    if as_json:  # with each node's explanation, cost and fixes, the totals and the budgets (issue 14)
         data = full_check(graph)
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0 if data["valid"] and not data["budget_problems"] else 1
-    from builder.fixes.check_report import cost_lines
-
-    data = check_dict(graph)
-    lines, over = cost_lines(graph)
-    print(check_table(graph, data))
+    results = infer(graph)  # once, for the table and the costs
+    data = check_summary(graph, results)  # the table reads each node's row from the results
+    lines, over = cost_lines(graph, results)
+    print(check_table(graph, data, results))
     print("\n".join(lines))
     if over:
         print(f"\nOver budget ({len(over)}):\n" + "\n".join(f"  {p}" for p in over))

@@ -22,6 +22,8 @@ def test_quick_benchmark_runs_and_writes_every_figure(tmp_path):
                      "one param edit to panel and badges updated, 1,000 nodes (GUI)",
                      "one pan/zoom frame, 2,000 nodes, whole graph in view", "one pan/zoom frame, 2,000 nodes, fitted",
                      "longest unresponsive moment opening a 2,000-node file",
-                     "full inference, 1,000 nodes, nothing remembered", "`check` of a 2,000-node file (whole command)"):
+                     "full inference, 1,000 nodes, nothing remembered", "`check` of a 2,000-node file (whole command)",
+                     "auto-layout computation (block_layout), 2,000 nodes",
+                     "project text (save, recovery copy), 2,000 nodes"):
         assert expected in names
     assert "PASS" in result.stdout or "FAIL" in result.stdout

@@ -19,6 +19,7 @@ MAX_DEPTH = 32  # a project nests about 5 levels; anything far deeper is not one
 MAX_JSON_VALUES = 5_000_000
 MAX_INT_DIGITS = 40  # no value in a project needs more; Python refuses to read integers beyond 4,300 digits
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")  # may also match an escaped backslash before "ud8": harmless
 
 
 def _refuse_constant(name):
@@ -65,11 +66,23 @@ def load_project_json(text: str):
     if values > MAX_JSON_VALUES:
         raise ValueError(too_many_values(values))
     try:
-        data = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_distinct_keys)
+        data = json.loads(text, parse_constant=_refuse_constant)  # json's own dicts: no Python call per object
     except (ValueError, RecursionError):
         return load_json(text), False
-    if _has_structure_problem(data, numbers=True):
+    # A text read from UTF-8 holds no surrogate of its own, so one can only come from a \ud800-\udfff escape:
+    # without any, no text in the file needs looking at (two searches of the text, not one per value).
+    texts = "\\u" in text and bool(_ESCAPED_SURROGATE.search(text)) or bool(_SURROGATE.search(text))
+    keys = []
+    if _has_structure_problem(data, numbers=True, texts=texts, keys=keys):
         return load_json(text), False
+    # Every key is followed by one colon, and outside texts a colon follows nothing else: as many keys were
+    # read as the text holds colons only if no object named a key twice (json keeps the last one silently)
+    # and no text holds a colon. Otherwise the objects are read again, each checked for a repeated key.
+    if keys[0] != text.count(":"):
+        try:
+            data = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_distinct_keys)
+        except ValueError:
+            return load_json(text), False
     return data, True
 
 
@@ -114,30 +127,41 @@ def structure_problems(data) -> list[str]:
     return _located_structure_problems(data)
 
 
-def _has_structure_problem(data, numbers: bool = False) -> bool:
+def _has_structure_problem(data, numbers: bool = False, texts: bool = True, keys: list | None = None) -> bool:
     """Whether structure_problems would find anything; with `numbers`, also an integer beyond MAX_INT_DIGITS
-    digits or a float that is not finite (what load_json refuses while parsing)."""
+    digits or a float that is not finite (what load_json refuses while parsing). Without `texts` the texts and
+    keys are not searched for surrogates (the caller knows there are none). Given a `keys` list, the number of
+    keys of all the objects is appended to it (when no problem was found)."""
     if not isinstance(data, (dict, list)):
+        if keys is not None:
+            keys.append(0)
         return isinstance(data, str) and bool(_SURROGATE.search(data)) or numbers and _bad_number(data)
     stack = [(data, 1)]
     pop, push, search, limit, finite = stack.pop, stack.append, _SURROGATE.search, _INT_LIMIT, math.isfinite
+    count = 0
     while stack:
         value, depth = pop()
         if depth > MAX_DEPTH:
             return True
         deeper = depth >= MAX_DEPTH  # an empty container one level down would already be too deep
-        items = value.values() if type(value) is dict else value
-        if type(value) is dict and any(search(key) for key in value):
-            return True
+        if type(value) is dict:
+            if texts and any(search(key) for key in value):
+                return True
+            count += len(value)
+            items = value.values()
+        else:
+            items = value
         for item in items:
             kind = type(item)
             if kind is str:
-                if search(item):
+                if texts and search(item):
                     return True
             elif (kind is list or kind is dict) and (item or deeper):  # an empty one holds no problem
                 push((item, depth + 1))
             elif numbers and (kind is int and not -limit < item < limit or kind is float and not finite(item)):
                 return True
+    if keys is not None:
+        keys.append(count)
     return False
 
 

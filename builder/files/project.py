@@ -23,6 +23,7 @@ from builder.catalog.specs import UnknownLayerError, spec_for
 from builder.files import atomic_file
 from builder.files.blocks_section import BlocksSectionError, read_blocks, write_blocks
 from builder.files.budgets_section import BudgetsError, check_budgets
+from builder.files.collector_pause import collector_paused
 from builder.files.json_reading import (
     MAX_JSON_VALUES,
     count_values,
@@ -34,8 +35,14 @@ from builder.files.safe_read import UnreadableFile, read_limited
 from builder.files.training_section import TrainingSettingsError, check_training
 from builder.model.document import MAX_ID_LENGTH, GraphError, check_node_id
 from builder.model.frames import InvalidFrame, check_frames
+from builder.model.node_checks import remember_good_id
 from builder.model.node_config import ConfigError, check_config, check_keras_shape
-from builder.model.order import add_edge_in_place, add_node_in_place, topological_order
+from builder.model.order import (
+    add_edge_in_place,
+    add_node_in_place,
+    document_order_if_topological,
+    topological_order,
+)
 from builder.quoting import escape_controls, quote, shorten, show
 
 FORMAT = "keras-canvas"
@@ -62,6 +69,11 @@ class ProjectError(ValueError):
 
 def parse(text: str, source: str = "<text>") -> nx.MultiDiGraph:
     """A graph from project JSON text, or ProjectError listing every problem."""
+    with collector_paused():  # a large file makes millions of containers and no cycles: collector_pause.py
+        return _parse(text, source)
+
+
+def _parse(text: str, source: str) -> nx.MultiDiGraph:
     try:
         data, clean = load_project_json(text)
     except ValueError as exc:
@@ -184,6 +196,7 @@ def _read_nodes(nodes, graph, problems):
         except ConfigError as exc:
             problems.append(f"nodes[{i}].{exc}")
         add_node_in_place(graph, node_id, attributes)
+    nx._clear_cache(graph)
 
 
 # Validated param values by (param, type, value): a large model repeats the same few settings thousands of
@@ -231,57 +244,88 @@ def _read_edges(edges, graph, problems):
         return
     used = {}
     node_table = graph._node
+    merges = set()  # the merge nodes that read anything: their ports are checked for gaps after
+    highest_port = {}  # layer -> the highest port a wire may use (None: any, a merge; -1: none, an Input)
     for i, edge in enumerate(edges):
-        if not isinstance(edge, dict):
-            problems.append(f"edges[{i}]: expected an object with source, target and port, got {_kind(edge)}")
-            continue
-        if not edge.keys() <= _EDGE_KEYS:
-            for key in sorted(edge.keys() - _EDGE_KEYS)[:5]:
-                problems.append(f"edges[{i}].{_key(key)}: unknown key; an edge has source, target and port")
-        source, target, port = edge.get("source"), edge.get("target"), edge.get("port", 0)
-        bad = False
-        if not (source.__class__ is str and target.__class__ is str and source in node_table
-                and target in node_table):
-            for key, value in (("source", source), ("target", target)):
-                if not isinstance(value, str) or value not in node_table:
-                    problems.append(f"edges[{i}].{key}: no node has the id {_show(value)}")
-                    bad = True
-        spec = None if bad else spec_for(node_table[target]["layer"])
-        names = spec.port_names if spec is not None else ()
-        if port.__class__ is str and names:  # a named port (attention's "query", "value", "key")
-            if port not in names:
-                known = ", ".join(_show(n) for n in names) or "none: its ports are numbered"
-                problems.append(f"edges[{i}].port: {target} has no port named {_show(port)} (its port names: "
-                                f"{known})")
-                continue
-            port = names.index(port)
-        if port.__class__ is not int or port < 0:  # bool is a subclass of int, and no port
-            problems.append(f"edges[{i}].port: expected an integer >= 0, got {_show(port)}")
-            bad = True
-        if bad:
-            continue
-        if spec.is_input:
-            problems.append(f"edges[{i}]: {target} is an Input and takes no incoming wire")
-            continue
-        if not spec.is_merge and port >= spec.inputs:
-            problems.append(f"edges[{i}].port: {target} ({spec.name}) has {spec.inputs} input port(s), got port "
-                            f"{port}")
-            continue
-        if (target, port) in used:
-            problems.append(f"edges[{i}]: port {port} of {target} already reads from {used[target, port]}")
-            continue
-        used[target, port] = source
-        add_edge_in_place(graph, source, target, port)
+        # The common wire (two known ids, a numbered port the target has and no other wire uses) in a few
+        # lookups; anything else is read the careful way, which says what is wrong.
+        if edge.__class__ is dict and edge.keys() <= _EDGE_KEYS:
+            source, target, port = edge.get("source"), edge.get("target"), edge.get("port", 0)
+            if source.__class__ is str and target.__class__ is str and port.__class__ is int and port >= 0 \
+                    and source in node_table and target in node_table and (target, port) not in used:
+                layer = node_table[target]["layer"]
+                highest = highest_port.get(layer, -2)
+                if highest == -2:
+                    spec = spec_for(layer)
+                    highest = highest_port[layer] = None if spec.is_merge else spec.inputs - 1
+                if highest is None:
+                    merges.add(target)
+                if highest is None or port <= highest:
+                    used[target, port] = source
+                    add_edge_in_place(graph, source, target, port)
+                    continue
+        _read_edge(i, edge, graph, problems, used, merges)
+    nx._clear_cache(graph)
     pred_of = graph._pred
-    for node, data in node_table.items():
-        if spec_for(data["layer"]).is_merge:
+    for node in node_table:
+        if node in merges:
             ports = sorted(edge["port"] for keyed in pred_of[node].values() for edge in keyed.values())
             if ports != list(range(len(ports))):
                 problems.append(f"edges: the inputs of {node} must use ports 0..{len(ports) - 1} without gaps, "
                                 f"got {ports}")
-    if topological_order(graph, set(graph))[1]:  # nodes in or behind a cycle
+    # Nodes in or behind a cycle; a saved file lists every wire's source before its target, which one pass sees.
+    if document_order_if_topological(graph) is None and topological_order(graph, set(graph))[1]:
         cycle = " -> ".join(u for u, _v, *_ in nx.find_cycle(graph))
         problems.append(f"edges: the wires make a cycle ({cycle}); Keras models must flow one way")
+
+
+
+
+def _read_edge(i, edge, graph, problems, used, merges):
+    """One wire, every problem located (edges[i]...), added to the graph if it is usable."""
+    node_table = graph._node
+    if not isinstance(edge, dict):
+        problems.append(f"edges[{i}]: expected an object with source, target and port, got {_kind(edge)}")
+        return
+    if not edge.keys() <= _EDGE_KEYS:
+        for key in sorted(edge.keys() - _EDGE_KEYS)[:5]:
+            problems.append(f"edges[{i}].{_key(key)}: unknown key; an edge has source, target and port")
+    source, target, port = edge.get("source"), edge.get("target"), edge.get("port", 0)
+    bad = False
+    if not (source.__class__ is str and target.__class__ is str and source in node_table
+            and target in node_table):
+        for key, value in (("source", source), ("target", target)):
+            if not isinstance(value, str) or value not in node_table:
+                problems.append(f"edges[{i}].{key}: no node has the id {_show(value)}")
+                bad = True
+    spec = None if bad else spec_for(node_table[target]["layer"])
+    names = spec.port_names if spec is not None else ()
+    if port.__class__ is str and names:  # a named port (attention's "query", "value", "key")
+        if port not in names:
+            known = ", ".join(_show(n) for n in names) or "none: its ports are numbered"
+            problems.append(f"edges[{i}].port: {target} has no port named {_show(port)} (its port names: "
+                            f"{known})")
+            return
+        port = names.index(port)
+    if port.__class__ is not int or port < 0:  # bool is a subclass of int, and no port
+        problems.append(f"edges[{i}].port: expected an integer >= 0, got {_show(port)}")
+        bad = True
+    if bad:
+        return
+    if spec.is_input:
+        problems.append(f"edges[{i}]: {target} is an Input and takes no incoming wire")
+        return
+    if not spec.is_merge and port >= spec.inputs:
+        problems.append(f"edges[{i}].port: {target} ({spec.name}) has {spec.inputs} input port(s), got port "
+                        f"{port}")
+        return
+    if (target, port) in used:
+        problems.append(f"edges[{i}]: port {port} of {target} already reads from {used[target, port]}")
+        return
+    if spec.is_merge:
+        merges.add(target)
+    used[target, port] = source
+    add_edge_in_place(graph, source, target, port)
 
 
 def _read_ui(ui, graph, problems):
@@ -294,7 +338,15 @@ def _read_ui(ui, graph, problems):
         problems.append(f"ui.positions: expected an object of id -> [x, y], got {_kind(positions)}")
         return
     clean = {}
+    node_table = graph._node
     for node_id, xy in positions.items():
+        # The common position, two plain numbers in range, in a few comparisons (a NaN fails them too).
+        if node_id in node_table and xy.__class__ is list and len(xy) == 2:
+            x, y = xy
+            if (x.__class__ is int or x.__class__ is float) and (y.__class__ is int or y.__class__ is float) \
+                    and -1e9 < x < 1e9 and -1e9 < y < 1e9:
+                clean[node_id] = (float(x), float(y))
+                continue
         if len(problems) > 100:  # enough to say what is wrong; a message of millions of lines helps nobody
             break
         if node_id not in graph:
@@ -345,6 +397,7 @@ def node_id_problem(node_id) -> str | None:
         check_node_id(node_id)
     except GraphError as exc:
         return str(exc).replace(repr(node_id), quote(node_id), 1)  # the id is short: its repr is cheap
+    remember_good_id(node_id)  # the first inference of what is read need not check it again
     return None
 
 
@@ -355,8 +408,10 @@ def to_dict(graph: nx.MultiDiGraph) -> dict:
     edges by target and port, positions in document order), so that equal documents give equal files
     however their dicts were built up (an undone reset, say, re-adds a param at the end)."""
     order = {n: i for i, n in enumerate(graph)}
-    nodes = [_node_dict(n, d) for n, d in graph.nodes(data=True)]
-    edges = sorted(((u, v, p) for u, v, p in graph.edges(data="port")), key=lambda e: (order[e[1]], e[2]))
+    nodes = [_node_dict(n, d) for n, d in graph._node.items()]
+    # networkx's graph.edges(data="port") order, read from its adjacency dicts (the view costs more per wire).
+    edges = sorted([(u, v, wire.get("port")) for u, targets in graph._succ.items() for v, keyed in targets.items()
+                    for wire in keyed.values()], key=lambda e: (order[e[1]], e[2]))
     data = {"format": FORMAT, "version": VERSION, "nodes": nodes,
             "edges": [{"source": u, "target": v, "port": _port_text(graph, v, p)} for u, v, p in edges]}
     ui = dict(graph.graph.get("ui") or {})
@@ -390,10 +445,17 @@ def _node_dict(node, data) -> dict:
 
 def _ordered_params(layer, params: dict) -> dict:
     try:
-        rank = {p.name: i for i, p in enumerate(spec_for(layer).params)}
+        spec = spec_for(layer)
     except UnknownLayerError:
         return dict(params)
+    known = _RANKS.get(spec.name)
+    if known is None or known[0] is not spec:  # specs are frozen: a catalog changed at run time has new ones
+        known = _RANKS[spec.name] = (spec, {p.name: i for i, p in enumerate(spec.params)})
+    rank = known[1]
     return dict(sorted(params.items(), key=lambda item: rank.get(item[0], len(rank))))
+
+
+_RANKS: dict[str, tuple] = {}  # layer -> (its spec, param name -> place in the catalog's order)
 
 
 def _round(value: float):
@@ -405,8 +467,8 @@ def dumps(graph: nx.MultiDiGraph) -> str:
     """One node, edge or position per line: readable, and diffs well under version control."""
     data = to_dict(graph)
 
-    def one(value):
-        return json.dumps(value, ensure_ascii=False, allow_nan=False)  # NaN would make a file no reader takes
+    # json.dumps with these settings, its encoder made once (dumps makes one per call: a line per node and wire)
+    one = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode  # NaN would make a file no reader takes
 
     def block(items):
         return "[]" if not items else "[\n" + ",\n".join(f"    {one(i)}" for i in items) + "\n  ]"
@@ -438,7 +500,13 @@ def _port_text(graph, target, port):
     """A port as written: its name where the target's layer names its ports (attention's query, value, key),
     else its number."""
     try:
-        name = spec_for(graph.nodes[target].get("layer")).port_name(port)
+        spec = spec_for(graph._node[target].get("layer"))
     except (UnknownLayerError, TypeError):
+        return port
+    if not spec.port_names:  # the common layer, numbered ports only
+        return port
+    try:
+        name = spec.port_name(port)
+    except TypeError:
         return port
     return name if name is not None else port

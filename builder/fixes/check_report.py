@@ -21,8 +21,8 @@ _NULL_COST = {"macs": None, "flops": None, "param_bytes": None, "activation_byte
 
 def full_check(source) -> dict:
     graph = graph_of(source)
-    data = check_dict(graph)
     results = infer(graph)
+    data = check_dict(graph, results)
     costs = graph_costs(graph, results)
     for node, info in data["nodes"].items():
         result = results[node]
@@ -41,10 +41,10 @@ def full_check(source) -> dict:
     return data
 
 
-def cost_lines(source) -> tuple[list[str], list[str]]:
-    """(the totals lines, the budget problems) for `check`'s table."""
+def cost_lines(source, results: dict | None = None) -> tuple[list[str], list[str]]:
+    """(the totals lines, the budget problems) for `check`'s table; `results`: infer(source), when at hand."""
     graph = graph_of(source)
-    results = infer(graph)
+    results = infer(graph) if results is None else results
     totals = model_totals(results, graph_costs(graph, results))
     lines = [(f"Cost per sample: {totals.macs:,} MACs, {totals.flops:,} FLOPs; parameters {totals.param_bytes:,} "
              f"bytes; activations {totals.activation_bytes:,} bytes")]

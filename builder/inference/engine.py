@@ -23,7 +23,8 @@ from builder.catalog.specs import CATALOG, UnknownLayerError, generic_spec, spec
 from builder.inference.node_problems import dense_warnings, port_problem
 from builder.inference.stored_shapes import StaleShape, stored_shape
 from builder.model.document import Change, GraphDocument, GraphError, check_node_id
-from builder.model.order import topological_order, wires_into
+from builder.model.node_checks import GOOD_IDS, GOOD_IDS_LIMIT
+from builder.model.order import document_order_if_topological, topological_order, wires_into
 
 # What a node's result says, in one word: ok; warning (a shape, with advice); error (no shape: its own mistake);
 # blocked (no shape: it waits on an error upstream); stale (a generic node whose Keras shape must be recomputed).
@@ -190,7 +191,7 @@ class ShapeInference:
     def _recompute_all(self, graph) -> set[str]:
         self._local.clear()
         self.results.clear()
-        order = _document_order_if_topological(graph)
+        order = document_order_if_topological(graph)
         stuck = set()
         if order is None:
             order, stuck = topological_order(graph, set(graph))
@@ -198,14 +199,15 @@ class ShapeInference:
         node_data, pred_of, catalog, ruled_get, good_ids = graph._node, graph._pred, CATALOG, _RULED.get, _GOOD_IDS
         for node in order:
             # The common node, checked before and seen again with the same params on the same shape (a
-            # one-input layer with one wire on port 0, no warnings of its own), costs only the lookups below:
+            # one-input layer with one wire on port 0, no warnings of its own, no notice), costs only the lookups below:
             # a remembered success implies valid params. Anything else, or anything new, goes to _compute.
             data = node_data[node]
             layer = data.get("layer")
             preds = pred_of[node]
             if len(preds) == 1 and layer != "Dense" and node in good_ids and layer.__class__ is str:
                 spec = catalog.get(layer)
-                if spec is not None and spec.inputs == 1 and spec.required_inputs in _ONE_REQUIRED:
+                if spec is not None and spec.inputs == 1 and spec.required_inputs in _ONE_REQUIRED \
+                        and spec.notice is None:  # a notice is a warning the remembered result lacks
                     ((source, keyed),) = preds.items()
                     if len(keyed) == 1:
                         (edge,) = keyed.values()
@@ -219,6 +221,20 @@ class ShapeInference:
                             if ruled is not None and ruled[0] is spec:
                                 local[node] = ruled[1]
                                 continue
+            elif len(preds) > 1 and node in good_ids and layer.__class__ is str:
+                # A merge (Add, Concatenate, ...) with two or more wires on ports 0..n-1 has no warnings of its
+                # own either: the same lookup, by the shapes arriving in port order.
+                spec = catalog.get(layer)
+                if spec is not None and spec.inputs is None and spec.notice is None:
+                    shapes = _merge_shapes(preds, local)
+                    if shapes is not None:
+                        try:
+                            ruled = ruled_get((_params_key(layer, data.get("params") or {}), shapes))
+                        except TypeError:
+                            ruled = None
+                        if ruled is not None and ruled[0] is spec:
+                            local[node] = ruled[1]
+                            continue
             local[node] = compute(graph, node)
         local.update(_cycle_results(graph, stuck))
         self._flow_stale = True  # every result is new
@@ -273,7 +289,7 @@ class ShapeInference:
                 check_node_id(node)  # the document refuses bad ids; a hand-built graph may still hold one
             except GraphError as exc:
                 return NodeResult(layer, error=str(exc))
-            if len(_GOOD_IDS) >= _GOOD_IDS_LIMIT:
+            if len(_GOOD_IDS) >= GOOD_IDS_LIMIT:
                 _GOOD_IDS.clear()
             _GOOD_IDS.add(node)
         spec = CATALOG.get(layer) if isinstance(layer, str) else None
@@ -469,9 +485,8 @@ def _params_key(layer: str, raw: dict) -> tuple:
 # kept and compared, so a spec replaced at run time (a test's broken rule) is never answered from here.
 _RULED: dict[tuple, tuple] = {}
 _RULED_LIMIT = 50_000
-# Ids known to pass check_node_id (a pure check of the text, shared by every engine).
-_GOOD_IDS: set[str] = set()
-_GOOD_IDS_LIMIT = 200_000
+# Ids known to pass check_node_id, shared by every engine and the file reader (builder/model/node_checks.py).
+_GOOD_IDS = GOOD_IDS
 
 
 def _apply_rules(graph, spec, params, arriving) -> tuple[tuple, int, int]:
@@ -488,20 +503,26 @@ def _apply_rules(graph, spec, params, arriving) -> tuple[tuple, int, int]:
     return shape, trainable, frozen
 
 
-def _document_order_if_topological(graph) -> list | None:
-    """The nodes in document order when every wire runs forward in it, as in any saved or generated file
-    (one pass, several times cheaper than Kahn's order); None otherwise."""
-    seen = set()
-    pred_of = graph._pred
-    for node in pred_of:
-        for source in pred_of[node]:
-            if source not in seen:
-                return None
-        seen.add(node)
-    return list(pred_of)
-
-
 _ONE_REQUIRED = (None, 1)
+
+
+def _merge_shapes(preds, local) -> tuple | None:
+    """The shapes arriving at a merge in port order, when its two or more wires use ports 0..n-1 (integers,
+    each once) and every source has a shape; None otherwise (then _compute checks the wiring and says why)."""
+    by_port = {}
+    for source, keyed in preds.items():
+        shape = local[source].shape
+        if shape is None:
+            return None
+        for edge in keyed.values():
+            port = edge.get("port")
+            if port.__class__ is not int or port in by_port:
+                return None
+            by_port[port] = shape
+    try:
+        return tuple([by_port[port] for port in range(len(by_port))])
+    except KeyError:  # a gap in the ports
+        return None
 
 
 INTERNAL_ERROR = "internal error in Keras Canvas's rule for"

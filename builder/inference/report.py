@@ -10,33 +10,43 @@ from builder.model.blocks import blocks_of
 from builder.model.order import graph_of, model_inputs, model_outputs, ordered_nodes
 
 
-def check_dict(source) -> dict:
-    """{"valid", "total_params", "trainable_params", "non_trainable_params", "inputs", "outputs", "nodes"}."""
+def check_dict(source, results: dict | None = None) -> dict:
+    """{"valid", "total_params", "trainable_params", "non_trainable_params", "inputs", "outputs", "nodes"}.
+    Pass `results` when infer(source) is already at hand (a large graph is inferred once per command)."""
     graph = graph_of(source)
-    results = infer(graph)
-    trainable, frozen = shared_totals(graph, results)  # a shared layer's weights once
-    inputs, outputs = model_inputs(graph), model_outputs(graph)
+    results = infer(graph) if results is None else results
+    data = check_summary(graph, results)
     nodes = {}
     for node in ordered_nodes(graph):
         r = results[node]
-        nodes[node] = {
-            "layer": r.layer,
-            "status": r.status,
-            "shape": None if r.shape is None else list(r.shape),
-            "params": r.params,
-            "error": r.error,
-            "warnings": list(r.warnings),
-        }
+        shape = r.shape
+        info = nodes[node] = {"layer": r.layer, "status": r.status, "shape": None if shape is None else list(shape),
+                              "params": None if shape is None else r.trainable + r.non_trainable, "error": r.error,
+                              "warnings": list(r.warnings)}
         if r.blocked_by:
-            nodes[node]["blocked_by"] = r.blocked_by
+            info["blocked_by"] = r.blocked_by
         if r.stale:  # a generic node whose Keras shape was computed for other inputs (check --keras recomputes)
-            nodes[node]["stale"] = True
-    own = block_errors(graph)
+            info["stale"] = True
+    blocks = data.pop("blocks", None)
+    data["nodes"] = nodes
+    if blocks is not None:  # after the nodes, where --json has always had it
+        data["blocks"] = blocks
+    return data
+
+
+def check_summary(source, results: dict) -> dict:
+    """check_dict without its "nodes": the verdict, the totals, the inputs and outputs and the blocks. With the
+    results, what check_table needs to print a large graph without a dict per node."""
+    graph = graph_of(source)
+    trainable, frozen = shared_totals(graph, results)  # a shared layer's weights once
+    inputs, outputs = model_inputs(graph), model_outputs(graph)
+    has_blocks = bool(blocks_of(graph))  # without any, the block checks and summaries have nothing to say
+    own = block_errors(graph) if has_blocks else {}
     valid = bool(inputs) and bool(outputs) and not own and all(
         r.error is None and r.blocked_by is None for r in results.values())
     data = {"valid": valid, "total_params": trainable + frozen, "trainable_params": trainable,
-            "non_trainable_params": frozen, "inputs": inputs, "outputs": outputs, "nodes": nodes}
-    summaries = summarize(graph, results, own)
+            "non_trainable_params": frozen, "inputs": inputs, "outputs": outputs}
+    summaries = summarize(graph, results, own) if has_blocks else {}
     if summaries:  # only a project with blocks has the key, so older readers of --json see what they saw
         meta = blocks_of(graph)
         data["blocks"] = {b: {"parent": meta[b].get("parent"), "members": s.size, "inputs": [src for src, _shape in s.inputs],
@@ -46,20 +56,23 @@ def check_dict(source) -> dict:
     return data
 
 
-def check_table(source, data: dict | None = None) -> str:
-    """The table of check_dict(source); pass `data` when it is already computed (a large graph is inferred once)."""
-    data = check_dict(source) if data is None else data
-    rows = [("id", "layer", "output shape", "params", "status")]
-    for node, info in data["nodes"].items():
-        status = {"stale": "ERROR (stale)", "error": "ERROR", "blocked": f"waits on {info.get('blocked_by')}"}.get(
-            info["status"], info["status"])
-        shape = fmt(tuple(info["shape"])) if info["shape"] is not None else "-"
-        params = f"{info['params']:,}" if info["params"] is not None else "-"
-        rows.append((node, str(info["layer"]), shape, params, status))
-    widths = [max(len(row[i]) for row in rows) for i in range(5)]
-    lines = ["  ".join(cell.ljust(w) if i != 3 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
-             for row in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
+def check_table(source, data: dict | None = None, results: dict | None = None) -> str:
+    """The table of check_dict(source). Pass `data` when it is already computed: check_dict's, or check_summary's
+    with the `results` it was made from (the rows are then read from the results, in the same order)."""
+    if data is None:
+        data = check_dict(source)
+    if "nodes" in data:
+        rows = [(node, info["layer"], info["status"], info["shape"], info["params"], info.get("blocked_by"))
+                for node, info in data["nodes"].items()]
+        problems = [info["error"] for info in data["nodes"].values() if info["error"]]
+        warnings = [w for info in data["nodes"].values() for w in info["warnings"]]
+    else:
+        order = [(node, results[node]) for node in ordered_nodes(graph_of(source))]
+        rows = [(node, r.layer, r.status, r.shape, None if r.shape is None else r.trainable + r.non_trainable,
+                 r.blocked_by) for node, r in order]
+        problems = [r.error for _node, r in order if r.error]
+        warnings = [w for _node, r in order for w in r.warnings]
+    lines = _rows_text(rows)
     lines.append("")
     lines.append(f"Total params: {data['total_params']:,} (trainable {data['trainable_params']:,}, "
                  f"non-trainable {data['non_trainable_params']:,})")
@@ -72,9 +85,7 @@ def check_table(source, data: dict | None = None) -> str:
         more = f"; ... and {len(top) - 12} more" if len(top) > 12 else ""
         nested = len(data["blocks"]) - len(top)
         lines.append(f"Blocks: {shown}{more}" + (f" (and {nested} inside them)" if nested else ""))
-    problems = [info["error"] for info in data["nodes"].values() if info["error"]]
     problems += [info["error"] for info in data.get("blocks", {}).values() if info["error"]]
-    warnings = [w for info in data["nodes"].values() for w in info["warnings"]]
     if not data["inputs"]:
         problems.append("the graph has no Input node; add an Input and connect it to the first layer")
     elif not data["outputs"]:
@@ -86,3 +97,32 @@ def check_table(source, data: dict | None = None) -> str:
     lines.append("")
     lines.append("valid: the graph builds a Keras model" if data["valid"] else "invalid: fix the errors above")
     return "\n".join(lines)
+
+
+def _rows_text(rows) -> list[str]:
+    """The table's lines, a header and a rule first, from (id, layer, status, shape, params, blocked_by) rows."""
+    statuses = {"stale": "ERROR (stale)", "error": "ERROR"}
+    shown: dict[tuple, str] = {}  # a large model repeats a few shapes: each formatted once
+    columns = ([], [], [], [], [])
+    ids, layers, shapes, counts, states = columns
+    for node, layer, status, shape, params, blocked_by in rows:
+        status = f"waits on {blocked_by}" if status == "blocked" else statuses.get(status, status)
+        if shape is None:
+            text = "-"
+        else:
+            shape = tuple(shape)
+            text = shown.get(shape)
+            if text is None:
+                text = shown[shape] = fmt(shape)
+        ids.append(node)
+        layers.append(str(layer))
+        shapes.append(text)
+        counts.append(f"{params:,}" if params is not None else "-")
+        states.append(status)
+    header = ("id", "layer", "output shape", "params", "status")
+    widths = [max(len(title), max(map(len, column), default=0)) for title, column in zip(header, columns)]
+    w0, w1, w2, w3, w4 = widths
+    lines = [f"{i.ljust(w0)}  {la.ljust(w1)}  {sh.ljust(w2)}  {c.rjust(w3)}  {st.ljust(w4)}"
+             for i, la, sh, c, st in zip(*([title] + column for title, column in zip(header, columns)))]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return lines

@@ -28,9 +28,10 @@ def auto_layout(graph, wrap_after: int = WRAP_AFTER) -> dict[str, tuple[float, f
     cycle go in a last column. More than `wrap_after` columns are wrapped into bands."""
     graph = graph.graph if isinstance(graph, GraphDocument) else graph
     order, stuck = topological_order(graph, set(graph))
+    pred_of = graph._pred  # networkx's adjacency dicts, as graph.predecessors reads them, without a view per node
     column = {}
     for node in order:
-        column[node] = max((column[p] + 1 for p in graph.predecessors(node) if p in column), default=0)
+        column[node] = max((column[p] + 1 for p in pred_of[node] if p in column), default=0)
     last = max(column.values(), default=-1) + 1
     for node in graph:
         if node in stuck:
@@ -44,7 +45,7 @@ def auto_layout(graph, wrap_after: int = WRAP_AFTER) -> dict[str, tuple[float, f
         first_seen = {node: i for i, node in enumerate(members)}
 
         def weight(node, first_seen=first_seen):
-            rows = [row[p] for p in graph.predecessors(node) if p in row]
+            rows = [row[p] for p in pred_of[node] if p in row]
             return sum(rows) / len(rows) if rows else first_seen[node]
 
         members.sort(key=weight)
@@ -67,8 +68,9 @@ def _wrapped(graph, column, row, columns) -> dict[str, tuple[float, float]]:
     # crossing[b]: tensors made before column b and read at b or after (a tensor read by both branches of a
     # block counts once: it is one wire leaving the band).
     crossing = [0] * (count + 1)
+    succ_of = graph._succ
     for u in graph:
-        farthest = max((column[v] for v in graph.successors(u)), default=column[u])
+        farthest = max((column[v] for v in succ_of[u]), default=column[u])
         if farthest > column[u]:
             crossing[column[u] + 1] += 1
             crossing[farthest + 1] -= 1

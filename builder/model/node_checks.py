@@ -18,6 +18,20 @@ MAX_ID_LENGTH = 100
 MAX_COORDINATE = 1e9  # the project reader refuses positions beyond this, so the document does too
 
 
+# Ids known to pass check_node_id (a pure check of the text), shared by the file reader, which notes each id it
+# has checked, and the inference engine, which skips the check for them: a 100,000-node file's ids are checked
+# once as it is read, not again by the first pass over it.
+GOOD_IDS: set[str] = set()
+GOOD_IDS_LIMIT = 200_000
+
+
+def remember_good_id(node_id: str) -> None:
+    """Note an id that has just passed check_node_id."""
+    if len(GOOD_IDS) >= GOOD_IDS_LIMIT:
+        GOOD_IDS.clear()
+    GOOD_IDS.add(node_id)
+
+
 def check_node_id(node_id) -> str:
     """Keras layer names may hold any printable text except '/'; ids are also shown and typed by people.
     `isprintable` also refuses Unicode line and paragraph separators, invisible format characters and

@@ -20,15 +20,17 @@ def graph_of(source):
 
 
 def topological_order(graph, subset: set):
-    """Kahn's order of `subset` (edges from outside it count as done); the rest are in or behind a cycle."""
+    """Kahn's order of `subset` (edges from outside it count as done); the rest are in or behind a cycle.
+    Ready nodes are taken first come, first served, starting from the sources in document order."""
+    if len(subset) == len(graph):
+        return _whole_graph_order(graph)
     indegree = {n: 0 for n in subset}
     succ_of = graph._succ  # adjacency dicts directly: the view objects dominate the cost otherwise
     for node in subset:
         for succ, edges in succ_of[node].items():
             if succ in indegree:
                 indegree[succ] += len(edges)
-    queue = deque(n for n in graph if n in subset and indegree[n] == 0) if len(subset) == len(graph) \
-        else deque(n for n, d in indegree.items() if d == 0)
+    queue = deque(n for n, d in indegree.items() if d == 0)
     order = []
     while queue:
         node = queue.popleft()
@@ -40,6 +42,37 @@ def topological_order(graph, subset: set):
                     queue.append(succ)
     stuck = {n for n, d in indegree.items() if d > 0}
     return order, stuck
+
+
+def _whole_graph_order(graph):
+    """topological_order of every node, in the same order, with less work per node (a 100,000-node file is
+    ordered twice while `check` reads and reports it): a node waits for its distinct sources (the parallel
+    wires from one source are freed together), and the order list is its own queue."""
+    pred_of, succ_of = graph._pred, graph._succ
+    waiting = {n: len(sources) for n, sources in pred_of.items() if sources}
+    order = [n for n in graph._node if not pred_of[n]]
+    for node in order:  # grows while it is walked: each node appended once its last source is placed
+        for succ in succ_of[node]:
+            left = waiting[succ] - 1
+            waiting[succ] = left
+            if not left:
+                order.append(succ)
+    if len(order) == len(pred_of):
+        return order, set()
+    return order, {n for n, left in waiting.items() if left > 0}
+
+
+def document_order_if_topological(graph) -> list | None:
+    """The nodes in document order when every wire runs forward in it, as in any saved or generated file
+    (one pass, several times cheaper than Kahn's order); None otherwise."""
+    seen = set()
+    pred_of = graph._pred
+    for node in pred_of:
+        for source in pred_of[node]:
+            if source not in seen:
+                return None
+        seen.add(node)
+    return list(pred_of)
 
 
 def port_key(port) -> int:
@@ -63,12 +96,13 @@ def ordered_nodes(graph) -> list:
 
 def model_inputs(graph) -> list:
     """The model's inputs: the Input nodes, in document order."""
-    return [n for n in graph if graph.nodes[n].get("layer") == "Input"]
+    return [n for n, data in graph._node.items() if data.get("layer") == "Input"]
 
 
 def model_outputs(graph) -> list:
     """The model's outputs: the nodes nothing reads from (Inputs excluded), in document order."""
-    return [n for n in graph if graph.out_degree(n) == 0 and graph.nodes[n].get("layer") != "Input"]
+    succ_of = graph._succ
+    return [n for n, data in graph._node.items() if not succ_of[n] and data.get("layer") != "Input"]
 
 
 def free_id(prefix: str, taken) -> str:
@@ -89,16 +123,17 @@ def reorder_nodes(graph, order):
 
 def add_node_in_place(graph, node_id, attributes: dict):
     """graph.add_node(node_id, **attributes) for a node not yet in the graph, writing networkx's dicts as it
-    does (the project reader adds a whole file's nodes; networkx's call costs several times more)."""
+    does (the project reader adds a whole file's nodes; networkx's call costs several times more). The caller
+    clears networkx's cache of views (nx._clear_cache) once after adding them all."""
     graph._node[node_id] = attributes
     graph._succ[node_id] = {}
     graph._pred[node_id] = {}
-    nx._clear_cache(graph)
 
 
 def add_edge_in_place(graph, source, target, port):
     """graph.add_edge(source, target, port=port) between nodes already in the graph, with networkx's key (the
-    first unused count of the wires between the two) and the key dict shared by both directions, as it does."""
+    first unused count of the wires between the two) and the key dict shared by both directions, as it does.
+    The caller clears networkx's cache of views once after adding them all, as for add_node_in_place."""
     keyed = graph._succ[source].get(target)
     if keyed is None:
         keyed = graph._succ[source][target] = graph._pred[target][source] = {}
@@ -106,7 +141,6 @@ def add_edge_in_place(graph, source, target, port):
     while key in keyed:
         key += 1
     keyed[key] = {"port": port}
-    nx._clear_cache(graph)
 
 
 def rename_in_place(graph, old_id, new_id):

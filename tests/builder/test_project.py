@@ -219,10 +219,20 @@ BAD_TEXT = {
     "duplicate key": (json.dumps(BASE).replace('"id": "flat"', '"id": "flat", "id": "flat2"'),
                       "the key 'id' appears twice in one object"),
     "duplicate top key": ('{"format": "keras-canvas", "format": "keras-canvas"}', "appears twice"),
+    # json_reading counts keys against colons: a colon in a text must not hide a repeated key
+    "duplicate key and a colon in a text": (json.dumps(BASE).replace('"a test"', '"a: test"').replace(
+        '"id": "flat"', '"id": "flat", "id": "flat2"'), "the key 'id' appears twice in one object"),
     "nested too deeply": ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
     "unpaired surrogate": (json.dumps(BASE).replace('"a test"', '"a \\ud800 test"'),
                            "ui.description: the text 'a \\ud800 test' holds an unpaired surrogate"),
     "surrogate in an id": (json.dumps(BASE).replace('"id": "flat"', '"id": "\\udfff"'), "nodes[2].id:"),
+    # The reader looks at texts only when the file holds a surrogate escape (json_reading.load_project_json):
+    "upper-case surrogate escape": (json.dumps(BASE).replace('"a test"', '"a \\uDBFF test"'),
+                                    "holds an unpaired surrogate"),
+    "surrogate in a key": (json.dumps(BASE).replace('"description"', '"descr\\udc00iption"'),
+                           "this key holds an unpaired surrogate"),
+    "a surrogate in text given as a str": (json.dumps(BASE, ensure_ascii=False).replace("a test", "a \ud800 test"),
+                                           "holds an unpaired surrogate"),
 }
 
 
@@ -231,6 +241,16 @@ def test_text_that_is_not_a_project_is_refused(name):
     text, message = BAD_TEXT[name]
     problems = problems_of(text)
     assert any(message in p for p in problems), problems
+
+
+def test_a_colon_in_a_text_reads_as_any_text():
+    text = json.dumps(BASE).replace('"a test"', '"ratio: 1:2 {\\"x\\": 1}"')
+    assert project.parse(text).graph["ui"]["description"] == 'ratio: 1:2 {"x": 1}'
+
+
+def test_an_escaped_backslash_before_ud800_is_plain_text():
+    text = json.dumps(BASE).replace('"a test"', '"a \\\\ud800 test"')  # a backslash, then "ud800"
+    assert project.parse(text).graph["ui"]["description"] == "a \\ud800 test"
 
 
 def test_every_problem_is_reported_at_once_and_long_lists_are_cut():
@@ -445,3 +465,27 @@ def test_damaged_bytes_are_loaded_or_refused_with_a_message(data, tmp_path_facto
             project.read(path)
         return
     _loads_or_refuses(text)
+
+
+def test_reading_pauses_the_collector_and_puts_it_back_as_it_was(monkeypatch):
+    """A large file is read with the cyclic collector paused (builder/files/collector_pause.py): afterwards it
+    is on again if it was on, still off if the caller (the window) had turned it off, and back on after a
+    refused file too."""
+    import gc
+
+    seen = []
+    building = project.from_dict
+    monkeypatch.setattr(project, "from_dict", lambda *args: seen.append(gc.isenabled()) or building(*args))
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        project.parse(json.dumps(BASE))
+        assert seen == [False] and gc.isenabled()
+        with pytest.raises(ProjectError):
+            project.parse("{")
+        assert gc.isenabled()
+        gc.disable()
+        project.parse(json.dumps(BASE))
+        assert not gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()

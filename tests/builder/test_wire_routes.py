@@ -55,3 +55,41 @@ def test_a_wrapped_deep_model_routes_every_band_wire_clear_of_nodes():
         points = detour_points(start, end, lane)
         assert not any(_crosses(points, rect) for n, rect in rects.items() if n not in (source, target))
     assert backward >= 2
+
+
+def _plain_detour_lane(start, end, obstacles, margin=30.0):
+    """detour_lane as first written: every obstacle beside the lane's span sorted, then the same gaps."""
+    from builder.layout.wire_routes import _free_gaps
+
+    if not is_backward(start, end):
+        return None
+    left, right = end[0] - margin, start[0] + margin
+    blocks = sorted((top, bottom) for x0, top, x1, bottom in obstacles if x0 < right and x1 > left)
+    low, high = sorted((start[1], end[1]))
+    free = _free_gaps(blocks, low, high)
+    if free:
+        top, bottom = max(free, key=lambda gap: gap[1] - gap[0])
+        return (top + bottom) / 2
+    above = min((t for t, b in blocks if b >= low), default=low) - margin
+    below = max((b for t, b in blocks if t <= high), default=high) + margin
+    return above if abs(above - low) <= abs(below - high) else below
+
+
+def test_the_lane_is_the_one_found_by_looking_at_every_obstacle():
+    """detour_lane sorts only the obstacles level with the span between the ends: the same lane as sorting all
+    of them, on random node rectangles (touching, overlapping, on a grid, with and without a free gap)."""
+    import random
+
+    rng = random.Random(7)
+    for case in range(400):
+        size = rng.choice([1, 5, 30, 200])
+        grid = case % 2 == 0  # cards on a grid, as a layout places them, so edges often touch exactly
+        rects = []
+        for _ in range(rng.randint(0, size)):
+            x = rng.randrange(0, 3000, 280) if grid else rng.uniform(-100, 3000)
+            y = rng.randrange(0, 3000, 150) if grid else rng.uniform(-100, 3000)
+            rects.append((x, y, x + 200, y + rng.choice([110, 150, 400])))
+        start = (rng.uniform(500, 3200), rng.choice([rng.uniform(0, 3000), rng.randrange(0, 3000, 75)]))
+        end = (rng.uniform(-200, start[0]), rng.choice([rng.uniform(0, 3000), rng.randrange(0, 3000, 75)]))
+        given = rects if case % 3 else {i: r for i, r in enumerate(rects)}.values()  # the scene passes a view
+        assert detour_lane(start, end, given) == _plain_detour_lane(start, end, rects), (case, start, end)
