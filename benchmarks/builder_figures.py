@@ -71,7 +71,7 @@ def infer_first_time(graph):
     rules by layer, params and input shapes; validated params; checked ids)."""
     from builder.inference import engine
 
-    for memo in (engine._RULED, engine._RESOLVED, engine._GOOD_IDS):
+    for memo in (engine._RULED, engine._WARNED, engine._RESOLVED, engine._GOOD_IDS):
         memo.clear()
     return infer(graph)
 

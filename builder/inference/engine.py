@@ -339,7 +339,7 @@ class ShapeInference:
                 return result
             arriving = [Arriving(source, shape) for (source, _port), shape in zip(wires, shapes)]
             warnings = self._warnings_for(graph, node, layer, spec, result.shape, arriving)
-            return result._replace(warnings=warnings) if warnings else result
+            return _warned(result, warnings) if warnings else result
         return self._ruled(graph, node, spec, key, params, wires, shapes, data)
 
     @staticmethod
@@ -485,6 +485,19 @@ def _params_key(layer: str, raw: dict) -> tuple:
 # kept and compared, so a spec replaced at run time (a test's broken rule) is never answered from here.
 _RULED: dict[tuple, tuple] = {}
 _RULED_LIMIT = 50_000
+# A remembered result with the same warnings again is the same object (as one without warnings is): the costs'
+# memo (builder/cost/totals.py) is keyed by result objects, and a Dense with a warning missed it on every pass.
+_WARNED: dict[tuple, tuple] = {}
+
+
+def _warned(result: NodeResult, warnings: tuple[str, ...]) -> NodeResult:
+    key = (id(result), warnings)
+    found = _WARNED.get(key)
+    if found is None or found[0] is not result:
+        if len(_WARNED) >= _RULED_LIMIT:
+            _WARNED.clear()
+        found = _WARNED[key] = (result, result._replace(warnings=warnings))
+    return found[1]
 # Ids known to pass check_node_id, shared by every engine and the file reader (builder/model/node_checks.py).
 _GOOD_IDS = GOOD_IDS
 

@@ -68,3 +68,20 @@ def test_a_layer_with_a_notice_keeps_its_warning_when_seen_again():
     graph.add_edge("x", "norm", port=0)
     first, again = infer(graph)["norm"], infer(graph)["norm"]
     assert first.warnings and again == first
+
+
+def test_a_node_with_the_same_warnings_again_keeps_its_result_object_so_its_cost_is_remembered():
+    # The costs' memo (builder/cost/totals.py) is keyed by result objects; a Dense with a warning (here after a
+    # rank-3 tensor) used to get a new object on every pass and so had its cost computed again each time.
+    from builder.cost.totals import graph_costs
+
+    graph = nx.MultiDiGraph()
+    graph.add_node("x", layer="Input", params={"shape": [4, 8]})
+    graph.add_node("dense", layer="Dense", params={"units": 3})
+    graph.add_edge("x", "dense", port=0)
+    first, second = infer(graph), infer(graph)
+    assert first["dense"].warnings and second["dense"] is first["dense"]
+    assert graph_costs(graph, second)["dense"] is graph_costs(graph, first)["dense"]
+    graph.nodes["dense"]["params"] = {"units": 5}  # another result: another object, other warnings' owner
+    third = infer(graph)
+    assert third["dense"] is not first["dense"] and third["dense"].shape == (None, 4, 5)
