@@ -10,8 +10,7 @@ import math
 import time
 from collections import defaultdict
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QPen
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsScene
 
 from builder.catalog.specs import is_merge_layer
@@ -21,12 +20,12 @@ from gui.canvas import geometry
 from gui.canvas.block_overlay import BlockOverlay
 from gui.canvas.edge_item import EdgeItem
 from gui.canvas.frame_item import FrameItem
+from gui.canvas.grid import paint_background
 from gui.canvas.node_item import NodeItem
 from gui.canvas.placement import fallback_positions
 from gui.canvas.port_item import PortItem
 from gui.canvas.wire_insert import WireInsertHover, could_be_inserted
 from gui.canvas.wiring import WireDrag
-from gui.theme import canvas_palette
 
 SCENE_EXTENT = 50_000.0  # room to pan in every direction
 SCENE_MARGIN = 5_000.0  # kept beyond the farthest node
@@ -588,27 +587,4 @@ class CanvasScene(QGraphicsScene):
     # ---- background ---------------------------------------------------------------------------------------
 
     def drawBackground(self, painter, rect: QRectF):
-        colours = canvas_palette()
-        painter.fillRect(rect, colours.background)
-        scale = painter.worldTransform().m11() or 1.0
-        step = geometry.GRID_SIZE
-        major = step * geometry.GRID_MAJOR_EVERY
-        if step * scale >= 7:
-            self._draw_grid(painter, rect, step, colours.grid_minor, skip_every=geometry.GRID_MAJOR_EVERY)
-        while major * scale < 10:  # zoomed far out: a coarser grid instead of a grey haze
-            major *= geometry.GRID_MAJOR_EVERY
-        self._draw_grid(painter, rect, major, colours.grid_major)
-
-    @staticmethod
-    def _draw_grid(painter, rect: QRectF, step: float, colour, skip_every: int = 0):
-        pen = QPen(colour, 1.0)
-        pen.setCosmetic(True)
-        painter.setPen(pen)
-        left, top = math.floor(rect.left() / step), math.floor(rect.top() / step)
-        right, bottom = math.ceil(rect.right() / step), math.ceil(rect.bottom() / step)
-        lines = [QLineF(i * step, rect.top(), i * step, rect.bottom()) for i in range(left, right + 1)
-                 if not skip_every or i % skip_every]
-        lines += [QLineF(rect.left(), j * step, rect.right(), j * step) for j in range(top, bottom + 1)
-                  if not skip_every or j % skip_every]
-        painter.drawLines(lines)
-
+        paint_background(painter, rect)
