@@ -90,3 +90,14 @@ def open_example(window, name: str):
 
 def load_example(name: str):
     return builder.load(EXAMPLES / f"{name}.json")
+
+
+@pytest.fixture
+def palette(qtbot):
+    """The Layers palette, shown (its search and groups are tested in test_palette and test_op_nodes_gui)."""
+    from gui.panels.palette import Palette
+
+    widget = Palette()
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget

@@ -4,22 +4,11 @@ shape Keras recomputes in the worker process after an edit upstream. The test pr
 
 from __future__ import annotations
 
-import pytest
-
 from builder.catalog.ops import OP_SPECS
 from builder.editing.commands import AddNode, Connect, SetParam
 from builder.files import project
-from gui.panels.palette import Palette
 from tests.gui.conftest import open_example
 from tests.gui.test_generic_nodes import TIMEOUT_MS, load_keras
-
-
-@pytest.fixture
-def palette(qtbot):
-    widget = Palette()
-    qtbot.addWidget(widget)
-    widget.show()
-    return widget
 
 
 def test_the_palette_lists_ops_under_operations_and_finds_them(palette):

@@ -6,18 +6,10 @@ from PySide6.QtCore import QPoint, Qt
 
 from builder.catalog.ops import OP_SPECS
 from builder.catalog.specs import CATALOG
-from gui.panels.palette import LAYER_MIME, Palette
+from gui.panels.palette import LAYER_MIME
 from tests.gui.canvas_driver import drop_layer
 
 OPS = [spec.name for spec in OP_SPECS]
-
-
-@pytest.fixture
-def palette(qtbot):
-    widget = Palette()
-    qtbot.addWidget(widget)
-    widget.show()
-    return widget
 
 
 def test_every_catalog_layer_is_listed_under_its_category(palette):
