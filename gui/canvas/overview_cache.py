@@ -35,7 +35,21 @@ class OverviewCache:
         self._timer.setSingleShot(True)
         self._timer.setInterval(REBUILD_AFTER_MS)
         self._timer.timeout.connect(self.rebuild)
-        view.canvas_scene.changed.connect(self.invalidate)
+        self._following = False  # whether scene.changed drops the picture (see follow_scene)
+
+    def follow_scene(self, on: bool):
+        """Listen to the scene's `changed` only while zoomed far out, where the picture is used. While anything
+        listens, Qt sends every item's update through that signal as a list of rectangles (a Python list of
+        thousands while an auto-layout moves 10,000 nodes) instead of straight to the view (issue 18)."""
+        if on == self._following:
+            return
+        self._following = on
+        changed = self.view.canvas_scene.changed
+        if on:
+            self.pixmap = None  # changes made while not listening are not in it
+            changed.connect(self.invalidate)
+        else:
+            changed.disconnect(self.invalidate)
 
     def wanted(self) -> bool:
         # Dragging a node or a wire changes the scene, which drops the picture anyway; a rubber band does not.
@@ -50,6 +64,7 @@ class OverviewCache:
     def paint(self, event) -> bool:
         """Paint the view's viewport from the picture; False (nothing painted) when it cannot be used."""
         view = self.view
+        self.follow_scene(view.zoom() < geometry.PLAIN_BELOW)
         if not self.wanted():
             self.pixmap = None
             return False
@@ -70,6 +85,7 @@ class OverviewCache:
         """Draw the picture at the current zoom: the visible area and a viewport's width and height around it,
         within reason, so that panning stays on the picture for a while."""
         view = self.view
+        self.follow_scene(view.zoom() < geometry.PLAIN_BELOW)
         if not self.wanted():
             return
         visible = view.mapToScene(view.viewport().rect()).boundingRect()
