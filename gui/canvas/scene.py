@@ -35,10 +35,6 @@ SYNC_BUILD_NODES = 250
 BUILD_SLICE_MS = 25
 
 
-def _rect_tuple(rect: QRectF) -> tuple[float, float, float, float]:
-    return rect.left(), rect.top(), rect.right(), rect.bottom()
-
-
 def snapped(value: float) -> float:
     return round(value / geometry.GRID_SIZE) * geometry.GRID_SIZE
 
@@ -108,6 +104,18 @@ class CanvasScene(QGraphicsScene):
         width = geometry.NODE_WIDTH
         return {node_id: (item.x(), item.y(), width, item.height) for node_id, item in self._nodes.items()
                 if node_id not in hidden}
+
+    def port_at(self, scene_pos: QPointF):
+        """The port under a scene point: a node card's (drawn by the card) or a collapsed block card's (an
+        item), or None. Any card's port counts, even under another card, as when ports were items on top."""
+        for item in self.items(scene_pos):
+            if isinstance(item, PortItem):
+                return item
+            if isinstance(item, NodeItem):
+                port = item.port_at(item.mapFromScene(scene_pos))
+                if port is not None:
+                    return port
+        return None
 
     def is_merge(self, node_id: str) -> bool:
         return is_merge_layer(self.controller.doc.layer(node_id))
@@ -331,13 +339,12 @@ class CanvasScene(QGraphicsScene):
         if source is None or target is None:
             return
         port = target.input_port(edge.port) or target.input_port(0)
-        end = port.scenePos() if port is not None else target.scenePos()
-        start = source.output_port.scenePos()
-        ends = ((start.x(), start.y()), (end.x(), end.y()))
+        # Ends as plain numbers (a port is drawn by its card at a fixed offset): an auto-layout routes 12,000.
+        ends = (source.output_port.scene_xy(), port.scene_xy() if port is not None else (target.x(), target.y()))
         # A wire back to the left (into the next band of a wrapped layout) runs along the free lane between
         # the bands instead of straight across one (builder/layout/wire_routes.py).
         lane = detour_lane(*ends, self._node_rects()) if is_backward(*ends) else None
-        edge.set_ends(start, end, lane)
+        edge.set_ends(QPointF(*ends[0]), QPointF(*ends[1]), lane)
 
     def _node_rects(self):
         """Every node's rectangle, the obstacles of a detour; kept (and updated one by one as nodes move) until
@@ -501,8 +508,10 @@ class CanvasScene(QGraphicsScene):
 
     def node_moved_visually(self, node_id: str):
         self._rects_by_top = None
-        if self._rects is not None and node_id in self._rects and node_id in self._nodes:
-            self._rects[node_id] = _rect_tuple(self._nodes[node_id].sceneBoundingRect())
+        item = self._nodes.get(node_id)
+        if self._rects is not None and node_id in self._rects and item is not None:
+            x, y = item.x(), item.y()  # as _node_rects makes them: the card and 4 around it
+            self._rects[node_id] = (x - 4, y - 4, x + geometry.NODE_WIDTH + 4, y + item.height + 4)
         else:
             self._rects = None
         if self._routes_later:
@@ -539,7 +548,7 @@ class CanvasScene(QGraphicsScene):
 
     def mousePressEvent(self, event):
         if event.button() == Qt.MouseButton.LeftButton:
-            port = next((i for i in self.items(event.scenePos()) if isinstance(i, PortItem)), None)
+            port = self.port_at(event.scenePos())
             if port is not None:
                 self._cancel_wire_drag()
                 self.wire_drag = WireDrag(self, port)

@@ -19,7 +19,7 @@ from builder.model.document import GraphError
 from gui.canvas.block_items import BlockCardItem
 from gui.canvas.edge_item import wire_path
 from gui.canvas.node_item import NodeItem
-from gui.canvas.port_item import INPUT, OUTPUT, PortItem
+from gui.canvas.port_item import INPUT, OUTPUT, PortInfo
 from gui.canvas.text import font
 from gui.theme import canvas_palette
 
@@ -67,7 +67,7 @@ class PreviewLabel(QGraphicsItem):
 class WireDrag:
     """One wire being dragged from `start_port` (an output, or an input to wire backwards)."""
 
-    def __init__(self, scene, start_port: PortItem):
+    def __init__(self, scene, start_port: PortInfo):
         self.scene, self.controller = scene, scene.controller
         self.from_output = start_port.kind == OUTPUT
         self.anchor_node, self.anchor_index = start_port.node_id, start_port.index
@@ -80,21 +80,21 @@ class WireDrag:
         self.label = PreviewLabel()
         scene.addItem(self.draft)
         scene.addItem(self.label)
-        self.hovered: PortItem | None = None
+        self.hovered: PortInfo | None = None
         self._previews: dict[tuple, tuple] = {}
-        self.valid_ports: set[PortItem] = set()
+        self.valid_ports: set[PortInfo] = set()
         self._checked: set[str] = set()  # nodes whose ports were checked during this drag
         self._highlight_valid_ports()
 
     # ---- which wire a drop would make ---------------------------------------------------------------------
 
-    def wire_to(self, node_id: str, port: PortItem | None) -> tuple[str, str, int | None]:
+    def wire_to(self, node_id: str, port: PortInfo | None) -> tuple[str, str, int | None]:
         """(source, target, port) of the wire that ending on `port` of `node_id` would make."""
         if self.from_output:
             return self.anchor_node, node_id, None if port is None else port.index
         return node_id, self.anchor_node, self.anchor_index
 
-    def _would_accept(self, port: PortItem) -> bool:
+    def _would_accept(self, port: PortInfo) -> bool:
         try:
             self.controller.doc.check_connect(*self.wire_to(port.node_id, port))
         except GraphError:
@@ -127,7 +127,7 @@ class WireDrag:
             seen = seen.united(view.mapToScene(view.viewport().rect()).boundingRect())
         return [item for item in self.scene.items(seen) if isinstance(item, NodeItem | BlockCardItem) and item.isVisible()]
 
-    def target_at(self, scene_pos: QPointF) -> tuple[str, PortItem | None] | None:
+    def target_at(self, scene_pos: QPointF) -> tuple[str, PortInfo | None] | None:
         """(node id, port) a drop here would wire to: a port under the cursor, or else the natural port of the
         node under it (a merge layer's free port, a layer's first free input, a node's output). The port is
         None on a node that has none to offer (an Input), so the drop can still say why it is refused."""
@@ -136,8 +136,10 @@ class WireDrag:
         for item in self.scene.items(scene_pos):
             if not item.isVisible():  # the nodes a collapsed block hides under its card
                 continue
-            if isinstance(item, PortItem) and item.kind == wanted and item.node_id != self.anchor_node:
-                return item.node_id, item
+            # A port under the cursor: an item on a block's card, or one a node card draws.
+            port = item.port_at(item.mapFromScene(scene_pos)) if isinstance(item, NodeItem) else item
+            if isinstance(port, PortInfo) and port.kind == wanted and port.node_id != self.anchor_node:
+                return port.node_id, port
             if node is None and isinstance(item, NodeItem | BlockCardItem):
                 node = item
         if isinstance(node, BlockCardItem):  # a collapsed block: the member behind its natural port
