@@ -221,7 +221,9 @@ class CanvasScene(QGraphicsScene):
                 if not pending:
                     break
                 step, node_id = pending.pop()
-                if step is None:
+                if step == self._route_wire:
+                    step(node_id)  # a wire's key, not a node id
+                elif step is None:
                     self._after_adding(added)
                     added = []
                     self._place_unpositioned()
@@ -361,6 +363,12 @@ class CanvasScene(QGraphicsScene):
             self._rects_by_top = sorted(self._rects.values(), key=lambda r: (r[1], r[3]))
         return self._rects_by_top
 
+    def _route_wire(self, key: tuple):
+        """One wire routed again (a step of a sliced move); gone meanwhile, nothing to do."""
+        edge = self._edges.get(key)
+        if edge is not None:
+            self._route(edge)
+
     def _route_wires_of(self, node_id: str):
         for key in self._edge_keys_of.get(node_id, ()):
             self._route(self._edges[key])
@@ -391,8 +399,10 @@ class CanvasScene(QGraphicsScene):
             # Their wires are routed after all have moved: midway many run backwards for a moment, and a
             # backward wire's detour looks at every node.
             moved = list(dict.fromkeys(moved))
+            # Each wire once: routed from both of its moved ends, it was routed twice.
+            wires = dict.fromkeys(key for node in moved for key in self._edge_keys_of.get(node, ()))
             self._start_slices([(self._move_item, node) for node in moved]
-                               + [(self._route_wires_of, node) for node in moved],
+                               + [(self._route_wire, key) for key in wires],
                                f"The canvas is moving {len(moved):,} nodes")
             self._on_results_changed(edit.changed)
             return

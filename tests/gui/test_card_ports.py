@@ -96,3 +96,20 @@ def test_ports_are_painted_by_the_card_and_rings_follow_a_wire_drag(cnn):
     _dot, ringed = colour_at_port()
     assert ringed != beside
     port.set_highlight(None)
+
+
+def test_after_a_sliced_auto_layout_every_wire_runs_between_its_ports(qtbot):
+    """A large graph's auto-layout moves its nodes in slices and then routes each wire once: every wire ends
+    on the ports its card draws, wherever the layout put them."""
+    from tests.gui.test_canvas_large_graph import _long_graph
+
+    controller, view = make_canvas(qtbot, _long_graph(100))  # 301 nodes: above the scene's sliced limit
+    scene = view.canvas_scene
+    steps = controller.undo_stack.count()
+    view.auto_layout()
+    qtbot.waitUntil(lambda: controller.undo_stack.count() > steps and not scene.building, timeout=60_000)
+    assert controller.doc.positions  # the layout gave every node a place
+    for edge in scene.edge_items():
+        start = node_item(view, edge.source).output_port.scenePos()
+        end = node_item(view, edge.target).input_port(edge.port).scenePos()
+        assert edge.path().pointAtPercent(0.0) == start and edge.path().pointAtPercent(1.0) == end, edge.key
