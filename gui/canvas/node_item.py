@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyleOptionGraphicsItem
 
 from gui.canvas import geometry
 from gui.canvas.cost_overlay import heat
@@ -50,13 +50,16 @@ def node_height(input_ports: int) -> float:
     return max(geometry.HEADER_HEIGHT + _TEXT_BLOCK, last_port + 14)
 
 
-class NodeItem(HoverHighlight, QGraphicsItem):
+class NodeItem(HoverHighlight, QGraphicsRectItem):
     def __init__(self, controller, node_id: str):
         super().__init__()
         self.controller = controller
         self.node_id = node_id
         self._height = node_height(1)
-        self._bounds: tuple | None = None  # (height, bounding rect)
+        # The item's rectangle is its bounding rectangle (no pen): Qt reads it in C++, where a Python
+        # boundingRect was a call into Python each time the scene's index or a paint asked (issue 18).
+        self.setPen(QPen(Qt.PenStyle.NoPen))
+        self.setRect(self._bounds_for(self._height))
         self._face_cache: tuple | None = None  # (result, (id, layer, params, keras_shape), face): see face()
         self.input_ports: list[NodePort] = []
         self.output_port = NodePort(self, OUTPUT, 0)
@@ -101,8 +104,8 @@ class NodeItem(HoverHighlight, QGraphicsItem):
         count = input_port_count(doc, self.node_id)
         height = node_height(count)
         if height != self._height:
-            self.prepareGeometryChange()
             self._height = height
+            self.setRect(self._bounds_for(height))  # tells the scene the geometry changes
         while len(self.input_ports) < count:
             self.input_ports.append(NodePort(self, INPUT, len(self.input_ports)))
         del self.input_ports[count:]
@@ -244,13 +247,11 @@ class NodeItem(HoverHighlight, QGraphicsItem):
     def card_rect(self) -> QRectF:
         return QRectF(0.0, 0.0, geometry.NODE_WIDTH, self._height)
 
-    def boundingRect(self) -> QRectF:
-        # Room for the selection ring and thick outline, and the ports on both edges with their hover rings.
-        # Kept per height: the scene asks very often.
-        if self._bounds is None or self._bounds[0] != self._height:
-            side = geometry.PORT_HIT_RADIUS + 1
-            self._bounds = (self._height, self.card_rect().adjusted(-side, -4, side, 4))
-        return self._bounds[1]
+    @staticmethod
+    def _bounds_for(height: float) -> QRectF:
+        """Room for the selection ring and thick outline, and the ports on both edges with their hover rings."""
+        side = geometry.PORT_HIT_RADIUS + 1
+        return QRectF(-side, -4, geometry.NODE_WIDTH + 2 * side, height + 8)
 
     def shape(self) -> QPainterPath:
         """The card and its ports' hit circles: a press on a port's outer half still reaches the card."""
