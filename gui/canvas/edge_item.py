@@ -6,9 +6,9 @@ wire carries; a wire whose source has no shape is drawn dashed.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, Qt
 from PySide6.QtGui import QPainterPath, QPainterPathStroker, QPen
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem
 
 from builder.catalog.rules import fmt
 from builder.layout.wire_routes import detour_points
@@ -53,14 +53,17 @@ def _towards(corner: QPointF, other: QPointF, distance: float) -> QPointF:
     return corner + (other - corner) * step
 
 
-class EdgeItem(HoverHighlight, QGraphicsPathItem):
+class EdgeItem(HoverHighlight, QGraphicsRectItem):
     def __init__(self, controller, source: str, target: str, port: int):
         super().__init__()
         self.controller = controller
         self.source, self.target, self.port = source, target, port
         self.drop_hint: str | None = None  # "ok" / "refused" while a node is dragged over the wire
+        self._path = QPainterPath()
         self._hit_path: QPainterPath | None = QPainterPath()  # None: to be made from the path when asked
-        self._bounds = QRectF()
+        # The item's rectangle is its bounding rectangle (no pen), read by Qt in C++: a Python boundingRect was
+        # a call into Python each time the scene's index or a paint asked, for each of 12,000 wires (issue 18).
+        self.setPen(QPen(Qt.PenStyle.NoPen))
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
         self.setZValue(-1)
@@ -97,14 +100,20 @@ class EdgeItem(HoverHighlight, QGraphicsPathItem):
     def set_ends(self, start: QPointF, end: QPointF, lane: float | None = None):
         """The wire's path between its ports: an S-curve, or with `lane` a detour along it (a backward wire)."""
         path = wire_path(start, end) if lane is None else detour_path(start, end, lane)
-        self.prepareGeometryChange()
         # The bounds are the curve's control points and half the hit width around them (a Bézier curve stays
         # inside its control points); the outline that is hovered and clicked is made when first asked for,
         # as most wires of a large model never are.
         half = HIT_WIDTH / 2
-        self._bounds = path.controlPointRect().adjusted(-half, -half, half, half)
-        self._hit_path = None
-        self.setPath(path)
+        self._path, self._hit_path = path, None
+        bounds = path.controlPointRect().adjusted(-half, -half, half, half)
+        if bounds == self.rect():
+            self.update()  # the same extent, another curve: setRect would change nothing
+        else:
+            self.setRect(bounds)  # tells the scene's index, and repaints
+
+    def path(self) -> QPainterPath:
+        """The wire's curve, in scene coordinates (the item stays at the origin)."""
+        return self._path
 
     def shape(self) -> QPainterPath:
         if self._hit_path is None:
@@ -112,9 +121,6 @@ class EdgeItem(HoverHighlight, QGraphicsPathItem):
             stroker.setWidth(HIT_WIDTH)
             self._hit_path = stroker.createStroke(self.path())
         return self._hit_path
-
-    def boundingRect(self):
-        return self._bounds
 
     def set_drop_hint(self, hint: str | None):
         if hint != self.drop_hint:
