@@ -16,6 +16,11 @@ SIZE = (210, 140)
 MARGIN = 12
 PAD = 8.0
 REDRAW_AFTER_MS = 100
+# Past this many nodes, the picture after a build or a sliced move (scene.built) is drawn in a turn of its own,
+# AFTER_BUILD_MS later, not in the view's first paint after it: together they held the window for twice as long
+# (a 10,000-node auto-layout, issue 18). Meanwhile the minimap shows its frame only, as while the scene builds.
+LARGE_GRAPH_NODES = 1000
+AFTER_BUILD_MS = 40
 FADED_OPACITY = 0.25
 
 
@@ -47,7 +52,11 @@ class Minimap(QWidget):
         self._drawn_status: dict[str, str | None] = {}  # the colour-deciding status each node was drawn with
         scene = view.canvas_scene
         view.controller.edited.connect(self._on_edit)
-        scene.built.connect(self._drop_picture)
+        self._after_build = QTimer(self)
+        self._after_build.setSingleShot(True)
+        self._after_build.setInterval(AFTER_BUILD_MS)
+        self._after_build.timeout.connect(self._drop_picture)
+        scene.built.connect(self._on_built)
         view.horizontalScrollBar().valueChanged.connect(self.update)
         view.verticalScrollBar().valueChanged.connect(self.update)
 
@@ -66,6 +75,13 @@ class Minimap(QWidget):
         if shown and not self._redraw.isActive():
             self._redraw.start()
 
+    def _on_built(self):
+        if len(self.view.controller.doc) > LARGE_GRAPH_NODES:
+            self._layer = None  # the old picture is out of date; the new one comes in its own turn
+            self._after_build.start()
+        else:
+            self._drop_picture()
+
     def _drop_picture(self):
         self._layer = None
         self._items_rect = self._cards = None
@@ -74,6 +90,7 @@ class Minimap(QWidget):
     def refresh_now(self):
         """Draw the picture again at once (tests, and image export, want it up to date)."""
         self._redraw.stop()
+        self._after_build.stop()
         self._drop_picture()
 
     def items_rect(self) -> QRectF:
@@ -131,7 +148,8 @@ class Minimap(QWidget):
         colours = canvas_palette()
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        building = self.view.canvas_scene.building  # the items wait for the last slice (see _scene_changed)
+        # The items wait for the last slice (see _scene_changed), and after it for a turn of their own.
+        building = self.view.canvas_scene.building or self._after_build.isActive()
         # Faded while nodes lie under it (the pointer over it brings it back), so it never hides a node.
         self.faded = not building and self.covers_nodes()
         painter.setOpacity(FADED_OPACITY if self.faded else 1.0)
