@@ -8,6 +8,7 @@ printed once the whole window has been painted. The others run in this process o
 from __future__ import annotations
 
 import itertools
+import math
 import os
 import re
 import statistics
@@ -64,9 +65,9 @@ def startup_figures(quick: bool) -> list[Figure]:
     return figures
 
 
-def _longest_gap(app, until, timeout_s: float = 120.0) -> float:
-    """Process events until `until()`, while a 5 ms timer ticks; the longest wait between ticks, in ms (how long
-    the window stopped responding)."""
+def _longest_gap(app, until, timeout_s: float = 120.0, then_s: float = 0.0) -> float:
+    """Process events until `until()` and `then_s` seconds more (the paint that follows the last step), while a
+    5 ms timer ticks; the longest wait between ticks, in ms (how long the window stopped responding)."""
     from PySide6.QtCore import QTimer
 
     ticks = [time.perf_counter()]
@@ -77,9 +78,18 @@ def _longest_gap(app, until, timeout_s: float = 120.0) -> float:
     while not until() and time.perf_counter() < deadline:
         app.processEvents()
         time.sleep(0.001)
+    _settle(app, then_s)
     timer.stop()
     ticks.append(time.perf_counter())
     return max(b - a for a, b in itertools.pairwise(ticks)) * 1000
+
+
+def _settle(app, seconds: float):
+    """Process events for `seconds`: what was pending (a paint, its index update) is done."""
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        app.processEvents()
+        time.sleep(0.001)
 
 
 def responsiveness_figures(quick: bool) -> list[Figure]:
@@ -102,12 +112,19 @@ def responsiveness_figures(quick: bool) -> list[Figure]:
             window.controller.push(Move({n: (300.0 * i, 0.0) for i, n in enumerate(window.controller.doc.graph)}))
             while scene.building:
                 app.processEvents()
+            _settle(app, 0.5)  # that move's own first paint is not the layout's
             steps = window.controller.undo_stack.count()
-            start = time.perf_counter()
+            start, moved = time.perf_counter(), []
             window.canvas.auto_layout()  # computed in a thread, then the nodes move in slices
-            gap = _longest_gap(app, lambda scene=scene, window=window, steps=steps:
-                               window.controller.undo_stack.count() > steps and not scene.building)
-            seconds = time.perf_counter() - start
+
+            def in_place(scene=scene, window=window, steps=steps, moved=moved):
+                if not moved and window.controller.undo_stack.count() > steps and not scene.building:
+                    moved.append(time.perf_counter())
+                return bool(moved)
+
+            # The pause includes the first paint after the move (Qt indexes and repaints what moved).
+            gap = _longest_gap(app, in_place, then_s=0.5)
+            seconds = moved[0] - start if moved else math.inf
             figures.append(Figure("auto-layout, 10,000 nodes, until every node is in place", seconds, "s",
                                   "<= 2 s", seconds <= 2))
             figures.append(Figure("longest unresponsive moment during that auto-layout", gap, "ms", "<= 100 ms",
