@@ -302,11 +302,14 @@ def _fails_in_training(layer, declared: tuple, out: tuple, suspect: bool) -> str
     """A message if the layer's graph-mode trace in training fails, or gives another shape than `out`, at a
     batch of BATCH or of OTHER_BATCH (a layer that works at one batch size only is a failure). Where the input
     has unknown sizes and we report an error (`suspect`), every combination of small sizes is tried: one that
-    works at both batch sizes means the layer can train."""
+    works at both batch sizes means the layer can train. The layer is a TimeDistributed: an unknown number of
+    steps (axis 1) is taken as 2, since each step goes through the wrapped layer alone."""
     from keras.src.backend import compute_output_spec
 
+    if len(declared) > 1 and declared[1] is None:
+        declared = (declared[0], 2, *declared[2:])
     unknown = [axis for axis, d in enumerate(declared) if axis and d is None]
-    if not suspect or len(unknown) > 3:
+    if not suspect or len(unknown) > 4:  # 4 ** 4 traces at most, only for a node we refuse
         unknown = []
     first = None
     for sizes in itertools.product(TRAINING_SIZES, repeat=len(unknown)):
