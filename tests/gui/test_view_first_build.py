@@ -1,0 +1,93 @@
+"""Opening a large document paints what is in view first (issue 18): the canvas makes the items the fitted view
+shows (and the wires leaving it), says so (scene.shown_in_view, loader.in_view), the window paints, and the
+rest follow in slices. These tests check the order and what exists at each moment, never the time."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import gui.loading
+from builder.files import project
+from builder.model.document import GraphDocument
+from gui.canvas import scene as canvas_scene
+from gui.canvas.build_order import in_view_first, planned_cards
+from gui.files import with_positions
+from tests.gui.test_large_input import residual_chain
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def sliced(monkeypatch):
+    monkeypatch.setattr(gui.loading, "PROGRESS_AFTER_MS", 0)
+    monkeypatch.setattr(canvas_scene, "BUILD_SLICE_MS", 1)
+
+
+def test_the_first_items_are_those_in_the_region_and_the_other_ends_of_their_wires():
+    doc = GraphDocument(with_positions(residual_chain(31)))
+    cards = planned_cards(doc, 100.0)
+    x, y, _w, _h = cards["dense_3"]
+    nodes, wires = in_view_first(doc, cards, (x, y, x + 1, y + 1))  # a point on dense_3's card
+    assert "dense_3" in nodes and "add_2" in nodes and "add_3" in nodes  # its source and its target
+    assert ("add_2", "dense_3", 0) in wires and ("dense_3", "add_3", 0) in wires
+    assert all(source in nodes and target in nodes for source, target, _port in wires)
+    assert len(nodes) < len(doc)
+    far = in_view_first(doc, cards, (10**7, 10**7, 10**7 + 1, 10**7 + 1))
+    assert far == ([], [])
+
+
+def test_a_large_file_shows_the_items_in_view_before_the_rest(window, qtbot, tmp_path, sliced):
+    path = tmp_path / "big.json"
+    project.write(residual_chain(1_500), path)
+    scene, view = window.canvas.canvas_scene, window.canvas
+    seen = {}
+
+    def in_view():
+        visible = view.mapToScene(view.viewport().rect()).boundingRect()
+        made = {item.node_id for item in scene.node_items()}
+        cards = scene.card_rects()  # the ones still to come where they will stand
+        in_sight = {n for n, (x, y, w, h) in cards.items() if visible.intersects(type(visible)(x, y, w, h))}
+        seen.update(made=made, in_sight=in_sight, building=scene.building, busy=window.controller.busy,
+                    wires=len(scene.edge_items()), x_visible=visible.contains(*cards["x"][:2]))
+
+    window.loader.in_view.connect(in_view)
+    outcome = []
+    window.loader.finished.connect(outcome.append)
+    assert window.files.open_path(path)
+    qtbot.waitUntil(lambda: bool(outcome), timeout=60_000)
+    assert outcome == [True]
+    assert seen, "loader.in_view never came"
+    assert seen["building"] and seen["busy"]  # the rest was still being made, edits waiting
+    assert seen["in_sight"] and seen["in_sight"] <= seen["made"]  # everything in view existed
+    assert len(seen["made"]) < len(window.controller.doc) // 4 and seen["wires"] > 0
+    assert seen["x_visible"]  # the fitted view: the beginning of the graph (issue 13)
+    graph = residual_chain(1_500)
+    assert len(scene.node_items()) == len(graph) and len(scene.edge_items()) == graph.number_of_edges()
+    for item in scene.edge_items():  # every wire routed once both its nodes existed
+        assert not item.path().isEmpty()
+
+
+def test_the_startup_probe_says_what_was_drawn_when_the_window_painted(tmp_path):
+    """`main.py FILE` with KC_STARTUP_PROBE=exit: a line once the window shows the document (the items in view
+    drawn), then one once every item exists; the benchmark reads both."""
+    path = tmp_path / "big.json"
+    graph = residual_chain(900)
+    project.write(graph, path)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", KC_STARTUP_PROBE="exit",
+               XDG_CONFIG_HOME=str(tmp_path / "config"))
+    result = subprocess.run([sys.executable, "main.py", str(path)], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    painted = next(li for li in lines if "window painted" in li)
+    complete = next(li for li in lines if "every item made" in li)
+    assert lines.index(painted) < lines.index(complete)
+    drawn = int(painted.split(" nodes, ")[1].split(" of them drawn")[0])
+    total = len(graph)
+    assert "big.json" in painted and f"{total} nodes" in painted and 0 < drawn < total
+    assert f"{total} nodes drawn" in complete
