@@ -93,7 +93,7 @@ class CodePreview(QWidget):
 
     @property
     def text(self) -> str:
-        return self.view.toPlainText()
+        return self.view.text()
 
     def _on_reset(self):
         ui = self.controller.doc.graph.graph.get("ui") or {}
@@ -117,8 +117,9 @@ class CodePreview(QWidget):
 
     @property
     def writing(self) -> bool:
-        """Whether code is being written for the document, or waits to be (the benchmark lets it finish)."""
-        return self._thread is not None or (self._stale and self.isVisible())
+        """Whether code is being written for the document, or waits to be, or is still going into the view
+        piece by piece (the benchmark lets it finish)."""
+        return self._thread is not None or (self._stale and self.isVisible()) or self.view.filling
 
     def showEvent(self, event):
         super().showEvent(event)
