@@ -117,6 +117,7 @@ class DocumentLoader(QObject):
         self._show = show
         preparation = self._preparation = Preparation()
         gc_guard.release_long_lived()
+        gc_guard.hold_collections(True)
 
         def run():
             self.prepared_in = threading.get_ident()
@@ -193,6 +194,7 @@ class DocumentLoader(QObject):
 
     def _end(self, shown: bool):
         self._poll.stop()
+        gc_guard.hold_collections(False)
         self._preparation = None
         self._restore = None
         if shown:

@@ -176,31 +176,31 @@ class CanvasScene(SceneBuild, QGraphicsScene):
         doc, deadline = self.controller.doc, time.perf_counter() + BUILD_SLICE_MS / 1000
         pending, added = self._pending, []  # the nodes made in this slice start following moves together
         while pending and time.perf_counter() < deadline:
-            for _ in range(20):
-                if not pending:
-                    break
-                step, node_id = pending.pop()
-                if step is None:
-                    self._after_adding(added)
-                    added = []
-                    self._place_unpositioned()
-                elif step == self._show_in_view:
-                    self._after_adding(added)
-                    added = []
-                    self._show_in_view()
-                    deadline = 0.0  # this slice ends here: the window paints what is in view
-                    break
-                elif step == self._add_edge:
-                    source, target, _port = node_id
-                    if source in self._nodes and target in self._nodes and node_id not in self._edges:
-                        self._add_edge(node_id)
-                elif node_id in doc:
-                    if step == self._add_node_item:
-                        if node_id not in self._nodes:
-                            added.append(self._add_node_item(node_id, follow=False))
-                    elif node_id in self._nodes:
-                        step(node_id)  # wires into a node, or a move
+            step, node_id = pending.pop()
+            if step is None:
+                self._after_adding(added)
+                added = []
+                self._place_unpositioned()
+            elif step == self._show_in_view:
+                self._after_adding(added)
+                added = []
+                self._show_in_view()
+                break  # this slice ends here: the window paints what is in view
+            elif step == self._add_edge:
+                source, target, _port = node_id
+                if source in self._nodes and target in self._nodes and node_id not in self._edges:
+                    self._add_edge(node_id)
+            elif node_id in doc:
+                if step == self._add_node_item:
+                    if node_id not in self._nodes:
+                        added.append(self._add_node_item(node_id, follow=False))
+                elif node_id in self._nodes:
+                    step(node_id)  # wires into a node, or a move
         self._after_adding(added)
+        # Qt indexes new items when it is next asked where items are, or 2 s after the last was added: while a
+        # build adds items every turn, that is the next paint, which then indexed thousands at once (a quarter
+        # of a second at 10,000 nodes). Asked here, each slice indexes its own.
+        self.items(QRectF(-SCENE_EXTENT, -SCENE_EXTENT, 1.0, 1.0))
         self.build_progress.emit(self._build_total - len(pending), self._build_total)
         if pending:
             self._build_timer.start()
@@ -234,13 +234,15 @@ class CanvasScene(SceneBuild, QGraphicsScene):
                 self._add_edge((source, target, port))
 
     def _add_edge(self, key: tuple[str, str, int]):
-        """One wire whose two nodes have their items, routed."""
+        """One wire whose two nodes have their items, routed before it joins the scene: routed after, its
+        change from an empty path at the origin to its place repainted the whole view each time, even for
+        wires far outside it (a large document's build repainted the view after every slice)."""
         edge = EdgeItem(self.controller, *key)
         self._edges[key] = edge
         self._edge_keys_of[key[0]].add(key)
         self._edge_keys_of[key[1]].add(key)
-        self.addItem(edge)
         self._route(edge)
+        self.addItem(edge)
 
     def _after_adding(self, items):
         """Node items placed without telling the scene of each move: from now on they do, and the scene
@@ -273,7 +275,8 @@ class CanvasScene(SceneBuild, QGraphicsScene):
         """Show nodes that have no saved position near where auto-layout would put them. No command is
         pushed: the document only learns a position when the person moves the node."""
         doc = self.controller.doc
-        missing = [n for n in doc.node_ids() if n not in doc.positions and n not in self._placed]
+        positions, placed = doc.positions, self._placed
+        missing = [n for n in doc.node_ids() if n not in positions and n not in placed]
         if not missing:
             return
         shown = {n: self._nodes[n].mapRectToScene(self._nodes[n].card_rect()) for n in doc.node_ids()

@@ -8,6 +8,10 @@ the slices (_build_slice) and ends a build (_finish_building).
 
 from __future__ import annotations
 
+import math
+
+from PySide6.QtCore import QRectF
+
 from builder.model.blocks import blocks_of
 from gui.canvas.build_order import in_view_first, planned_cards
 from gui.canvas.node_item import node_height
@@ -15,6 +19,14 @@ from gui.canvas.node_item import node_height
 # Up to this many nodes the items are made at once (a few dozen milliseconds); a larger document is built in
 # slices (scene.BUILD_SLICE_MS each), the event loop running in between.
 SYNC_BUILD_NODES = 250
+
+
+def index_depth(doc) -> int:
+    """The depth of the scene's index (a BSP tree) for a document's items, as Qt would choose it for their
+    number (log2, at least 5): nodes, their ports (about two each) and wires (about one each; counting them
+    in a networkx multigraph costs more than this guess is worth)."""
+    items = len(doc) * 4
+    return max(math.ceil(math.log2(items)), 5) if items > 0 else 5
 
 
 def _rect_tuple(rect) -> tuple[float, float, float, float]:
@@ -44,6 +56,10 @@ class SceneBuild:
         self._placed.clear()
         doc = self.controller.doc
         self._in_view_due = True
+        # Left to itself, Qt rebuilds its index of the items whenever their number crosses a power of two, each
+        # time over all of them, in the next paint: a third of a second at 10,000 nodes, in the middle of the
+        # build (issue 18). Set now, on an empty scene, for the number to come, it is built once, item by item.
+        self.setBspTreeDepth(0 if len(doc) <= SYNC_BUILD_NODES else index_depth(doc))
         if len(doc) <= SYNC_BUILD_NODES:
             for node_id in doc.node_ids():
                 self._add_node_item(node_id, follow=False)
@@ -56,6 +72,13 @@ class SceneBuild:
         # or the loader's layout) and no block hides some of them (their cards need every item).
         self._view_first = len(doc.positions) >= len(doc) and not blocks_of(doc.graph)
         self._planned = planned_cards(doc, node_height(1)) if self._view_first else None
+        if self._planned:
+            # Room for every card now, while the scene is empty: growing the scene during the build makes Qt
+            # index every item again (a quarter of a second at 10,000 nodes).
+            cards = self._planned.values()
+            left, top = min(x for x, _y, _w, _h in cards), min(y for _x, y, _w, _h in cards)
+            right, bottom = max(x + w for x, _y, w, _h in cards), max(y + h for _x, y, _w, h in cards)
+            self._make_room_for(QRectF(left - 4, top - 4, right - left + 8, bottom - top + 200))
         self._start_slices([(self._add_node_item, n) for n in doc.node_ids()] + [(None, None)]
                            + [(self._add_wires_into, n) for n in doc.node_ids()],
                            f"The canvas is drawing {len(doc):,} nodes")

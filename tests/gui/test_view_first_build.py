@@ -91,3 +91,36 @@ def test_the_startup_probe_says_what_was_drawn_when_the_window_painted(tmp_path)
     total = len(graph)
     assert "big.json" in painted and f"{total} nodes" in painted and 0 < drawn < total
     assert f"{total} nodes drawn" in complete
+
+
+def test_a_large_build_neither_repaints_the_view_for_wires_out_of_sight_nor_reindexes_or_collects(
+        window, qtbot, tmp_path, sliced, monkeypatch):
+    """What made the window stop while a large document was drawn (issue 18): a wire routed after it joined
+    the scene repainted the whole view (from an empty path at the origin to its place); Qt's index of the
+    items was rebuilt whenever their number crossed a power of two or the scene grew; and the garbage collector
+    walked every new object. Now each wire joins routed, the index depth and the scene's size are set before
+    the first item, and collections wait until the load ends."""
+    from gui import gc_guard
+
+    path = tmp_path / "big.json"
+    project.write(residual_chain(900), path)
+    scene = window.canvas.canvas_scene
+    joined_unrouted, held, rects = [], [], []
+    add_item = scene.addItem
+
+    def spy(item):
+        if hasattr(item, "set_ends") and item.path().isEmpty():
+            joined_unrouted.append(item.key)
+        return add_item(item)
+
+    monkeypatch.setattr(scene, "addItem", spy)
+    scene.build_progress.connect(lambda *_: (held.append(gc_guard._held), rects.append(scene.sceneRect())))
+    outcome = []
+    window.loader.finished.connect(outcome.append)
+    window.files.open_path(path)
+    qtbot.waitUntil(lambda: bool(outcome), timeout=60_000)
+    assert outcome == [True] and len(scene.edge_items()) > 0
+    assert joined_unrouted == []
+    assert held and all(held) and not gc_guard._held
+    assert len(set(map(tuple, (r.getRect() for r in rects)))) == 1  # the scene never grew while drawing
+    assert scene.bspTreeDepth() >= 5
