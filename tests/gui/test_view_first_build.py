@@ -17,6 +17,7 @@ from builder.model.document import GraphDocument
 from gui.canvas import scene as canvas_scene
 from gui.canvas.build_order import in_view_first, planned_cards
 from gui.files import with_positions
+from gui.panels.code_preview import WAITING
 from tests.gui.test_large_input import residual_chain
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,7 +54,8 @@ def test_a_large_file_shows_the_items_in_view_before_the_rest(window, qtbot, tmp
         cards = scene.card_rects()  # the ones still to come where they will stand
         in_sight = {n for n, (x, y, w, h) in cards.items() if visible.intersects(type(visible)(x, y, w, h))}
         seen.update(made=made, in_sight=in_sight, building=scene.building, busy=window.controller.busy,
-                    wires=len(scene.edge_items()), x_visible=visible.contains(*cards["x"][:2]))
+                    wires=len(scene.edge_items()), x_visible=visible.contains(*cards["x"][:2]),
+                    code=window.code_preview.text)
 
     window.loader.in_view.connect(in_view)
     outcome = []
@@ -66,6 +68,9 @@ def test_a_large_file_shows_the_items_in_view_before_the_rest(window, qtbot, tmp
     assert seen["in_sight"] and seen["in_sight"] <= seen["made"]  # everything in view existed
     assert len(seen["made"]) < len(window.controller.doc) // 4 and seen["wires"] > 0
     assert seen["x_visible"]  # the fitted view: the beginning of the graph (issue 13)
+    assert seen["code"] == WAITING  # not the previous document's code
+    qtbot.waitUntil(lambda: not window.code_preview.writing, timeout=60_000)
+    assert 'name="x"' in window.code_preview.text
     graph = residual_chain(1_500)
     assert len(scene.node_items()) == len(graph) and len(scene.edge_items()) == graph.number_of_edges()
     for item in scene.edge_items():  # every wire routed once both its nodes existed
