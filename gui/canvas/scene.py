@@ -320,10 +320,13 @@ class CanvasScene(SceneBuild, QGraphicsScene):
         """Every node's rectangle, the obstacles of a detour; kept (and updated one by one as nodes move) until
         a node is added or removed, as opening a wrapped model routes many backward wires at once, and an
         auto-layout moves thousands of nodes whose wires run backwards for a moment."""
-        if self._rects is None or len(self._rects) != len(self._nodes):
+        # While a large document is built, the cards still to come are obstacles too (the wires in view are
+        # routed before them, gui/canvas/scene_build.py, and are not routed again).
+        count = len(self._planned) if self._planned is not None else len(self._nodes)
+        if self._rects is None or len(self._rects) != count:
             # A card's bounding rectangle reaches 4 beyond it (NodeItem.boundingRect); items are never scaled.
             self._rects = {node_id: (x - 4, y - 4, x + w + 4, y + h + 4)
-                           for node_id, (x, y, w, h) in self.card_rects(shown_only=False, planned=False).items()}
+                           for node_id, (x, y, w, h) in self.card_rects(shown_only=False).items()}
             self._rects_by_top = None
         if self._rects_by_top is None:
             # Ordered by top edge, as detour_lane sorts them: sorting what is already in order is one pass, and a

@@ -129,3 +129,37 @@ def test_a_large_build_neither_repaints_the_view_for_wires_out_of_sight_nor_rein
     assert held and all(held) and not gc_guard._held
     assert len(set(map(tuple, (r.getRect() for r in rects)))) == 1  # the scene never grew while drawing
     assert scene.bspTreeDepth() >= 5
+
+
+def test_the_wires_drawn_first_run_where_building_everything_at_once_puts_them(window, qtbot, tmp_path, sliced,
+                                                                              monkeypatch):
+    """The wires in view are routed before most cards exist: a backward wire's detour must still avoid the
+    cards to come (it is not routed again), so every wire runs exactly where an all-at-once build puts it. A
+    card is put out of sight on the lane the first backward wire would take without it."""
+    from gui.canvas import scene_build
+
+    scene = window.canvas.canvas_scene
+    graph = with_positions(residual_chain(400))
+    positions = graph.graph["ui"]["positions"]
+    source, target = min(((u, v) for u, v in graph.edges() if positions[u][0] > positions[v][0] + 100),
+                         key=lambda wire: positions[wire[1]][0] + positions[wire[1]][1])  # back to the top left
+    window.controller.replace_document(graph)
+    qtbot.waitUntil(lambda: not scene.building, timeout=60_000)
+    lane = next(item for item in scene.edge_items() if item.key[:2] == (source, target)).path().pointAtPercent(0.5)
+    graph.add_node("blocker", layer="Input", params={"shape": [16]})
+    positions["blocker"] = (positions[source][0] - 600, lane.y() - 40)
+    path = tmp_path / "big.json"
+    project.write(graph, path)
+
+    outcome = []
+    window.loader.finished.connect(outcome.append)
+    window.files.open_path(path)
+    qtbot.waitUntil(lambda: bool(outcome), timeout=60_000)
+    sliced_paths = {item.key: item.path() for item in scene.edge_items()}
+    monkeypatch.setattr(scene_build, "SYNC_BUILD_NODES", 10**6)
+    scene.rebuild()  # everything at once, every card there before any wire
+    at_once = {item.key: item.path() for item in scene.edge_items()}
+    assert sliced_paths.keys() == at_once.keys()
+    moved = next(item for item in scene.edge_items() if item.key[:2] == (source, target)).path().pointAtPercent(0.5)
+    assert abs(moved.y() - lane.y()) > 10  # the blocker moved the lane
+    assert [key for key in at_once if at_once[key] != sliced_paths[key]] == []
