@@ -167,9 +167,14 @@ class ShapeInference:
             extra = self._flow.get(node)
             if extra:
                 result = result._replace(warnings=result.warnings + extra)
-            if self.results.get(node) != result:
+            old = self.results.get(node)
+            if old is not result:
+                # The object made for these inputs is kept even when it equals the old one: a node whose inputs
+                # changed but not its shape (a pooling to (None, 8) after the image size changed) has another
+                # cost, and the costs are remembered by result object (builder/cost/totals.py).
                 self.results[node] = result
-                changed.add(node)
+                if old != result:
+                    changed.add(node)
         self._dirty.clear()
         self._touched.clear()
         self._full = self._flow_stale = False

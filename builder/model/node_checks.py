@@ -35,23 +35,35 @@ def remember_good_id(node_id: str) -> None:
 
 def remember_good_ids(ids) -> set:
     """Check ids the engine has not seen (a first pass over a model) and remember those that pass; return those
-    that fail (check_node_id says why). Most models' ids all pass, and a test of all of them at once runs in C:
-    the texts joined, their lengths, their first and last characters. Only when that fails is each checked."""
+    that fail (check_node_id says why). Most models' ids all pass, and a test of all of them at once runs in C
+    (remember_plainly_good_ids); only when that fails is each checked."""
     ids = list(ids)
+    if remember_plainly_good_ids(ids):
+        return set()
+    bad = set()
+    for node_id in ids:
+        try:
+            check_node_id(node_id)
+        except InvalidName:
+            bad.add(node_id)
+    _remember([node_id for node_id in ids if node_id not in bad])
+    return bad
+
+
+def remember_plainly_good_ids(ids: list) -> bool:
+    """True, and the ids remembered, when every one of them surely passes check_node_id: the same tests on all
+    of them at once (the texts joined, their lengths, their first and last characters). False says nothing
+    about any one id (check each: it may be unhashable, too)."""
     if not _plainly_good_ids(ids):
-        bad = set()
-        for node_id in ids:
-            try:
-                check_node_id(node_id)
-            except InvalidName:
-                bad.add(node_id)
-        ids = [node_id for node_id in ids if node_id not in bad] if bad else ids
-    else:
-        bad = set()
+        return False
+    _remember(ids)
+    return True
+
+
+def _remember(ids: list) -> None:
     if len(GOOD_IDS) + len(ids) > GOOD_IDS_LIMIT:
         GOOD_IDS.clear()
     GOOD_IDS.update(ids)
-    return bad
 
 
 def _plainly_good_ids(ids: list) -> bool:
