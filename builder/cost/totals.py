@@ -77,38 +77,46 @@ def _costs_of(graph, results, nodes):
 
 
 class _Pass(NamedTuple):
-    """What the last whole-graph pass of graph_costs (or model_totals) read and gave, to compare the next with."""
+    """What the last whole-graph pass of graph_costs read and gave, to compare the next one with."""
 
     nodes: tuple  # the node ids, in document order
-    owners: tuple  # their result objects
-    sizes: tuple  # (position, dtype sizes) of the nodes with a Keras config (imported: their dtypes may differ)
-    costs: tuple  # what it gave, node by node
+    data: tuple  # their attribute dicts: a node made again has a new one (its config, so its dtype, may differ)
+    keys: tuple  # the results' ids and result objects, as given
+    values: tuple
+    owners: tuple  # each node's result object, by position
+    dtypes: tuple  # (position, dtype sizes) of the nodes with a Keras config (imported: their dtypes may differ)
+    costs: dict  # what it gave
 
 
 _LAST_COSTS: list = [None]  # the last _Pass of _every_cost
 
 
 def _every_cost(graph, results) -> dict:
-    """graph_costs of every node. A node's cost is a function of its result object (and its dtype): after an
-    edit, or on the next pass over the same model, most result objects are the ones of the last pass, so only
-    the positions whose object changed are costed again. The comparison runs in C (tuples, map, compress):
-    nothing per node in Python when nothing changed."""
+    """graph_costs of every node. A node's cost is a function of its result object (the engine makes one per
+    layer, params and arriving shapes) and of its dtype: on the next pass over the same model, or after an
+    edit, most result objects are the last pass's, so only the positions whose object changed are costed again.
+    The comparisons run in C (tuples, map, compress): nothing per node in Python when nothing changed.
+    A node's config is set when the node is made (GraphDocument.add_node, the reader), so only the nodes
+    that had one are read again."""
     node_table = graph._node
-    nodes = tuple(node_table)
-    owners = tuple(map(results.get, nodes))
-    configs = list(map(_CONFIG, node_table.values()))
-    sizes = tuple((i, dtype_bytes(configs[i])) for i in compress(count(), configs))
+    nodes, data = tuple(node_table), tuple(node_table.values())
+    keys, values = tuple(results), tuple(results.values())
     last = _LAST_COSTS[0]
-    if last is not None and last.nodes == nodes and last.sizes == sizes:
-        costs = list(last.costs)
-        changed = list(compress(count(), map(is_not, owners, last.owners)))
-        again = _costs_of(graph, results, ((nodes[i], node_table[nodes[i]]) for i in changed))
-        for i, (_node, cost) in zip(changed, again):
-            costs[i] = cost
+    if last is None or last.nodes != nodes or last.data != data:
+        costs = dict(_costs_of(graph, results, node_table.items()))
+        owners = tuple(map(results.get, nodes))
+        dtypes = tuple((i, dtype_bytes(config)) for i, config in enumerate(map(_CONFIG, data)) if config)
     else:
-        costs = [cost for _node, cost in _costs_of(graph, results, node_table.items())]
-    _LAST_COSTS[0] = _Pass(nodes, owners, sizes, tuple(costs))
-    return dict(zip(nodes, costs))
+        dtypes = tuple((i, dtype_bytes(data[i].get("config"))) for i, _sizes in last.dtypes)
+        if keys == last.keys and values == last.values and dtypes == last.dtypes:
+            return dict(last.costs)
+        owners = tuple(map(results.get, nodes))
+        changed = set(compress(count(), map(is_not, owners, last.owners)))
+        changed.update(i for (i, sizes), (_i, before) in zip(dtypes, last.dtypes) if sizes != before)
+        costs = dict(last.costs)
+        costs.update(_costs_of(graph, results, ((nodes[i], data[i]) for i in sorted(changed))))
+    _LAST_COSTS[0] = _Pass(nodes, data, keys, values, owners, dtypes, costs)
+    return dict(costs)
 
 
 _CONFIG = methodcaller("get", "config")
@@ -205,26 +213,30 @@ def model_totals(results: dict[str, NodeResult], costs: dict[str, NodeCost | Non
     (found in C, as in _every_cost): after an edit, or on the next pass over the same model, that is a few
     nodes or none; the sums are integers, so taking those nodes out and putting them back in is exact."""
     nodes, values = tuple(costs), tuple(costs.values())
-    owners = tuple(map(results.get, nodes))
+    keys, found = tuple(results), tuple(results.values())
     last = _LAST_TOTALS[0]
+    if last is not None and last.nodes == nodes and last.costs == values and last.keys == keys \
+            and last.found == found:
+        return last.totals  # the same costs of the same results (equal ones add up the same)
+    owners = tuple(map(results.get, nodes))
     if last is None or last.nodes != nodes:
         totals = _summed(results, costs)
     else:
         changed = list(compress(count(), map(or_, map(is_not, values, last.costs), map(is_not, owners, last.owners))))
-        if not changed:
-            return last.totals
         if len(changed) * 4 > len(nodes):  # most of the model: summing it again is as quick
             totals = _summed(results, costs)
         else:
             totals = _adjusted(last, changed, nodes, values, owners)
-    _LAST_TOTALS[0] = _Totalled(nodes, owners, values, totals)
+    _LAST_TOTALS[0] = _Totalled(nodes, owners, values, keys, found, totals)
     return totals
 
 
 class _Totalled(NamedTuple):
-    nodes: tuple
-    owners: tuple
+    nodes: tuple  # the costs' node ids, in order
+    owners: tuple  # each one's result object, by position
     costs: tuple
+    keys: tuple  # the results as given: ids and objects
+    found: tuple
     totals: CostTotals
 
 
