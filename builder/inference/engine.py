@@ -21,6 +21,7 @@ from builder.catalog.rules import Arriving, ShapeError
 from builder.catalog.rules.merging import with_paddings
 from builder.catalog.specs import CATALOG, UnknownLayerError, generic_spec, spec_for
 from builder.inference.node_problems import dense_warnings, port_problem
+from builder.inference.op_name_clash import clash_warnings
 from builder.inference.stored_shapes import StaleShape, stored_shape
 from builder.model.document import Change, GraphDocument, GraphError, check_node_id
 from builder.model.node_checks import GOOD_IDS, remember_good_id, remember_good_ids
@@ -79,6 +80,7 @@ class ShapeInference:
         self._index: dict[str, int] | None = None
         self._next_index = 0
         self._adopted = False  # adopt() took another engine's full pass: the next update reports it
+        self._ops: set[str] = set()  # the op nodes (keras.ops calls): their automatic names (op_name_clash.py)
         if self._doc is not None:
             self._doc.subscribe(self._on_change)
 
@@ -97,6 +99,7 @@ class ShapeInference:
         if other.graph is not self.graph or other._full or other._dirty:
             raise ValueError("adopt takes an engine that has run update() on this engine's graph")
         self.results, self._local, self._flow = dict(other.results), dict(other._local), dict(other._flow)
+        self._ops = set(other._ops)
         self._index, self._next_index = other._index, other._next_index
         self._dirty.clear()
         self._touched.clear()
@@ -129,11 +132,15 @@ class ShapeInference:
         elif kind == "node_removed":
             for store in (self.results, self._local, index or {}):
                 store.pop(change.node, None)
+            self._ops.discard(change.node)
             self._dirty.discard(change.node)
             self._touched.discard(change.node)
         elif kind == "node_renamed":
             for store in (self.results, self._local):
                 store.pop(change.old_id, None)
+            if change.old_id in self._ops:
+                self._ops.discard(change.old_id)
+                self._ops.add(change.node)
             if index is not None:
                 index[change.node] = index.pop(change.old_id)
             self._dirty.discard(change.old_id)
@@ -196,6 +203,7 @@ class ShapeInference:
     def _recompute_all(self, graph) -> set[str]:
         self._local.clear()
         self.results.clear()
+        self._ops.clear()
         order = document_order_if_topological(graph)
         stuck = set()
         if order is None:
@@ -302,6 +310,8 @@ class ShapeInference:
                 spec = generic_spec(layer)
             else:
                 spec = op_spec(layer)  # "ops.add": a keras.ops operation
+                if spec is not None:
+                    self._ops.add(node)
             if spec is None:
                 return NodeResult(layer, error=f"{node}: {UnknownLayerError.message(layer)}")
         key, params = self._params(spec, data.get("params") or {})
@@ -436,6 +446,15 @@ class ShapeInference:
     # ---- whole-graph warnings -----------------------------------------------------------------------------
 
     def _flow_warnings(self, graph) -> dict[str, tuple[str, ...]]:
+        """The warnings that depend on the whole graph: branches cut off from the working model, and layer ids
+        that can meet an op's automatic name (op_name_clash.py)."""
+        flow = self._cut_off(graph)
+        if self._ops:
+            for node, warning in clash_warnings(graph, self._ops).items():
+                flow[node] = flow.get(node, ()) + (warning,)
+        return flow
+
+    def _cut_off(self, graph) -> dict[str, tuple[str, ...]]:
         """Nodes with a shape from which every path ends at an error, while other outputs do build: a branch
         cut off from the working model. (When nothing builds, the errors alone say it.)"""
         local = self._local
