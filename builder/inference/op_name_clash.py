@@ -52,10 +52,24 @@ def clash_warnings(graph, op_nodes) -> dict[str, str]:
         if name not in names:
             continue
         ops = names[name]
-        wanted = f"{name}_layer{node[len(name):]}"  # reshape_1 -> reshape_layer_1
-        suggestion = wanted if wanted not in node_table else free_id(wanted, node_table)
+        suggestion = new_id(graph, node, name)
         shown = ", ".join(ops[:3]) + (" ..." if len(ops) > 3 else "")
         found[node] = (f"{node}: Keras names its {name} operations '{name}', '{name}_1', '{name}_2', ... by itself "
                        f"({shown} here), so in the exported script this name can be given twice, and Keras "
                        f"refuses such a model; rename this node, e.g. to '{suggestion}'")
     return found
+
+
+def new_id(graph, node: str, name: str) -> str:
+    """The id to suggest for a node whose id has the form of the automatic name NAME: reshape_1 ->
+    reshape_layer_1 (taken: reshape_layer_1_1, ...), which no operation is named by itself."""
+    wanted = f"{name}_layer{node[len(name):]}"
+    return wanted if wanted not in graph._node else free_id(wanted, graph._node)
+
+
+def clash_fix(graph, node, warning: str) -> tuple[str, str] | None:
+    """(the automatic name, the new id) when `warning` is this module's warning on `node`; else None."""
+    name = _COUNTER.sub("", node) if isinstance(node, str) else None
+    if name is None or not warning.startswith(f"{node}: Keras names its {name} operations "):
+        return None
+    return name, new_id(graph, node, name)

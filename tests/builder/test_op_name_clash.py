@@ -127,3 +127,19 @@ def test_every_catalog_op_s_automatic_name_is_keras_own(keras):
     for function, call in (("abs", keras.ops.abs), ("swish", keras.ops.swish), ("reshape", lambda t:
                            keras.ops.reshape(t, (-1, 24))), ("conj", keras.ops.conj)):
         assert call(x)._keras_history.operation.name == auto_name(f"ops.{function}")
+
+
+def test_the_warning_offers_the_rename_as_a_verified_one_step_fix():
+    from builder.fixes import fixes_for
+    from builder.fixes.edits import fix_command
+    from builder.model.document import GraphDocument
+
+    doc = GraphDocument(reshapes(["reshape_1"]))
+    (fix,) = [f for f in fixes_for(doc.graph, "reshape_1", infer(doc.graph)) if f.title.startswith("rename")]
+    assert fix.title == "rename reshape_1 to reshape_layer_1"
+    assert fix.edits == ({"op": "rename", "node": "reshape_1", "to": "reshape_layer_1"},)
+    command = fix_command(doc, fix.title, fix.edits)
+    command.do(doc)
+    assert not any(r.warnings or r.error for r in infer(doc.graph).values())
+    command.undo(doc)
+    assert "reshape_1" in doc.graph and infer(doc.graph)["reshape_1"].warnings
