@@ -77,7 +77,8 @@ class ShapeInference:
         self._flow: dict[str, tuple[str, ...]] = {}
         # Each node's position in a topological order, kept across edits so an update can visit the affected
         # nodes in order without sorting the graph; None when an edit may have broken it.
-        self._index: dict[str, int] | None = None
+        self._index_map: dict[str, int] | None = None
+        self._order: list | None = None  # the order _index is made from, until it is first asked for
         self._next_index = 0
         self._adopted = False  # adopt() took another engine's full pass: the next update reports it
         self._ops: set[str] = set()  # the op nodes (keras.ops calls): their automatic names (op_name_clash.py)
@@ -282,8 +283,21 @@ class ShapeInference:
         return self._index is not None
 
     def _set_index(self, order):
-        self._index = None if order is None else {n: i for i, n in enumerate(order)}
+        self._index_map, self._order = None, order
         self._next_index = len(order or ())
+
+    @property
+    def _index(self) -> dict[str, int] | None:
+        """Made from the order of the last full pass when first needed: a one-time infer() never needs it (a
+        100,000-node `check` spent a tenth of its inference making it)."""
+        if self._index_map is None and self._order is not None:
+            self._index_map = dict(zip(self._order, range(len(self._order))))
+            self._order = None
+        return self._index_map
+
+    @_index.setter
+    def _index(self, index: dict[str, int] | None):
+        self._index_map, self._order = index, None
 
     def _store_local(self, node, result: NodeResult):
         old = self._local.get(node)
