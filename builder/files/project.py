@@ -51,6 +51,7 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_PROBLEM_CHARS = 2400  # one problem line in a message, whatever a file managed to put in it
 EXPORT_STYLES = ("layer", "function", "ops")  # builder/keras/code_export.STYLES (not imported: codegen imports plan and shapes)
 _NODE_KEYS = {"id", "layer", "params", "config", "keras_shape"}
+_PLAIN_NODE = ("id", "layer", "params")  # a node as the writer writes it, without config or stored shape
 _EDGE_KEYS = {"source", "target", "port"}
 _TOP_KEYS = {"format", "version", "nodes", "edges", "ui", "training", "blocks", "budgets"}
 
@@ -81,7 +82,7 @@ def _parse(text: str, source: str) -> nx.MultiDiGraph:
     problems = [] if clean else structure_problems(data)
     if problems:
         raise ProjectError(source, problems)
-    return from_dict(data, source)
+    return from_dict(data, source, True)  # owned: parsed here, held by nothing else
 
 
 def read(path) -> nx.MultiDiGraph:
@@ -110,7 +111,10 @@ def from_bytes(raw: bytes, source: str = "<bytes>") -> nx.MultiDiGraph:
     return parse(text, source)
 
 
-def from_dict(data, source: str = "<data>") -> nx.MultiDiGraph:
+def from_dict(data, source: str = "<data>", owned: bool = False) -> nx.MultiDiGraph:
+    """A graph from a project's parsed JSON, or ProjectError listing every problem. `owned`: the data was parsed
+    for this call and nothing else holds it, so its node objects may become the graph's (a large file then
+    makes no second copy of them)."""
     problems: list[str] = []
     if not isinstance(data, dict):
         raise ProjectError(source, [f"expected a JSON object with \"format\": \"{FORMAT}\", got {_kind(data)}"])
@@ -126,7 +130,7 @@ def from_dict(data, source: str = "<data>") -> nx.MultiDiGraph:
     for key in sorted(data.keys() - _TOP_KEYS)[:5]:
         problems.append(f"{_key(key)}: unknown key; a project has {', '.join(sorted(_TOP_KEYS))}")
     graph = nx.MultiDiGraph()
-    _read_nodes(data.get("nodes"), graph, problems)
+    _read_nodes(data.get("nodes"), graph, problems, owned)
     _read_edges(data.get("edges", []), graph, problems)
     _read_ui(data.get("ui", {}), graph, problems)
     if "blocks" in data and not problems:  # groups of nodes, reused definitions: builder/files/blocks_section.py
@@ -149,7 +153,7 @@ def from_dict(data, source: str = "<data>") -> nx.MultiDiGraph:
     return graph
 
 
-def _read_nodes(nodes, graph, problems):
+def _read_nodes(nodes, graph, problems, owned=False):
     if not isinstance(nodes, list):
         problems.append(f"nodes: expected a list of nodes, got {_kind(nodes)}")
         return
@@ -191,6 +195,14 @@ def _read_nodes(nodes, graph, problems):
         except TypeError:  # a nested list or an object: not remembered
             key = known = None
         if known is not None and known[0] is spec:
+            if owned and known[3] and tuple(node) == _PLAIN_NODE:
+                # The file's own objects become the node's: the params as read are their stored form (known[3]),
+                # and the node object, without its id, is the attribute dict ({"layer", "params"}, in order).
+                del node["id"]
+                node_table[node_id] = node
+                succ_of[node_id] = {}
+                pred_of[node_id] = {}
+                continue
             stored = known[1].copy() if known[2] else {name: _copied(value) for name, value in known[1].items()}
         else:
             before = len(problems)
@@ -208,7 +220,8 @@ def _read_nodes(nodes, graph, problems):
                 if len(known_params) >= _VALIDATED_LIMIT:
                     known_params.clear()
                 flat = list not in map(type, stored.values())
-                known_params[key] = (spec, stored.copy() if flat else {n: _copied(v) for n, v in stored.items()}, flat)
+                known_params[key] = (spec, stored.copy() if flat else {n: _copied(v) for n, v in stored.items()},
+                                     flat, _params_key(layer, stored) == key)
         if "config" in node or "keras_shape" in node:
             attributes = {"layer": layer, "params": stored}
             try:
