@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from itertools import compress, count
-from operator import is_not, methodcaller, or_
+from operator import is_not, or_
 from typing import NamedTuple
 
 from builder.catalog.ops import op_spec
@@ -103,9 +103,7 @@ def _every_cost(graph, results) -> dict:
     keys, values = tuple(results), tuple(results.values())
     last = _LAST_COSTS[0]
     if last is None or last.nodes != nodes or last.data != data:
-        costs = dict(_costs_of(graph, results, node_table.items()))
-        owners = tuple(map(results.get, nodes))
-        dtypes = tuple((i, dtype_bytes(config)) for i, config in enumerate(map(_CONFIG, data)) if config)
+        costs, owners, dtypes = _first_costs(graph, results)
     else:
         dtypes = tuple((i, dtype_bytes(data[i].get("config"))) for i, _sizes in last.dtypes)
         if keys == last.keys and values == last.values and dtypes == last.dtypes:
@@ -119,7 +117,30 @@ def _every_cost(graph, results) -> dict:
     return dict(costs)
 
 
-_CONFIG = methodcaller("get", "config")
+def _first_costs(graph, results) -> tuple[dict, tuple, tuple]:
+    """(the costs, each node's result object, the dtypes of the nodes with a config) in one pass over the
+    nodes: on a large model each extra pass is a walk over memory the caches do not hold."""
+    costs, owners, dtypes = {}, [], []
+    by_result, results_get = _BY_RESULT, results.get
+    if len(by_result) >= _BY_RESULT_LIMIT:
+        by_result.clear()
+    for i, (node, data) in enumerate(graph._node.items()):
+        result = results_get(node)
+        owners.append(result)
+        config = data.get("config")
+        if config:
+            sizes = dtype_bytes(config)
+            dtypes.append((i, sizes))
+        else:
+            sizes = _FLOAT32
+        if result is None or result.shape is None:
+            costs[node] = None
+            continue
+        found = by_result.get(id(result))
+        if found is None or found[0] is not result or found[1] != sizes:
+            found = by_result[id(result)] = (result, sizes, _node_cost(graph, node, data, result, results, sizes))
+        costs[node] = found[2]
+    return costs, tuple(owners), tuple(dtypes)
 
 
 _FLOAT32 = (4, 4)
@@ -218,10 +239,12 @@ def model_totals(results: dict[str, NodeResult], costs: dict[str, NodeCost | Non
     if last is not None and last.nodes == nodes and last.costs == values and last.keys == keys \
             and last.found == found:
         return last.totals  # the same costs of the same results (equal ones add up the same)
-    owners = tuple(map(results.get, nodes))
     if last is None or last.nodes != nodes:
-        totals = _summed(results, costs)
+        owners = []
+        totals = _summed(results, costs, owners)
+        owners = tuple(owners)
     else:
+        owners = tuple(map(results.get, nodes))
         changed = list(compress(count(), map(or_, map(is_not, values, last.costs), map(is_not, owners, last.owners))))
         if len(changed) * 4 > len(nodes):  # most of the model: summing it again is as quick
             totals = _summed(results, costs)
@@ -243,13 +266,18 @@ class _Totalled(NamedTuple):
 _LAST_TOTALS: list = [None]  # the last _Totalled of model_totals
 
 
-def _summed(results, costs) -> CostTotals:
+def _summed(results, costs, owners: list | None = None) -> CostTotals:
+    """The totals summed node by node; each node's result object appended to `owners` when given."""
     params = macs = flops = param_bytes = activations = 0
     uncounted = []
     for node, cost in costs.items():
         if cost is None:
+            if owners is not None:
+                owners.append(results.get(node))
             continue
         result = results[node]  # a node with a cost has a shape, so its counts are its parameters
+        if owners is not None:
+            owners.append(result)
         params += result.trainable + result.non_trainable
         node_macs, node_flops, node_param_bytes, node_activations = cost
         param_bytes += node_param_bytes or 0
