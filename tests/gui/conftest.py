@@ -15,7 +15,7 @@ from PySide6.QtCore import QSettings
 import builder
 from tests.conftest import EXAMPLES
 from tests.gui.fakes import FakeDialogs
-from tests.gui.keras_files import run_probe
+from tests.gui.keras_files import close_probe, run_probe
 
 KERAS_MODULES = ("tensorflow", "keras")
 
@@ -27,6 +27,13 @@ def keras_stays_out_of_this_process():
     yield
     loaded = [m for m in KERAS_MODULES if m in sys.modules]
     assert not loaded, f"the GUI test process imported {loaded}; Keras work belongs in the worker process"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def keras_probe_ends_with_the_session():
+    """The one Keras probe process the GUI tests share (tests/gui/keras_files.py) stops with them."""
+    yield
+    close_probe()
 
 
 @pytest.fixture(scope="session")
