@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QWidget
 
 import builder
 from tests.conftest import EXAMPLES
@@ -86,6 +87,9 @@ def window(qapp, qtbot, settings, dialogs):
     yield window
     window.close()
     assert not window.keras.running, "the Keras worker process is still running after close"
+    # Its own windows close with it (a compare window left shown once took the next test's pointer moves).
+    left = [w.objectName() or type(w).__name__ for w in window.findChildren(QWidget) if w.isWindow() and w.isVisible()]
+    assert not left, f"windows of the main window still shown after it closed: {left}"
     assert not dialogs.unanswered, f"questions the test did not answer: {dialogs.unanswered}"
 
 
