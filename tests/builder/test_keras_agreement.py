@@ -35,7 +35,8 @@ Deliberate differences from Keras's symbolic build (the oracle's rules, in keras
   - Param values that Keras accepts but we refuse (Dropout rate=1, momentum outside [0, 1], epsilon <= 0, zero
     sizes, 'SAME' in capitals, truthy non-bools) are never generated here; test_shape_rules.py lists them.
 
-The default run compares KC_AGREEMENT_EXAMPLES graphs (default 1000, about 55 s on 2 cores);
+The default run compares KC_AGREEMENT_EXAMPLES graphs (default 1000; the suite's longest test: 593 s on 2 cores at
+load 7-8 on 2026-11-30, two fifths of the non-GUI run);
 `make long-agreement` runs the slow test with 20,000 graphs of up to 10 nodes and prints what they covered;
 KC_AGREEMENT_SEED=n runs another sequence of graphs (several processes can share a long run).
 """
