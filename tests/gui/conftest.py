@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, QSettings
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QWidget
 
 import builder
@@ -59,10 +59,6 @@ def collect_garbage_only_between_tests(qapp):
     from gui import gc_guard
 
     gc_guard.install(qapp)
-    # The widgets earlier tests closed (pytest-qt calls deleteLater on each) are deleted now: no event loop
-    # runs between tests to do it, and thousands of dead windows piled up, each one polished again by every
-    # later stylesheet or theme switch (test_themes' switches took 20 s at the end of the suite, 5 s alone).
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     gc.collect()
     yield
 
