@@ -68,10 +68,10 @@ def inference_figures(quick: bool) -> list[Figure]:
 
 def infer_first_time(graph):
     """Inference as on a graph this process has never seen: the engine's memos emptied first (the results of the
-    rules by layer, params and input shapes; validated params; checked ids)."""
+    rules by layer, params and input shapes; Dense warnings; validated params; checked ids)."""
     from builder.inference import engine
 
-    for memo in (engine._RULED, engine._WARNED, engine._RESOLVED, engine._GOOD_IDS):
+    for memo in (engine._RULED, engine._WARNED, engine._DENSE_WARNINGS, engine._RESOLVED, engine._GOOD_IDS):
         memo.clear()
     return infer(graph)
 

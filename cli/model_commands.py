@@ -38,11 +38,13 @@ def cmd_check(args) -> int:
 
 
 def _report(graph, as_json: bool) -> int:
-    from builder.fixes.check_report import cost_lines, full_check
+    from builder.cost.report_lines import cost_lines
     from builder.inference.engine import infer
     from builder.inference.report import check_summary, check_table
 
     if as_json:  # with each node's explanation, cost and fixes, the totals and the budgets (issue 14)
+        from builder.fixes.check_report import full_check
+
         data = full_check(graph)
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0 if data["valid"] and not data["budget_problems"] else 1

@@ -60,19 +60,34 @@ def _resident_megabytes() -> float | None:
         return None
 
 
-def _probe(mode: str, window):
-    window.grab()  # make sure the whole window has been painted once before taking the time
+def _since_start() -> str:
     age = seconds_since_process_start()
+    return f"{age:.2f} s after the process started" if age is not None else "?"
+
+
+def _probe(mode: str, window):
+    """The start-up probe (KC_STARTUP_PROBE): one line once the window shows the document it opens with,
+    painted (the whole window: docks, status bar and the canvas with the items in view; a large document's
+    other items are still being made, and edits wait until they are), then one once every item exists."""
+    window.grab()  # make sure the whole window has been painted once before taking the time
     since_import = time.perf_counter() - _IMPORTED_AT
-    shown = f"{age:.2f} s after the process started" if age is not None else "?"
-    memory = _resident_megabytes()
-    print(f"KC_STARTUP_PROBE: window painted {shown} ({since_import:.2f} s after gui.app was imported): "
-          f"{window.windowTitle()!r}, {len(window.controller.doc)} nodes; "
-          f"memory {memory:.0f} MB; tensorflow loaded: {'tensorflow' in sys.modules}", flush=True)
+    cpu = time.process_time()
+    scene = window.canvas.canvas_scene
+    print(f"KC_STARTUP_PROBE: window painted {_since_start()} ({since_import:.2f} s after gui.app was imported; "
+          f"cpu {cpu:.2f} s): {window.windowTitle()!r}, {len(window.controller.doc)} nodes, "
+          f"{len(scene.node_items())} of them drawn; memory {_resident_megabytes():.0f} MB; "
+          f"tensorflow loaded: {'tensorflow' in sys.modules}", flush=True)
     window.keras.state_changed.connect(lambda state, detail: print(f"KC_STARTUP_PROBE: keras {state}: {detail}",
                                                                      flush=True))
-    if mode == "exit":
-        QTimer.singleShot(0, window.close)
+
+    def complete():
+        window.grab()
+        print(f"KC_STARTUP_PROBE: every item made {_since_start()} (cpu {time.process_time():.2f} s): "
+              f"{len(scene.node_items())} nodes drawn; memory {_resident_megabytes():.0f} MB", flush=True)
+        if mode == "exit":
+            QTimer.singleShot(0, window.close)
+
+    after_loading(window, complete, even_if_not_shown=True)
 
 
 def _quit_on_signals(app: QApplication):
@@ -136,18 +151,35 @@ def open_start_document(window, path: str | None):
         window.files.open_failed.disconnect(failed)
 
 
-def after_loading(window, action):
-    """Run `action` once the document the window opens with is shown (at once unless a load is under way)."""
+def after_loading(window, action, even_if_not_shown: bool = False):
+    """Run `action` once the document the window opens with is shown, every item drawn (at once unless a load
+    is under way); `even_if_not_shown`: also when the load failed or was cancelled."""
     if not window.loader.busy:
         QTimer.singleShot(0, window, action)
         return
 
     def finished(shown: bool):
         window.loader.finished.disconnect(finished)
-        if shown:
+        if shown or even_if_not_shown:
             QTimer.singleShot(0, window, action)
 
     window.loader.finished.connect(finished)
+
+
+def once_in_view(window, action):
+    """Run `action` once the window can paint the document it opens with: the items in view exist (a large
+    document's others are still being made), or the load is over however it ended."""
+    if not window.loader.busy:
+        QTimer.singleShot(0, window, action)
+        return
+
+    def ready(*_):
+        window.loader.in_view.disconnect(ready)
+        window.loader.finished.disconnect(ready)
+        QTimer.singleShot(0, window, action)
+
+    window.loader.in_view.connect(ready)
+    window.loader.finished.connect(ready)
 
 
 def run(path: str | None = None, compare_with: str | None = None) -> int:
@@ -168,9 +200,10 @@ def run(path: str | None = None, compare_with: str | None = None) -> int:
     if os.environ.get("KC_TEST_EDITS"):
         _schedule_test_edits(window, int(os.environ["KC_TEST_EDITS"]))
     probe = os.environ.get("KC_STARTUP_PROBE")
-    if probe:  # once the document is shown (a large one is drawn in the background)
-        after_loading(window, lambda: _probe(probe, window))
-    window.start_background_work()
+    if probe:  # once the document is painted (a large one: what is in view; the rest is drawn in slices)
+        once_in_view(window, lambda: _probe(probe, window))
+    # The Keras worker's TensorFlow import takes seconds of CPU: a large document is drawn first.
+    after_loading(window, window.start_background_work, even_if_not_shown=True)
     _quit_on_signals(app)
     code = app.exec()
     window.shutdown()  # in case the loop ended without a close event (e.g. a signal)

@@ -52,7 +52,7 @@ class ExportPythonDialog(QDialog):
         self.copy_button = self.buttons.addButton("Copy", QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.save_button.clicked.connect(self.save)
-        self.copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.view.toPlainText()))
+        self.copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.view.text()))
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.ok = False
@@ -76,7 +76,7 @@ class ExportPythonDialog(QDialog):
         if not path:
             return None
         try:
-            write_text(path, self.view.toPlainText())
+            write_text(path, self.view.text())
         except OSError as exc:
             self.dialogs.error(f"Cannot write {Path(path).name}", str(exc))
             return None

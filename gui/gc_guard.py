@@ -15,6 +15,8 @@ import gc
 from PySide6.QtCore import QObject, QTimer
 
 INTERVAL_MS = 1000
+# While a large document loads, collections wait (see hold_collections).
+_held = False
 
 
 class MainThreadCollector(QObject):
@@ -27,6 +29,8 @@ class MainThreadCollector(QObject):
         self.timer.start(interval_ms)
 
     def collect_due(self):
+        if _held:
+            return
         counts = gc.get_count()
         for generation in (2, 1, 0):
             if counts[generation] > self.thresholds[generation]:
@@ -39,6 +43,16 @@ def keep_long_lived():
     collections stop walking them (gc.freeze): a full collection over a 10,000-node document's objects held
     the window for a tenth of a second."""
     gc.freeze()
+
+
+def hold_collections(held: bool):
+    """While a large document is read and drawn, no collection runs: nearly every object made then (the graph,
+    the canvas's tens of thousands of item wrappers) lives on, and the collection of the objects made in the
+    last second, or of all that survived one, held the window for 50-350 ms in the middle of drawing 10,000
+    nodes (issue 18). Once the load ends, keep_long_lived moves its objects out of the collector's way (when
+    shown) and collections go on as before, with what waited."""
+    global _held
+    _held = held
 
 
 def release_long_lived():

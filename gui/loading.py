@@ -4,7 +4,8 @@ A document reaches the editor in two stages. First it is *prepared* in a backgro
 parsed and checked, nodes without a position laid out, and every shape inferred (all pure builder code; the
 thread shares the interpreter, so the window's thread still runs every few milliseconds). Then it is
 *shown*: the controller takes the graph with the results already computed, and the canvas makes its items
-in slices of the event loop (gui/canvas/scene.py). Throughout, the status bar shows what is being done with a
+in slices of the event loop, those in view first (gui/canvas/scene_build.py): `in_view` says the window can
+paint the document, `finished` that every item exists. Throughout, the status bar shows what is being done with a
 progress bar and a Cancel button (the progress appears only for loads that last longer than PROGRESS_AFTER_MS,
 so opening a small file does not flicker).
 
@@ -81,6 +82,7 @@ class DocumentLoader(QObject):
 
     progress = Signal(str, float)  # (what is being done, fraction 0..1), shown once a load takes a while
     started = Signal(str)  # the label ("Opening big.json")
+    in_view = Signal()  # the document is in the editor and the items in view exist (the rest are being made)
     finished = Signal(bool)  # True: shown; False: cancelled, declined or failed
     failed = Signal(object)  # the exception `prepare` raised
 
@@ -98,6 +100,7 @@ class DocumentLoader(QObject):
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self._check)
         scene.build_progress.connect(self._on_build_progress)
+        scene.shown_in_view.connect(self._on_in_view)
         scene.built.connect(self._on_built)
 
     @property
@@ -114,6 +117,7 @@ class DocumentLoader(QObject):
         self._show = show
         preparation = self._preparation = Preparation()
         gc_guard.release_long_lived()
+        gc_guard.hold_collections(True)
 
         def run():
             self.prepared_in = threading.get_ident()
@@ -173,6 +177,10 @@ class DocumentLoader(QObject):
             start = _STAGE_END["checking shapes"]
             self._report("drawing", start + (1.0 - start) * done / total)
 
+    def _on_in_view(self):
+        if self._drawing:
+            self.in_view.emit()
+
     def _on_built(self):
         if self._drawing:
             self._drawing = False
@@ -186,6 +194,7 @@ class DocumentLoader(QObject):
 
     def _end(self, shown: bool):
         self._poll.stop()
+        gc_guard.hold_collections(False)
         self._preparation = None
         self._restore = None
         if shown:

@@ -238,9 +238,12 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(delay_ms, self, self.keras.start_loading)
 
     def _fit_soon(self):
-        # The canvas rebuilds its items on a reset edit; fit once they exist (a large document's are made in
-        # slices: then when the last is) and the view has its size.
+        # The canvas rebuilds its items on a reset edit; fit once they exist and the view has its size. A large
+        # document's are made in slices, those in view first (gui/canvas/scene_build.py): fit at once on where
+        # its cards will stand, so the view shows where they are made, and again once the last exists (its
+        # true card heights), unless the person has panned or zoomed meanwhile.
         if self.canvas.canvas_scene.building:
+            self.canvas.fit_all()
             self._fit_waiting = True
         else:
             QTimer.singleShot(0, self, self.canvas.fit_all)
@@ -248,7 +251,7 @@ class MainWindow(QMainWindow):
     def _fit_if_waiting(self):
         if self._fit_waiting:
             self._fit_waiting = False
-            QTimer.singleShot(0, self, self.canvas.fit_all)
+            QTimer.singleShot(0, self, self.canvas.refit_if_kept)
 
     # ---- loading a large document (gui/loading.py) ----------------------------------------------------------
 

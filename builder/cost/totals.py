@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import compress, count
+from operator import is_not, or_
 from typing import NamedTuple
 
 from builder.catalog.ops import op_spec
@@ -51,23 +53,94 @@ def graph_costs(source, results: dict[str, NodeResult] | None = None, only=None)
     `results` are the engine's for this graph (builder.inference): its result objects are the memo's key."""
     graph = graph_of(source)
     results = infer(graph) if results is None else results
-    costs = {}
-    nodes = graph._node.items() if only is None else ((n, graph._node[n]) for n in only if n in graph._node)
+    if only is None:
+        return _every_cost(graph, results)
+    return dict(_costs_of(graph, results, ((n, graph._node[n]) for n in only if n in graph._node)))
+
+
+def _costs_of(graph, results, nodes):
+    """(node, cost) for each (node, its data) of `nodes`, remembered by result object (_BY_RESULT)."""
     by_result, results_get = _BY_RESULT, results.get
     if len(by_result) >= _BY_RESULT_LIMIT:
         by_result.clear()
     for node, data in nodes:
         result = results_get(node)
         if result is None or result.shape is None:
-            costs[node] = None
+            yield node, None
             continue
         config = data.get("config")
         sizes = dtype_bytes(config) if config else _FLOAT32
         found = by_result.get(id(result))
         if found is None or found[0] is not result or found[1] != sizes:
             found = by_result[id(result)] = (result, sizes, _node_cost(graph, node, data, result, results, sizes))
+        yield node, found[2]
+
+
+class _Pass(NamedTuple):
+    """What the last whole-graph pass of graph_costs read and gave, to compare the next one with."""
+
+    nodes: tuple  # the node ids, in document order
+    data: tuple  # their attribute dicts: a node made again has a new one (its config, so its dtype, may differ)
+    keys: tuple  # the results' ids and result objects, as given
+    values: tuple
+    owners: tuple  # each node's result object, by position
+    dtypes: tuple  # (position, dtype sizes) of the nodes with a Keras config (imported: their dtypes may differ)
+    costs: dict  # what it gave
+
+
+_LAST_COSTS: list = [None]  # the last _Pass of _every_cost
+
+
+def _every_cost(graph, results) -> dict:
+    """graph_costs of every node. A node's cost is a function of its result object (the engine makes one per
+    layer, params and arriving shapes) and of its dtype: on the next pass over the same model, or after an
+    edit, most result objects are the last pass's, so only the positions whose object changed are costed again.
+    The comparisons run in C (tuples, map, compress): nothing per node in Python when nothing changed.
+    A node's config is set when the node is made (GraphDocument.add_node, the reader), so only the nodes
+    that had one are read again."""
+    node_table = graph._node
+    nodes, data = tuple(node_table), tuple(node_table.values())
+    keys, values = tuple(results), tuple(results.values())
+    last = _LAST_COSTS[0]
+    if last is None or last.nodes != nodes or last.data != data:
+        costs, owners, dtypes = _first_costs(graph, results)
+    else:
+        dtypes = tuple((i, dtype_bytes(data[i].get("config"))) for i, _sizes in last.dtypes)
+        if keys == last.keys and values == last.values and dtypes == last.dtypes:
+            return dict(last.costs)
+        owners = tuple(map(results.get, nodes))
+        changed = set(compress(count(), map(is_not, owners, last.owners)))
+        changed.update(i for (i, sizes), (_i, before) in zip(dtypes, last.dtypes) if sizes != before)
+        costs = dict(last.costs)
+        costs.update(_costs_of(graph, results, ((nodes[i], data[i]) for i in sorted(changed))))
+    _LAST_COSTS[0] = _Pass(nodes, data, keys, values, owners, dtypes, costs)
+    return dict(costs)
+
+
+def _first_costs(graph, results) -> tuple[dict, tuple, tuple]:
+    """(the costs, each node's result object, the dtypes of the nodes with a config) in one pass over the
+    nodes: on a large model each extra pass is a walk over memory the caches do not hold."""
+    costs, owners, dtypes = {}, [], []
+    by_result, results_get = _BY_RESULT, results.get
+    if len(by_result) >= _BY_RESULT_LIMIT:
+        by_result.clear()
+    for i, (node, data) in enumerate(graph._node.items()):
+        result = results_get(node)
+        owners.append(result)
+        config = data.get("config")
+        if config:
+            sizes = dtype_bytes(config)
+            dtypes.append((i, sizes))
+        else:
+            sizes = _FLOAT32
+        if result is None or result.shape is None:
+            costs[node] = None
+            continue
+        found = by_result.get(id(result))
+        if found is None or found[0] is not result or found[1] != sizes:
+            found = by_result[id(result)] = (result, sizes, _node_cost(graph, node, data, result, results, sizes))
         costs[node] = found[2]
-    return costs
+    return costs, tuple(owners), tuple(dtypes)
 
 
 _FLOAT32 = (4, 4)
@@ -120,6 +193,7 @@ def clear_memos() -> None:
     """Forget every remembered cost and resolved params (a benchmark's first pass; a test's replaced rule)."""
     for memo in (_RESOLVED, _COMPUTED, _BY_CONTENT, _BY_RESULT):
         memo.clear()
+    _LAST_COSTS[0] = _LAST_TOTALS[0] = None
 
 
 def costs_after_edit(graph, results, costs: dict, changed) -> dict:
@@ -156,12 +230,54 @@ def _resolved(spec, raw: dict) -> dict:
 
 
 def model_totals(results: dict[str, NodeResult], costs: dict[str, NodeCost | None]) -> CostTotals:
+    """The model's totals. Summed again only where a node's cost or result object differs from the last call's
+    (found in C, as in _every_cost): after an edit, or on the next pass over the same model, that is a few
+    nodes or none; the sums are integers, so taking those nodes out and putting them back in is exact."""
+    nodes, values = tuple(costs), tuple(costs.values())
+    keys, found = tuple(results), tuple(results.values())
+    last = _LAST_TOTALS[0]
+    if last is not None and last.nodes == nodes and last.costs == values and last.keys == keys \
+            and last.found == found:
+        return last.totals  # the same costs of the same results (equal ones add up the same)
+    if last is None or last.nodes != nodes:
+        owners = []
+        totals = _summed(results, costs, owners)
+        owners = tuple(owners)
+    else:
+        owners = tuple(map(results.get, nodes))
+        changed = list(compress(count(), map(or_, map(is_not, values, last.costs), map(is_not, owners, last.owners))))
+        if len(changed) * 4 > len(nodes):  # most of the model: summing it again is as quick
+            totals = _summed(results, costs)
+        else:
+            totals = _adjusted(last, changed, nodes, values, owners)
+    _LAST_TOTALS[0] = _Totalled(nodes, owners, values, keys, found, totals)
+    return totals
+
+
+class _Totalled(NamedTuple):
+    nodes: tuple  # the costs' node ids, in order
+    owners: tuple  # each one's result object, by position
+    costs: tuple
+    keys: tuple  # the results as given: ids and objects
+    found: tuple
+    totals: CostTotals
+
+
+_LAST_TOTALS: list = [None]  # the last _Totalled of model_totals
+
+
+def _summed(results, costs, owners: list | None = None) -> CostTotals:
+    """The totals summed node by node; each node's result object appended to `owners` when given."""
     params = macs = flops = param_bytes = activations = 0
     uncounted = []
     for node, cost in costs.items():
         if cost is None:
+            if owners is not None:
+                owners.append(results.get(node))
             continue
         result = results[node]  # a node with a cost has a shape, so its counts are its parameters
+        if owners is not None:
+            owners.append(result)
         params += result.trainable + result.non_trainable
         node_macs, node_flops, node_param_bytes, node_activations = cost
         param_bytes += node_param_bytes or 0
@@ -172,3 +288,27 @@ def model_totals(results: dict[str, NodeResult], costs: dict[str, NodeCost | Non
         macs += node_macs
         flops += node_flops
     return CostTotals(params, macs, flops, param_bytes, activations, tuple(uncounted))
+
+
+def _adjusted(last, changed, nodes, values, owners) -> CostTotals:
+    """The last totals with the changed positions' old contributions taken out and their new ones put in."""
+    sums = list(last.totals[:5])
+    uncounted = set(last.totals.uncounted)
+    for i in changed:
+        for cost, result, sign in ((last.costs[i], last.owners[i], -1), (values[i], owners[i], 1)):
+            if cost is None:
+                continue
+            node_macs, node_flops, node_param_bytes, node_activations = cost
+            sums[0] += sign * (result.trainable + result.non_trainable)
+            sums[3] += sign * (node_param_bytes or 0)
+            sums[4] += sign * (node_activations or 0)
+            if node_macs is None or node_flops is None:
+                (uncounted.discard if sign < 0 else uncounted.add)(nodes[i])
+            else:
+                sums[1] += sign * node_macs
+                sums[2] += sign * node_flops
+    if uncounted != set(last.totals.uncounted):
+        ordered = tuple(node for node in nodes if node in uncounted)  # in document order, as _summed lists them
+    else:
+        ordered = last.totals.uncounted
+    return CostTotals(*sums, ordered)

@@ -35,7 +35,7 @@ from builder.files.safe_read import UnreadableFile, read_limited
 from builder.files.training_section import TrainingSettingsError, check_training
 from builder.model.document import MAX_ID_LENGTH, GraphError, check_node_id
 from builder.model.frames import InvalidFrame, check_frames
-from builder.model.node_checks import remember_good_id
+from builder.model.node_checks import remember_good_id, remember_plainly_good_ids
 from builder.model.node_config import ConfigError, check_config, check_keras_shape
 from builder.model.order import (
     add_edge_in_place,
@@ -51,6 +51,7 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_PROBLEM_CHARS = 2400  # one problem line in a message, whatever a file managed to put in it
 EXPORT_STYLES = ("layer", "function", "ops")  # builder/keras/code_export.STYLES (not imported: codegen imports plan and shapes)
 _NODE_KEYS = {"id", "layer", "params", "config", "keras_shape"}
+_PLAIN_NODE = ("id", "layer", "params")  # a node as the writer writes it, without config or stored shape
 _EDGE_KEYS = {"source", "target", "port"}
 _TOP_KEYS = {"format", "version", "nodes", "edges", "ui", "training", "blocks", "budgets"}
 
@@ -81,7 +82,7 @@ def _parse(text: str, source: str) -> nx.MultiDiGraph:
     problems = [] if clean else structure_problems(data)
     if problems:
         raise ProjectError(source, problems)
-    return from_dict(data, source)
+    return from_dict(data, source, True)  # owned: parsed here, held by nothing else
 
 
 def read(path) -> nx.MultiDiGraph:
@@ -110,7 +111,10 @@ def from_bytes(raw: bytes, source: str = "<bytes>") -> nx.MultiDiGraph:
     return parse(text, source)
 
 
-def from_dict(data, source: str = "<data>") -> nx.MultiDiGraph:
+def from_dict(data, source: str = "<data>", owned: bool = False) -> nx.MultiDiGraph:
+    """A graph from a project's parsed JSON, or ProjectError listing every problem. `owned`: the data was parsed
+    for this call and nothing else holds it, so its node objects may become the graph's (a large file then
+    makes no second copy of them)."""
     problems: list[str] = []
     if not isinstance(data, dict):
         raise ProjectError(source, [f"expected a JSON object with \"format\": \"{FORMAT}\", got {_kind(data)}"])
@@ -126,7 +130,7 @@ def from_dict(data, source: str = "<data>") -> nx.MultiDiGraph:
     for key in sorted(data.keys() - _TOP_KEYS)[:5]:
         problems.append(f"{_key(key)}: unknown key; a project has {', '.join(sorted(_TOP_KEYS))}")
     graph = nx.MultiDiGraph()
-    _read_nodes(data.get("nodes"), graph, problems)
+    _read_nodes(data.get("nodes"), graph, problems, owned)
     _read_edges(data.get("edges", []), graph, problems)
     _read_ui(data.get("ui", {}), graph, problems)
     if "blocks" in data and not problems:  # groups of nodes, reused definitions: builder/files/blocks_section.py
@@ -149,11 +153,15 @@ def from_dict(data, source: str = "<data>") -> nx.MultiDiGraph:
     return graph
 
 
-def _read_nodes(nodes, graph, problems):
+def _read_nodes(nodes, graph, problems, owned=False):
     if not isinstance(nodes, list):
         problems.append(f"nodes: expected a list of nodes, got {_kind(nodes)}")
         return
     node_table = graph._node  # written in place (add_nodes_in_place): networkx's add_node per node costs more
+    # Every id checked at once (a file's ids nearly always all pass); one by one, each problem located, if not.
+    # (Remembered, too, for the first inference: builder/model/node_checks.py.)
+    ids_pass = remember_plainly_good_ids([node.get("id") if node.__class__ is dict else None for node in nodes])
+    succ_of, pred_of, known_params = graph._succ, graph._pred, _NODE_PARAMS
     for i, node in enumerate(nodes):
         if not isinstance(node, dict):
             problems.append(f"nodes[{i}]: expected an object with id, layer and params, got {_kind(node)}")
@@ -163,10 +171,11 @@ def _read_nodes(nodes, graph, problems):
                 problems.append(f"nodes[{i}].{_key(key)}: unknown key; a node has id, layer, params and optionally "
                                 "config and keras_shape")
         node_id, layer, params = node.get("id"), node.get("layer"), node.get("params", {})
-        id_problem = node_id_problem(node_id)
-        if id_problem:
-            problems.append(f"nodes[{i}].id: {id_problem}")
-            continue
+        if not ids_pass:
+            id_problem = node_id_problem(node_id)
+            if id_problem:
+                problems.append(f"nodes[{i}].id: {id_problem}")
+                continue
         if node_id in node_table:
             problems.append(f"nodes[{i}].id: duplicate id {quote(node_id)}; every node needs its own id")
             continue
@@ -178,25 +187,71 @@ def _read_nodes(nodes, graph, problems):
         if not isinstance(params, dict):
             problems.append(f"nodes[{i}].params: expected an object of Keras arguments, got {_kind(params)}")
             continue
-        stored = {}
-        for name, value in params.items():
-            try:
-                stored[name] = _stored_param(spec, name, value)
-            except ParamError as exc:
-                problems.append(f"nodes[{i}].params.{shorten(name, 40)}: {exc}")
-        for p in _required(spec):
-            if p.name not in params:
-                problems.append(f"nodes[{i}].params.{p.name}: required by {spec.name} ({p.describe()}) but missing")
-        attributes = {"layer": layer, "params": stored}
+        # The same layer with the same params as an earlier node (a large model repeats a few settings): its
+        # stored params, copied. Otherwise each value is validated and the required ones looked for.
         try:
-            if "config" in node:
-                attributes["config"] = check_config(node["config"], spec)
-            if "keras_shape" in node:
-                attributes["keras_shape"] = check_keras_shape(node["keras_shape"], spec)
-        except ConfigError as exc:
-            problems.append(f"nodes[{i}].{exc}")
-        add_node_in_place(graph, node_id, attributes)
+            key = _params_key(layer, params)
+            known = known_params.get(key)
+        except TypeError:  # a nested list or an object: not remembered
+            key = known = None
+        if known is not None and known[0] is spec:
+            if owned and known[3] and tuple(node) == _PLAIN_NODE:
+                # The file's own objects become the node's: the params as read are their stored form (known[3]),
+                # and the node object, without its id, is the attribute dict ({"layer", "params"}, in order).
+                del node["id"]
+                node_table[node_id] = node
+                succ_of[node_id] = {}
+                pred_of[node_id] = {}
+                continue
+            stored = known[1].copy() if known[2] else {name: _copied(value) for name, value in known[1].items()}
+        else:
+            before = len(problems)
+            stored = {}
+            for name, value in params.items():
+                try:
+                    stored[name] = _stored_param(spec, name, value)
+                except ParamError as exc:
+                    problems.append(f"nodes[{i}].params.{shorten(name, 40)}: {exc}")
+            for p in _required(spec):
+                if p.name not in params:
+                    problems.append(f"nodes[{i}].params.{p.name}: required by {spec.name} ({p.describe()}) but "
+                                    "missing")
+            if key is not None and len(problems) == before:
+                if len(known_params) >= _VALIDATED_LIMIT:
+                    known_params.clear()
+                flat = list not in map(type, stored.values())
+                known_params[key] = (spec, stored.copy() if flat else {n: _copied(v) for n, v in stored.items()},
+                                     flat, _params_key(layer, stored) == key)
+        if "config" in node or "keras_shape" in node:
+            attributes = {"layer": layer, "params": stored}
+            try:
+                if "config" in node:
+                    attributes["config"] = check_config(node["config"], spec)
+                if "keras_shape" in node:
+                    attributes["keras_shape"] = check_keras_shape(node["keras_shape"], spec)
+            except ConfigError as exc:
+                problems.append(f"nodes[{i}].{exc}")
+            add_node_in_place(graph, node_id, attributes)
+        else:  # add_node_in_place, written out: this runs for every node of the file
+            node_table[node_id] = {"layer": layer, "params": stored}
+            succ_of[node_id] = {}
+            pred_of[node_id] = {}
     nx._clear_cache(graph)
+
+
+def _params_key(layer, params: dict) -> tuple:
+    """A node's layer and params as a key (TypeError if a value cannot be one). The types are part of it, since
+    1 == 1.0 == True: a list as a tuple with the types of its items."""
+    if list in map(type, params.values()):
+        return (layer, tuple((k, v.__class__, v) if v.__class__ is not list
+                             else (k, list, tuple(v), tuple(map(type, v))) for k, v in params.items()))
+    return (layer, tuple(params.items()), tuple(map(type, params.values())))
+
+
+# Stored params by _params_key: (the spec, the stored params, whether they hold no list). Only a node read
+# without a problem is remembered; the spec is kept and compared, so a catalog changed at run time is never
+# answered from here.
+_NODE_PARAMS: dict[tuple, tuple] = {}
 
 
 # Validated param values by (param, type, value): a large model repeats the same few settings thousands of
@@ -243,7 +298,7 @@ def _read_edges(edges, graph, problems):
         problems.append(f"edges: expected a list of edges, got {_kind(edges)}")
         return
     used = {}
-    node_table = graph._node
+    node_table, succ_of, pred_of = graph._node, graph._succ, graph._pred
     merges = set()  # the merge nodes that read anything: their ports are checked for gaps after
     highest_port = {}  # layer -> the highest port a wire may use (None: any, a merge; -1: none, an Input)
     for i, edge in enumerate(edges):
@@ -252,21 +307,28 @@ def _read_edges(edges, graph, problems):
         if edge.__class__ is dict and edge.keys() <= _EDGE_KEYS:
             source, target, port = edge.get("source"), edge.get("target"), edge.get("port", 0)
             if source.__class__ is str and target.__class__ is str and port.__class__ is int and port >= 0 \
-                    and source in node_table and target in node_table and (target, port) not in used:
+                    and source in node_table and target in node_table:
                 layer = node_table[target]["layer"]
                 highest = highest_port.get(layer, -2)
                 if highest == -2:
                     spec = spec_for(layer)
                     highest = highest_port[layer] = None if spec.is_merge else spec.inputs - 1
-                if highest is None:
-                    merges.add(target)
-                if highest is None or port <= highest:
-                    used[target, port] = source
-                    add_edge_in_place(graph, source, target, port)
+                # A one-input layer's port is free while nothing reads into it (so `used` need not hold it).
+                if (port == 0 and highest == 0 and not pred_of[target]) or (
+                        (highest is None or port <= highest) and highest != 0 and (target, port) not in used):
+                    if highest is None:
+                        merges.add(target)
+                    if highest != 0:
+                        used[target, port] = source
+                    # add_edge_in_place, written out for the first wire between two nodes (nearly all of them)
+                    targets = succ_of[source]
+                    if target not in targets:
+                        targets[target] = pred_of[target][source] = {0: {"port": port}}
+                    else:
+                        add_edge_in_place(graph, source, target, port)
                     continue
         _read_edge(i, edge, graph, problems, used, merges)
     nx._clear_cache(graph)
-    pred_of = graph._pred
     for node in node_table:
         if node in merges:
             ports = sorted(edge["port"] for keyed in pred_of[node].values() for edge in keyed.values())
@@ -319,13 +381,25 @@ def _read_edge(i, edge, graph, problems, used, merges):
         problems.append(f"edges[{i}].port: {target} ({spec.name}) has {spec.inputs} input port(s), got port "
                         f"{port}")
         return
-    if (target, port) in used:
-        problems.append(f"edges[{i}]: port {port} of {target} already reads from {used[target, port]}")
+    reader = _port_reader(graph, used, target, port)
+    if reader is not None:
+        problems.append(f"edges[{i}]: port {port} of {target} already reads from {reader}")
         return
     if spec.is_merge:
         merges.add(target)
     used[target, port] = source
     add_edge_in_place(graph, source, target, port)
+
+
+def _port_reader(graph, used, target, port):
+    """The source already wired to the target's port, or None: `used` holds the ports of layers with several
+    inputs; a one-input layer's port 0 is found among its wires."""
+    if (target, port) in used:
+        return used[target, port]
+    for source, keyed in graph._pred[target].items():
+        if any(edge.get("port") == port for edge in keyed.values()):
+            return source
+    return None
 
 
 def _read_ui(ui, graph, problems):

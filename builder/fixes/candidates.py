@@ -15,10 +15,11 @@ from __future__ import annotations
 import math
 import re
 
-from builder.catalog.ops import op_name, op_spec
+from builder.catalog.ops import op_spec
 from builder.catalog.specs import CATALOG, spec_for
 from builder.fixes import edits as E
 from builder.fixes import more_candidates as more
+from builder.inference.op_name_clash import auto_name, clash_fix
 from builder.model.order import free_id, wires_into
 
 
@@ -63,7 +64,10 @@ def candidates(graph, results, node) -> list[tuple[str, str, list[dict]]]:
             kinds += more.param_fixes(graph, node, spec, shapes)
         found += [(result.error, title, edits) for title, edits in kinds]
     for warning in result.warnings:
-        if layer == "Input" and "is not used by any layer" in warning:
+        clash = clash_fix(graph, node, warning)
+        if clash is not None:  # an id Keras can give one of its ops by itself: rename the node
+            found.append((warning, f"rename {node} to {clash[1]}", [E.rename(node, clash[1])]))
+        elif layer == "Input" and "is not used by any layer" in warning:
             found.append((warning, f"delete the unused Input {node}", [E.remove(node)]))
         elif layer == "Dense" and warning.startswith(f"{node}: Dense on the "):
             found += [(warning, title, edits) for title, edits in _before_dense(graph, results, node, ids)]
@@ -79,7 +83,7 @@ class _Ids:
         # the process: a layer inserted as reshape_1 beside an ops.reshape node could take that name, and Keras
         # refuses a model with a name twice (found by a generated graph). Such prefixes get "_layer".
         self.op_functions = {name for layer in (d.get("layer") for d in graph._node.values())
-                             if (name := op_name(layer)) is not None}
+                             if (name := auto_name(layer)) is not None}
 
     def new(self, layer: str) -> str:
         prefix = spec_for(layer).id_prefix or layer.lower()

@@ -39,16 +39,3 @@ def full_check(source) -> dict:
                  "total_activation_bytes": totals.activation_bytes, "uncounted": list(totals.uncounted),
                  "budgets": dict(budgets), "budget_problems": budget_problems(budgets, totals)})
     return data
-
-
-def cost_lines(source, results: dict | None = None) -> tuple[list[str], list[str]]:
-    """(the totals lines, the budget problems) for `check`'s table; `results`: infer(source), when at hand."""
-    graph = graph_of(source)
-    results = infer(graph) if results is None else results
-    totals = model_totals(results, graph_costs(graph, results))
-    lines = [(f"Cost per sample: {totals.macs:,} MACs, {totals.flops:,} FLOPs; parameters {totals.param_bytes:,} "
-             f"bytes; activations {totals.activation_bytes:,} bytes")]
-    if totals.uncounted:
-        lines.append(f"  not counted (unknown sizes or outside the conventions): {', '.join(totals.uncounted[:10])}"
-                     + (" ..." if len(totals.uncounted) > 10 else ""))
-    return lines, budget_problems(graph.graph.get("budgets") or {}, totals)

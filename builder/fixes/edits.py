@@ -6,6 +6,7 @@
     {"op": "connect", "source": "image", "target": "dense", "port": 0}
     {"op": "disconnect", "source": "extra", "target": "difference", "port": 2}
     {"op": "remove", "node": "unused_input"}
+    {"op": "rename", "node": "reshape_1", "to": "reshape_layer_1"}
 
 Edits apply in order; `fix_command` makes them one Macro, so the app applies a fix as one undo step and
 verification (verify.py) runs the very same commands on a trial document.
@@ -14,11 +15,11 @@ verification (verify.py) runs the very same commands on a trial document.
 from __future__ import annotations
 
 from builder.catalog.specs import is_merge_layer
-from builder.editing.commands import AddNode, Command, Connect, Delete, Disconnect, Macro, SetParam
+from builder.editing.commands import AddNode, Command, Connect, Delete, Disconnect, Macro, Rename, SetParam
 from builder.editing.compound import InsertOnWire
 from builder.model.document import GraphDocument
 
-OPS = ("set_param", "insert", "connect", "disconnect", "remove")
+OPS = ("set_param", "insert", "connect", "disconnect", "remove", "rename")
 
 
 def set_param(node: str, param: str, value) -> dict:
@@ -41,6 +42,10 @@ def remove(node: str) -> dict:
     return {"op": "remove", "node": node}
 
 
+def rename(node: str, to: str) -> dict:
+    return {"op": "rename", "node": node, "to": to}
+
+
 def touched_nodes(edits) -> set[str]:
     """Nodes whose own result an edit may change (the new nodes included); their descendants follow."""
     nodes = set()
@@ -52,6 +57,8 @@ def touched_nodes(edits) -> set[str]:
             nodes.update((edit["node"], edit["wire"][1]))
         elif op in ("connect", "disconnect"):
             nodes.add(edit["target"])
+        elif op == "rename":  # its readers' messages name it
+            nodes.add(edit["node"])
     return nodes
 
 
@@ -74,6 +81,8 @@ def fix_command(doc: GraphDocument, title: str, edits) -> Command:
             steps.append(Disconnect(edit["source"], edit["target"], edit["port"]))
         elif op == "remove":
             steps.append(Delete([edit["node"]]))
+        elif op == "rename":
+            steps.append(Rename(edit["node"], edit["to"]))
         else:
             raise ValueError(f"unknown edit op {op!r}; expected one of {', '.join(OPS)}")
     return Macro(title, steps)

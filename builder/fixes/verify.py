@@ -83,9 +83,11 @@ class Trial:
                 before = results.get(other)
                 if before is None or before.error is None:
                     return None  # a new error (also on a node that was waiting on the one fixed)
-        changed = tuple(dict.fromkeys(e["node"] if e["op"] in ("set_param", "insert", "remove") else e["target"]
-                                      for e in edits))
-        preview = {n: after[n].shape for n in dict.fromkeys([*changed, node]) if n in after}
+        changed = tuple(dict.fromkeys(e["node"] if e["op"] in ("set_param", "insert", "remove", "rename")
+                                      else e["target"] for e in edits))
+        renamed = {e["node"]: e["to"] for e in edits if e["op"] == "rename"}  # shown on the card it had
+        preview = {n: after[renamed.get(n, n)].shape for n in dict.fromkeys([*changed, node])
+                   if renamed.get(n, n) in after}
         return Fix(title, edits, node, problem, changed, preview)
 
 

@@ -21,9 +21,10 @@ from builder.catalog.rules import Arriving, ShapeError
 from builder.catalog.rules.merging import with_paddings
 from builder.catalog.specs import CATALOG, UnknownLayerError, generic_spec, spec_for
 from builder.inference.node_problems import dense_warnings, port_problem
+from builder.inference.op_name_clash import clash_warnings
 from builder.inference.stored_shapes import StaleShape, stored_shape
 from builder.model.document import Change, GraphDocument, GraphError, check_node_id
-from builder.model.node_checks import GOOD_IDS, GOOD_IDS_LIMIT
+from builder.model.node_checks import GOOD_IDS, remember_good_id, remember_good_ids
 from builder.model.order import document_order_if_topological, topological_order, wires_into
 
 # What a node's result says, in one word: ok; warning (a shape, with advice); error (no shape: its own mistake);
@@ -76,9 +77,11 @@ class ShapeInference:
         self._flow: dict[str, tuple[str, ...]] = {}
         # Each node's position in a topological order, kept across edits so an update can visit the affected
         # nodes in order without sorting the graph; None when an edit may have broken it.
-        self._index: dict[str, int] | None = None
+        self._index_map: dict[str, int] | None = None
+        self._order: list | None = None  # the order _index is made from, until it is first asked for
         self._next_index = 0
         self._adopted = False  # adopt() took another engine's full pass: the next update reports it
+        self._ops: set[str] = set()  # the op nodes (keras.ops calls): their automatic names (op_name_clash.py)
         if self._doc is not None:
             self._doc.subscribe(self._on_change)
 
@@ -97,6 +100,7 @@ class ShapeInference:
         if other.graph is not self.graph or other._full or other._dirty:
             raise ValueError("adopt takes an engine that has run update() on this engine's graph")
         self.results, self._local, self._flow = dict(other.results), dict(other._local), dict(other._flow)
+        self._ops = set(other._ops)
         self._index, self._next_index = other._index, other._next_index
         self._dirty.clear()
         self._touched.clear()
@@ -129,11 +133,15 @@ class ShapeInference:
         elif kind == "node_removed":
             for store in (self.results, self._local, index or {}):
                 store.pop(change.node, None)
+            self._ops.discard(change.node)
             self._dirty.discard(change.node)
             self._touched.discard(change.node)
         elif kind == "node_renamed":
             for store in (self.results, self._local):
                 store.pop(change.old_id, None)
+            if change.old_id in self._ops:
+                self._ops.discard(change.old_id)
+                self._ops.add(change.node)
             if index is not None:
                 index[change.node] = index.pop(change.old_id)
             self._dirty.discard(change.old_id)
@@ -167,9 +175,14 @@ class ShapeInference:
             extra = self._flow.get(node)
             if extra:
                 result = result._replace(warnings=result.warnings + extra)
-            if self.results.get(node) != result:
+            old = self.results.get(node)
+            if old is not result:
+                # The object made for these inputs is kept even when it equals the old one: a node whose inputs
+                # changed but not its shape (a pooling to (None, 8) after the image size changed) has another
+                # cost, and the costs are remembered by result object (builder/cost/totals.py).
                 self.results[node] = result
-                changed.add(node)
+                if old != result:
+                    changed.add(node)
         self._dirty.clear()
         self._touched.clear()
         self._full = self._flow_stale = False
@@ -191,49 +204,51 @@ class ShapeInference:
     def _recompute_all(self, graph) -> set[str]:
         self._local.clear()
         self.results.clear()
+        self._ops.clear()
         order = document_order_if_topological(graph)
         stuck = set()
         if order is None:
             order, stuck = topological_order(graph, set(graph))
         local, compute = self._local, self._compute
-        node_data, pred_of, catalog, ruled_get, good_ids = graph._node, graph._pred, CATALOG, _RULED.get, _GOOD_IDS
+        node_data, pred_of, catalog, ruled_get = graph._node, graph._pred, CATALOG, _RULED.get
+        shortcuts = SHORTCUTS
+        # Ids this process has not checked yet (the file reader checks those it reads), checked all at once: the
+        # loop then skips only the bad ones, which _compute reports.
+        unseen = node_data.keys() - _GOOD_IDS
+        bad_ids = remember_good_ids(unseen) if unseen else ()
         for node in order:
-            # The common node, checked before and seen again with the same params on the same shape (a
-            # one-input layer with one wire on port 0, no warnings of its own, no notice), costs only the lookups below:
-            # a remembered success implies valid params. Anything else, or anything new, goes to _compute.
+            # The common node, seen with the same params on the same shapes before (by any engine of this
+            # process: a one-input layer with one wire on port 0, or a merge with wires on ports 0..n-1; no notice),
+            # costs only the lookups below: a remembered success implies valid params. Anything else, or anything
+            # not seen, goes to _compute.
             data = node_data[node]
             layer = data.get("layer")
-            preds = pred_of[node]
-            if len(preds) == 1 and layer != "Dense" and node in good_ids and layer.__class__ is str:
+            if shortcuts and layer.__class__ is str and (not bad_ids or node not in bad_ids):
                 spec = catalog.get(layer)
-                if spec is not None and spec.inputs == 1 and spec.required_inputs in _ONE_REQUIRED \
-                        and spec.notice is None:  # a notice is a warning the remembered result lacks
-                    ((source, keyed),) = preds.items()
-                    if len(keyed) == 1:
-                        (edge,) = keyed.values()
-                        port = edge.get("port")
-                        shape = local[source].shape
-                        if port == 0 and port.__class__ is int and shape is not None:
-                            try:
-                                ruled = ruled_get((_params_key(layer, data.get("params") or {}), (shape,)))
-                            except TypeError:  # an unhashable param: _compute says what it makes of it
-                                ruled = None
-                            if ruled is not None and ruled[0] is spec:
-                                local[node] = ruled[1]
-                                continue
-            elif len(preds) > 1 and node in good_ids and layer.__class__ is str:
-                # A merge (Add, Concatenate, ...) with two or more wires on ports 0..n-1 has no warnings of its
-                # own either: the same lookup, by the shapes arriving in port order.
-                spec = catalog.get(layer)
-                if spec is not None and spec.inputs is None and spec.notice is None:
-                    shapes = _merge_shapes(preds, local)
+                if spec is not None and spec.notice is None:  # a notice is a warning the remembered result lacks
+                    preds = pred_of[node]
+                    shapes = None
+                    if len(preds) == 1:
+                        if spec.inputs == 1 and spec.required_inputs in _ONE_REQUIRED:
+                            ((source, keyed),) = preds.items()
+                            if len(keyed) == 1:
+                                (edge,) = keyed.values()
+                                port = edge.get("port")
+                                shape = local[source].shape
+                                if port == 0 and port.__class__ is int and shape is not None:
+                                    shapes = (shape,)
+                    elif preds and spec.inputs is None:
+                        shapes = _merge_shapes(preds, local)
                     if shapes is not None:
                         try:
                             ruled = ruled_get((_params_key(layer, data.get("params") or {}), shapes))
-                        except TypeError:
+                        except TypeError:  # an unhashable param: _compute says what it makes of it
                             ruled = None
                         if ruled is not None and ruled[0] is spec:
-                            local[node] = ruled[1]
+                            result = ruled[1]
+                            if layer == "Dense":  # the one such layer with warnings of its own
+                                result = _dense_warned(graph, node, source, shape, result)
+                            local[node] = result
                             continue
             local[node] = compute(graph, node)
         local.update(_cycle_results(graph, stuck))
@@ -268,8 +283,21 @@ class ShapeInference:
         return self._index is not None
 
     def _set_index(self, order):
-        self._index = None if order is None else {n: i for i, n in enumerate(order)}
+        self._index_map, self._order = None, order
         self._next_index = len(order or ())
+
+    @property
+    def _index(self) -> dict[str, int] | None:
+        """Made from the order of the last full pass when first needed: a one-time infer() never needs it (a
+        100,000-node `check` spent a tenth of its inference making it)."""
+        if self._index_map is None and self._order is not None:
+            self._index_map = dict(zip(self._order, range(len(self._order))))
+            self._order = None
+        return self._index_map
+
+    @_index.setter
+    def _index(self, index: dict[str, int] | None):
+        self._index_map, self._order = index, None
 
     def _store_local(self, node, result: NodeResult):
         old = self._local.get(node)
@@ -289,15 +317,15 @@ class ShapeInference:
                 check_node_id(node)  # the document refuses bad ids; a hand-built graph may still hold one
             except GraphError as exc:
                 return NodeResult(layer, error=str(exc))
-            if len(_GOOD_IDS) >= GOOD_IDS_LIMIT:
-                _GOOD_IDS.clear()
-            _GOOD_IDS.add(node)
+            remember_good_id(node)
         spec = CATALOG.get(layer) if isinstance(layer, str) else None
         if spec is None:
             if isinstance(layer, str) and layer in KERAS_LAYERS:
                 spec = generic_spec(layer)
             else:
                 spec = op_spec(layer)  # "ops.add": a keras.ops operation
+                if spec is not None:
+                    self._ops.add(node)
             if spec is None:
                 return NodeResult(layer, error=f"{node}: {UnknownLayerError.message(layer)}")
         key, params = self._params(spec, data.get("params") or {})
@@ -337,6 +365,8 @@ class ShapeInference:
             result = self._ruled(graph, node, spec, key, params, wires, shapes, data)
             if result.shape is None:
                 return result
+            if layer == "Dense" and spec.notice is None:
+                return _dense_warned(graph, node, wires[0][0], shapes[0], result)
             arriving = [Arriving(source, shape) for (source, _port), shape in zip(wires, shapes)]
             warnings = self._warnings_for(graph, node, layer, spec, result.shape, arriving)
             return _warned(result, warnings) if warnings else result
@@ -430,6 +460,15 @@ class ShapeInference:
     # ---- whole-graph warnings -----------------------------------------------------------------------------
 
     def _flow_warnings(self, graph) -> dict[str, tuple[str, ...]]:
+        """The warnings that depend on the whole graph: branches cut off from the working model, and layer ids
+        that can meet an op's automatic name (op_name_clash.py)."""
+        flow = self._cut_off(graph)
+        if self._ops:
+            for node, warning in clash_warnings(graph, self._ops).items():
+                flow[node] = flow.get(node, ()) + (warning,)
+        return flow
+
+    def _cut_off(self, graph) -> dict[str, tuple[str, ...]]:
         """Nodes with a shape from which every path ends at an error, while other outputs do build: a branch
         cut off from the working model. (When nothing builds, the errors alone say it.)"""
         local = self._local
@@ -496,10 +535,32 @@ def _warned(result: NodeResult, warnings: tuple[str, ...]) -> NodeResult:
     if found is None or found[0] is not result:
         if len(_WARNED) >= _RULED_LIMIT:
             _WARNED.clear()
-        found = _WARNED[key] = (result, result._replace(warnings=warnings))
+        # NodeResult's fields by position: _replace costs several times more (a first pass makes one per warned node).
+        layer, shape, trainable, frozen, error, _none, blocked_by, stale = result
+        found = _WARNED[key] = (result, NodeResult(layer, shape, trainable, frozen, error, warnings, blocked_by, stale))
     return found[1]
 # Ids known to pass check_node_id, shared by every engine and the file reader (builder/model/node_checks.py).
 _GOOD_IDS = GOOD_IDS
+# The full pass's shortcuts (remembered results by layer, params and arriving shapes); off only in the test that
+# checks they give what computing every node in full gives (tests/builder/test_inference_fast_path.py).
+SHORTCUTS = True
+
+
+# A Dense node's own warnings by (node, source, source layer, arriving shape, its shape): all they read. Most
+# Dense nodes have none, but those after a rank-3 tensor warn on every pass, and wording the warning cost more
+# than the rest of the node.
+_DENSE_WARNINGS: dict[tuple, tuple[str, ...]] = {}
+
+
+def _dense_warned(graph, node, source, arriving: tuple, result: NodeResult) -> NodeResult:
+    key = (node, source, graph._node[source].get("layer"), arriving, result.shape)
+    warnings = _DENSE_WARNINGS.get(key)
+    if warnings is None:
+        warnings = tuple(dense_warnings(graph, node, result.shape, [Arriving(source, arriving)]))
+        if len(_DENSE_WARNINGS) >= _RULED_LIMIT:
+            _DENSE_WARNINGS.clear()
+        _DENSE_WARNINGS[key] = warnings
+    return _warned(result, warnings) if warnings else result
 
 
 def _apply_rules(graph, spec, params, arriving) -> tuple[tuple, int, int]:

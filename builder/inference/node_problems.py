@@ -44,12 +44,26 @@ def dense_warnings(graph, node, shape, arriving):
     (x,) = arriving
     found = []
     if len(x.shape) > 2:
-        found.append(f"{node}: Dense on the {len(x.shape)}D tensor {fmt(x.shape)} from {x.source} acts on the last "
-                     f"axis only, giving {fmt(shape)}; add Flatten or GlobalAveragePooling2D before it if "
-                     "you meant one vector per sample")
+        found.append(f"{node}: Dense on the {len(x.shape)}D tensor {_shape_text(x.shape)} from {x.source} acts on "
+                     f"the last axis only, giving {_shape_text(shape)}; add Flatten or GlobalAveragePooling2D before "
+                     "it if you meant one vector per sample")
     kernel = x.shape[-1] * shape[-1]
     if kernel > DENSE_WEIGHT_WARNING and graph._node[x.source].get("layer") == "Flatten":
         found.append(f"{node}: Dense after Flatten has {kernel:,} weights (more than 10 million), which is slow "
                      "and overfits easily; add pooling or strided convolutions before Flatten, or use "
                      "GlobalAveragePooling2D instead")
     return found
+
+
+# Shapes as written in messages, by shape: a first pass over a model words the same few shapes for many Dense
+# nodes, and wording one costs more than the rest of the node's check.
+_SHAPE_TEXTS: dict[tuple, str] = {}
+
+
+def _shape_text(shape: tuple) -> str:
+    text = _SHAPE_TEXTS.get(shape)
+    if text is None:
+        if len(_SHAPE_TEXTS) >= 10_000:
+            _SHAPE_TEXTS.clear()
+        text = _SHAPE_TEXTS[shape] = fmt(shape)
+    return text

@@ -68,11 +68,10 @@ def check_table(source, data: dict | None = None, results: dict | None = None) -
         warnings = [w for info in data["nodes"].values() for w in info["warnings"]]
     else:
         order = [(node, results[node]) for node in ordered_nodes(graph_of(source))]
-        rows = [(node, r.layer, r.status, r.shape, None if r.shape is None else r.trainable + r.non_trainable,
-                 r.blocked_by) for node, r in order]
         problems = [r.error for _node, r in order if r.error]
         warnings = [w for _node, r in order for w in r.warnings]
-    lines = _rows_text(rows)
+        rows = None
+    lines = _rows_text(rows) if rows is not None else _result_rows_text(order)
     lines.append("")
     lines.append(f"Total params: {data['total_params']:,} (trainable {data['trainable_params']:,}, "
                  f"non-trainable {data['non_trainable_params']:,})")
@@ -125,4 +124,38 @@ def _rows_text(rows) -> list[str]:
     lines = [f"{i.ljust(w0)}  {la.ljust(w1)}  {sh.ljust(w2)}  {c.rjust(w3)}  {st.ljust(w4)}"
              for i, la, sh, c, st in zip(*([title] + column for title, column in zip(header, columns)))]
     lines.insert(1, "  ".join("-" * w for w in widths))
+    return lines
+
+
+_STATUS_TEXT = {"stale": "ERROR (stale)", "error": "ERROR"}
+
+
+def _result_rows_text(order) -> list[str]:
+    """_rows_text's lines, read from (id, result) pairs: a large model repeats the same result object (the
+    engine hands one out per layer, params and arriving shapes), so each one's cells (layer, shape, params,
+    status) and the end of its line are made once; only the ids differ from line to line."""
+    cells_of: dict[int, tuple] = {}  # id(result) -> (result, layer, shape, params, status)
+    cells = []
+    for _node, result in order:
+        found = cells_of.get(id(result))
+        if found is None:
+            status, shape = result.status, result.shape
+            found = cells_of[id(result)] = (
+                result, str(result.layer), "-" if shape is None else fmt(shape),
+                "-" if shape is None else f"{result.trainable + result.non_trainable:,}",
+                f"waits on {result.blocked_by}" if status == "blocked" else _STATUS_TEXT.get(status, status))
+        cells.append(found)
+    header = ("id", "layer", "output shape", "params", "status")
+    w0 = max(len(header[0]), max((len(node) for node, _r in order), default=0))
+    w1, w2, w3, w4 = (max(len(title), max((len(c[k]) for c in cells_of.values()), default=0))
+                      for k, title in enumerate(header[1:], start=1))
+    title = (f"{header[0].ljust(w0)}  {header[1].ljust(w1)}  {header[2].ljust(w2)}  {header[3].rjust(w3)}  "
+             f"{header[4].ljust(w4)}")
+    lines = [title, "  ".join("-" * w for w in (w0, w1, w2, w3, w4))]
+    ends: dict[int, str] = {}
+    for (node, _r), found in zip(order, cells):
+        end = ends.get(id(found))
+        if end is None:
+            end = ends[id(found)] = f"  {found[1].ljust(w1)}  {found[2].ljust(w2)}  {found[3].rjust(w3)}  {found[4].ljust(w4)}"
+        lines.append(node.ljust(w0) + end)
     return lines

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from operator import itemgetter
 
 from builder.catalog.params import ParamError, UnknownParam
 from builder.model.errors import InvalidName, InvalidParam, InvalidPosition
@@ -30,6 +31,52 @@ def remember_good_id(node_id: str) -> None:
     if len(GOOD_IDS) >= GOOD_IDS_LIMIT:
         GOOD_IDS.clear()
     GOOD_IDS.add(node_id)
+
+
+def remember_good_ids(ids) -> set:
+    """Check ids the engine has not seen (a first pass over a model) and remember those that pass; return those
+    that fail (check_node_id says why). Most models' ids all pass, and a test of all of them at once runs in C
+    (remember_plainly_good_ids); only when that fails is each checked."""
+    ids = list(ids)
+    if remember_plainly_good_ids(ids):
+        return set()
+    bad = set()
+    for node_id in ids:
+        try:
+            check_node_id(node_id)
+        except InvalidName:
+            bad.add(node_id)
+    _remember([node_id for node_id in ids if node_id not in bad])
+    return bad
+
+
+def remember_plainly_good_ids(ids: list) -> bool:
+    """True, and the ids remembered, when every one of them surely passes check_node_id: the same tests on all
+    of them at once (the texts joined, their lengths, their first and last characters). False says nothing
+    about any one id (check each: it may be unhashable, too)."""
+    if not _plainly_good_ids(ids):
+        return False
+    _remember(ids)
+    return True
+
+
+def _remember(ids: list) -> None:
+    if len(GOOD_IDS) + len(ids) > GOOD_IDS_LIMIT:
+        GOOD_IDS.clear()
+    GOOD_IDS.update(ids)
+
+
+def _plainly_good_ids(ids: list) -> bool:
+    """True when every id surely passes check_node_id (the same tests, on all ids at once)."""
+    if not ids:
+        return True
+    if set(map(type, ids)) != {str}:
+        return False
+    joined = "".join(ids)
+    lengths = list(map(len, ids))
+    return (joined.isprintable() and "/" not in joined and min(lengths) > 0 and max(lengths) <= MAX_ID_LENGTH
+            and not any(map(str.isspace, map(itemgetter(0), ids)))
+            and not any(map(str.isspace, map(itemgetter(-1), ids))))
 
 
 def check_node_id(node_id) -> str:

@@ -24,14 +24,13 @@ from gui.canvas.grid import paint_background
 from gui.canvas.node_item import NodeItem
 from gui.canvas.placement import fallback_positions
 from gui.canvas.port_item import PortItem
+from gui.canvas.scene_build import SYNC_BUILD_NODES, SceneBuild
 from gui.canvas.wire_insert import WireInsertHover, could_be_inserted
 from gui.canvas.wiring import WireDrag
 
 SCENE_EXTENT = 50_000.0  # room to pan in every direction
 SCENE_MARGIN = 5_000.0  # kept beyond the farthest node
-# Up to this many nodes the items are made at once (a few dozen milliseconds); a larger document is built in
-# slices of BUILD_SLICE_MS, the event loop running in between.
-SYNC_BUILD_NODES = 250
+# A large document is built in slices of BUILD_SLICE_MS, the event loop running in between (scene_build.py).
 BUILD_SLICE_MS = 25
 
 
@@ -43,10 +42,13 @@ def snapped(value: float) -> float:
     return round(value / geometry.GRID_SIZE) * geometry.GRID_SIZE
 
 
-class CanvasScene(QGraphicsScene):
+class CanvasScene(SceneBuild, QGraphicsScene):
     status_message = Signal(str)
     build_progress = Signal(int, int)  # (steps done, steps) while a large document's items are made or moved
     built = Signal()  # every item of the document exists where the document puts it (at once when small)
+    # A new document's items in the view exist (a large one's are made first; the rest follow in slices, and
+    # `built` comes when they exist): the window can paint the document. Emitted once per rebuild.
+    shown_in_view = Signal()
     # A wire let go on empty canvas: (anchor node, anchor port, dragged from an output, scene point).
     wire_dropped_on_empty = Signal(str, int, bool, QPointF)
 
@@ -77,6 +79,11 @@ class CanvasScene(QGraphicsScene):
         self._moved_in_slices = False  # nodes moved by a sliced move: room is made for them when it ends
         self._build_total = 0
         self._set_busy = False
+        # A large new document: where its cards will stand, until their items exist (gui/canvas/build_order.py),
+        # whether the items in view are still to be put first, and whether shown_in_view is still to come.
+        self._planned: dict | None = None
+        self._view_first = False
+        self._in_view_due = False
         self._build_timer = QTimer(self)
         self._build_timer.setSingleShot(True)
         self._build_timer.setInterval(0)
@@ -100,14 +107,19 @@ class CanvasScene(QGraphicsScene):
     def edge_items(self) -> list[EdgeItem]:
         return list(self._edges.values())
 
-    def card_rects(self, shown_only: bool = True) -> dict[str, tuple[float, float, float, float]]:
+    def card_rects(self, shown_only: bool = True, planned: bool = True) -> dict[str, tuple[float, float, float, float]]:
         """node id -> (x, y, width, height) of every node's card (`shown_only`: not those hidden in a collapsed
         block), from plain numbers: the minimap, the fit and the wire detours read all of them at once, and
-        asking 10,000 items for their scene rectangles took a tenth of a second (issue 18)."""
+        asking 10,000 items for their scene rectangles took a tenth of a second (issue 18). While a large
+        document is built, `planned` adds the cards still to come (gui/canvas/build_order.py)."""
         hidden = self.blocks.hidden if shown_only else ()
         width = geometry.NODE_WIDTH
-        return {node_id: (item.x(), item.y(), width, item.height) for node_id, item in self._nodes.items()
+        made = {node_id: (item.x(), item.y(), width, item.height) for node_id, item in self._nodes.items()
                 if node_id not in hidden}
+        if self._planned is None or not planned:
+            return made
+        # A large document being built: the cards whose items are still to come, where they will stand.
+        return {**self._planned, **made}
 
     def is_merge(self, node_id: str) -> bool:
         return is_merge_layer(self.controller.doc.layer(node_id))
@@ -143,49 +155,6 @@ class CanvasScene(QGraphicsScene):
 
     # ---- building from the document -----------------------------------------------------------------------
 
-    def rebuild(self):
-        """Items for the whole document. A large one is built in slices of the event loop (a few dozen
-        milliseconds each), so the window keeps responding and shows its progress (build_progress); edits wait
-        meanwhile (the controller refuses them with `busy`)."""
-        self._cancel_wire_drag()
-        self._stop_building()
-        if self._nodes or self._edges or self._frames:
-            # Items others own (block cards and frames, a fix's ghost) leave first, through their owners; then the
-            # scene holds only the document's items, and Qt drops them all at once (fast at 10,000 nodes).
-            self.blocks.detach()
-            for view in self.views():
-                preview = getattr(view, "fix_preview", None)
-                if preview is not None:
-                    preview.clear()
-            self.clear()
-        self._edges.clear()
-        self._edge_keys_of.clear()
-        self._nodes.clear()
-        self._frames.clear()
-        self._placed.clear()
-        doc = self.controller.doc
-        if len(doc) <= SYNC_BUILD_NODES:
-            for node_id in doc.node_ids():
-                self._add_node_item(node_id, follow=False)
-            self._place_unpositioned()
-            for node_id in doc.node_ids():
-                self._add_wires_into(node_id)
-            self._finish_building()
-            return
-        self._start_slices([(self._add_node_item, n) for n in doc.node_ids()] + [(None, None)]
-                           + [(self._add_wires_into, n) for n in doc.node_ids()],
-                           f"The canvas is drawing {len(doc):,} nodes")
-
-    def _start_slices(self, steps: list, busy: str):
-        """Work through (step, node id) pairs in slices of the event loop (see _build_slice); edits wait."""
-        self._pending = steps[::-1]  # popped from the end
-        self._build_total = len(steps)
-        if self.controller.busy is None:
-            self.controller.busy = busy
-            self._set_busy = True
-        self.build_progress.emit(0, self._build_total)
-        self._build_timer.start()
-
     def _move_item(self, node_id: str):
         """A node moved to where the document puts it, its wires left for a later step (see _on_edit)."""
         position = self.controller.doc.positions.get(node_id) or self._placed.get(node_id)
@@ -198,32 +167,40 @@ class CanvasScene(QGraphicsScene):
         finally:
             self._routes_later = False
 
-    @property
-    def building(self) -> bool:
-        """Whether items of the document are still being made or moved (see rebuild and _on_edit)."""
-        return bool(self._pending)
-
     def _build_slice(self):
-        """Make items for BUILD_SLICE_MS; nodes first (the ones without a position are then placed), then the
-        wires into each node."""
+        """Make items for BUILD_SLICE_MS; what the view shows first when it can (see _put_view_first), then
+        nodes (the ones without a position are then placed), then the wires into each node."""
+        if self._view_first:  # in the first slice: by now the view has been fitted on the new document
+            self._view_first = False
+            self._put_view_first()
         doc, deadline = self.controller.doc, time.perf_counter() + BUILD_SLICE_MS / 1000
         pending, added = self._pending, []  # the nodes made in this slice start following moves together
         while pending and time.perf_counter() < deadline:
-            for _ in range(20):
-                if not pending:
-                    break
-                step, node_id = pending.pop()
-                if step is None:
-                    self._after_adding(added)
-                    added = []
-                    self._place_unpositioned()
-                elif node_id in doc:
-                    if step == self._add_node_item:
-                        if node_id not in self._nodes:
-                            added.append(self._add_node_item(node_id, follow=False))
-                    elif node_id in self._nodes:
-                        step(node_id)  # wires into a node, or a move
+            step, node_id = pending.pop()
+            if step is None:
+                self._after_adding(added)
+                added = []
+                self._place_unpositioned()
+            elif step == self._show_in_view:
+                self._after_adding(added)
+                added = []
+                self._show_in_view()
+                break  # this slice ends here: the window paints what is in view
+            elif step == self._add_edge:
+                source, target, _port = node_id
+                if source in self._nodes and target in self._nodes and node_id not in self._edges:
+                    self._add_edge(node_id)
+            elif node_id in doc:
+                if step == self._add_node_item:
+                    if node_id not in self._nodes:
+                        added.append(self._add_node_item(node_id, follow=False))
+                elif node_id in self._nodes:
+                    step(node_id)  # wires into a node, or a move
         self._after_adding(added)
+        # Qt indexes new items when it is next asked where items are, or 2 s after the last was added: while a
+        # build adds items every turn, that is the next paint, which then indexed thousands at once (a quarter
+        # of a second at 10,000 nodes). Asked here, each slice indexes its own.
+        self.items(QRectF(-SCENE_EXTENT, -SCENE_EXTENT, 1.0, 1.0))
         self.build_progress.emit(self._build_total - len(pending), self._build_total)
         if pending:
             self._build_timer.start()
@@ -231,6 +208,7 @@ class CanvasScene(QGraphicsScene):
             self._finish_building()
 
     def _finish_building(self):
+        self._planned = None
         self._after_adding([item for item in self._nodes.values() if not item.follows_moves])
         if self._moved_in_slices:
             self._moved_in_slices = False
@@ -245,28 +223,26 @@ class CanvasScene(QGraphicsScene):
         if self._set_busy:
             self._set_busy = False
             self.controller.busy = None
+        if self._in_view_due:
+            self._show_in_view()
         self.built.emit()
-
-    def _stop_building(self):
-        """Drop a build under way (another document replaces this one)."""
-        self._build_timer.stop()
-        self._pending = []
-        if self._set_busy:
-            self._set_busy = False
-            self.controller.busy = None
 
     def _add_wires_into(self, target: str):
         """The wires into a node just built (its ports already match them), routed."""
         for source, port in self.controller.doc.inputs_of(target):
-            key = (source, target, port)
-            if key in self._edges:
-                continue
-            edge = EdgeItem(self.controller, *key)
-            self._edges[key] = edge
-            self._edge_keys_of[source].add(key)
-            self._edge_keys_of[target].add(key)
-            self.addItem(edge)
-            self._route(edge)
+            if (source, target, port) not in self._edges:
+                self._add_edge((source, target, port))
+
+    def _add_edge(self, key: tuple[str, str, int]):
+        """One wire whose two nodes have their items, routed before it joins the scene: routed after, its
+        change from an empty path at the origin to its place repainted the whole view each time, even for
+        wires far outside it (a large document's build repainted the view after every slice)."""
+        edge = EdgeItem(self.controller, *key)
+        self._edges[key] = edge
+        self._edge_keys_of[key[0]].add(key)
+        self._edge_keys_of[key[1]].add(key)
+        self._route(edge)
+        self.addItem(edge)
 
     def _after_adding(self, items):
         """Node items placed without telling the scene of each move: from now on they do, and the scene
@@ -299,7 +275,8 @@ class CanvasScene(QGraphicsScene):
         """Show nodes that have no saved position near where auto-layout would put them. No command is
         pushed: the document only learns a position when the person moves the node."""
         doc = self.controller.doc
-        missing = [n for n in doc.node_ids() if n not in doc.positions and n not in self._placed]
+        positions, placed = doc.positions, self._placed
+        missing = [n for n in doc.node_ids() if n not in positions and n not in placed]
         if not missing:
             return
         shown = {n: self._nodes[n].mapRectToScene(self._nodes[n].card_rect()) for n in doc.node_ids()
@@ -343,7 +320,10 @@ class CanvasScene(QGraphicsScene):
         """Every node's rectangle, the obstacles of a detour; kept (and updated one by one as nodes move) until
         a node is added or removed, as opening a wrapped model routes many backward wires at once, and an
         auto-layout moves thousands of nodes whose wires run backwards for a moment."""
-        if self._rects is None or len(self._rects) != len(self._nodes):
+        # While a large document is built, the cards still to come are obstacles too (the wires in view are
+        # routed before them, gui/canvas/scene_build.py, and are not routed again).
+        count = len(self._planned) if self._planned is not None else len(self._nodes)
+        if self._rects is None or len(self._rects) != count:
             # A card's bounding rectangle reaches 4 beyond it (NodeItem.boundingRect); items are never scaled.
             self._rects = {node_id: (x - 4, y - 4, x + w + 4, y + h + 4)
                            for node_id, (x, y, w, h) in self.card_rects(shown_only=False).items()}

@@ -174,6 +174,11 @@ class CanvasView(QGraphicsView):
         else:
             self.centerOn(rect.center())
 
+    def refit_if_kept(self):
+        """Fit again if the view still follows the fit (nobody panned or zoomed since)."""
+        if self._keep_fitted:
+            self.fit_all()
+
     def center_on_node(self, node_id: str):
         item = self._scene.node_item(node_id)
         if item is not None:

@@ -20,6 +20,7 @@ from gui.background import run_in_thread
 from gui.code_view import CodeView
 
 LARGE_GRAPH = 300
+WAITING = "# The code follows once the canvas has drawn the document…\n"
 LARGE_GRAPH_DELAY_MS = 150
 THREAD_POLL_MS = 30
 STYLE_LABELS = {"layer": "layers.Concatenate()([a, b])", "function": "layers.concatenate([a, b])",
@@ -94,11 +95,13 @@ class CodePreview(QWidget):
 
     @property
     def text(self) -> str:
-        return self.view.toPlainText()
+        return self.view.text()
 
     def _on_reset(self):
         ui = self.controller.doc.graph.graph.get("ui") or {}
         self.set_style(ui.get("export_style") or "layer")  # a file may ask for the function style
+        if self.controller.busy:  # a large document being drawn: the previous one's code must not stay meanwhile
+            self._show(WAITING, False)
         self.schedule()
 
     def _on_edit(self, edit):
@@ -118,8 +121,9 @@ class CodePreview(QWidget):
 
     @property
     def writing(self) -> bool:
-        """Whether code is being written for the document, or waits to be (the benchmark lets it finish)."""
-        return self._thread is not None or (self._stale and self.isVisible())
+        """Whether code is being written for the document, or waits to be, or is still going into the view
+        piece by piece (the benchmark lets it finish)."""
+        return self._thread is not None or (self._stale and self.isVisible()) or self.view.filling
 
     def showEvent(self, event):
         super().showEvent(event)

@@ -155,11 +155,9 @@ def _judge_node(keras, graph, node, tensors, layers, suspect) -> KerasNode:
     if not failure and isinstance(inner, dict) and (inner.get("params") or {}).get("rate"):
         # TimeDistributed calls its layer's call() directly, past the layer's input check: a SpatialDropout on
         # steps of another rank passes them through when predicting and fails in training, where dropout acts
-        # (its noise shape reads an axis the step lacks). A dropout inside is traced in training too.
-        from keras.src.backend import compute_output_spec
-
-        failure = _run(lambda value: compute_output_spec(layer.call, value, training=True),
-                       tensors.batched[sources[0]], shape, {}, node, "graph-mode trace in training")
+        # (its noise shape reads an axis the step lacks, or lines the batch up with a step axis, which works
+        # only when that size happens to equal the batch size). A dropout inside is traced in training too.
+        failure = _fails_in_training(layer, tuple(tensors.symbolic[sources[0]].shape), shape, suspect)
     if not failure and layer_name == "Concatenate" and len(sources) == 1:
         twice = keras.layers.Concatenate(**params)
         failure = _run(twice, [tensors.batched[sources[0]]] * 2, None, {}, node, "the input concatenated twice")
@@ -296,6 +294,50 @@ def _fails_at_every_size(layer, merge: bool, declared: list[tuple]) -> str | Non
         if out.shape[0] == BATCH and 0 not in tuple(out.shape)[1:]:
             return None  # an empty output (a size of 0) is a failure here too, as in _judge_node
     return f"fails on zeros at every size tried for its unknown dims {declared} (or gives an empty tensor)"
+
+
+TRAINING_SIZES = (1, 2, 3, 4)  # fewer than SMALL_SIZES: a trace in training is slower than a run on zeros
+
+
+def _fails_in_training(layer, declared: tuple, out: tuple, suspect: bool) -> str | None:
+    """A message if the layer's graph-mode trace in training fails, or gives another shape than `out`, at a
+    batch of BATCH or of OTHER_BATCH (a layer that works at one batch size only is a failure). Where the input
+    has unknown sizes and we report an error (`suspect`), every combination of small sizes is tried: one that
+    works at both batch sizes means the layer can train. The layer is a TimeDistributed: an unknown number of
+    steps (axis 1) is taken as 2, since each step goes through the wrapped layer alone."""
+    from keras.src.backend import compute_output_spec
+
+    if len(declared) > 1 and declared[1] is None:
+        declared = (declared[0], 2, *declared[2:])
+    unknown = [axis for axis, d in enumerate(declared) if axis and d is None]
+    if not suspect or len(unknown) > 4:  # 4 ** 4 traces at most, only for a node we refuse
+        unknown = []
+    first = None
+    for sizes in itertools.product(TRAINING_SIZES, repeat=len(unknown)):
+        failure = None
+        for batch in (BATCH, OTHER_BATCH):
+            shape = [batch if axis == 0 else d for axis, d in enumerate(declared)]
+            for axis, size in zip(unknown, sizes):
+                shape[axis] = size
+            try:
+                traced = tuple(compute_output_spec(layer.call, _spec(shape), training=True).shape)
+            except Exception as exc:  # noqa: BLE001
+                failure = f"graph-mode trace in training with input {tuple(shape)}: {type(exc).__name__}: {exc}"
+                break
+            expected = (batch, *out[1:])
+            if len(traced) != len(expected) or any(None not in (d, a) and d != a for d, a in zip(expected, traced)):
+                failure = f"graph-mode trace in training with input {tuple(shape)} gave {traced}, not {expected}"
+                break
+        if failure is None:
+            return None
+        first = first or failure
+    return first
+
+
+def _spec(shape):
+    from keras import KerasTensor
+
+    return KerasTensor(tuple(shape), dtype="float32")
 
 
 def _attends_outside(axes, shape) -> bool:

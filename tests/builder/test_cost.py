@@ -6,6 +6,7 @@ import json
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import builder
 from builder.cost import budget_problems, graph_costs, model_totals
@@ -174,3 +175,37 @@ def test_an_imported_op_outside_the_catalog_gets_its_bytes_and_says_why_its_macs
     assert cost == (None, None, 0, 8 * 6 * 4)
     assert "imported from Keras outside the catalog" in why_unknown("ops.cumsum", results["c"].shape)
     assert model_totals(results, graph_costs(graph, results)).uncounted == ("c",)
+
+
+@settings(max_examples=25, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(edits=st.lists(st.tuples(st.integers(0, 10_000), st.sampled_from(["filters", "units", "shape", "padding"])),
+                      min_size=1, max_size=6))
+def test_totals_and_costs_kept_across_edits_equal_them_summed_afresh(edits):
+    """graph_costs and model_totals answer a pass from the last one's where result objects are the same
+    (builder/cost/totals.py): after every edit, including ones that make sizes unknown (nodes leave the totals
+    for `uncounted`) or that block half the model, they must equal what nothing remembered gives."""
+    from benchmarks.graphs import generated_graph
+    from builder.cost.totals import _summed
+    from builder.inference.engine import ShapeInference
+
+    doc = generated_graph(60, seed=5)
+    engine = ShapeInference(doc)
+    engine.update()
+    model_totals(engine.results, graph_costs(doc.graph, engine.results))
+    layers = {"filters": "Conv2D", "units": "Dense", "padding": "Conv2D"}
+    for pick, param in edits:
+        if param == "shape":
+            doc.set_param("image", "shape", [16, 16, 8] if pick % 2 else [None, None, 8])
+        else:
+            nodes = [n for n in doc.graph if doc.layer(n) == layers[param]]
+            value = {"filters": [4, 8, 16], "units": [3, 8], "padding": ["same", "valid"]}[param]
+            doc.set_param(nodes[pick % len(nodes)], param, value[pick % len(value)])
+        engine.update()
+        costs = graph_costs(doc.graph, engine.results)
+        totals = model_totals(engine.results, costs)
+        clear_memos()
+        fresh = graph_costs(doc.graph, engine.results)
+        assert costs == fresh
+        assert totals == _summed(engine.results, fresh)
+    engine.close()

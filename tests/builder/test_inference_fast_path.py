@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.graphs import generated_graph
@@ -16,9 +16,9 @@ from tests.builder.graph_strategy import graphs
 
 
 def every_node_in_full(graph, monkeypatch):
-    """infer() with the shortcuts off: they only answer for ids the engine has seen pass, so none pass."""
+    """infer() with the shortcuts off: every node computed by its layer's rules."""
     with monkeypatch.context() as patch:
-        patch.setattr(engine, "_GOOD_IDS", set())
+        patch.setattr(engine, "SHORTCUTS", False)
         return infer(graph)
 
 
@@ -85,3 +85,42 @@ def test_a_node_with_the_same_warnings_again_keeps_its_result_object_so_its_cost
     graph.nodes["dense"]["params"] = {"units": 5}  # another result: another object, other warnings' owner
     third = infer(graph)
     assert third["dense"] is not first["dense"] and third["dense"].shape == (None, 4, 5)
+
+
+# Ids made of the pieces each test of check_node_id is about: spaces (ASCII and not) at either end, a tab, a
+# line separator, '/', lengths about the limit; and ids that are not texts.
+_ID_PIECES = st.sampled_from(["a", "_1", " ", "\t", "\u3000", "\u2028", "/", "é", "x" * 50])
+
+
+@settings(max_examples=300, deadline=None)
+@given(ids=st.lists(st.one_of(st.lists(_ID_PIECES, max_size=4).map("".join), st.text(max_size=4), st.integers()),
+                    max_size=5, unique=True))
+@example(ids=["a "]).via("trailing space")
+@example(ids=[" a", "ok"]).via("leading space")
+@example(ids=["x" * 100, "y" * 101]).via("length limit")
+def test_ids_checked_all_at_once_fail_exactly_where_check_node_id_fails(ids):
+    from builder.model import node_checks
+
+    expected = set()
+    for node_id in ids:
+        try:
+            node_checks.check_node_id(node_id)
+        except node_checks.InvalidName:
+            expected.add(node_id)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(node_checks, "GOOD_IDS", set())
+        assert node_checks.remember_good_ids(ids) == expected
+        assert node_checks.GOOD_IDS == set(ids) - expected
+
+
+def test_a_bad_id_in_a_graph_seen_for_the_first_time_is_reported_on_its_node():
+    graph = nx.MultiDiGraph()
+    graph.add_node("x", layer="Input", params={"shape": [4]})
+    graph.add_node("bad/id", layer="ReLU", params={})
+    graph.add_node("after", layer="ReLU", params={})
+    graph.add_edge("x", "bad/id", port=0)
+    graph.add_edge("bad/id", "after", port=0)
+    for _pass in range(2):  # the second pass finds the good ids remembered
+        results = infer(graph)
+        assert "cannot contain '/'" in results["bad/id"].error
+        assert results["after"].blocked_by == "bad/id" and results["x"].shape == (None, 4)

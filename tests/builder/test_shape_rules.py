@@ -235,6 +235,26 @@ ROWS |= {
     "repeat_vector_rank3": R("RepeatVector", {"n": 3}, [(4, 2)], "needs a 2D tensor"),
 }
 
+ROWS |= {
+    # ---- TensorFlow's softmax kernel on CPU takes at most 5D (softmax_rank.py; seed 104 of the long run) ----
+    "softmax_5d": R("Softmax", {"axis": -1}, [(2, 2, 2, 3)], (None, 2, 2, 2, 3)),
+    "softmax_6d": R("Softmax", {"axis": -1}, [(2, 2, 2, 2, 3)], "takes at most 5D"),
+    "softmax_6d_one_listed_axis": R("Softmax", {"axis": [1]}, [(2, 2, 2, 2, 3)], "takes at most 5D"),
+    "softmax_6d_two_axes": R("Softmax", {"axis": [-2, -1]}, [(2, 2, 2, 2, 3)], (None, 2, 2, 2, 2, 3)),
+    "activation_softmax_6d": R("Activation", {"activation": "softmax"}, [(1, 1, 1, 1, 1)], "takes at most 5D"),
+    "activation_log_softmax_6d": R("Activation", {"activation": "log_softmax"}, [(1, 1, 1, 1, 1)],
+                                   (None, 1, 1, 1, 1, 1)),
+    "dense_softmax_6d": R("Dense", {"units": 2, "activation": "softmax"}, [(2, 2, 2, 2, 3)], "takes at most 5D"),
+    "dense_softmax_5d": R("Dense", {"units": 2, "activation": "softmax"}, [(2, 2, 2, 3)], (None, 2, 2, 2, 2),
+                          (8, 0)),
+    "mha_one_axis_5d": R("MultiHeadAttention", {"num_heads": 2, "key_dim": 2, "attention_axes": [1]},
+                         [(2, 2, 2, 3), 0], "takes at most 5D"),
+    "mha_one_axis_4d": R("MultiHeadAttention", {"num_heads": 2, "key_dim": 2, "attention_axes": [1]},
+                         [(2, 2, 3), 0], (None, 2, 2, 3), (63, 0)),
+    "mha_all_axes_5d": R("MultiHeadAttention", {"num_heads": 2, "key_dim": 2}, [(2, 2, 2, 3), 0],
+                         (None, 2, 2, 2, 3), (63, 0)),
+}
+
 
 @pytest.mark.parametrize("case", ROWS)
 def test_rule(case):

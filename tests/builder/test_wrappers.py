@@ -14,7 +14,13 @@ from builder.catalog.card_summary import layer_title, summary_text
 from builder.catalog.params import ParamError
 from builder.catalog.specs import CATALOG
 from builder.inference.engine import infer
-from tests.builder.rule_rows import assert_agrees_with_keras, node_graph
+from tests.builder.rule_rows import (
+    Row,
+    assert_agrees_with_keras,
+    assert_inference_gives,
+    assert_keras_gives,
+    node_graph,
+)
 
 LSTM8 = {"layer": "LSTM", "params": {"units": 8}}
 LSTM8_SEQ = {"layer": "LSTM", "params": {"units": 8, "return_sequences": True}}
@@ -87,6 +93,54 @@ CASES = [
 @pytest.mark.parametrize("case", CASES, ids=lambda case: f"{case[0]}-{json.dumps(case[1])[:60]}")
 def test_shapes_and_counts_agree_with_keras(keras, case):
     assert_agrees_with_keras(keras, node_graph(*case))
+
+
+def _td(layer: str, params: dict, step_shape: list, expect) -> Row:
+    return Row("TimeDistributed", {"layer": {"layer": layer, "params": params}}, [step_shape], expect, (0, 0))
+
+
+# TimeDistributed past its layer's rank check (builder/catalog/rules/step_rank.py): what Keras builds and runs,
+# and what it refuses, for layers given steps of another rank than they take. Each row is judged by Keras too.
+STEP_RANK_ROWS = [
+    # Seed 104 of the 20,000-graph run: a 1D pooling on (batch, 2, 2, 1) steps pools both axes.
+    _td("MaxPooling1D", {}, [1, 2, 2, 1], (None, 1, 1, 1, 1)),
+    _td("MaxPooling1D", {"padding": "same"}, [3, 4, 4, 5], (None, 3, 2, 2, 5)),
+    _td("MaxPooling1D", {"pool_size": [3], "strides": 1}, [2, 4, 3, 3], (None, 2, 2, 1, 3)),
+    _td("MaxPooling1D", {"pool_size": [3]}, [2, None, 4, 4], (None, 2, None, 1, 4)),
+    _td("MaxPooling1D", {"data_format": "channels_first"}, [2, 3, 4, 6], (None, 2, 3, 2, 3)),
+    _td("AveragePooling1D", {"pool_size": [3]}, [2, 5, 3, 4, 2], (None, 2, 1, 1, 1, 2)),
+    _td("AveragePooling1D", {"pool_size": 1}, [1, 1, 1, 1, 1], (None, 1, 1, 1, 1, 1)),
+    _td("MaxPooling1D", {"pool_size": 3}, [2, 4, 2, 3], "pools each of the step's 2 spatial axes"),
+    _td("AveragePooling1D", {"pool_size": 2}, [2, 4], "AveragePooling1D needs a 3D tensor"),
+    # Global pooling reduces its own axes but declares a pooling over all the step's spatial axes.
+    _td("GlobalAveragePooling2D", {"keepdims": True}, [1, None, 4, 1, 3], (None, 1, 1, 1, 1, 3)),
+    _td("GlobalMaxPooling1D", {"keepdims": True}, [2, 1], (None, 2, 1)),
+    _td("GlobalAveragePooling1D", {"keepdims": True, "data_format": "channels_first"}, [2, 3, 1, 1],
+        (None, 2, 3, 1, 1)),
+    _td("GlobalMaxPooling1D", {"keepdims": True}, [2, 3], "not the (None, 3) Keras declares"),
+    _td("GlobalAveragePooling2D", {}, [2, 3, 4, 1, 2], "so the model fails"),
+    _td("GlobalMaxPooling3D", {"keepdims": True}, [2, 3, 4], "GlobalMaxPooling3D needs a 5D tensor"),
+    # RepeatVector reshapes each step to (batch, 1, axis 1): later sizes of 1 (or unknown) go through.
+    _td("RepeatVector", {"n": 4}, [2, 4, 1], (None, 2, 4, 4)),
+    _td("RepeatVector", {"n": 2}, [2, 5, None], (None, 2, 2, 5)),
+    _td("RepeatVector", {"n": 3}, [2, 4, 1, 1], (None, 2, 3, 4)),
+    _td("RepeatVector", {"n": 4}, [2, 4, 2], "fails unless every size after it is 1"),
+    # A SpatialDropout above rate 0 fails in training on steps of another rank, unknown sizes or not.
+    _td("SpatialDropout1D", {"rate": 0.5}, [2, None, 2, 2], "the first training batch fails"),
+    _td("SpatialDropout1D", {"rate": 0.5}, [2, 2, None, 5, 3], "the first training batch fails"),
+    _td("SpatialDropout1D", {"rate": 0.0}, [2, 2, None, 5, 3], (None, 2, 2, None, 5, 3)),
+    # Resizing and CenterCrop, channels first, read a rank-3 tensor's batch axis as the channels.
+    _td("Resizing", {"height": 2, "width": 5, "data_format": "channels_first"}, [1, 5, 1], (None, 1, 2, 5)),
+    Row("Resizing", {"height": 2, "width": 3, "data_format": "channels_first"}, [[5, None]], (None, 2, 3), (0, 0)),
+    Row("CenterCrop", {"height": 7, "width": 3, "data_format": "channels_first"}, [[5, 4]], (None, 7, 3), (0, 0)),
+    Row("CenterCrop", {"height": 2, "width": 3}, [[5, 4]], "needs a 4D tensor"),
+]
+
+
+@pytest.mark.parametrize("row", STEP_RANK_ROWS, ids=lambda row: f"{row.layer}-{json.dumps(row.params)[:70]}")
+def test_layers_past_their_rank_check_as_keras_gives_them(keras, row):
+    assert_inference_gives(row)
+    assert_keras_gives(keras, row)
 
 
 @pytest.mark.parametrize(("layer", "name", "value", "says"), [

@@ -103,3 +103,18 @@ def test_a_rubber_band_is_painted_live(qtbot, monkeypatch):
     _controller, view = zoomed_out(qtbot)
     monkeypatch.setattr(view, "rubberBandRect", lambda: QRect(10, 10, 50, 50))
     assert not painted_from_picture(view)
+
+
+def test_zooming_draws_the_content_read_since_the_last_change_and_an_edit_reads_it_again(qtbot):
+    """What the picture shows is read from the items once per change of the scene (issue 18): a zoom draws
+    the same content at another scale; an edit drops it, and the next picture reads the edit's colours."""
+    controller, view = zoomed_out(qtbot, blocks=120)
+    content, builds = view.overview.content, view.overview.builds
+    assert content is not None and content.bodies[False]
+    view.zoom_by(1 / 1.1)
+    qtbot.waitUntil(lambda: view.overview.builds > builds, timeout=5000)
+    assert view.overview.content is content
+    controller.push(SetParam("dense_3", "units", 16))  # add_3 in error: outlined in the error colour
+    qtbot.waitUntil(lambda: view.overview.content is not content and view.overview.pixmap is not None,
+                    timeout=5000)
+    assert len(view.overview.content.outlines.get("error", [])) >= 1

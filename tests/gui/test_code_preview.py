@@ -88,3 +88,27 @@ def test_empty_graph_says_what_to_do(qtbot):
     controller.push(AddNode("y", "Dense", {"units": 2}))
     controller.push(Connect("x", "y"))
     qtbot.waitUntil(lambda: widget.ok)
+
+
+def test_a_long_script_goes_into_the_view_piece_by_piece_keeping_the_scroll_position(qtbot):
+    """setPlainText of a 10,000-line script held the window (issue 18): a long text is added a piece per turn of
+    the event loop, the whole of it known at once (copy, save), and the reader's scroll position kept."""
+    from gui import code_view
+    from gui.code_view import CodeView
+
+    view = CodeView()
+    qtbot.addWidget(view)
+    view.resize(400, 300)
+    view.show()
+    lines = [f"x_{i} = layers.Dense({i})(x_{i - 1})\n" for i in range(3 * code_view.SLICE_LINES + 10)]
+    view.show_code("".join(lines))
+    assert view.text() == "".join(lines) and view.filling  # known whole; in the view: the first piece only
+    assert view.document().blockCount() <= code_view.SLICE_LINES + 1
+    qtbot.waitUntil(lambda: not view.filling, timeout=10_000)
+    assert view.toPlainText() == "".join(lines)
+    view.verticalScrollBar().setValue(500)
+    lines[2] = "changed = 1\n"
+    view.show_code("".join(lines))
+    qtbot.waitUntil(lambda: not view.filling, timeout=10_000)
+    assert view.toPlainText() == "".join(lines) and view.verticalScrollBar().value() == 500
+    assert not view.document().isUndoAvailable()

@@ -17,6 +17,7 @@ import math
 
 from builder.catalog.rules.common import Arriving, ShapeError, as_one, axis_index, by, fmt
 from builder.catalog.rules.merging import _conflict
+from builder.catalog.rules.softmax_rank import check_softmax_rank
 
 
 def _op(name: str) -> str:
@@ -243,8 +244,15 @@ def reduce_rule(name: str):
 def softmax_shape(params, inputs):
     (x,) = inputs
     rank = len(x.shape)
-    for a in as_one(params["axis"]):
+    axes = as_one(params["axis"])
+    for a in axes:
         _axis_in_range("softmax", x, a, rank)
+    if len(axes) > 1 and any(a < 0 for a in axes):  # Keras folds the axes with a transpose that reads them as given
+        positive = [a + rank if a < 0 else a for a in axes]
+        raise ShapeError(f"softmax over several axes needs them counted from the front: Keras cannot fold "
+                         f"axis={list(axes)} of {by(x)}; use axis={positive}")
+    # An axis tuple is folded into one axis first, so the kernel sees rank - len(axes) + 1 dimensions.
+    check_softmax_rank(rank - len(axes) + 1, f"softmax of {by(x)}", "Reshape to 5D or fewer first")
     return x.shape
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from builder.catalog.rules.common import ShapeError, as_one, by
+from builder.catalog.rules.softmax_rank import check_softmax_rank
 
 
 def axes_shape(layer: str):
@@ -21,6 +22,10 @@ def axes_shape(layer: str):
         if any(not -rank <= a < rank for a in as_one(params["axis"])):
             raise ShapeError(f"{layer} axis={params['axis']} is out of range for the {rank}D input, as {by(x)}; "
                              f"use axes from {-rank} to {rank - 1} (usually -1)")
+        axes = as_one(params["axis"])
+        if layer == "Softmax" and len(axes) == 1:  # several axes are computed without the softmax kernel
+            check_softmax_rank(rank, f"Softmax over axis {axes[0]} of {by(x)}",
+                               "Reshape to 5D or fewer first, or list several axes")
         return x.shape
     return rule
 

@@ -6,13 +6,18 @@ Part of the shape and weight-count rules (see builder/catalog/rules/__init__.py)
 from __future__ import annotations
 
 from builder.catalog.rules.common import ShapeError, by, fmt
+from builder.catalog.rules.softmax_rank import check_softmax_rank
 from builder.catalog.rules.terms import named
 
 
 def check_activation(layer: str, activation, shape, what: str):
-    """'glu' splits the last axis into two halves and returns their product, so its output has half the size.
+    """A 'softmax' activation meets TensorFlow's CPU kernel limit (softmax_rank.py).
+    'glu' splits the last axis into two halves and returns their product, so its output has half the size.
     Keras 3's layers still declare the full size, and it needs that size known (it checks it is even while
     tracing): whatever the size, a model using it has wrong shapes or does not run. So it is refused."""
+    if activation == "softmax":
+        check_softmax_rank(len(shape), f"{layer}'s activation 'softmax' on {what}",
+                           "Reshape to 5D or fewer first, or softmax over several axes with a Softmax layer")
     if activation != "glu":
         return
     size = shape[-1]

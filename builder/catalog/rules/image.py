@@ -12,9 +12,13 @@ from builder.catalog.rules.common import ShapeError, by, join_channels, need_spa
 def to_size_shape(layer: str):
     """Resizing and CenterCrop: every image becomes height × width, channels kept. Keras also takes a single
     unbatched image (rank 3), but in a model the batch axis is always there, so a rank-3 tensor would be read
-    as one image whose height is the batch: refused by asking for the batched rank."""
+    as one image whose height is the batch: refused by asking for the batched rank. Channels first, the
+    batch axis of a rank-3 tensor is read as the channels instead: each sample is one channel of one image,
+    sized on its own, so (batch, h, w) becomes (batch, height, width), as Keras builds and runs it."""
     def rule(params, inputs):
         (x,) = inputs
+        if len(x.shape) == 3 and params.get("data_format") == "channels_first":
+            return (x.shape[0], params["height"], params["width"])
         need_spatial(x, layer, 2, params, None if params.get("data_format") == "channels_first" else
                      "use it on images (batch, height, width, channels), e.g. right after an image Input")
         channels = split_channels(x.shape, params)[1]

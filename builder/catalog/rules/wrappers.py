@@ -8,6 +8,7 @@ Part of the shape and weight-count rules (see builder/catalog/rules/__init__.py)
 from __future__ import annotations
 
 from builder.catalog.rules.common import Arriving, ShapeError, by, fmt
+from builder.catalog.rules.step_rank import past_rank_check
 
 
 def _resolved(value):
@@ -81,19 +82,11 @@ def _step_input(x: Arriving) -> Arriving:
 
 def _step_output(spec, inner, step: Arriving) -> tuple:
     """What the wrapped layer gives for one step. Keras's TimeDistributed calls the layer's call() directly,
-    past its input check: a SpatialDropout on a step of another rank than it takes passes the step through
-    when its rate is 0 (it drops nothing, in training too); with a rate above 0 the first training batch fails
-    (its noise shape reads an axis the step lacks), so that stays an error."""
+    past its input check, so a layer refusing the step's rank may still work there (step_rank.py)."""
     try:
         return tuple(spec.shape_rule(inner, [step]))
     except ShapeError as exc:
-        if spec.name.startswith("SpatialDropout"):
-            if not inner.get("rate"):
-                return step.shape
-            raise ShapeError(f"{exc} (Keras's TimeDistributed skips that check and passes the steps through "
-                             "when predicting, but the first training batch fails; set rate to 0 or use Dropout)"
-                             ) from None
-        raise
+        return past_rank_check(spec, inner, step, exc)
 
 
 def time_distributed_shape(params, inputs):
