@@ -69,9 +69,9 @@ def inference_figures(quick: bool) -> list[Figure]:
 def infer_first_time(graph):
     """Inference as on a graph this process has never seen: the engine's memos emptied first (the results of the
     rules by layer, params and input shapes; Dense warnings; validated params; checked ids)."""
-    from builder.inference import engine
+    from builder.inference import memos
 
-    for memo in (engine._RULED, engine._WARNED, engine._DENSE_WARNINGS, engine._RESOLVED, engine._GOOD_IDS):
+    for memo in (memos._RULED, memos._WARNED, memos._DENSE_WARNINGS, memos._RESOLVED, memos._GOOD_IDS):
         memo.clear()
     return infer(graph)
 

@@ -322,6 +322,7 @@ class MainWindow(QMainWindow):
             self._save_layout()
             self.files.remember_session()
             self.hide()  # close visibly at once, whatever the worker is doing
+            self.compare.close_window()
             self.shutdown()
         event.accept()
 

@@ -25,6 +25,7 @@ from PySide6.QtCore import QObject, QStandardPaths, QTimer
 
 from builder.files import project
 from builder.files.project import ProjectError
+from gui.background import run_in_thread
 
 AUTOSAVE_MS = 3000
 BACKGROUND_NODES = 250  # documents larger than this are written in a thread
@@ -140,25 +141,15 @@ class Autosaver(QObject):
         return True
 
     def _save_in_thread(self):
-        made, generation, outcome = self._snapshot(), self._generation, []
+        made, generation = self._snapshot(), self._generation
         self._dirty = False  # edits from now on make it dirty again
+        # A failure (params changed under the copy) leaves it dirty: the next tick writes it again.
+        self._writing = run_in_thread(lambda: self._write(made()), lambda ok: self._written(ok, generation),
+                                      name="keras-canvas-autosave", owner=self, poll_ms=WRITE_POLL_MS, failed=False)
 
-        def write():
-            try:
-                outcome.append(self._write(made()))
-            except Exception:  # noqa: BLE001 -- params changed under the copy: the next tick writes it again
-                outcome.append(False)
-
-        self._writing = threading.Thread(target=write, name="keras-canvas-autosave", daemon=True)
-        self._writing.start()
-        self._wait_for_write(outcome, generation)
-
-    def _wait_for_write(self, outcome: list, generation: int):
-        if not outcome:
-            QTimer.singleShot(WRITE_POLL_MS, self, lambda: self._wait_for_write(outcome, generation))
-            return
+    def _written(self, ok: bool, generation: int):
         self._writing = None
-        if not outcome[0]:
+        if not ok:
             self._dirty = True
         if generation != self._generation:  # discarded (saved, closed, another document) while it was written
             self.path.unlink(missing_ok=True)

@@ -5,8 +5,11 @@ as the window's process never does (tests/gui/conftest.py checks it after every 
                                                       OUT_DIR/facts.json with Keras's facts of some
     python -m tests.keras_probe hand-written          facts of the seed models written by hand in Keras
     python -m tests.keras_probe facts FILE...         facts of .keras files and exported scripts
+    python -m tests.keras_probe serve                 answer those commands, one a line of stdin, for as long
+                                                      as stdin stays open (TensorFlow imported once, not each time)
 
-Each prints one JSON object on its last line of stdout. The GUI side (tests/gui/keras_files.py) runs them.
+Each prints one JSON object on its last line of stdout; `serve` prints one line per request, marked with ANSWER.
+The GUI side (tests/gui/keras_files.py) keeps one serving probe for the whole GUI test session.
 Facts of a model: {"params", "layers": {name: {"shape", "params"}}, "outputs": [shape, ...]} with shapes as
 lists (None for unknown dims); a model Keras refuses gives {"error": message}.
 """
@@ -151,19 +154,42 @@ def file_facts(paths: list[str]) -> dict:
     return answers
 
 
+COMMANDS = {"models": lambda rest: write_models(Path(rest[0])), "hand-written": lambda rest: all_hand_written(),
+            "facts": file_facts}
+ANSWER = "ANSWER "  # marks serve's answer lines: a library may print to stdout too
+
+
+def serve(lines, out) -> int:
+    """Answer one command a line (a JSON list: the command and its arguments) until the input ends. Each starts
+    from a cleared Keras session, as a new process would (the same layer names and counters); a command that
+    raises answers {"probe_error": traceback} and the next one is served as usual."""
+    import traceback
+
+    import keras
+
+    for line in lines:
+        if not line.strip():
+            continue
+        command, *rest = json.loads(line)
+        keras.backend.clear_session()
+        try:
+            answer = COMMANDS[command](rest)
+        except Exception:  # noqa: BLE001 - the test that asked gets the whole traceback as its failure
+            answer = {"probe_error": traceback.format_exc()}
+        out.write(ANSWER + json.dumps(answer) + "\n")
+        out.flush()
+    return 0
+
+
 def main(argv: list[str]) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     command, *rest = argv
-    if command == "models":
-        answer = write_models(Path(rest[0]))
-    elif command == "hand-written":
-        answer = all_hand_written()
-    elif command == "facts":
-        answer = file_facts(rest)
-    else:
+    if command == "serve":
+        return serve(sys.stdin, sys.stdout)
+    if command not in COMMANDS:
         print(f"unknown command {command!r}", file=sys.stderr)
         return 2
-    print(json.dumps(answer))
+    print(json.dumps(COMMANDS[command](rest)))
     return 0
 
 

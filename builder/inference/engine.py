@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
-from typing import NamedTuple
 
 import networkx as nx
 
@@ -20,46 +19,30 @@ from builder.catalog.params import ParamError
 from builder.catalog.rules import Arriving, ShapeError
 from builder.catalog.rules.merging import with_paddings
 from builder.catalog.specs import CATALOG, UnknownLayerError, generic_spec, spec_for
+from builder.inference.memos import (
+    _GOOD_IDS,
+    _RESOLVED,
+    _RESOLVED_LIMIT,
+    _RULED,
+    _RULED_LIMIT,
+    _dense_warned,
+    _params_key,
+    _Refused,
+    _warned,
+)
 from builder.inference.node_problems import dense_warnings, port_problem
+
+# NodeResult, STATUSES, INTERNAL_ERROR and totals are read from this module by most callers.
+from builder.inference.node_result import INTERNAL_ERROR, STATUSES, NodeResult, internal_error, totals  # noqa: F401
 from builder.inference.op_name_clash import clash_warnings
 from builder.inference.stored_shapes import StaleShape, stored_shape
 from builder.model.document import Change, GraphDocument, GraphError, check_node_id
-from builder.model.node_checks import GOOD_IDS, remember_good_id, remember_good_ids
+from builder.model.node_checks import remember_good_id, remember_good_ids
 from builder.model.order import document_order_if_topological, topological_order, wires_into
 
-# What a node's result says, in one word: ok; warning (a shape, with advice); error (no shape: its own mistake);
-# blocked (no shape: it waits on an error upstream); stale (a generic node whose Keras shape must be recomputed).
-STATUSES = ("ok", "warning", "error", "blocked", "stale")
-
-
-class NodeResult(NamedTuple):
-    """One node's inference result. A NamedTuple: immutable, and cheap to make for every node on every pass."""
-
-    layer: str | None
-    shape: tuple | None = None
-    trainable: int = 0
-    non_trainable: int = 0
-    error: str | None = None
-    warnings: tuple[str, ...] = ()
-    blocked_by: str | None = None  # the node whose error keeps this one from having a shape
-    # A generic node whose stored Keras shape was computed for other inputs (builder/inference/stored_shapes.py): its
-    # error says so, and the app asks Keras to recompute it.
-    stale: bool = False
-
-    @property
-    def params(self) -> int | None:
-        return None if self.shape is None else self.trainable + self.non_trainable
-
-    @property
-    def status(self) -> str:
-        """One of STATUSES, the one vocabulary of `check`, the shapes panel, node faces and the minimap."""
-        if self.stale:
-            return "stale"
-        if self.error:
-            return "error"
-        if self.blocked_by:
-            return "blocked"
-        return "warning" if self.warnings else "ok"
+# The full pass's shortcuts (remembered results by layer, params and arriving shapes); off only in the test that
+# checks they give what computing every node in full gives (tests/builder/test_inference_fast_path.py).
+SHORTCUTS = True
 
 
 class ShapeInference:
@@ -496,73 +479,6 @@ class ShapeInference:
         return flow
 
 
-class _Refused(NamedTuple):
-    message: str
-
-
-# Resolved params by (layer, params as a hashable tuple): real models repeat the same layer settings many
-# times, and validating each value is the largest part of inference otherwise. Shared by every engine; the
-# resolved dicts are never mutated, so sharing them is safe.
-_RESOLVED: dict[tuple, dict | _Refused] = {}
-_RESOLVED_LIMIT = 20_000
-
-
-def _params_key(layer: str, raw: dict) -> tuple:
-    """A node's layer and params as a key; hashing it raises TypeError if a value cannot be one (a hand-built
-    graph's dict: then nothing is remembered). Types are part of the key: 1, 1.0 and True are equal in Python, but not as params. Lists (sizes, shapes)
-    become tuples with the types of their items."""
-    types = tuple(map(type, raw.values()))
-    if list in types:
-        key = (layer, tuple((k, v.__class__, v) if v.__class__ is not list
-                            else (k, list, tuple(v), tuple(map(type, v))) for k, v in raw.items()))
-    else:
-        key = (layer, tuple(raw.items()), types)
-    return key
-
-
-# Successful rule results by (params key, input shapes): (spec, NodeResult without warnings). The spec is
-# kept and compared, so a spec replaced at run time (a test's broken rule) is never answered from here.
-_RULED: dict[tuple, tuple] = {}
-_RULED_LIMIT = 50_000
-# A remembered result with the same warnings again is the same object (as one without warnings is): the costs'
-# memo (builder/cost/totals.py) is keyed by result objects, and a Dense with a warning missed it on every pass.
-_WARNED: dict[tuple, tuple] = {}
-
-
-def _warned(result: NodeResult, warnings: tuple[str, ...]) -> NodeResult:
-    key = (id(result), warnings)
-    found = _WARNED.get(key)
-    if found is None or found[0] is not result:
-        if len(_WARNED) >= _RULED_LIMIT:
-            _WARNED.clear()
-        # NodeResult's fields by position: _replace costs several times more (a first pass makes one per warned node).
-        layer, shape, trainable, frozen, error, _none, blocked_by, stale = result
-        found = _WARNED[key] = (result, NodeResult(layer, shape, trainable, frozen, error, warnings, blocked_by, stale))
-    return found[1]
-# Ids known to pass check_node_id, shared by every engine and the file reader (builder/model/node_checks.py).
-_GOOD_IDS = GOOD_IDS
-# The full pass's shortcuts (remembered results by layer, params and arriving shapes); off only in the test that
-# checks they give what computing every node in full gives (tests/builder/test_inference_fast_path.py).
-SHORTCUTS = True
-
-
-# A Dense node's own warnings by (node, source, source layer, arriving shape, its shape): all they read. Most
-# Dense nodes have none, but those after a rank-3 tensor warn on every pass, and wording the warning cost more
-# than the rest of the node.
-_DENSE_WARNINGS: dict[tuple, tuple[str, ...]] = {}
-
-
-def _dense_warned(graph, node, source, arriving: tuple, result: NodeResult) -> NodeResult:
-    key = (node, source, graph._node[source].get("layer"), arriving, result.shape)
-    warnings = _DENSE_WARNINGS.get(key)
-    if warnings is None:
-        warnings = tuple(dense_warnings(graph, node, result.shape, [Arriving(source, arriving)]))
-        if len(_DENSE_WARNINGS) >= _RULED_LIMIT:
-            _DENSE_WARNINGS.clear()
-        _DENSE_WARNINGS[key] = warnings
-    return _warned(result, warnings) if warnings else result
-
-
 def _apply_rules(graph, spec, params, arriving) -> tuple[tuple, int, int]:
     """(shape, trainable, non-trainable) by the spec's rules; raises ShapeError (or a rule's own bug)."""
     try:
@@ -597,17 +513,6 @@ def _merge_shapes(preds, local) -> tuple | None:
         return tuple([by_port[port] for port in range(len(by_port))])
     except KeyError:  # a gap in the ports
         return None
-
-
-INTERNAL_ERROR = "internal error in Keras Canvas's rule for"
-
-
-def internal_error(layer: str, exc: Exception) -> str:
-    """The node's message when a shape rule itself fails (a bug of ours, not the person's mistake): the edit
-    goes through and the node says so, instead of the window or the command crashing. The agreement tests
-    fail on any such message."""
-    return (f"{INTERNAL_ERROR} {layer} ({type(exc).__name__}: {exc}); the node cannot be checked. Please "
-            "report it with the project file")
 
 
 def _first_error_downstream(graph, node, local):
@@ -649,10 +554,3 @@ def infer(graph) -> dict[str, NodeResult]:
     engine.update()
     engine.close()
     return engine.results
-
-
-def totals(results: dict[str, NodeResult]) -> tuple[int, int]:
-    """(trainable, non_trainable) over all nodes that have a shape."""
-    trainable = sum(r.trainable for r in results.values() if r.shape is not None)
-    frozen = sum(r.non_trainable for r in results.values() if r.shape is not None)
-    return trainable, frozen

@@ -80,6 +80,12 @@ class CompareManager(QObject):
         if self.overlay is not None:
             self.set_overlay(True)
 
+    def close_window(self):
+        """Close the side by side window with the editor: it belongs to that document (a window of its own,
+        it would stay shown, and on top, wherever the process goes on after the editor closed)."""
+        if self.view is not None:
+            self.view.close()
+
     def set_overlay(self, on: bool):
         if self.overlay is not None:
             self.overlay.close()

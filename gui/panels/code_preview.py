@@ -16,6 +16,7 @@ from builder.catalog.ops.forms import DIFFERENCE
 from builder.keras.code_export import STYLES, export_code
 from builder.keras.plan import ModelError
 from builder.quoting import escape_controls
+from gui.background import run_in_thread
 from gui.code_view import CodeView
 
 LARGE_GRAPH = 300
@@ -148,25 +149,15 @@ class CodePreview(QWidget):
             self._again = True
             return
         version, doc, style, results = self._version, self.controller.doc, self.style, self.controller.results
-        done: list = []
+        self._thread = run_in_thread(lambda: code_or_errors(doc, style, results),
+                                     lambda code: self._written(code, version), name="keras-canvas-code",
+                                     owner=self, poll_ms=THREAD_POLL_MS)
 
-        def write():
-            try:
-                done.append(code_or_errors(doc, style, results))
-            except Exception:  # noqa: BLE001 -- an edit changed the graph under it: written again below
-                done.append(None)
-
-        self._thread = threading.Thread(target=write, name="keras-canvas-code", daemon=True)
-        self._thread.start()
-        self._wait_for(done, version)
-
-    def _wait_for(self, done: list, version: int):
-        if not done:
-            QTimer.singleShot(THREAD_POLL_MS, self, lambda: self._wait_for(done, version))
-            return
+    def _written(self, code: tuple[str, bool] | None, version: int):
+        """Code written in the background is back (None: an edit changed the graph under it)."""
         self._thread = None
-        if done[0] is not None and version == self._version and not self._again:
-            self._show(*done[0])
+        if code is not None and version == self._version and not self._again:
+            self._show(*code)
         else:  # the document changed while it was written
             self._again = False
             self.schedule()

@@ -161,17 +161,7 @@ def _judge_node(keras, graph, node, tensors, layers, suspect) -> KerasNode:
     if not failure and layer_name == "Concatenate" and len(sources) == 1:
         twice = keras.layers.Concatenate(**params)
         failure = _run(twice, [tensors.batched[sources[0]]] * 2, None, {}, node, "the input concatenated twice")
-    if not failure and all(s in tensors.concrete for s in sources):
-        failure = _run(call, feed([tensors.concrete[s] for s in sources]), shape, tensors.concrete, node,
-                       "forward pass")
-        result.ran = not failure
-    if not failure and suspect and not result.ran:
-        failure = _fails_at_every_size(call, merge, [tuple(tensors.symbolic[s].shape) for s in sources])
-    if failure:
-        return KerasNode("error", reason=failure)
-    tensors.symbolic[node] = out
-    tensors.batched[node] = keras.Input(shape=shape[1:], batch_size=BATCH)
-    return result
+    return _conclude(keras, node, sources, tensors, out, result, failure, call, merge, suspect)
 
 
 def _judge_op(keras, graph, node, tensors, suspect) -> KerasNode:
@@ -217,15 +207,26 @@ def _judge_op(keras, graph, node, tensors, suspect) -> KerasNode:
         axis = step.params.get("axis", 0)
         failure = _run(lambda v: keras.ops.concatenate(v, axis=axis), [tensors.batched[sources[0]]] * 2, None, {},
                        node, "the input concatenated twice")
+    return _conclude(keras, node, sources, tensors, out, result, failure, call, True, suspect)
+
+
+def _conclude(keras, node, sources, tensors, out, result: KerasNode, failure: str | None, call, merge: bool,
+              suspect: bool) -> KerasNode:
+    """The last steps of judging a layer or an op node that Keras built and the trace accepted (`failure` says
+    whether the checks so far failed): the forward pass on zeros where every Input upstream has a known shape,
+    every small size for a suspect that no run confirmed, then the verdict, and the node's tensors kept for the
+    nodes after it. `merge`: `call` takes the list of its sources' values (else the first one alone)."""
+    feed = (lambda values: values) if merge else (lambda values: values[0])
     if not failure and all(s in tensors.concrete for s in sources):
-        failure = _run(call, [tensors.concrete[s] for s in sources], shape, tensors.concrete, node, "forward pass")
+        failure = _run(call, feed([tensors.concrete[s] for s in sources]), result.shape, tensors.concrete, node,
+                       "forward pass")
         result.ran = not failure
     if not failure and suspect and not result.ran:
-        failure = _fails_at_every_size(call, True, [tuple(tensors.symbolic[s].shape) for s in sources])
+        failure = _fails_at_every_size(call, merge, [tuple(tensors.symbolic[s].shape) for s in sources])
     if failure:
         return KerasNode("error", reason=failure)
     tensors.symbolic[node] = out
-    tensors.batched[node] = keras.Input(shape=shape[1:], batch_size=BATCH)
+    tensors.batched[node] = keras.Input(shape=result.shape[1:], batch_size=BATCH)
     return result
 
 

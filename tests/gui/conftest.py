@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QWidget
 
 import builder
 from tests.conftest import EXAMPLES
 from tests.gui.fakes import FakeDialogs
-from tests.gui.keras_files import run_probe
+from tests.gui.keras_files import close_probe, run_probe
 
 KERAS_MODULES = ("tensorflow", "keras")
 
@@ -27,6 +28,13 @@ def keras_stays_out_of_this_process():
     yield
     loaded = [m for m in KERAS_MODULES if m in sys.modules]
     assert not loaded, f"the GUI test process imported {loaded}; Keras work belongs in the worker process"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def keras_probe_ends_with_the_session():
+    """The one Keras probe process the GUI tests share (tests/gui/keras_files.py) stops with them."""
+    yield
+    close_probe()
 
 
 @pytest.fixture(scope="session")
@@ -79,6 +87,9 @@ def window(qapp, qtbot, settings, dialogs):
     yield window
     window.close()
     assert not window.keras.running, "the Keras worker process is still running after close"
+    # Its own windows close with it (a compare window left shown once took the next test's pointer moves).
+    left = [w.objectName() or type(w).__name__ for w in window.findChildren(QWidget) if w.isWindow() and w.isVisible()]
+    assert not left, f"windows of the main window still shown after it closed: {left}"
     assert not dialogs.unanswered, f"questions the test did not answer: {dialogs.unanswered}"
 
 

@@ -44,9 +44,9 @@ def test_hundreds_of_nodes_build_paint_and_edit(qtbot):
     steps = controller.undo_stack.count()
     view.auto_layout()  # a large graph's layout is computed in a thread, its nodes moved in slices
     qtbot.waitUntil(lambda: controller.undo_stack.count() > steps and not view.canvas_scene.building,
-                    timeout=60_000)
+                    timeout=300_000)  # only catches a hang: a busy machine took 117 s for this test
     check_undo_redo(controller, before)
-    qtbot.waitUntil(lambda: not view.canvas_scene.building, timeout=60_000)  # the redo's moves, in slices
+    qtbot.waitUntil(lambda: not view.canvas_scene.building, timeout=300_000)  # the redo's moves, in slices
     view.resetTransform()
     view.center_on_node("add_200")
     drag = start_wire(view, "add_200")

@@ -148,3 +148,18 @@ def test_diff_colours_are_readable_on_a_card(name):
         colour = getattr(canvas, f"diff_{kind}")
         assert contrast_ratio(colour, canvas.node_body) >= BODY_TEXT, f"{name}: {kind} on a card"
         assert contrast_ratio(colour, canvas.background) >= BODY_TEXT, f"{name}: {kind} note on the canvas"
+
+
+def test_closing_the_window_closes_its_compare_window(window, saved_cnn):
+    """The side by side window belongs to the editor and closes with it. It used to stay shown: the app quits
+    when the editor closes, so no one saw it there, but in the GUI tests' one process it stayed on top of the
+    next test's windows and took the pointer's moves meant for them (test_canvas_items' hover test failed
+    right after this file)."""
+    from PySide6.QtWidgets import QApplication
+
+    window.compare.compare_with_saved()
+    compare_window = window.compare.view
+    assert compare_window.isVisible()
+    window.close()
+    assert not compare_window.isVisible()
+    assert not [w for w in QApplication.topLevelWidgets() if w.isVisible()]

@@ -75,6 +75,7 @@ def test_the_node_menu_and_the_panel_offer_the_same_fixes(qtbot, window):
     menu = panel._fix_menu_at("merged", panel.mapToGlobal(panel.rect().center()))
     assert _actions(menu)["fix_0"].text().endswith("set padding='same' on conv_3x3, conv_5x5 and conv_7x7")
     _actions(menu)["fix_0"].trigger()
+    menu.close()  # a click on the item closes the menu; trigger() alone leaves it shown (and grabbing the pointer)
     assert window.controller.results["merged"].shape == (None, 28, 28, 96)
     assert not [r for r in window.controller.results.values() if r.error]
 
