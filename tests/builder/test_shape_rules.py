@@ -253,6 +253,14 @@ ROWS |= {
                          [(2, 2, 3), 0], (None, 2, 2, 3), (63, 0)),
     "mha_all_axes_5d": R("MultiHeadAttention", {"num_heads": 2, "key_dim": 2}, [(2, 2, 2, 3), 0],
                          (None, 2, 2, 2, 3), (63, 0)),
+    "mha_all_axes_6d": R("MultiHeadAttention", {"num_heads": 1, "key_dim": 1}, [(2, 2, 2, 2, 3), 0],
+                         "takes at most 8D"),
+    "mha_two_axes_6d": R("MultiHeadAttention", {"num_heads": 1, "key_dim": 1, "attention_axes": [1, 2]},
+                         [(2, 2, 2, 2, 3), 0], (None, 2, 2, 2, 2, 3), (18, 0)),
+    "mha_three_axes_6d": R("MultiHeadAttention", {"num_heads": 1, "key_dim": 1, "attention_axes": [1, 2, 3]},
+                           [(2, 2, 2, 2, 3), 0], "takes at most 8D"),
+    "softmax_8d_two_axes": R("Softmax", {"axis": [-2, -1]}, [(1, 1, 1, 1, 1, 1, 2)], (None, 1, 1, 1, 1, 1, 1, 2)),
+    "softmax_9d_two_axes": R("Softmax", {"axis": [-2, -1]}, [(1, 1, 1, 1, 1, 1, 1, 2)], "takes at most 8D"),
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from builder.catalog.rules.common import ShapeError, as_one, by
-from builder.catalog.rules.softmax_rank import check_softmax_rank
+from builder.catalog.rules.softmax_rank import check_several_axes_rank, check_softmax_rank
 
 
 def axes_shape(layer: str):
@@ -26,6 +26,8 @@ def axes_shape(layer: str):
         if layer == "Softmax" and len(axes) == 1:  # several axes are computed without the softmax kernel
             check_softmax_rank(rank, f"Softmax over axis {axes[0]} of {by(x)}",
                                "Reshape to 5D or fewer first, or list several axes")
+        elif layer == "Softmax":
+            check_several_axes_rank(rank, f"Softmax over axes {list(axes)} of {by(x)}", "Reshape to 8D or fewer first")
         return x.shape
     return rule
 

@@ -7,7 +7,7 @@ Part of the shape and weight-count rules (see builder/catalog/rules/__init__.py)
 from __future__ import annotations
 
 from builder.catalog.rules.common import Arriving, ShapeError, as_one, by
-from builder.catalog.rules.softmax_rank import check_softmax_rank
+from builder.catalog.rules.softmax_rank import check_several_axes_rank, check_softmax_rank
 
 PORTS = ("query", "value", "key")
 
@@ -36,10 +36,17 @@ def multi_head_attention_shape(params, inputs):
         raise ShapeError(f"MultiHeadAttention needs the query and the value of the same rank, but the query {by(query)} "
                          f"and the value {by(value)}; Reshape one of them")
     _check_attention_axes(params.get("attention_axes"), query, key)
+    # The scores have the query's rank plus one axis per attention axis (None: every axis between the batch
+    # and the features); one axis goes through the softmax kernel, several through exp - logsumexp.
     axes = params.get("attention_axes")
-    if axes is not None and len(as_one(axes)) == 1:  # scores: the query's axes plus the heads
-        check_softmax_rank(len(query.shape) + 1, f"MultiHeadAttention over one axis of the query {by(query)}",
-                           "attend over several axes (attention_axes=None), or Reshape the query to 4D")
+    attended = len(query.shape) - 2 if axes is None else len(as_one(axes))
+    scores = len(query.shape) + attended
+    if attended == 1:
+        check_softmax_rank(scores, f"MultiHeadAttention over one axis of the query {by(query)}",
+                           "attend over several axes, or Reshape the query to 4D")
+    else:
+        check_several_axes_rank(scores, f"MultiHeadAttention over {attended} axes of the query {by(query)}",
+                                "attend over fewer axes (attention_axes), or Reshape the query to fewer axes")
     last = as_one(params["output_shape"])[0] if params["output_shape"] is not None else query.shape[-1]
     return (*query.shape[:-1], last)
 
