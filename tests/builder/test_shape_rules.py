@@ -259,6 +259,9 @@ ROWS |= {
                          [(2, 2, 2, 2, 3), 0], (None, 2, 2, 2, 2, 3), (18, 0)),
     "mha_three_axes_6d": R("MultiHeadAttention", {"num_heads": 1, "key_dim": 1, "attention_axes": [1, 2, 3]},
                            [(2, 2, 2, 2, 3), 0], "takes at most 8D"),
+    "attention_5d": R("Attention", {}, [(2, 2, 2, 3), 0], (None, 2, 2, 2, 3), (0, 0)),
+    "attention_6d": R("Attention", {}, [(1, 1, 1, 1, 1), 0], "takes at most 5D"),
+    "additive_attention_6d": R("AdditiveAttention", {}, [(1, 1, 1, 1, 1), 0], "takes at most 5D"),
     "softmax_8d_two_axes": R("Softmax", {"axis": [-2, -1]}, [(1, 1, 1, 1, 1, 1, 2)], (None, 1, 1, 1, 1, 1, 1, 2)),
     "softmax_9d_two_axes": R("Softmax", {"axis": [-2, -1]}, [(1, 1, 1, 1, 1, 1, 1, 2)], "takes at most 8D"),
 }

@@ -100,6 +100,9 @@ def attention_shape(layer: str):
         if len({len(x.shape) for x in (query, value, key)}) > 1:
             raise ShapeError(f"{layer} needs the query, value and key of one rank, but the query {by(query)}, the "
                              f"value {by(value)} and the key {by(key)}; Reshape them to (batch, steps, features)")
+        # The scores have the query's rank, and their softmax over the value's steps runs TensorFlow's kernel.
+        check_softmax_rank(len(query.shape), f"{layer}'s softmax of the scores for the query {by(query)}",
+                           "Reshape the inputs to (batch, steps, features)")
         # A size of 1 on the value or key broadcasts to the query's (the result keeps the query's shape, as
         # declared); the other way round, the result would take the larger size.
         for x in (value, key):
