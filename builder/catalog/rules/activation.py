@@ -19,10 +19,10 @@ def axes_shape(layer: str):
     def rule(params, inputs):
         (x,) = inputs
         rank = len(x.shape)
-        if any(not -rank <= a < rank for a in as_one(params["axis"])):
+        axes = as_one(params["axis"])
+        if any(not -rank <= a < rank for a in axes):
             raise ShapeError(f"{layer} axis={params['axis']} is out of range for the {rank}D input, as {by(x)}; "
                              f"use axes from {-rank} to {rank - 1} (usually -1)")
-        axes = as_one(params["axis"])
         if layer == "Softmax" and len(axes) == 1:  # several axes are computed without the softmax kernel
             check_softmax_rank(rank, f"Softmax over axis {axes[0]} of {by(x)}",
                                "Reshape to 5D or fewer first, or list several axes")

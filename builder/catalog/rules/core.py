@@ -11,7 +11,8 @@ from builder.catalog.rules.terms import named
 
 
 def check_activation(layer: str, activation, shape, what: str):
-    """A 'softmax' activation meets TensorFlow's CPU kernel limit (softmax_rank.py).
+    """A 'softmax' activation is refused above the CPU softmax kernel's 5D limit (softmax_rank.py).
+
     'glu' splits the last axis into two halves and returns their product, so its output has half the size.
     Keras 3's layers still declare the full size, and it needs that size known (it checks it is even while
     tracing): whatever the size, a model using it has wrong shapes or does not run. So it is refused."""

@@ -4,8 +4,8 @@ be <= 5 and >=1 [Op:Softmax]". Found by the 20,000-graph agreement run (seed 104
 Activation('softmax')). With oneDNN off (TF_ENABLE_ONEDNN_OPTS=0) or on a GPU it runs, so the message says so.
 
 Keras reaches that kernel from: the Softmax layer with one axis, the 'softmax' activation of any layer,
-keras.ops.softmax (an axis tuple first folds those axes into one), and MultiHeadAttention with one attention axis
-(its scores have one axis more than the query). Softmax over several axes is computed without that kernel, as
+keras.ops.softmax (an axis tuple first folds those axes into one), MultiHeadAttention with one attention axis
+(its scores have one axis more than the query), and Attention and AdditiveAttention (scores of the query's rank). Softmax over several axes is computed without that kernel, as
 exp(x - logsumexp(x)), whose `where` (TensorFlow's SelectV2) broadcasts at most 8 dimensions on any device:
 "Broadcast between [3,1,...] and [...] is not supported yet" (seed 104 again: MultiHeadAttention over all axes of a
 7D query, whose scores have 12). MultiHeadAttention's scores have the query's rank plus one axis per attention axis.
